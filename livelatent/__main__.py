@@ -1,0 +1,3 @@
+from livelatent.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,107 @@
+"""A z-sequence: one latent per frame at an exact frame rate, stored as NAME.npy + NAME.json.
+
+Its video (NAME.mp4 or NAME.mov) sits beside it; frame i of that video is decode(z[i]).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+
+from livelatent import __version__
+from livelatent.errors import LatentShapeError, ZSequenceError
+from livelatent.frames import FrameRate
+from livelatent.latent import check_z
+
+MADE_BY = ("samples", "journey", "noise", "performance", "replay", "conform", "render", "path", "other")
+
+
+@dataclass(frozen=True)
+class ZSequence:
+    """z: float32 (frames, d); fps: exact rate; meta: what made it (see MADE_BY), model, parents."""
+
+    z: np.ndarray
+    fps: FrameRate
+    meta: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "z", check_z(self.z, what="z-sequence"))
+        object.__setattr__(self, "fps", FrameRate.parse(self.fps))
+
+    def __len__(self) -> int:
+        return self.z.shape[0]
+
+    @property
+    def d(self) -> int:
+        return self.z.shape[1]
+
+    def with_meta(self, **updates) -> "ZSequence":
+        return replace(self, meta={**self.meta, **updates})
+
+
+def pair_paths(out: str | os.PathLike, video_ext: str = ".mp4") -> tuple[Path, Path, Path]:
+    """(NAME.npy, NAME.json, NAME.<video>) for `-o OUT`; an extension on OUT is respected."""
+    p = Path(out)
+    if p.suffix.lower() in (".npy", ".json", ".mp4", ".mov", ".mkv"):
+        if p.suffix.lower() in (".mp4", ".mov", ".mkv"):
+            video_ext = p.suffix
+        p = p.with_suffix("")
+    return p.with_name(p.name + ".npy"), p.with_name(p.name + ".json"), p.with_name(p.name + video_ext)
+
+
+def save(seq: ZSequence, out: str | os.PathLike) -> Path:
+    """Write NAME.npy and NAME.json atomically; returns the .npy path."""
+    npy, js, _ = pair_paths(out)
+    npy.parent.mkdir(parents=True, exist_ok=True)
+    meta = {
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "software": f"livelatent {__version__}",
+        **seq.meta,
+        "fps": str(seq.fps),
+        "frames": len(seq),
+        "d": seq.d,
+    }
+    tmp_npy, tmp_js = npy.with_name(npy.name + ".tmp.npy"), js.with_name(js.name + ".tmp")
+    np.save(tmp_npy, seq.z)
+    tmp_js.write_text(json.dumps(meta, indent=2) + "\n")
+    os.replace(tmp_npy, npy)
+    os.replace(tmp_js, js)
+    return npy
+
+
+def load(path: str | os.PathLike, d: int | None = None) -> ZSequence:
+    """Read NAME.npy + NAME.json (either path or the stem); every defect names the file."""
+    npy, js, _ = pair_paths(path)
+    if not npy.exists():
+        raise ZSequenceError(f"{npy}: z-sequence not found")
+    try:
+        z = np.load(npy, allow_pickle=False)
+    except (ValueError, OSError) as exc:
+        raise ZSequenceError(f"{npy}: not a numpy array file ({exc})") from None
+    if not js.exists():
+        raise ZSequenceError(f"{js}: metadata sidecar missing; expected it beside {npy.name}")
+    try:
+        meta = json.loads(js.read_text())
+    except (ValueError, OSError) as exc:
+        raise ZSequenceError(f"{js}: not valid JSON ({exc})") from None
+    if not isinstance(meta, dict) or "fps" not in meta:
+        raise ZSequenceError(f"{js}: expected a JSON object with at least 'fps'")
+    if z.ndim != 2:
+        raise ZSequenceError(f"{npy}: expected a 2-D array (frames, d), got shape {z.shape}")
+    try:
+        z = check_z(z, d, what=str(npy))
+    except LatentShapeError as exc:
+        raise ZSequenceError(str(exc)) from None
+    for key, actual in (("frames", z.shape[0]), ("d", z.shape[1])):
+        if key in meta and int(meta[key]) != actual:
+            raise ZSequenceError(f"{js}: says {key}={meta[key]} but {npy.name} has {actual}")
+    try:
+        fps = FrameRate.parse(meta["fps"])
+    except Exception:
+        raise ZSequenceError(f"{js}: fps {meta['fps']!r} is not a rate such as 30 or 30000/1001") from None
+    return ZSequence(z, fps, meta)
