@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Set up livelatent in ./.venv on a fresh machine.
+#   ./setup.sh          the package and its Python dependencies (CPU torch unless one is installed)
+#   ./setup.sh --test   also what the tests use: melt (Kdenlive's engine), a JACK server, Xvfb,
+#                       Mesa's EGL (apt packages, when run as root), pytest and the DCGAN test model
+set -euo pipefail
+cd "$(dirname "$0")"
+want_tests=0
+[[ "${1:-}" == "--test" ]] && want_tests=1
+
+if [[ $want_tests == 1 ]]; then
+    need=()
+    command -v melt >/dev/null || need+=(melt frei0r-plugins)
+    command -v jackd >/dev/null || need+=(jackd2)
+    command -v Xvfb >/dev/null || need+=(xvfb xauth)
+    [[ -e /usr/share/glvnd/egl_vendor.d/50_mesa.json ]] || need+=(libegl1 libegl-mesa0 libgl1-mesa-dri libgles2)
+    if ((${#need[@]})); then
+        if [[ $(id -u) == 0 ]]; then
+            apt-get update -qq
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+        else
+            echo "setup.sh: the tests need these Debian packages: ${need[*]} (run as root, or install them)" >&2
+            exit 1
+        fi
+    fi
+fi
+
+[[ -x .venv/bin/python ]] || python3 -m venv .venv
+pip=(.venv/bin/python -m pip install -q --disable-pip-version-check)
+# The CPU build of torch; a user with an NVIDIA GPU installs a CUDA build first and keeps it.
+.venv/bin/python -c "import torch" 2>/dev/null || "${pip[@]}" "torch==2.13.0"
+if [[ $want_tests == 1 ]]; then
+    "${pip[@]}" -e ".[test]"
+    # A real trained GAN for the tests; its declared dependencies would pull a CUDA torch.
+    "${pip[@]}" --no-deps "gan-face-generate"
+else
+    "${pip[@]}" -e .
+fi
