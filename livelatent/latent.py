@@ -62,3 +62,8 @@ def slerp(a: np.ndarray, b: np.ndarray, t: float | np.ndarray) -> np.ndarray:
     so = np.sin(omega)
     direction = (np.sin((1 - tt) * omega) * ua + np.sin(tt * omega) * ub) / so
     return direction * ((1 - tt) * na + tt * nb)
+
+
+def keyed_rng(seed: int, *keys: int) -> np.random.Generator:
+    """Randomness keyed by (seed, tick, ...), never by frame or wall time, so replays match."""
+    return np.random.default_rng([int(seed), *(int(k) for k in keys)])
