@@ -1,0 +1,187 @@
+"""Video files through PyAV (the only PyAV importer): write frames, read them back, tags.
+
+Frame i of a written video has pts i in a time base of exactly 1/fps, so the frame count
+always equals the number of rows written and editors (Kdenlive/MLT) see the exact rate.
+
+    with VideoWriter("take.mp4", fps=FrameRate.parse("30000/1001"), size=(256, 256),
+                     metadata={"livelatent_id": "..."}) as w:
+        w.write(frames)                      # uint8 (N, H, W, 3) or (H, W, 3), RGB
+    for frame in iter_frames("take.mp4"): ...
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+
+from livelatent.errors import VideoError
+from livelatent.frames import FrameRate
+
+# (codec, pixel format, codec options) for each kind of stream we write.
+_DEFAULT = ("libx264", "yuv420p", {"crf": "16", "preset": "veryfast"})
+_INTRA = ("libx264", "yuv420p", {"crf": "16", "preset": "veryfast", "g": "1", "keyint_min": "1"})
+_LOSSLESS = ("libx264rgb", "rgb24", {"qp": "0", "preset": "veryfast"})
+_LOSSLESS_INTRA = ("libx264rgb", "rgb24", {"qp": "0", "preset": "veryfast", "g": "1", "keyint_min": "1"})
+_CONTAINER_OPTIONS = {".mp4": {"movflags": "use_metadata_tags"}, ".mov": {"movflags": "use_metadata_tags"}}
+
+
+def _stream_settings(codec: str, intra_only: bool, lossless: bool) -> tuple[str, str, dict]:
+    if lossless:
+        return _LOSSLESS_INTRA if intra_only else _LOSSLESS
+    if codec in ("h264", "libx264"):
+        return _INTRA if intra_only else _DEFAULT
+    if codec == "mjpeg":
+        return ("mjpeg", "yuvj444p", {"q:v": "2"})
+    return (codec, "yuv420p", {})
+
+
+class VideoWriter:
+    """Writes RGB uint8 frames to a video file at an exact frame rate; a context manager.
+
+    intra_only: every frame a key frame (frame-accurate seeking in Kdenlive/MLT).
+    lossless: bit-exact RGB (x264 RGB at qp 0): frame i reads back exactly as written.
+    metadata: string tags stored in the container; they survive read_metadata().
+    """
+
+    def __init__(self, path: str | os.PathLike, *, fps: FrameRate | str | int, size: tuple[int, int],
+                 codec: str = "h264", intra_only: bool = False, lossless: bool = False,
+                 metadata: dict | None = None) -> None:
+        import av
+
+        self.path = Path(path)
+        self.fps = FrameRate.parse(fps)
+        self.width, self.height = (int(v) for v in size)
+        self.frames_written = 0
+        codec_name, self._pix_fmt, options = _stream_settings(codec, intra_only, lossless)
+        if self._pix_fmt.startswith("yuv420") and (self.width % 2 or self.height % 2):
+            raise VideoError(f"{self.path}: size {self.width}x{self.height} must be even for {codec_name}")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._container = av.open(str(self.path), "w",
+                                      options=_CONTAINER_OPTIONS.get(self.path.suffix.lower(), {}))
+        except (av.error.FFmpegError, ValueError) as exc:
+            raise VideoError(f"{self.path}: cannot create video ({exc})") from None
+        try:
+            self._stream = self._add_stream(codec_name, options)
+        except (av.error.FFmpegError, ValueError) as exc:
+            self._container.close()
+            raise VideoError(f"{self.path}: cannot encode with {codec_name} ({exc})") from None
+        for key, value in (metadata or {}).items():
+            self._container.metadata[str(key)] = str(value)
+
+    def _add_stream(self, codec_name: str, options: dict):
+        rate = Fraction(self.fps.num, self.fps.den)
+        stream = self._container.add_stream(codec_name, rate=rate, options=options)
+        stream.width, stream.height = self.width, self.height
+        stream.pix_fmt = self._pix_fmt
+        stream.time_base = 1 / rate
+        stream.codec_context.time_base = 1 / rate
+        stream.thread_type = "AUTO"
+        return stream
+
+    def write(self, frames: np.ndarray) -> None:
+        """Append one frame (H, W, 3) or a batch (N, H, W, 3) of uint8 RGB."""
+        import av
+
+        batch = np.asarray(frames)
+        if batch.ndim == 3:
+            batch = batch[None]
+        expected = (self.height, self.width, 3)
+        if batch.ndim != 4 or batch.shape[1:] != expected or batch.dtype != np.uint8:
+            raise VideoError(f"{self.path}: expected uint8 frames of shape (N, {self.height}, "
+                             f"{self.width}, 3), got {batch.dtype} {batch.shape}")
+        for image in batch:
+            frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(image), format="rgb24")
+            frame.pts = self.frames_written
+            self._container.mux(self._stream.encode(frame))
+            self.frames_written += 1
+
+    def close(self) -> None:
+        """Flush the encoder and finish the file (safe to call twice)."""
+        if self._container is None:
+            return
+        try:
+            self._container.mux(self._stream.encode(None))
+        finally:
+            self._container.close()
+            self._container = None
+
+    def __enter__(self) -> "VideoWriter":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+
+def _open_for_reading(path: str | os.PathLike):
+    import av
+
+    p = Path(path)
+    if not p.exists():
+        raise VideoError(f"{p}: video not found")
+    try:
+        container = av.open(str(p), "r")
+    except (av.error.FFmpegError, ValueError) as exc:
+        raise VideoError(f"{p}: not a readable video ({exc})") from None
+    if not container.streams.video:
+        container.close()
+        raise VideoError(f"{p}: has no video stream")
+    return container
+
+
+def iter_frames(path: str | os.PathLike) -> Iterator[np.ndarray]:
+    """Yield every frame of the first video stream as uint8 (H, W, 3) RGB, in order."""
+    import av
+
+    container = _open_for_reading(path)
+    try:
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        for frame in container.decode(stream):
+            yield frame.to_ndarray(format="rgb24")
+    except av.error.FFmpegError as exc:
+        raise VideoError(f"{path}: cannot decode ({exc})") from None
+    finally:
+        container.close()
+
+
+def count_frames(path: str | os.PathLike) -> int:
+    """Exact number of frames, by counting packets with data (no decoding)."""
+    import av
+
+    container = _open_for_reading(path)
+    try:
+        stream = container.streams.video[0]
+        return sum(1 for packet in container.demux(stream) if packet.size > 0)
+    except av.error.FFmpegError as exc:
+        raise VideoError(f"{path}: cannot read ({exc})") from None
+    finally:
+        container.close()
+
+
+def read_metadata(path: str | os.PathLike) -> dict:
+    """Container-level string tags (e.g. livelatent_id), as written by VideoWriter.
+
+    Keys come back lower-case (Matroska stores them upper-case)."""
+    container = _open_for_reading(path)
+    try:
+        return {key.lower(): value for key, value in container.metadata.items()}
+    finally:
+        container.close()
+
+
+def video_info(path: str | os.PathLike) -> dict:
+    """{'width', 'height', 'fps' (FrameRate), 'codec'} of the first video stream."""
+    container = _open_for_reading(path)
+    try:
+        stream = container.streams.video[0]
+        rate = stream.average_rate or stream.guessed_rate
+        return {"width": stream.codec_context.width, "height": stream.codec_context.height,
+                "fps": FrameRate.parse(Fraction(rate.numerator, rate.denominator)),
+                "codec": stream.codec_context.name}
+    finally:
+        container.close()
