@@ -1,0 +1,186 @@
+"""Control events: the one vocabulary that MIDI, OSC, the keyboard and replays speak.
+
+A ControlEvent is a small immutable value: an action from ACTIONS, its arguments (plain
+JSON-able values), where it came from, and when it reached the control bus. Device threads
+build events and put them on the bus; the live loop applies them at tick boundaries; the
+recorder logs them as JSON (to_dict / from_dict) so a replay feeds the same events back.
+
+    >>> ev = make("keyframe", 3, source="osc")
+    >>> ev.action, ev.args
+    ('keyframe', (3, 1.0))
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+from livelatent.errors import ControlMessageError
+
+MOTION_PARAMS = ("settle_time", "damping", "shell_stiffness", "speed_limit")
+MOVERS = ("geodesic", "smooth", "spring")
+SOURCES = ("osc", "midi", "key", "cli", "api", "replay")
+
+# Actions that change the Performance (and so the z path); all others are the app's business.
+PERFORMANCE_ACTIONS = ("keyframe", "keyframe.random", "z", "store", "motion", "mover", "noise")
+APP_ACTIONS = ("snapshot", "record.start", "record.stop", "record.toggle", "hud", "learn", "quit")
+ACTIONS = PERFORMANCE_ACTIONS + APP_ACTIONS
+
+
+@dataclass(frozen=True, slots=True)
+class ControlEvent:
+    """action: one of ACTIONS; args: its arguments; source: one of SOURCES;
+    arrival: seconds on the loop's clock when it reached the bus (set by ControlBus.put)."""
+
+    action: str
+    args: tuple = ()
+    source: str = "api"
+    arrival: float = 0.0
+
+    def at(self, arrival: float) -> "ControlEvent":
+        return replace(self, arrival=float(arrival))
+
+    def to_dict(self) -> dict:
+        return {"action": self.action, "args": list(self.args), "source": self.source, "arrival": self.arrival}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "ControlEvent":
+        try:
+            return make(d["action"], *d.get("args", ()), source=d.get("source", "replay"),
+                        arrival=float(d.get("arrival", 0.0)))
+        except (KeyError, TypeError) as exc:
+            raise ControlMessageError(f"event {d!r}: expected keys action, args, source, arrival ({exc})") from None
+
+    def __str__(self) -> str:
+        shown = ", ".join(_short(a) for a in self.args)
+        return f"{self.action}({shown})"
+
+
+def _short(value) -> str:
+    if isinstance(value, tuple) and len(value) > 4:
+        return f"<{len(value)} floats>"
+    return repr(value)
+
+
+def make(action: str, *args, source: str = "api", arrival: float = 0.0) -> ControlEvent:
+    """Build a checked event; a wrong action or argument raises ControlMessageError."""
+    check = _CHECKS.get(action)
+    if check is None:
+        raise ControlMessageError(f"action {action!r}: expected one of {', '.join(ACTIONS)}")
+    if source not in SOURCES:
+        raise ControlMessageError(f"source {source!r}: expected one of {', '.join(SOURCES)}")
+    return ControlEvent(action, check(action, args), source, float(arrival))
+
+
+# ---- argument checks, one per action: (action, args) -> normalised args tuple ----
+
+def _number(action: str, value, what: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ControlMessageError(f"{action}: {what} must be a number, got {value!r}")
+    if not math.isfinite(value):
+        raise ControlMessageError(f"{action}: {what} must be finite, got {value!r}")
+    return float(value)
+
+
+def _slot(action: str, value) -> int:
+    v = _number(action, value, "slot")
+    if v != int(v) or v < 0:
+        raise ControlMessageError(f"{action}: slot must be a whole number >= 0, got {value!r}")
+    return int(v)
+
+
+def _count(action: str, args: tuple, lo: int, hi: int) -> None:
+    if not lo <= len(args) <= hi:
+        want = str(lo) if lo == hi else f"{lo} to {hi}"
+        raise ControlMessageError(f"{action}: expected {want} argument(s), got {len(args)}")
+
+
+def _none(action, args):
+    _count(action, args, 0, 0)
+    return ()
+
+
+def _keyframe(action, args):
+    _count(action, args, 1, 2)
+    strength = _number(action, args[1], "strength") if len(args) > 1 else 1.0
+    if not 0.0 <= strength <= 1.0:
+        raise ControlMessageError(f"{action}: strength must be in 0..1, got {strength}")
+    return (_slot(action, args[0]), strength)
+
+
+def _one_slot(action, args):
+    _count(action, args, 1, 1)
+    return (_slot(action, args[0]),)
+
+
+def _z(action, args):
+    if len(args) == 1 and isinstance(args[0], (tuple, list)):
+        args = tuple(args[0])
+    if not args:
+        raise ControlMessageError(f"{action}: expected d numbers (the target z), got none")
+    return tuple(_number(action, v, "z value") for v in args)
+
+
+def _motion(action, args):
+    """("settle_time", value, "norm"|"raw"): norm values in 0..1 map onto the param's range."""
+    _count(action, args, 2, 3)
+    name, value = args[0], _number(action, args[1], "value")
+    form = args[2] if len(args) > 2 else "norm"
+    if name not in MOTION_PARAMS:
+        raise ControlMessageError(f"{action}: parameter {name!r}: expected one of {', '.join(MOTION_PARAMS)}")
+    if form not in ("norm", "raw"):
+        raise ControlMessageError(f"{action}: form {form!r}: expected 'norm' or 'raw'")
+    if form == "norm" and not 0.0 <= value <= 1.0:
+        raise ControlMessageError(f"{action}: normalised {name} must be in 0..1, got {value}")
+    return (name, value, form)
+
+
+def _mover(action, args):
+    _count(action, args, 1, 1)
+    name = args[0]
+    if not isinstance(name, str):
+        idx = _slot(action, name)
+        if idx >= len(MOVERS):
+            raise ControlMessageError(f"{action}: mover index {idx}: expected 0..{len(MOVERS) - 1}")
+        name = MOVERS[idx]
+    if name not in MOVERS:
+        raise ControlMessageError(f"{action}: mover {name!r}: expected one of {', '.join(MOVERS)}")
+    return (name,)
+
+
+def _unit(action, args):
+    _count(action, args, 1, 1)
+    value = _number(action, args[0], "amount")
+    if not 0.0 <= value <= 1.0:
+        raise ControlMessageError(f"{action}: amount must be in 0..1, got {value}")
+    return (value,)
+
+
+def _hud(action, args):
+    _count(action, args, 0, 1)
+    return (bool(_number(action, args[0], "on/off")),) if args else ()
+
+
+def _learn(action, args):
+    _count(action, args, 1, 1)
+    if not isinstance(args[0], str) or not args[0]:
+        raise ControlMessageError(f"{action}: expected a target such as 'motion/damping', got {args[0]!r}")
+    return (args[0].strip("/"),)
+
+
+_CHECKS = {
+    "keyframe": _keyframe,
+    "keyframe.random": _none,
+    "z": _z,
+    "store": _one_slot,
+    "motion": _motion,
+    "mover": _mover,
+    "noise": _unit,
+    "snapshot": _one_slot,
+    "record.start": _none,
+    "record.stop": _none,
+    "record.toggle": _none,
+    "hud": _hud,
+    "learn": _learn,
+    "quit": _none,
+}

@@ -1,0 +1,104 @@
+"""Fixtures for the live side: real UDP ports, a real JACK server, Xvfb, EGL."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+import uuid
+
+import pytest
+
+
+@pytest.fixture
+def free_udp_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class OscListener:
+    """A test-side OSC server: collects (address, args) sent to it."""
+
+    def __init__(self) -> None:
+        from pythonosc import osc_packet
+
+        self._parse = osc_packet.OscPacket
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.settimeout(0.05)
+        self.port = self.sock.getsockname()[1]
+        self.received: list[tuple[str, tuple]] = []
+
+    def collect(self, until, timeout: float = 5.0) -> list:
+        """Receive until until(received) is true or timeout; returns received."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and not until(self.received):
+            try:
+                data, _ = self.sock.recvfrom(65536)
+            except (TimeoutError, socket.timeout):
+                continue
+            for m in self._parse(data).messages:
+                self.received.append((m.message.address, tuple(m.message.params)))
+        return self.received
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+@pytest.fixture
+def osc_listener():
+    listener = OscListener()
+    yield listener
+    listener.close()
+
+
+@pytest.fixture
+def jack_server():
+    """A private JACK server (dummy driver, no realtime) named uniquely; yields its name."""
+    if shutil.which("jackd") is None:
+        pytest.fail("jackd not installed: ./setup.sh --test installs jackd2")
+    name = f"lltest-{uuid.uuid4().hex[:8]}"
+    env = {**os.environ, "JACK_NO_AUDIO_RESERVATION": "1", "JACK_DEFAULT_SERVER": name}
+    proc = subprocess.Popen(["jackd", "--no-realtime", "-n", name, "-d", "dummy", "-r", "48000", "-p", "1024"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    old = os.environ.get("JACK_DEFAULT_SERVER")
+    os.environ["JACK_DEFAULT_SERVER"] = name
+    try:
+        _wait_for_jack(proc, name)
+        yield name
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        if old is None:
+            os.environ.pop("JACK_DEFAULT_SERVER", None)
+        else:
+            os.environ["JACK_DEFAULT_SERVER"] = old
+
+
+def _wait_for_jack(proc, name: str) -> None:
+    sockdir = "/dev/shm"
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"jackd exited: {proc.stderr.read().decode(errors='replace')[-500:]}")
+        if any(name in f for f in os.listdir(sockdir)) or any(name in f for f in _jack_sockets()):
+            time.sleep(0.2)
+            return
+        time.sleep(0.05)
+    time.sleep(1.0)  # no socket seen; give it a moment anyway
+
+
+def _jack_sockets():
+    for d in ("/dev/shm", "/tmp"):
+        try:
+            for f in os.listdir(d):
+                yield f
+        except OSError:
+            pass

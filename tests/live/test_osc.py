@@ -1,0 +1,130 @@
+"""OSC over real UDP on 127.0.0.1: messages become events on the bus; feedback reaches a panel."""
+
+from __future__ import annotations
+
+import struct
+import time
+
+import numpy as np
+from pythonosc.udp_client import SimpleUDPClient
+
+from livelatent.live.bus import ControlBus
+from livelatent.live.osc import OscFeedback, OscReceiver, RateLimitedLog
+
+
+def wait_for_events(bus, n, timeout=5.0):
+    got, deadline = [], time.monotonic() + timeout
+    while len(got) < n and time.monotonic() < deadline:
+        got += bus.drain()
+        time.sleep(0.01)
+    return got
+
+
+def receiver(bus, d=8, **kw):
+    return OscReceiver(bus, host="127.0.0.1", port=0, d=d, log=RateLimitedLog(interval=0.0), **kw).start()
+
+
+def test_osc_messages_become_events_in_order():
+    bus = ControlBus()
+    osc = receiver(bus)
+    try:
+        client = SimpleUDPClient(*osc.address)
+        client.send_message("/livelatent/keyframe", 3)
+        client.send_message("/livelatent/keyframe/random", [])
+        client.send_message("/livelatent/motion/damping", 0.25)
+        client.send_message("/livelatent/motion/settle_time/raw", 2.0)
+        client.send_message("/livelatent/store", 5)
+        client.send_message("/livelatent/record/start", [])
+        events = wait_for_events(bus, 6)
+    finally:
+        osc.close()
+    assert [str(e) for e in events] == [
+        "keyframe(3, 1.0)", "keyframe.random()", "motion('damping', 0.25, 'norm')",
+        "motion('settle_time', 2.0, 'raw')", "store(5)", "record.start()"]
+    assert all(e.source == "osc" for e in events)
+    assert [e.arrival for e in events] == sorted(e.arrival for e in events)
+
+
+def test_touchdesigner_style_single_float_channels():
+    bus = ControlBus()
+    osc = receiver(bus)
+    try:
+        client = SimpleUDPClient(*osc.address)
+        client.send_message("/livelatent/keyframe/7", 1.0)   # a button channel pressed ...
+        client.send_message("/livelatent/keyframe/7", 0.0)   # ... and released: nothing
+        client.send_message("/livelatent/noise", 0.5)
+        events = wait_for_events(bus, 2)
+    finally:
+        osc.close()
+    assert [str(e) for e in events] == ["keyframe(7, 1.0)", "noise(0.5)"]
+
+
+def test_z_as_floats_or_float32_blob():
+    bus = ControlBus()
+    osc = receiver(bus, d=4)
+    z = np.array([0.5, -1.0, 2.0, 0.25], dtype="<f4")
+    try:
+        client = SimpleUDPClient(*osc.address)
+        client.send_message("/livelatent/z", [float(v) for v in z])
+        client.send_message("/livelatent/z", z.tobytes())
+        events = wait_for_events(bus, 2)
+    finally:
+        osc.close()
+    assert [e.args for e in events] == [tuple(float(v) for v in z)] * 2
+
+
+def test_malformed_messages_are_dropped_with_one_line_each(capsys):
+    bus = ControlBus()
+    osc = receiver(bus, d=4)
+    try:
+        client = SimpleUDPClient(*osc.address)
+        client.send_message("/livelatent/z", [1.0, 2.0])                 # wrong length
+        client.send_message("/livelatent/keyframe", "three")            # wrong type
+        client.send_message("/livelatent/motion/damping", float("nan"))  # NaN
+        client.send_message("/livelatent/explode", 1.0)                  # outside the space
+        client._sock.sendto(b"not osc at all", osc.address)              # not OSC
+        client.send_message("/livelatent/keyframe", 1)                   # still alive
+        events = wait_for_events(bus, 1)
+    finally:
+        osc.close()
+    assert [str(e) for e in events] == ["keyframe(1, 1.0)"]
+    err = capsys.readouterr().err
+    assert "/livelatent/z [1.0, 2.0]: expected 4 floats" in err
+    assert "/livelatent/keyframe ['three']" in err and "slot must be a number" in err
+    assert "must be finite" in err
+    assert "/livelatent/explode" in err and "expected one of" in err
+    assert "not valid OSC" in err
+    assert osc.rejected == 5
+
+
+def test_allow_list_drops_other_senders(capsys):
+    bus = ControlBus()
+    osc = receiver(bus, allow=("10.9.8.7",))
+    try:
+        SimpleUDPClient(*osc.address).send_message("/livelatent/keyframe", 1)
+        time.sleep(0.3)
+    finally:
+        osc.close()
+    assert bus.drain() == []
+    assert "not in the allow-list" in capsys.readouterr().err
+
+
+def test_feedback_reaches_a_panel_and_skips_repeats(osc_listener):
+    fb = OscFeedback("127.0.0.1", osc_listener.port)
+    fb.send("/livelatent/keyframe", 3)
+    fb.send("/livelatent/keyframe", 3)           # unchanged: not sent again
+    fb.send("/livelatent/motion/damping", 0.5)
+    fb.send("/livelatent/record", 1)
+    got = osc_listener.collect(lambda r: len(r) >= 3)
+    fb.close()
+    assert got == [("/livelatent/keyframe", (3,)), ("/livelatent/motion/damping", (0.5,)), ("/livelatent/record", (1,))]
+
+
+def test_rate_limited_log_counts_suppressed_lines(capsys):
+    log = RateLimitedLog(interval=60)
+    for i in range(5):
+        log.log("k", f"bad {i}")
+    assert capsys.readouterr().err.count("bad") == 1
+    log._last["k"] = (-1e9, 4)
+    log.log("k", "bad again")
+    assert "(and 4 more like it)" in capsys.readouterr().err
