@@ -1,0 +1,256 @@
+"""Read a Kdenlive project (.kdenlive = MLT XML) into a livelatent.timeline.Timeline.
+
+Every generation (FORMAT.md §2): gen-1/gen-2 flat playlists in `maintractor` with integer
+frames; timeline-2 (19.04+) tractor-per-track with two sub-playlists, clock strings, same-track
+mixes (20.12+); sequences (23.04+) with the project tractor and nested sequences.
+The only module that imports lxml.
+
+>>> timeline = read_project("edit.kdenlive")            # doctest: +SKIP
+>>> [t.name for t in timeline.tracks], timeline.length   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from lxml import etree
+
+from livelatent.adapters.kdenlive_clips import ClipResolver, entry_freeze, is_disabled, props
+from livelatent.errors import ProjectError
+from livelatent.mlt_time import format_clock, frame_rate_of, parse_time
+from livelatent.timeline import COVER, DISSOLVE, WIPE, ClipSegment, Source, Timeline, Track, Transition
+
+RESERVED = {"black_track", "timeline_preview", "timeline_overlay", "overlay_track", "playlistmain"}
+PROFILE_RATES = {"dv_pal": (25, 1), "dv_ntsc": (30000, 1001)}  # besides names ending _<fps>
+
+
+def read_project(path: str | os.PathLike, sequence: str | None = None) -> Timeline:
+    """The timeline Kdenlive renders (the active sequence), or `sequence` by name or uuid."""
+    path = Path(path)
+    try:
+        tree = etree.parse(str(path), etree.XMLParser(huge_tree=True, remove_comments=True))
+    except OSError as exc:
+        raise ProjectError(f"{path}: cannot read the project ({exc})") from None
+    except etree.XMLSyntaxError as exc:
+        raise ProjectError(f"{path}: not valid XML ({exc})") from None
+    root = tree.getroot()
+    if root.tag != "mlt":
+        raise ProjectError(f"{path}: expected an MLT/Kdenlive project (<mlt> root), got <{root.tag}>")
+    return _Reader(path, root).timeline(sequence)
+
+
+def _profile_fps(root) -> "Fraction":
+    for el in (root.find("profile"), root.find("kdenlivedoc/profileinfo")):
+        if el is not None:
+            fps = frame_rate_of(el.get("frame_rate_num"), el.get("frame_rate_den"))
+            if fps:
+                return fps
+    for p in root.iter("property"):
+        if p.get("name") == "kdenlive:docproperties.profile" and p.text:
+            name = p.text.strip()
+            if name in PROFILE_RATES:
+                return frame_rate_of(*PROFILE_RATES[name])
+            tail = name.rsplit("_", 1)[-1]
+            if tail.isdigit():
+                return frame_rate_of(tail, 1)
+    raise ProjectError("no frame rate: expected <profile frame_rate_num=... frame_rate_den=...>")
+
+
+class _Reader:
+    def __init__(self, path: Path, root):
+        self.path, self.root = path, root
+        try:
+            self.fps = _profile_fps(root)
+        except ProjectError as exc:
+            raise ProjectError(f"{path}: {exc}") from None
+        self.by_id = {el.get("id"): el for el in root if el.get("id") and el.tag != "profile"}
+        self.tractors = [el for el in root if el.tag == "tractor"]
+        bin_props = [props(el) for el in root if el.tag in ("producer", "chain")]
+        self.clips = ClipResolver(path, root.get("root"), self.fps, bin_props)
+        self.audio_slots = self._gen1_audio_slots()
+        self.built: dict[str, Timeline] = {}
+        self.building: set[str] = set()
+
+    # ---- which tractor is the timeline (FORMAT.md §6) ----
+    def timeline(self, sequence: str | None) -> Timeline:
+        if not self.tractors:
+            raise ProjectError(f"{self.path}: no <tractor>; expected a Kdenlive timeline")
+        if sequence is not None:
+            return self._tractor_timeline(self._named_sequence(sequence))
+        last = self.tractors[-1]
+        if props(last).get("kdenlive:projectTractor") == "1":
+            tracks = last.findall("track")
+            if len(tracks) != 1 or tracks[0].get("producer") not in self.by_id:
+                raise ProjectError(f"{self.path}: project tractor {last.get('id')}: expected one track "
+                                   f"naming the active sequence")
+            return self._tractor_timeline(self.by_id[tracks[0].get("producer")])
+        return self._tractor_timeline(last)
+
+    def _named_sequence(self, name: str):
+        names = []
+        for el in self.tractors:
+            p = props(el)
+            keys = {el.get("id"), p.get("kdenlive:uuid"), p.get("kdenlive:clipname")}
+            if name in keys or f"{{{name}}}" in keys:
+                return el
+            if p.get("kdenlive:clipname"):
+                names.append(p["kdenlive:clipname"])
+        raise ProjectError(f"{self.path}: no sequence {name!r}; the project has "
+                           f"{', '.join(sorted(set(names))) or 'no named sequences'}")
+
+    # ---- tractors -> Timeline ----
+    def _tractor_timeline(self, tractor) -> Timeline:
+        key = tractor.get("id")
+        if key in self.built:
+            return self.built[key]
+        if key in self.building:
+            raise ProjectError(f"{self.path}: sequence {key} contains itself")
+        self.building.add(key)
+        p = props(tractor)
+        name = p.get("kdenlive:clipname") or key
+        tracks, index_map, background = [], {}, None
+        track_els = tractor.findall("track") or tractor.findall("multitrack/track")
+        for mlt_index, track_el in enumerate(track_els):
+            target = self.by_id.get(track_el.get("producer"))
+            if target is None:
+                raise ProjectError(f"{self.path}: timeline {name}: track {mlt_index} names a missing "
+                                   f"producer {track_el.get('producer')!r}")
+            if mlt_index == 0 or self._reserved(target):
+                if mlt_index == 0 and target.tag == "producer":
+                    background = self._background(target)
+                continue
+            track = self._track(track_el, target, mlt_index)
+            if track is not None:
+                index_map[mlt_index] = len(tracks)
+                tracks.append(track)
+        transitions = self._compositions(tractor, index_map, name)
+        timeline = Timeline(name, self.fps, tuple(tracks), tuple(transitions), background=background)
+        self.building.discard(key)
+        self.built[key] = timeline
+        return timeline
+
+    def _reserved(self, el) -> bool:
+        return el.get("id") in RESERVED or props(el).get("kdenlive:playlistid") in RESERVED
+
+    def _background(self, el) -> Source | None:
+        resource = props(el).get("resource", "black")
+        return None if resource in ("0", "0x00000000", "transparent") else Source(
+            f"colour:{resource}", "sequence background", kind="colour")
+
+    def _gen1_audio_slots(self) -> set[int]:
+        infos = self.root.findall("kdenlivedoc/tracksinfo/trackinfo")
+        return {i + 1 for i, info in enumerate(infos) if info.get("type") == "audio"}
+
+    # ---- tracks ----
+    def _track(self, track_el, target, mlt_index: int) -> Track | None:
+        p = props(target)
+        name = p.get("kdenlive:track_name") or f"track {mlt_index}"
+        if p.get("kdenlive:audio_track") == "1" or mlt_index in self.audio_slots:
+            return None
+        hide = track_el.get("hide", "")
+        if target.tag == "playlist":  # gen-1 / gen-2: a playlist straight in the main tractor
+            lane = self._lane(target, name)
+            return Track(name, (lane,), hidden=hide in ("video", "both"))
+        if target.tag != "tractor":
+            raise ProjectError(f"{self.path}: track {name}: expected a playlist or track tractor, "
+                               f"got <{target.tag} id={target.get('id')}>")
+        if p.get("kdenlive:uuid") or p.get("kdenlive:producer_type") == "17":
+            raise ProjectError(f"{self.path}: track {name}: a sequence used directly as a track "
+                               f"is not supported")
+        subs = [(sub, self.by_id.get(sub.get("producer"))) for sub in target.findall("track")]
+        if any(pl is None or pl.tag != "playlist" for _, pl in subs):
+            raise ProjectError(f"{self.path}: track {name}: expected sub-playlists in {target.get('id')}")
+        # Kdenlive reads the hidden state from the first sub-playlist only (FORMAT.md §9.1)
+        hidden = hide in ("video", "both") or (subs and subs[0][0].get("hide") in ("video", "both"))
+        lanes = tuple(self._lane(pl, name) for _, pl in subs)
+        mixes = self._mixes(target, name)
+        return Track(name, lanes, mixes, hidden=bool(hidden))
+
+    def _lane(self, playlist, track: str) -> tuple[ClipSegment, ...]:
+        position, segments = 0, []
+        for child in playlist:
+            if child.tag == "blank":
+                position += self._time(child.get("length", "0"), f"track {track}: blank")
+            elif child.tag == "entry":
+                seg = self._segment(child, track, position)
+                position += seg.length if isinstance(seg, ClipSegment) else seg
+                if isinstance(seg, ClipSegment):
+                    segments.append(seg)
+        return tuple(segments)
+
+    def _segment(self, entry, track: str, position: int):
+        where = f"{self.path.name}: track {track}, frame {position} ({format_clock(position, self.fps)})"
+        producer = self.by_id.get(entry.get("producer"))
+        if producer is None:
+            raise ProjectError(f"{where}: entry names a missing producer {entry.get('producer')!r}")
+        p = props(producer)
+        start = self._time(entry.get("in") or "0", where)
+        out_text = entry.get("out") or producer.get("out") or p.get("out")
+        if out_text is None:
+            raise ProjectError(f"{where}: entry has no out point")
+        length = self._time(out_text, where) - start + 1
+        if length <= 0:
+            return 0
+        if producer.tag == "tractor":
+            return ClipSegment(position, length, self._tractor_timeline(producer), in_frame=start,
+                               label=p.get("kdenlive:clipname") or producer.get("id"))
+        if is_disabled(p):
+            return length
+        try:
+            source = self.clips.source(producer, p)
+            timing = self.clips.timing(producer, p)
+            return ClipSegment(position, length, source, in_frame=start, speed=timing.speed,
+                               warp_out=timing.warp_out, slowmotion=timing.slowmotion,
+                               freeze=entry_freeze(entry), remap=timing.remap, label=source.label)
+        except ProjectError as exc:
+            raise ProjectError(f"{where}: {exc}") from None
+
+    def _time(self, text: str, where: str) -> int:
+        return parse_time(text, self.fps, what=where)
+
+    # ---- transitions ----
+    def _mixes(self, track_tractor, track: str) -> tuple[Transition, ...]:
+        mixes = []
+        for tr in track_tractor.findall("transition"):
+            p = props(tr)
+            kind = _blend_kind(p)
+            if kind is None or p.get("disable") == "1":
+                continue
+            start, end = self._span(tr, p, f"track {track}: mix")
+            a, b = int(p.get("a_track", "0")), int(p.get("b_track", "1"))
+            mixes.append(Transition(start, end, a, b, kind, p.get("reverse") == "1", label=f"mix on {track}"))
+        return tuple(mixes)
+
+    def _compositions(self, tractor, index_map: dict[int, int], name: str) -> list[Transition]:
+        out = []
+        for tr in tractor.findall("transition"):
+            p = props(tr)
+            kind = _blend_kind(p)
+            if kind is None or p.get("internal_added") == "237" or p.get("disable") == "1":
+                continue
+            a, b = int(p.get("a_track", "0") or 0), int(p.get("b_track", "1") or 1)
+            if b not in index_map:
+                continue  # onto an audio or reserved track
+            start, end = self._span(tr, p, f"timeline {name}: composition {tr.get('id')}")
+            out.append(Transition(start, end, index_map.get(a, -1), index_map[b], kind,
+                                  p.get("reverse") == "1", label=p.get("kdenlive_id") or p["mlt_service"]))
+        return out
+
+    def _span(self, tr, p, where: str) -> tuple[int, int]:
+        start = self._time(tr.get("in") or p.get("in") or "0", where)
+        end_text = tr.get("out") or p.get("out")
+        end = self._time(end_text, where) if end_text else 2**31 - 1
+        return start, end
+
+
+def _blend_kind(p: dict[str, str]) -> str | None:
+    """What a transition does to the picture, or None for audio mixes and filters."""
+    service = p.get("mlt_service", "")
+    if service in ("mix", "") or service.startswith("ladspa"):
+        return None
+    if service == "luma":
+        return WIPE if p.get("resource") else DISSOLVE
+    if service == "affine" and p.get("kdenlive_id") == "luma":
+        return WIPE  # a "slide" mix
+    return COVER
