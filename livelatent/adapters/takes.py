@@ -57,6 +57,33 @@ def _make_take_dir(recordings: Path, now: float) -> Path:
     raise TakeError(f"{recordings}: cannot find a free take name near {take_name(now)}")
 
 
+def fit_proxy(image: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """An (H, W, 3) uint8 image brought to proxy size (w, h): box-averaged when the sizes
+    divide, else sampled at pixel centres. Live frames and rebuilt frames both go through it."""
+    w, h = size
+    height, width = image.shape[:2]
+    if (width, height) == (w, h):
+        return image
+    if height % h == 0 and width % w == 0:
+        fy, fx = height // h, width // w
+        boxes = image.reshape(h, fy, w, fx, 3).astype(np.uint32).sum(axis=(1, 3))
+        return ((boxes + fy * fx // 2) // (fy * fx)).astype(np.uint8)
+    rows = ((np.arange(h) + 0.5) * height / h).astype(int)
+    cols = ((np.arange(w) + 0.5) * width / w).astype(int)
+    return image[rows][:, cols]
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """'WxH' -> (w, h); one line naming what was expected otherwise."""
+    try:
+        w, h = (int(v) for v in str(text).lower().split("x"))
+        if w > 0 and h > 0:
+            return w, h
+    except ValueError:
+        pass
+    raise TakeError(f"size {text!r}: expected WIDTHxHEIGHT such as 256x256")
+
+
 def _write_json_atomic(path: Path, data: dict) -> None:
     tmp = path.with_name(path.name + ".tmp")
     with open(tmp, "w") as f:

@@ -1,0 +1,249 @@
+"""The take recorder: the render thread hands it z rows, events and images; a thread writes.
+
+The render thread never waits for the disk or the encoder. Its calls only sample (a few
+blends per tick) and enqueue:
+
+    rec = Recorder(Path("recordings"), fps="30000/1001", proxy_size=(256, 256))
+    rec.start(tick=t0, meta={...}, start_arrays={"bank": bank, ...})   # at a tick boundary
+    for each tick step t-1 -> t:
+        for k, z_k in rec.step(t, z_prev, z_now): ...     # rows of the take (never dropped)
+    rec.submit_event(t, event)                           # every applied event, at its tick
+    rec.submit_image(k, image)                           # the frame the loop decoded for row k
+    rec.stop(); ...; rec.close()                         # close() at exit joins the thread
+
+The writer thread appends rows and events to the take folder, fsyncs them every
+FLUSH_SECONDS, and encodes the images it got into the proxy (all-intra). Images that never
+came, or that it had no time for (the queue is bounded), are proxy gaps: the take says so
+until `livelatent proxies` renders them from the z-sequence. A disk error stops the take with
+one message (console + `status`), keeps what was flushed recoverable, and the show goes on.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import sys
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+
+from livelatent.adapters import takes
+from livelatent.adapters.video import VideoWriter
+from livelatent.clock import FrameSampler
+from livelatent.errors import LivelatentError
+from livelatent.frames import FrameRate
+from livelatent.motion.geometry import blend
+
+FLUSH_SECONDS = 0.5
+MAX_PENDING_IMAGES = 8  # beyond this the encoder is behind: the image becomes a proxy gap
+PROXY_CODEC = "h264"  # written all-intra (every frame a key frame): MLT seeks it frame-accurately
+
+
+def sample_rows(sampler: FrameSampler, tick: int, prev: np.ndarray, cur: np.ndarray) -> list[tuple[int, np.ndarray]]:
+    """The take's rows for the step tick-1 -> tick: (k, float32 z_k). Replay uses the same."""
+    return [(k, blend(prev, cur, alpha).astype(np.float32)) for k, alpha in sampler.frames_in_step(tick)]
+
+
+class Recorder:
+    """Takes on demand; one writer thread for the recorder's lifetime."""
+
+    def __init__(self, recordings: str | os.PathLike, *, fps="30", proxy_size: tuple[int, int] | None = None,
+                 proxy_codec: str = PROXY_CODEC, max_pending_images: int = MAX_PENDING_IMAGES,
+                 on_message=None) -> None:
+        self.recordings = Path(recordings)
+        self.fps = FrameRate.parse(fps)
+        self.proxy_size = proxy_size
+        self.proxy_codec = proxy_codec
+        self._say = on_message or (lambda line: print(f"livelatent: {line}", file=sys.stderr, flush=True))
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._pending_images = 0
+        self._max_pending_images = max_pending_images
+        self._sampler: FrameSampler | None = None
+        self._failed = threading.Event()  # set by the writer when a take had to stop
+        self.rows_submitted = 0
+        self.last_take: takes.Take | None = None
+        self.message = ""  # the last thing worth showing on the HUD
+        self._thread = threading.Thread(target=self._run, name="livelatent-recorder", daemon=True)
+        self._thread.start()
+
+    # ---- render-thread side: cheap, never blocks ----
+
+    @property
+    def recording(self) -> bool:
+        return self._sampler is not None and not self._failed.is_set()
+
+    def start(self, *, tick: int, meta: dict, start_arrays: dict | None = None) -> None:
+        """Begin a take whose frame 0 is the state at `tick` (the Performance's state now)."""
+        if self._sampler is not None:
+            self.stop()
+        self._failed.clear()
+        tick_rate = int(meta["tick_rate"])
+        self._sampler = FrameSampler(self.fps, tick_rate, start_tick=tick)
+        self.rows_submitted = 0
+        take_meta = {**meta, "fps": str(self.fps), "start_tick": int(tick),
+                     "proxy": {"size": list(self.proxy_size) if self.proxy_size else None,
+                               "codec": self.proxy_codec}}
+        self._queue.put(("start", (take_meta, dict(start_arrays or {}), time.time())))
+
+    def step(self, tick: int, prev: np.ndarray, cur: np.ndarray) -> list[tuple[int, np.ndarray]]:
+        """After the Performance stepped tick-1 -> tick: the new rows, already queued."""
+        if not self.recording:
+            return []
+        rows = sample_rows(self._sampler, tick, prev, cur)
+        if rows:
+            self._queue.put(("rows", np.stack([z for _, z in rows])))
+            self.rows_submitted += len(rows)
+        return rows
+
+    def submit_event(self, tick: int, event) -> None:
+        """An event the loop applied at `tick` (a ControlEvent or a plain dict)."""
+        if not self.recording or tick < self._sampler.start_tick:
+            return
+        body = event.to_dict() if hasattr(event, "to_dict") else dict(event)
+        line = {"tick": int(tick), "arrival": body.get("arrival"), "source": body.get("source"), "event": body}
+        self._queue.put(("event", line))
+
+    def submit_image(self, k: int, image: np.ndarray) -> None:
+        """The image the loop decoded for row k; dropped (a proxy gap) when the encoder is behind."""
+        if not self.recording or self._pending_images >= self._max_pending_images:
+            return
+        self._pending_images += 1
+        self._queue.put(("image", (k, image)))
+
+    def stop(self) -> None:
+        if self._sampler is None:
+            return
+        self._sampler = None
+        self._queue.put(("stop", None))
+
+    def close(self, timeout: float = 30.0) -> None:
+        """Stop any take, let the writer finish it, end the thread."""
+        self.stop()
+        self._queue.put(("quit", None))
+        self._thread.join(timeout)
+
+    def status(self) -> str:
+        if self.recording:
+            return f"REC {float(self.fps.seconds(self.rows_submitted)):.1f}s"
+        return self.message
+
+    # ---- writer thread ----
+
+    def _run(self) -> None:
+        session = None
+        while True:
+            try:
+                kind, payload = self._queue.get(timeout=FLUSH_SECONDS)
+            except queue.Empty:
+                kind, payload = "tick", None
+            if kind == "image":
+                self._pending_images -= 1
+            if kind == "quit":
+                if session:
+                    self._finish(session)
+                return
+            try:
+                session = self._handle(session, kind, payload)
+            except (OSError, LivelatentError) as exc:
+                session = self._fail(session, exc)
+
+    def _handle(self, session, kind, payload):
+        if kind == "start":
+            if session:
+                self._finish(session)
+            return _Session(self.recordings, *payload, codec=self.proxy_codec)
+        if session is None:
+            return None
+        if kind == "rows":
+            session.writer.append_rows(payload)
+        elif kind == "event":
+            session.writer.append_events([payload])
+        elif kind == "image":
+            session.encode(*payload, self._say)
+        elif kind == "stop":
+            self._finish(session)
+            return None
+        session.flush_if_due()
+        return session
+
+    def _finish(self, session: "_Session") -> None:
+        try:
+            self.last_take = session.finish()
+            state = self.last_take.meta["proxy"]["state"]
+            self.message = f"saved {self.last_take.name} ({self.last_take.rows} frames, proxy {state})"
+        except (OSError, LivelatentError) as exc:
+            self._fail(session, exc)
+
+    def _fail(self, session, exc) -> None:
+        where = session.writer.path if session and session.writer else self.recordings
+        self.message = f"recording stopped: {where}: {getattr(exc, 'strerror', None) or exc}; the show goes on"
+        self._say(self.message)
+        self._failed.set()
+        if session:
+            session.abandon()
+        return None
+
+
+class _Session:
+    """One take on the writer thread: its TakeWriter and its proxy encoder."""
+
+    def __init__(self, recordings: Path, meta: dict, start_arrays: dict, now: float, *, codec: str) -> None:
+        self.writer = None
+        self.writer = takes.TakeWriter(recordings, meta=meta, start_arrays=start_arrays, now=now)
+        self.take = self.writer.take
+        self.codec = codec
+        self.size = tuple(meta["proxy"]["size"]) if meta["proxy"]["size"] else None
+        self.proxy: VideoWriter | None = None
+        self.proxy_broken = False
+        self.present: list[list[int]] = []  # [start, stop) runs of frames in the proxy
+        self.last_flush = time.monotonic()
+
+    def encode(self, k: int, image: np.ndarray, say) -> None:
+        if self.proxy_broken or (self.present and k < self.present[-1][1]):
+            return
+        try:
+            frame = self._fit(image)
+            if self.proxy is None:
+                self.proxy = VideoWriter(self.take.recording_proxy_path, fps=self.take.fps, size=self.size,
+                                         codec=self.codec, intra_only=True,
+                                         metadata={"livelatent_id": self.take.id})
+            self.proxy.write(frame)
+        except (OSError, LivelatentError) as exc:  # the z rows matter more: keep recording them
+            self.proxy_broken = True
+            say(f"{self.take.name}: proxy stopped ({exc}); rebuild it with `livelatent proxies`")
+            return
+        if self.present and self.present[-1][1] == k:
+            self.present[-1][1] = k + 1
+        else:
+            self.present.append([k, k + 1])
+
+    def _fit(self, image: np.ndarray) -> np.ndarray:
+        if self.size is None:
+            self.size = (image.shape[1], image.shape[0])
+        return takes.fit_proxy(image, self.size)
+
+    def flush_if_due(self) -> None:
+        if time.monotonic() - self.last_flush >= FLUSH_SECONDS:
+            self.writer.flush()
+            self.last_flush = time.monotonic()
+
+    def finish(self) -> takes.Take:
+        present = self.present
+        if self.proxy is not None:
+            try:
+                self.proxy.close()
+            except (OSError, LivelatentError):
+                present = []
+        return self.writer.finish(present=[] if self.proxy_broken else present, proxy_size=self.size)
+
+    def abandon(self) -> None:
+        """After a disk error: close what can be closed; the flushed part stays recoverable."""
+        if self.proxy is not None:
+            try:
+                self.proxy.close()
+            except Exception:  # noqa: BLE001 - the file is being given up anyway
+                pass
+        if self.writer is not None:
+            self.writer.release()

@@ -1,0 +1,96 @@
+"""Complete a take's proxy from its z-sequence, and recover takes cut off by a crash.
+
+A proxy is complete when it holds one frame per z row, frame k = fit_proxy(decode(z[k])).
+The frames the live loop already encoded (NAME.partial.mp4) are kept, in order; the
+missing ones are decoded here at the take's live size and brought to the proxy size the
+same way the recorder did, so both kinds of frame look alike.
+
+    take = complete_proxy(find_take("take-20261129-104839-123"), generators.load("default"))
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+
+import numpy as np
+
+from livelatent.adapters import takes
+from livelatent.adapters.video import VideoWriter, iter_frames
+
+BATCH = 8
+
+
+def missing_frames(take: takes.Take) -> list[int]:
+    present = set(take.proxy_frames_present()) if take.meta["proxy"].get("state") == "partial" else set()
+    return [k for k in range(take.rows) if k not in present]
+
+
+def complete_proxy(take: takes.Take, generator, *, progress: Callable[[int], None] | None = None) -> takes.Take:
+    """Write NAME.mp4 with every frame; returns the updated take (proxy state 'complete')."""
+    if take.proxy_complete:
+        return take
+    if take.status == "recording":
+        raise takes.TakeError(f"{take.path}: still recording or cut off; run `livelatent recover` first")
+    z = takes.load_z(take).z
+    size = _proxy_size(take, generator)
+    decode_size = _decode_size(take, generator)
+    tmp = take.path / f"{take.name}.building.mp4"
+    with VideoWriter(tmp, fps=take.fps, size=size, codec=take.meta["proxy"].get("codec") or "h264",
+                     intra_only=True, metadata={"livelatent_id": take.id}) as out:
+        for frame in _frames(take, z, generator, size, decode_size):
+            out.write(frame)
+            if progress:
+                progress(1)
+    os.replace(tmp, take.proxy_path)
+    take.partial_proxy_path.unlink(missing_ok=True)
+    return takes.update_meta(take, proxy={**take.meta["proxy"], "size": list(size), "state": "complete",
+                                          "present": [[0, take.rows]] if take.rows else []})
+
+
+def _frames(take, z, generator, size, decode_size) -> Iterator[np.ndarray]:
+    """Frames 0..n-1: from the partial proxy where it has them, else decoded in batches."""
+    present = take.proxy_frames_present() if take.meta["proxy"].get("state") == "partial" else []
+    have = set(present)
+    kept = iter_frames(take.partial_proxy_path) if present else iter(())
+    k = 0
+    while k < len(z):
+        if k in have:
+            yield next(kept)
+            k += 1
+            continue
+        end = k
+        while end < len(z) and end not in have and end - k < BATCH:
+            end += 1
+        for image in generator.decode(z[k:end], size=decode_size):
+            yield takes.fit_proxy(image, size)
+        k = end
+
+
+def _decode_size(take, generator) -> tuple[int, int]:
+    """(h, w) the live loop decoded at: the take's 'size' (w, h), else the model's own."""
+    if take.meta.get("size"):
+        w, h = take.meta["size"]
+        return int(h), int(w)
+    return tuple(generator.resolution)
+
+
+def _proxy_size(take, generator) -> tuple[int, int]:
+    if take.meta["proxy"].get("size"):
+        return take.proxy_size()
+    h, w = _decode_size(take, generator)
+    return w, h
+
+
+def recover_all(recordings, load_generator: Callable[[takes.Take], object] | None = None,
+                say: Callable[[str], None] = print) -> list[takes.Take]:
+    """Recover every abandoned take; rebuild each proxy when a generator can be loaded for it."""
+    done = []
+    for take in takes.abandoned_takes(recordings):
+        take = takes.recover(take)
+        say(f"recovered {take.name}: {take.rows} frames ({take.duration:.1f}s) up to its last flush")
+        if load_generator is not None and take.rows:
+            take = complete_proxy(take, load_generator(take))
+            say(f"{take.name}: proxy rebuilt from its z-sequence")
+        done.append(take)
+    return done
