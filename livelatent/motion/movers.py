@@ -20,6 +20,8 @@ inputs, same floats, bit for bit. Targets are projected onto the mover's shell r
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from livelatent.errors import LatentShapeError
@@ -155,10 +157,18 @@ class SpringShellMover(Mover):
     """The seed's particle: a damped spring to the target plus a stiff damped spring to the shell."""
 
     def step(self, dt: float) -> None:
-        half = spring_step(self._omega, self.params.damping, dt / 2)
-        p, v = self._pull(self.position, self.velocity, half)
-        p, v = self._shell(p, v, dt)
-        p, v = self._pull(p, v, half)
+        # The two exact updates are composed (Strang splitting) in sub-steps short enough for
+        # either spring to turn at most a radian; more would let the composition grow.
+        omega_shell = 2 * math.pi * self.params.shell_stiffness
+        n = max(1, math.ceil(max(self._omega, omega_shell) * dt))
+        h = dt / n
+        half = spring_step(self._omega, self.params.damping, h / 2)
+        shell = spring_step(omega_shell, 1.0, h)
+        p, v = self.position, self.velocity
+        for _ in range(n):
+            p, v = self._pull(p, v, half)
+            p, v = self._shell(p, v, shell)
+            p, v = self._pull(p, v, half)
         move, v = self._limit(p - self.position, v, dt)
         self.position, self.velocity = self.position + move, v
 
@@ -166,13 +176,12 @@ class SpringShellMover(Mover):
         offset = p - self.target
         return self.target + (k.xx * offset + k.xv * v), k.vx * offset + k.vv * v
 
-    def _shell(self, p: np.ndarray, v: np.ndarray, dt: float) -> tuple[np.ndarray, np.ndarray]:
+    def _shell(self, p: np.ndarray, v: np.ndarray, k) -> tuple[np.ndarray, np.ndarray]:
         """Advance the radial spring exactly; the tangential motion is untouched."""
         r = norm(p)
         if r == 0.0:
             return p, v
         u = p / r
-        k = spring_step(2 * np.pi * self.params.shell_stiffness, 1.0, dt)
         v_radial = float(np.dot(v, u))
         dr = r - self.radius
         dr, v_radial_new = k.xx * dr + k.xv * v_radial, k.vx * dr + k.vv * v_radial

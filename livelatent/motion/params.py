@@ -6,8 +6,8 @@ Units:
 - damping: damping ratio; 1 = critical (no overshoot), < 1 swings past, > 1 creeps.
   settle_time is exact for damping 1; other ratios keep the same spring frequency.
 - shell_stiffness: the spring mover's shell spring as a natural frequency in Hz (critically
-  damped, omega_s = 2 pi f). 8 Hz keeps a d=512 particle within ~1% of the shell at the
-  default settle time. Ignored by the geodesic movers, which stay exactly on the shell.
+  damped, omega_s = 2 pi f). The default 30 Hz keeps a d=512 particle within ~0.01 shell
+  spreads of the shell at the default settle time; 2 Hz lets it sag ~2 spreads inside. Ignored by the geodesic movers, which stay exactly on the shell.
 - speed_limit: the fastest the particle may move, in shell radii per second (that is,
   radians of arc per second on the shell); 0 = no limit.
 """
@@ -30,14 +30,14 @@ class MotionParams:
     mover: str = "geodesic"
     settle_time: float = 2.0
     damping: float = 1.0
-    shell_stiffness: float = 8.0
+    shell_stiffness: float = 30.0
     speed_limit: float = 0.0
 
     # lo, hi per numeric knob; from_normalised maps 0..1 onto these
     RANGES: ClassVar[dict[str, tuple[float, float]]] = {
         "settle_time": (0.05, 30.0),
         "damping": (0.1, 4.0),
-        "shell_stiffness": (0.5, 60.0),
+        "shell_stiffness": (0.5, 120.0),
         "speed_limit": (0.0, 4.0),
     }
     # knobs mapped on a log scale (times and frequencies span decades)
