@@ -16,9 +16,9 @@ import math
 from dataclasses import dataclass, replace
 
 from livelatent.errors import ControlMessageError
+from livelatent.motion.params import MOVERS, MotionParams
 
-MOTION_PARAMS = ("settle_time", "damping", "shell_stiffness", "speed_limit")
-MOVERS = ("geodesic", "smooth", "spring")
+MOTION_PARAMS = tuple(MotionParams.RANGES)  # the numeric knobs; "mover" has its own action
 SOURCES = ("osc", "midi", "key", "cli", "api", "replay")
 
 # Actions that change the Performance (and so the z path); all others are the app's business.
