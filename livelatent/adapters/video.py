@@ -185,3 +185,21 @@ def video_info(path: str | os.PathLike) -> dict:
                 "codec": stream.codec_context.name}
     finally:
         container.close()
+
+
+def write_image(path: str | os.PathLike, image: np.ndarray) -> Path:
+    """Save one uint8 (H, W, 3) RGB image as a PNG (contact sheets, grid stills)."""
+    import av
+
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    image = np.ascontiguousarray(image, dtype=np.uint8)
+    try:
+        with av.open(str(p), "w", format="image2") as container:
+            stream = container.add_stream("png", rate=1)
+            stream.width, stream.height, stream.pix_fmt = image.shape[1], image.shape[0], "rgb24"
+            container.mux(stream.encode(av.VideoFrame.from_ndarray(image, format="rgb24")))
+            container.mux(stream.encode(None))
+    except (av.error.FFmpegError, ValueError) as exc:
+        raise VideoError(f"{p}: cannot write PNG ({exc})") from None
+    return p

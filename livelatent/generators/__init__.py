@@ -1,1 +1,89 @@
-"""Generators: anything that maps a batch of z to images. See base.Generator and load()."""
+"""Generators: anything that maps a batch of z to images. See base.Generator and load().
+
+    g = load("default")                      # the embedded CPPN (z of 512, any size)
+    g = load("dcgan-faces", device="cuda")   # the trained DCGAN from gan-face-generate
+    g = load("run/network-snapshot-000120.pkl", stylegan_repo="~/src/stylegan3")
+    g = load("generator.pt")                 # TorchScript / torch.export: z (N, d) -> (N, 3, H, W)
+    g = load("mypackage.models:make")        # a factory returning any Generator
+    images = g.decode(z)                     # uint8 (N, H, W, 3)
+
+Heavy imports (torch) happen inside the loaders, never at import time.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from pathlib import Path
+
+from livelatent.errors import ModelError
+from livelatent.generators.base import Generator
+
+# name -> (module in livelatent.generators, one-line description)
+BUILTINS = {
+    "default": ("default", "embedded z-modulated coordinate network: z of 512, any size, no download"),
+    "dcgan-faces": ("dcgan", "DCGAN trained on faces (gan-face-generate package): z of 100, 64x64"),
+}
+TORCH_FILE_SUFFIXES = (".pt", ".pt2", ".ts", ".pth", ".jit")
+
+
+def load(spec: str = "default", *, device: str = "auto", size: tuple[int, int] | None = None,
+         **opts) -> Generator:
+    """A Generator from a name, a file, a `module:function` factory or a snapshot set.
+
+    opts: stylegan_repo, truncation_psi, class_idx (StyleGAN pickles); labels (snapshot sets).
+    """
+    from livelatent.generators.torchwrap import resolve_device
+
+    device = resolve_device(device)
+    spec = str(spec or "default")
+    name, _, path = spec.partition(":")
+    if name in BUILTINS:
+        module = importlib.import_module(f"livelatent.generators.{BUILTINS[name][0]}")
+        return module.load(path or None, device=device, size=size) if path else module.load(device=device, size=size)
+    from livelatent.generators import snapshots
+
+    if snapshots.is_snapshot_set(spec):
+        return snapshots.load_set(spec, device=device, size=size, **opts)
+    return load_single(spec, device=device, size=size, **opts)
+
+
+def load_single(spec: str, *, device: str, size=None, stylegan_repo=None, truncation_psi: float = 1.0,
+                class_idx: int | None = None, labels=None) -> Generator:
+    """One model from a file path or a `module:function` factory (device already resolved)."""
+    path = Path(os.path.expanduser(spec))
+    if path.suffix.lower() == ".pkl":
+        from livelatent.generators import stylegan
+
+        return stylegan.load(path, device=device, stylegan_repo=stylegan_repo,
+                             truncation_psi=truncation_psi, class_idx=class_idx)
+    if path.suffix.lower() in TORCH_FILE_SUFFIXES:
+        from livelatent.generators import torchfile
+
+        return torchfile.load(path, device=device)
+    if ":" in spec and not path.exists():
+        return _from_factory(spec, device=device, size=size)
+    raise ModelError(f"model {spec!r}: expected one of {', '.join(BUILTINS)}, a StyleGAN .pkl, a TorchScript "
+                     f"or torch.export file ({', '.join(TORCH_FILE_SUFFIXES)}), a snapshot folder or glob, "
+                     "or module:function")
+
+
+def _from_factory(spec: str, *, device: str, size=None) -> Generator:
+    """`package.module:function`: function(device=...) returns any object with the Generator interface."""
+    module_name, _, func_name = spec.rpartition(":")
+    try:
+        factory = getattr(importlib.import_module(module_name), func_name)
+    except (ImportError, AttributeError) as exc:
+        raise ModelError(f"model {spec!r}: cannot import the factory ({exc})") from None
+    generator = factory(device=device)
+    missing = [a for a in ("z_dim", "resolution", "decode") if not hasattr(generator, a)]
+    if missing:
+        raise ModelError(f"model {spec!r}: the factory returned {type(generator).__name__} without "
+                         f"{', '.join(missing)}; expected the livelatent Generator interface")
+    for attr, default in (("device", device), ("shell_radius", None), ("label", func_name)):
+        if not hasattr(generator, attr):
+            setattr(generator, attr, default)
+    return generator
+
+
+__all__ = ["BUILTINS", "Generator", "load", "load_single"]

@@ -1,0 +1,137 @@
+"""The embedded default model: a coordinate network (CPPN) whose layers are modulated by z.
+
+No download, no weights file: every weight comes from a fixed seed when the model loads, so
+the same z gives the same picture on every machine. Each pixel's coordinates pass through
+sine layers; z picks (through a small mapping network) a view of the plane (rotation, zoom,
+offset) and scales each layer's input channels and biases, the way StyleGAN modulates its
+convolutions. Everything is smooth in z, so nearby z give nearby images, and the network is
+resolution-free: it renders natively at any requested size.
+
+Speed: the per-frame modulation is folded into each layer's weights (a few hundred numbers
+per frame) so the per-pixel work is one batched matmul plus an in-place sine per layer,
+done in pixel chunks that stay in cache. Over 30 frames/s at 256x256 on 2 CPU cores
+(benchmarks/bench_default_model.py).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from livelatent.latent import check_z, shell_radius
+
+SEED = 20190425  # fixed: changing it changes every picture the default model has ever made
+Z_DIM = 512
+STYLE_DIM = 64
+WIDTH = 32  # hidden channels per pixel
+LAYERS = 3  # hidden sine layers after the coordinate layer
+CHUNK_PIXELS = 16384  # pixels per matmul, per batch: keeps activations in cache
+
+
+def _weights(z_dim: int) -> dict[str, np.ndarray]:
+    """All weights, float32, from the fixed seed (numpy's PCG64 is the same on every platform)."""
+    rng = np.random.default_rng(SEED)
+    g = lambda *shape, scale=1.0: (rng.standard_normal(shape) * scale).astype(np.float32)  # noqa: E731
+    w = {
+        "map1": g(z_dim, 256, scale=1.6 / math.sqrt(z_dim)),
+        "map2": g(256, STYLE_DIM, scale=1.8 / math.sqrt(256)),
+        "view": g(STYLE_DIM, 4, scale=0.6 / math.sqrt(STYLE_DIM)),
+        "coord": g(4, WIDTH, scale=2.2),
+        "coord_mod": g(STYLE_DIM, 4 * WIDTH, scale=0.5 / math.sqrt(STYLE_DIM)),
+        "coord_bias": g(STYLE_DIM, WIDTH, scale=1.5 / math.sqrt(STYLE_DIM)),
+        # a shared column makes the channels correlated: light and shade first, colour second
+        "out": g(WIDTH, 3, scale=0.8 / math.sqrt(WIDTH)) + g(WIDTH, 1, scale=1.6 / math.sqrt(WIDTH)),
+        "out_mod": g(STYLE_DIM, WIDTH * 3, scale=0.9 / math.sqrt(STYLE_DIM)),
+        "out_bias": g(STYLE_DIM, 3, scale=0.8 / math.sqrt(STYLE_DIM)),
+    }
+    for i in range(LAYERS):
+        w[f"hidden{i}"] = g(WIDTH, WIDTH, scale=1.9 / math.sqrt(WIDTH))
+        w[f"hidden{i}_mod"] = g(STYLE_DIM, WIDTH, scale=0.8 / math.sqrt(STYLE_DIM))
+        w[f"hidden{i}_bias"] = g(STYLE_DIM, WIDTH, scale=1.2 / math.sqrt(STYLE_DIM))
+    return w
+
+
+class DefaultGenerator:
+    """A z-modulated CPPN: `decode(z (N, 512))` -> uint8 (N, H, W, 3) at any size."""
+
+    label = "default"
+
+    def __init__(self, *, device: str = "cpu", size: tuple[int, int] | None = None, z_dim: int = Z_DIM) -> None:
+        import torch
+
+        self._torch = torch
+        self.z_dim = int(z_dim)
+        self.device = str(device)
+        self.resolution = tuple(size) if size else (256, 256)
+        self.shell_radius = shell_radius(self.z_dim)
+        self._w = {k: torch.from_numpy(v).to(self.device, torch.float64) for k, v in _weights(self.z_dim).items()}
+        self._grids: dict[tuple[int, int], object] = {}
+
+    def decode(self, z: np.ndarray, size: tuple[int, int] | None = None) -> np.ndarray:
+        torch = self._torch
+        z = check_z(z, self.z_dim, what=f"{self.label} z")
+        h, w = size or self.resolution
+        with torch.inference_mode():
+            layers = self._modulated_layers(torch.from_numpy(z).to(self.device))
+            rgb = self._render_pixels(layers, self._grid(h, w))
+            image = rgb.mul_(255.0).add_(0.5).clamp_(0, 255).to(torch.uint8)
+            return image.view(len(z), h, w, 3).cpu().numpy()
+
+    def _modulated_layers(self, z):
+        """Per-frame weights (N, in, out) and biases (N, 1, out) for every layer.
+
+        This per-frame part is tiny and runs in float64, so that a frame decodes to the same
+        bytes whatever batch it is in (float32 matmuls of different heights round differently)."""
+        torch, W = self._torch, self._w
+        style = torch.tanh(torch.tanh(z.double() @ W["map1"]) @ W["map2"])
+        n = z.shape[0]
+        coord_scale = 1 + (style @ W["coord_mod"]).view(n, 4, WIDTH)
+        layers = [(self._view(style) @ (W["coord"] * coord_scale), (style @ W["coord_bias"])[:, None])]
+        for i in range(LAYERS):
+            scale = 1 + torch.tanh(style @ W[f"hidden{i}_mod"])
+            layers.append((scale[:, :, None] * W[f"hidden{i}"], (style @ W[f"hidden{i}_bias"])[:, None]))
+        out_scale = 1 + (style @ W["out_mod"]).view(n, WIDTH, 3)
+        layers.append((W["out"] * out_scale, (style @ W["out_bias"])[:, None]))
+        return [(weight.float(), bias.float()) for weight, bias in layers]
+
+    def _view(self, style):
+        """(N, 4, 4) map of the homogeneous coordinates (x, y, r, 1): rotate, zoom, offset."""
+        torch = self._torch
+        p = style @ self._w["view"]
+        angle, zoom = p[:, 0] * math.pi, torch.exp(p[:, 1] * 0.7)
+        cos, sin = torch.cos(angle) * zoom, torch.sin(angle) * zoom
+        view = torch.zeros(style.shape[0], 4, 4, dtype=style.dtype, device=style.device)
+        view[:, 0, 0], view[:, 0, 1], view[:, 1, 0], view[:, 1, 1] = cos, sin, -sin, cos
+        view[:, 2, 2] = zoom
+        view[:, 3, 0], view[:, 3, 1], view[:, 3, 3] = p[:, 2], p[:, 3], 1.0
+        return view
+
+    def _render_pixels(self, layers, grid):
+        """Run every pixel through the modulated layers, chunk by chunk; returns (N, P, 3) in [0, 1]."""
+        torch = self._torch
+        n, pixels = layers[0][0].shape[0], grid.shape[0]
+        out = torch.empty(n, pixels, 3, device=grid.device)
+        chunk = max(1024, CHUNK_PIXELS // max(1, n // 4))
+        for start in range(0, pixels, chunk):
+            x = grid[start:start + chunk].expand(n, -1, -1)
+            for weight, bias in layers[:-1]:
+                x = torch.baddbmm(bias, x, weight).sin_()
+            weight, bias = layers[-1]
+            out[:, start:start + chunk] = torch.baddbmm(bias, x, weight)
+        return out.sigmoid_()
+
+    def _grid(self, h: int, w: int):
+        """Pixel centres (x, y, r, 1), the shorter side spanning [-1, 1]; cached per size."""
+        if (h, w) not in self._grids:
+            s = min(h, w)
+            ys = (np.arange(h, dtype=np.float32) + 0.5 - h / 2) * (2 / s)
+            xs = (np.arange(w, dtype=np.float32) + 0.5 - w / 2) * (2 / s)
+            y, x = np.meshgrid(ys, xs, indexing="ij")
+            grid = np.stack([x, y, np.sqrt(x * x + y * y), np.ones_like(x)], -1).reshape(-1, 4)
+            self._grids[(h, w)] = self._torch.from_numpy(grid).to(self.device)
+        return self._grids[(h, w)]
+
+
+def load(*, device: str = "cpu", size: tuple[int, int] | None = None, z_dim: int = Z_DIM) -> DefaultGenerator:
+    return DefaultGenerator(device=device, size=size, z_dim=z_dim)
