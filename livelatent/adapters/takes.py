@@ -27,8 +27,10 @@ from pathlib import Path
 import numpy as np
 
 from livelatent import __version__, zseq
+from livelatent.clock import FrameSampler
 from livelatent.errors import TakeError
 from livelatent.frames import FrameRate
+from livelatent.motion.geometry import blend
 
 SCHEMA_VERSION = 1
 TAKE_FILE = "take.json"
@@ -55,6 +57,12 @@ def _make_take_dir(recordings: Path, now: float) -> Path:
         except FileExistsError:
             continue
     raise TakeError(f"{recordings}: cannot find a free take name near {take_name(now)}")
+
+
+def sample_rows(sampler: FrameSampler, tick: int, prev: np.ndarray, cur: np.ndarray) -> list[tuple[int, np.ndarray]]:
+    """A take's rows for the step tick-1 -> tick: (k, float32 z_k). Recorder and replay share it,
+    so a replay at the take's fps gives the recorded rows bit for bit."""
+    return [(k, blend(prev, cur, alpha).astype(np.float32)) for k, alpha in sampler.frames_in_step(tick)]
 
 
 def fit_proxy(image: np.ndarray, size: tuple[int, int]) -> np.ndarray:

@@ -4,10 +4,10 @@ The render thread never waits for the disk or the encoder. Its calls only sample
 blends per tick) and enqueue:
 
     rec = Recorder(Path("recordings"), fps="30000/1001", proxy_size=(256, 256))
-    rec.start(tick=t0, meta={...}, start_arrays={"bank": bank, ...})   # at a tick boundary
-    for each tick step t-1 -> t:
-        for k, z_k in rec.step(t, z_prev, z_now): ...     # rows of the take (never dropped)
-    rec.submit_event(t, event)                           # every applied event, at its tick
+    rec.start(perf, meta={"model": "default", "size": [w, h], "preset": "presets/default.toml"})
+    per tick:  rec.submit_event(perf.tick, event)        # each event the Performance applied
+               prev = perf.z.copy(); perf.step()
+               for k, z_k in rec.step(perf.tick, prev, perf.z): ...   # take rows, never dropped
     rec.submit_image(k, image)                           # the frame the loop decoded for row k
     rec.stop(); ...; rec.close()                         # close() at exit joins the thread
 
@@ -34,16 +34,10 @@ from livelatent.adapters.video import VideoWriter
 from livelatent.clock import FrameSampler
 from livelatent.errors import LivelatentError
 from livelatent.frames import FrameRate
-from livelatent.motion.geometry import blend
 
 FLUSH_SECONDS = 0.5
 MAX_PENDING_IMAGES = 8  # beyond this the encoder is behind: the image becomes a proxy gap
 PROXY_CODEC = "h264"  # written all-intra (every frame a key frame): MLT seeks it frame-accurately
-
-
-def sample_rows(sampler: FrameSampler, tick: int, prev: np.ndarray, cur: np.ndarray) -> list[tuple[int, np.ndarray]]:
-    """The take's rows for the step tick-1 -> tick: (k, float32 z_k). Replay uses the same."""
-    return [(k, blend(prev, cur, alpha).astype(np.float32)) for k, alpha in sampler.frames_in_step(tick)]
 
 
 class Recorder:
@@ -74,24 +68,29 @@ class Recorder:
     def recording(self) -> bool:
         return self._sampler is not None and not self._failed.is_set()
 
-    def start(self, *, tick: int, meta: dict, start_arrays: dict | None = None) -> None:
-        """Begin a take whose frame 0 is the state at `tick` (the Performance's state now)."""
+    def start(self, performance, *, meta: dict | None = None) -> None:
+        """Begin a take at the Performance's current tick; its frame 0 is the state now.
+
+        Call it at a tick boundary; events applied at this tick after this call are logged
+        (and replayed), earlier ones are part of the saved state. meta: model, snapshot,
+        preset, size [w, h] of the decoded frames, anything else worth keeping.
+        """
         if self._sampler is not None:
             self.stop()
         self._failed.clear()
-        tick_rate = int(meta["tick_rate"])
-        self._sampler = FrameSampler(self.fps, tick_rate, start_tick=tick)
+        desc = performance.describe()
+        self._sampler = FrameSampler(self.fps, desc["tick_rate"], start_tick=desc["tick"])
         self.rows_submitted = 0
-        take_meta = {**meta, "fps": str(self.fps), "start_tick": int(tick),
-                     "proxy": {"size": list(self.proxy_size) if self.proxy_size else None,
-                               "codec": self.proxy_codec}}
-        self._queue.put(("start", (take_meta, dict(start_arrays or {}), time.time())))
+        take_meta = {**(meta or {}), "fps": str(self.fps), "start_tick": desc["tick"], "tick_rate": desc["tick_rate"],
+                     "d": desc["d"], "seed": desc["seed"], "motion": desc["motion"], "performance": desc,
+                     "proxy": {"size": list(self.proxy_size) if self.proxy_size else None, "codec": self.proxy_codec}}
+        self._queue.put(("start", (take_meta, performance.arrays(), time.time())))
 
     def step(self, tick: int, prev: np.ndarray, cur: np.ndarray) -> list[tuple[int, np.ndarray]]:
         """After the Performance stepped tick-1 -> tick: the new rows, already queued."""
         if not self.recording:
             return []
-        rows = sample_rows(self._sampler, tick, prev, cur)
+        rows = takes.sample_rows(self._sampler, tick, prev, cur)
         if rows:
             self._queue.put(("rows", np.stack([z for _, z in rows])))
             self.rows_submitted += len(rows)

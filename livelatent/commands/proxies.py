@@ -1,0 +1,39 @@
+"""`livelatent proxies TAKE`: render the proxy frames a take is missing, from its z-sequence."""
+
+from __future__ import annotations
+
+from livelatent.adapters import takes
+
+
+def add_model_arguments(parser) -> None:
+    parser.add_argument("--model", default=None, help="generator to decode with (default: the take's own)")
+    parser.add_argument("--device", default="auto", help="cpu, cuda, ... (default: auto)")
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("takes", nargs="+", metavar="TAKE", help="take folder, or its name under --recordings")
+    parser.add_argument("--recordings", default="recordings", metavar="DIR", help="where takes live (default: recordings)")
+    add_model_arguments(parser)
+
+
+def generator_for(take: takes.Take, args):
+    """The take's model (or --model), loaded at the size the take was performed at."""
+    from livelatent import generators
+
+    size = take.meta.get("size")
+    return generators.load(args.model or take.meta.get("model") or "default", device=args.device,
+                           size=(int(size[1]), int(size[0])) if size else None)
+
+
+def run(args) -> int:
+    from livelatent.offline.proxy import complete_proxy, missing_frames
+
+    for name in args.takes:
+        take = takes.find_take(name, args.recordings)
+        if take.proxy_complete:
+            print(f"{take.name}: proxy already complete ({take.rows} frames)")
+            continue
+        todo = len(missing_frames(take))
+        take = complete_proxy(take, generator_for(take, args))
+        print(f"{take.name}: rendered {todo} missing proxy frames; {take.proxy_path} complete ({take.rows} frames)")
+    return 0
