@@ -1,0 +1,49 @@
+"""`livelatent replay TAKE -o OUT`: the take's performance re-run, rendered as a new pair.
+
+    livelatent replay take-20261129-104839-123 --fps 60 --size 1024x1024 -o final/take1
+    livelatent replay take-20261129-104839-123 --snapshots 'run/*.pkl' -o final/take1-grid
+    livelatent replay take-20261129-104839-123 --z-only -o take1-60fps --fps 60
+
+At the take's own fps the z-sequence equals the recorded one bit for bit; at another fps
+the same performance is sampled more finely; --size / --model / --snapshots give the
+full-quality render of it.
+"""
+
+from __future__ import annotations
+
+from livelatent.adapters import takes
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("take", metavar="TAKE", help="take folder, or its name under --recordings")
+    parser.add_argument("-o", "--out", required=True, metavar="OUT", help="output pair: OUT.npy, OUT.json, OUT.mp4")
+    parser.add_argument("--fps", default=None, help="frame rate, e.g. 60 or 30000/1001 (default: the take's)")
+    parser.add_argument("--size", default=None, metavar="WxH", help="render size (default: the model's own)")
+    models = parser.add_mutually_exclusive_group()
+    models.add_argument("--model", default=None, help="generator (default: the take's own)")
+    models.add_argument("--snapshots", default=None, metavar="GLOB", help="render through a set of snapshots")
+    parser.add_argument("--device", default="auto", help="cpu, cuda, ... (default: auto)")
+    parser.add_argument("--recordings", default="recordings", metavar="DIR", help="where takes live (default: recordings)")
+    parser.add_argument("--z-only", action="store_true", help="write the z-sequence pair only, no video")
+
+
+def run(args) -> int:
+    from livelatent import zseq
+    from livelatent.offline.replay import replay_z
+
+    take = takes.find_take(args.take, args.recordings)
+    if take.status == "recording":
+        raise takes.TakeError(f"{take.path}: still recording or cut off; run `livelatent recover` first")
+    size = takes.parse_size(args.size) if args.size else None
+    seq = replay_z(take, args.fps)
+    if args.z_only:
+        print(f"{zseq.save(seq, args.out)}: {len(seq)} frames at {seq.fps} fps replayed from {take.name}")
+        return 0
+    from livelatent import generators
+    from livelatent.offline.render import render
+
+    spec = args.snapshots or args.model or take.meta.get("model") or "default"
+    generator = generators.load(spec, device=args.device, size=(size[1], size[0]) if size else None)
+    render(seq, generator, args.out)
+    print(f"{args.out}: {len(seq)} frames at {seq.fps} fps replayed from {take.name} through {spec}")
+    return 0
