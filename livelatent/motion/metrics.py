@@ -116,9 +116,14 @@ def image_change(z, generator, *, batch: int = 16, size: tuple[int, int] | None 
         images = np.asarray(generator.decode(z[start:start + batch], size=size), dtype=np.float32)
         if previous is not None:
             images = np.concatenate([previous[None], images])
-        changes.append(np.abs(np.diff(images, axis=0)).mean(axis=(1, 2, 3)))
+        changes.append(image_steps(images))
         previous = images[-1]
     return np.concatenate(changes) if changes else np.zeros(0)
+
+
+def image_steps(images: np.ndarray) -> np.ndarray:
+    """Mean absolute pixel change (0..255) between consecutive images (n, h, w, 3), (n-1,)."""
+    return np.abs(np.diff(np.asarray(images, dtype=np.float32), axis=0)).mean(axis=(1, 2, 3))
 
 
 def variation(values: np.ndarray) -> float:

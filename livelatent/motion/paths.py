@@ -73,9 +73,10 @@ def frame_count(times: list[Fraction], fps: FrameRate) -> int:
 
 
 def keyframe_frames(times: list[Fraction], fps) -> list[int]:
-    """The frame nearest each keyframe's time (for metrics at keyframes)."""
+    """The frame nearest each keyframe's time (for metrics at keyframes), within the path."""
     fps = FrameRate.parse(fps)
-    return [round((t - times[0]) * fps.value) for t in times]
+    last = frame_count(times, fps) - 1
+    return [min(round((t - times[0]) * fps.value), last) for t in times]
 
 
 def build_path(keyframes, times_or_durations, fps, method: str = "spline",

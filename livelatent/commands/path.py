@@ -1,0 +1,123 @@
+"""`livelatent path`: a z-sequence through keyframes, with any mover or interpolator.
+
+    livelatent path take.npy --pick 0,120,300 --durations 4 --fps 30 -o journey
+    livelatent path keys.npy --times 0,2,5,6 --method geodesic --settle-time 1 -o walk
+    livelatent path keys.npy --durations 3 --even-speed --model default -o even
+
+SOURCE is a z-sequence pair (NAME.npy + NAME.json; --pick chooses frames) or a plain
+(k, d) array of keyframes in a .npy file (--pick chooses rows; all rows by default).
+Writes OUT.npy + OUT.json; render the video with `livelatent render OUT`.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import numpy as np
+
+from livelatent.errors import UsageError, ZSequenceError
+from livelatent.frames import FrameRate
+from livelatent.motion.params import MOVERS, MotionParams
+
+
+def add_arguments(parser) -> None:
+    from livelatent.motion.paths import METHODS
+
+    parser.add_argument("source", metavar="KEYS.npy|ZSEQ", help="keyframes (k, d) .npy, or a z-sequence to pick frames from")
+    parser.add_argument("--pick", metavar="I,J,...", help="frames (z-sequence) or rows (.npy) to use as keyframes")
+    timing = parser.add_mutually_exclusive_group()
+    timing.add_argument("--durations", default="2", metavar="S[,S...]",
+                        help="seconds per segment: one value for all, or one per segment (default 2)")
+    timing.add_argument("--times", metavar="T,T,...", help="the time of each keyframe in seconds, increasing")
+    parser.add_argument("--fps", default="30", help="frame rate of the output, e.g. 30, 25, 30000/1001 (default 30)")
+    parser.add_argument("--method", "--interp", default="spline", choices=METHODS,
+                        help="spline (default: hits every keyframe on time), a mover, or slerp / lerp")
+    defaults = MotionParams()
+    for name in ("settle_time", "damping", "shell_stiffness", "speed_limit"):
+        lo, hi = MotionParams.RANGES[name]
+        parser.add_argument(f"--{name.replace('_', '-')}", type=float, default=getattr(defaults, name),
+                            help=f"mover parameter, {lo:g}..{hi:g} (default {getattr(defaults, name):g})")
+    parser.add_argument("--even-speed", action="store_true", help="retime so the image changes evenly (needs --model)")
+    parser.add_argument("--model", default="default", help="generator used by --even-speed (default: default)")
+    parser.add_argument("--oversample", type=int, default=4, help="--even-speed: dense samples per frame (default 4)")
+    parser.add_argument("-o", "--output", required=True, metavar="OUT", help="writes OUT.npy + OUT.json")
+
+
+def run(args) -> int:
+    from livelatent import zseq
+    from livelatent.motion.metrics import measure
+    from livelatent.motion.paths import build_path, keyframe_frames, keyframe_times
+
+    keys, parents = load_keyframes(args.source, args.pick)
+    timing = _numbers(args.times, "--times") if args.times else _numbers(args.durations, "--durations")
+    if len(timing) == 1 and not args.times:
+        timing = timing[0]
+    fps = FrameRate.parse(args.fps)
+    mover = args.method if args.method in MOVERS else "geodesic"
+    params = MotionParams(mover, **{n: getattr(args, n) for n in ("settle_time", "damping", "shell_stiffness", "speed_limit")})
+    times = keyframe_times(len(keys), timing)
+    z = build_path(keys, timing, fps, args.method, params)
+    meta = {"id": uuid.uuid4().hex, "made_by": "path", "parents": parents, "method": args.method,
+            "keyframe_frames": keyframe_frames(times, fps), "keyframe_times": [str(t) for t in times]}
+    if args.method in MOVERS:
+        meta["motion"] = {n: getattr(params, n) for n in ("mover", "settle_time", "damping", "shell_stiffness", "speed_limit")}
+    if args.even_speed:
+        z, meta["even_speed"] = _even_speed(keys, timing, fps, args, params, len(z))
+        # retiming moves the keyframes: mark the frames that now come nearest to them
+        meta["keyframe_frames"] = [int(np.argmin(np.linalg.norm(z - k, axis=1))) for k in keys]
+    npy = zseq.save(zseq.ZSequence(z.astype(np.float32), fps, meta), args.output)
+    report = measure(z, float(fps), keys=meta["keyframe_frames"][1:-1])
+    print(f"{npy}: {len(z)} frames at {fps} fps, {args.method}; velocity jump at keyframes "
+          f"{report.velocity_jump:.4f} x mean speed, shell deviation {report.shell_deviation:.3g} spreads")
+    if args.even_speed:
+        es = meta["even_speed"]
+        print(f"even speed ({args.model}): image-change variation {es['before']:.3f} -> {es['after']:.3f}")
+    return 0
+
+
+def load_keyframes(source: str, pick: str | None) -> tuple[np.ndarray, list[str]]:
+    """Keyframes (k, d) float64 and the parent ids, from a z-sequence or a plain .npy array."""
+    from livelatent import zseq
+
+    npy, js, _ = zseq.pair_paths(source)
+    if js.exists():
+        seq = zseq.load(source)
+        rows, parents = seq.z, [seq.meta["id"]] if "id" in seq.meta else []
+    else:
+        try:
+            rows, parents = np.load(npy, allow_pickle=False), []
+        except (OSError, ValueError) as exc:
+            raise ZSequenceError(f"{npy}: expected keyframes as a (k, d) .npy array or a z-sequence pair ({exc})") from None
+    rows = np.asarray(rows, dtype=np.float64)
+    if rows.ndim != 2:
+        raise ZSequenceError(f"{npy}: expected keyframes of shape (k, d), got {rows.shape}")
+    if pick is None:
+        return rows, parents
+    picked = [int(i) for i in _numbers(pick, "--pick")]
+    bad = [i for i in picked if not 0 <= i < len(rows)]
+    if bad:
+        raise UsageError(f"--pick {bad[0]}: expected a frame in 0..{len(rows) - 1} of {npy}")
+    return rows[picked], parents
+
+
+def _numbers(text: str, what: str) -> list[float]:
+    try:
+        values = [float(v) for v in str(text).split(",") if v.strip()]
+    except ValueError:
+        raise UsageError(f"{what} {text!r}: expected comma-separated numbers such as 0,2.5,4") from None
+    if not values:
+        raise UsageError(f"{what}: expected at least one number")
+    return values
+
+
+def _even_speed(keys, timing, fps, args, params, n_frames):
+    from livelatent.generators import load
+    from livelatent.motion.evenspeed import even_speed
+    from livelatent.motion.paths import build_path
+
+    if args.oversample < 2:
+        raise UsageError(f"--oversample {args.oversample}: expected 2 or more dense samples per frame")
+    dense = build_path(keys, timing, FrameRate(fps.value * args.oversample), args.method, params)
+    dense = dense[:(n_frames - 1) * args.oversample + 1]  # the last frame may not end on a whole frame
+    result = even_speed(dense, load(args.model), n_frames, oversample=args.oversample)
+    return result.z, {"model": args.model, "before": result.variation_before, "after": result.variation_after}

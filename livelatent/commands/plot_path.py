@@ -1,0 +1,42 @@
+"""`livelatent plot-path`: the picture of a z-sequence's trajectory, with speed and radius.
+
+    livelatent plot-path journey -o journey.png
+
+Each z is a one-pixel vertical slice (time left to right), with the speed and the radius
+(against the shell and its spread) drawn under it; keyframes recorded by `livelatent path`
+are marked. Prints the motion metrics too.
+"""
+
+from __future__ import annotations
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("zseq", metavar="ZSEQ", help="a z-sequence pair (NAME.npy + NAME.json)")
+    parser.add_argument("-o", "--output", required=True, metavar="PATH.png", help="the PNG to write")
+    parser.add_argument("--keys", metavar="I,J,...", help="frames to mark as keyframes (default: from the metadata)")
+    parser.add_argument("--radius", type=float, help="shell radius (default: sqrt(d - 1/2))")
+    parser.add_argument("--max-rows", type=int, default=512, help="dimensions to show (default 512)")
+
+
+def run(args) -> int:
+    from livelatent import zseq
+    from livelatent.errors import UsageError
+    from livelatent.motion.metrics import measure
+    from livelatent.motion.plot import trajectory_image, write_png
+
+    seq = zseq.load(args.zseq)
+    if args.keys:
+        try:
+            keys = [int(k) for k in args.keys.split(",") if k.strip()]
+        except ValueError:
+            raise UsageError(f"--keys {args.keys!r}: expected comma-separated frame numbers") from None
+    else:
+        keys = seq.meta.get("keyframe_frames")
+    fps = float(seq.fps)
+    image = trajectory_image(seq.z, fps, keys=keys, radius=args.radius, max_rows=args.max_rows)
+    out = write_png(args.output, image)
+    report = measure(seq.z, fps, keys=keys[1:-1] if keys else None, radius=args.radius)
+    where = "at keyframes" if keys else "anywhere"
+    print(f"{out}: {image.shape[1]}x{image.shape[0]}; velocity jump {where} {report.velocity_jump:.4f} x mean speed, "
+          f"shell deviation {report.shell_deviation:.3g} spreads, speed variation {report.speed_variation:.3f}")
+    return 0
