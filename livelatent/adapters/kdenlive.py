@@ -189,7 +189,11 @@ class _Reader:
         out_text = entry.get("out") or producer.get("out") or p.get("out")
         if out_text is None:
             raise ProjectError(f"{where}: entry has no out point")
-        length = self._time(out_text, where) - start + 1
+        out = self._time(out_text, where)
+        if producer.tag != "tractor" and p.get("length"):
+            # MLT clamps a cut to its producer's length (e.g. a timewarp producer's)
+            out = min(out, self._time(p["length"], where) - 1)
+        length = out - start + 1
         if length <= 0:
             return 0
         if producer.tag == "tractor":

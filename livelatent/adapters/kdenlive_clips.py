@@ -90,7 +90,8 @@ class ClipResolver:
 
     def _media(self, resource: str, p: dict[str, str], label: str) -> Source:
         path = self.resolve(resource)
-        fps = frame_rate_of(p.get("meta.media.frame_rate_num"), p.get("meta.media.frame_rate_den"))
+        fps = frame_rate_of(p.get("meta.media.frame_rate_num"), p.get("meta.media.frame_rate_den")) \
+            or _stream_rate(p)
         proxy = None
         if str(path) in self.proxies:
             proxy, (path, orig_fps) = path, self.proxies[str(path)]
@@ -119,6 +120,16 @@ class ClipResolver:
                 origin = parse_time(el.get("in") or "0", self.fps)
                 return ClipTiming(remap=TimeRemap(_time_map(keys, self.fps), origin))
         return ClipTiming()
+
+
+def _stream_rate(p: dict[str, str]) -> Fraction | None:
+    """meta.media.<i>.stream.frame_rate of the video stream (chains in 23.08+)."""
+    index = p.get("video_index", "0")
+    text = p.get(f"meta.media.{index}.stream.frame_rate", "")
+    try:
+        return Fraction(text.replace(",", ".")).limit_denominator(1001) if text else None
+    except (ValueError, ZeroDivisionError):
+        return None
 
 
 def _time_map(text: str, fps: Fraction) -> tuple[tuple[int, float], ...]:

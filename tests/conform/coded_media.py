@@ -1,0 +1,76 @@
+"""Tiny test clips whose every frame shows its own (clip, frame) code, and the decoder.
+
+A 64x36 grey frame holds 32 blocks of 8x9 pixels: 16 bits (clip id: 4, frame: 12) and their
+16 complements, black or white. The code survives melt's YUV pipeline exactly; a blend of
+two frames gives intermediate block levels from which the blend weight is measured.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+
+W, H = 64, 36
+BW, BH = 8, 9
+BITS = 16
+
+
+def code_bits(clip: int, frame: int) -> np.ndarray:
+    value = (clip & 0xF) << 12 | (frame & 0xFFF)
+    bits = np.array([(value >> i) & 1 for i in range(BITS)], np.float64)
+    return np.concatenate([bits, 1 - bits])
+
+
+def code_image(clip: int, frame: int) -> np.ndarray:
+    blocks = code_bits(clip, frame).reshape(H // BH, W // BW)
+    return (np.kron(blocks, np.ones((BH, BW))) * 255).astype(np.uint8)
+
+
+def write_clip(path: Path, clip: int, frames: int, fps: Fraction) -> Path:
+    """An FFV1 clip of `frames` coded frames at `fps` (each frame a key frame)."""
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("ffv1", rate=fps)
+        stream.width, stream.height, stream.pix_fmt = W, H, "yuv420p"
+        stream.codec_context.time_base = Fraction(1) / fps
+        for i in range(frames):
+            frame = av.VideoFrame.from_ndarray(code_image(clip, i), format="gray").reformat(format="yuv420p")
+            frame.pts = i
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return path
+
+
+def read_levels(path: Path) -> np.ndarray:
+    """(frames, 32) block levels in [0, 1] of a video's luma (16 = black, 235 = white)."""
+    rows = []
+    with av.open(str(path)) as container:
+        for frame in container.decode(video=0):
+            plane = frame.planes[0]
+            y = np.frombuffer(plane, np.uint8).reshape(plane.height, plane.line_size)[:H, :W]
+            inner = y.reshape(H // BH, BH, W // BW, BW)[:, 2:-2, :, 2:-2].astype(np.float64)
+            rows.append(((inner.mean(axis=(1, 3)) - 16) / 219).ravel())
+    return np.array(rows)
+
+
+def decode(levels: np.ndarray) -> tuple[int, int] | None:
+    """(clip, frame) of a clean frame, None when it is a blend or not a code at all."""
+    if np.abs(levels - np.round(levels)).max() > 0.08:
+        return None
+    bits = np.round(levels).astype(int)
+    if not np.all(bits[:BITS] + bits[BITS:] == 1):
+        return None
+    value = sum(int(b) << i for i, b in enumerate(bits[:BITS]))
+    return value >> 12, value & 0xFFF
+
+
+def blend_weight(levels: np.ndarray, a: tuple[int, int], b: tuple[int, int]) -> tuple[float, float]:
+    """Least-squares weight w of b in levels = a*(1-w) + b*w, and the worst residual."""
+    ca, cb = code_bits(*a), code_bits(*b)
+    diff = cb - ca
+    w = float((levels - ca) @ diff / (diff @ diff))
+    return w, float(np.abs(levels - (ca + w * diff)).max())

@@ -1,0 +1,77 @@
+"""Coded clips, melt renders and the frame-by-frame comparison with the conform."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from livelatent.adapters.kdenlive import read_project
+from livelatent.conform import NONE, pick
+
+from .coded_media import blend_weight, decode, read_levels, write_clip
+from .kdenlive_writer import Clip
+
+MELT = shutil.which("melt")
+requires_melt = pytest.mark.skipif(MELT is None, reason="needs Debian's melt (apt install melt frei0r-plugins)")
+
+# code -> (frames, fps) of the test clips, all in one folder beside the projects
+CLIPS = {1: (90, Fraction(25)), 2: (90, Fraction(25)), 3: (90, Fraction(30)),
+         4: (90, Fraction(30000, 1001)), 5: (90, Fraction(25))}
+
+
+@pytest.fixture(scope="session")
+def media(tmp_path_factory) -> tuple[Path, dict[int, Clip]]:
+    folder = tmp_path_factory.mktemp("conform_media")
+    clips = {}
+    for code, (frames, fps) in CLIPS.items():
+        write_clip(folder / f"c{code}.mkv", code, frames, fps)
+        clips[code] = Clip(code, Path(f"c{code}.mkv"), frames, fps)
+    return folder, clips
+
+
+def render_with_melt(project: Path, frames: int) -> np.ndarray:
+    """Block levels of every frame melt renders. Like Kdenlive's own render, the copy given
+    to melt says avformat for avformat-novalidate (which Debian's melt 7.12 cannot load)."""
+    melt_copy = project.with_name(project.stem + ".melt.mlt")
+    melt_copy.write_text(project.read_text().replace("avformat-novalidate", "avformat"))
+    out = project.with_suffix(".render.mkv")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    # Kdenlive pads its timelines with ~20 min of black; render the content only, as it does
+    subprocess.run([MELT, "-quiet", melt_copy.name, "in=0", f"out={frames - 1}", "-consumer", f"avformat:{out.name}", "vcodec=ffv1",
+                    "an=1", "real_time=-1"], cwd=project.parent, env=env, check=True, timeout=120,
+                   capture_output=True)
+    return read_levels(out)
+
+
+def mismatches_with_melt(project: Path, **pick_options) -> list[str]:
+    """Every timeline frame where the conform's picks differ from what melt shows."""
+    timeline = read_project(project)
+    picks = pick(timeline, **pick_options)
+    levels = render_with_melt(project, len(picks))
+    code_of = [int(Path(s.path).stem[1:]) if s.path else None for s in picks.sources]
+    problems = []
+    if len(levels) != len(picks):
+        problems.append(f"melt rendered {len(levels)} frames, the conform has {len(picks)}")
+    for t in range(min(len(levels), len(picks))):
+        cols = [(code_of[s], int(p), float(w)) for s, p, w in zip(picks.src[t], picks.pos[t], picks.weight[t])
+                if s != NONE and w > 0]
+        seen = decode(levels[t])
+        if not cols:
+            ok = seen is None and levels[t].max() < 0.05
+            want = "black"
+        elif len(cols) == 1:
+            ok, want = seen == cols[0][:2], cols[0][:2]
+        else:
+            (ca, fa, _), (cb, fb, wb) = cols[0], cols[1]
+            w, residual = blend_weight(levels[t], (ca, fa), (cb, fb))
+            ok = abs(w - wb) < 0.01 and residual < 0.05
+            want = f"{(ca, fa)}->{(cb, fb)} w={wb:.3f} (melt: w={w:.3f}, residual {residual:.3f})"
+        if not ok:
+            problems.append(f"frame {t}: conform {want}, melt shows {seen}")
+    return problems

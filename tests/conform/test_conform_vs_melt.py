@@ -1,0 +1,67 @@
+"""The conform picks the same source frame as Kdenlive's engine (melt), frame for frame.
+
+Each test writes a small project in the structure of one Kdenlive generation over clips whose
+every frame shows its (clip, frame) code, renders it with melt, decodes every output frame
+and compares: same clip and frame, or for blends the same two sources and weight within 0.01.
+"""
+
+from fractions import Fraction
+
+from .conftest import mismatches_with_melt, requires_melt
+from .kdenlive_writer import Blank, Cut, Lanes, Nest, gen2, sequences, timeline2
+
+pytestmark = requires_melt
+NTSC = Fraction(30000, 1001)
+
+
+def _write(folder, name, text):
+    path = folder / f"{name}.kdenlive"
+    path.write_text(text)
+    return path
+
+
+def test_gen2_cuts_trims_gaps_top_track_and_30fps_clip_in_25fps_project(media):
+    folder, c = media
+    v1 = [Cut(c[1], 10, 24), Cut(c[1], 25, 30), Blank(4), Cut(c[3], 0, 19), Cut(c[2], 40, 49)]
+    v2 = [Blank(8), Cut(c[2], 0, 5), Blank(30), Cut(c[5], 70, 79)]
+    v3_hidden = [Cut(c[4], 0, 59)]
+    project = _write(folder, "gen2_cuts", gen2(Fraction(25), [v1, v2, v3_hidden], hidden={2}))
+    assert mismatches_with_melt(project) == []
+
+
+def test_timeline2_clock_times_at_29_97_with_hidden_disabled_and_audio_tracks(media):
+    folder, c = media
+    v1 = Lanes([Cut(c[4], 0, 29), Blank(5), Cut(c[1], 3, 40), Cut(c[3], 10, 30)])
+    v2 = Lanes([Blank(12), Cut(c[2], 50, 59, disabled=True), Cut(c[5], 0, 9)])
+    v3_hidden = Lanes([Cut(c[2], 0, 80)], hidden=True)
+    project = _write(folder, "tl2_ntsc", timeline2(NTSC, [v1, v2, v3_hidden], quirk_2008=True))
+    assert mismatches_with_melt(project) == []
+
+
+def test_timewarp_slow_fast_reverse_and_freeze_frames(media):
+    folder, c = media
+    v1 = Lanes([Cut(c[1], 10, 19, speed=0.5), Cut(c[2], 5, 14, speed=2.0), Cut(c[5], 0, 9, speed=-1.0),
+                Cut(c[5], 30, 41, speed=-2.5), Cut(c[3], 20, 29, speed=0.5), Cut(c[4], 7, 30, speed=-0.7),
+                Cut(c[1], 10, 17, freeze=(3, False, True)), Cut(c[2], 10, 17, freeze=(2, True, False)),
+                Cut(c[1], 40, 45, freeze=(4, False, False))])
+    project = _write(folder, "tl2_speed", timeline2(Fraction(25), [v1]))
+    assert mismatches_with_melt(project) == []
+
+
+def test_same_track_mixes_and_a_dissolve_between_tracks_blend_with_melts_weights(media):
+    folder, c = media
+    # mix 1: c1 (lane 0) out to c2 (lane 1) over 20..25; mix 2: reverse, c2 -> c5 on lane 0 over 40..43
+    v1 = Lanes([Cut(c[1], 0, 25), Blank(14), Cut(c[5], 10, 40)],
+               [Blank(20), Cut(c[2], 30, 53)],
+               mixes=[(20, 26, False), (40, 44, True)])
+    v2 = Lanes([Blank(60), Cut(c[3], 0, 20)])
+    project = _write(folder, "tl2_mixes", timeline2(Fraction(25), [v1, v2], compositions=[(0, 1, 62, 71, False)]))
+    assert mismatches_with_melt(project) == []
+
+
+def test_sequences_with_a_nested_sequence_played_from_its_middle(media):
+    folder, c = media
+    inner = [Lanes([Cut(c[2], 0, 9), Cut(c[3], 30, 49)]), Lanes([Blank(5), Cut(c[4], 0, 9)])]
+    main = [Lanes([Cut(c[1], 0, 9), Nest("Inner", 3, 24), Cut(c[5], 5, 14, speed=-1.0)])]
+    project = _write(folder, "seq_nested", sequences(Fraction(25), main, {"Inner": inner}))
+    assert mismatches_with_melt(project) == []
