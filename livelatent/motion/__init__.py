@@ -8,7 +8,7 @@ Pure numpy, no I/O. The live loop, journeys, replay and conform all move z with 
 """
 
 from livelatent.motion.geometry import blend
-from livelatent.motion.movers import Mover, make_mover
+from livelatent.motion.movers import Mover, make_mover, switch_mover
 from livelatent.motion.params import MOVERS, MotionParams
 
-__all__ = ["MOVERS", "MotionParams", "Mover", "blend", "make_mover"]
+__all__ = ["MOVERS", "MotionParams", "Mover", "blend", "make_mover", "switch_mover"]

@@ -77,6 +77,15 @@ class Mover:
     def step(self, dt: float) -> None:
         raise NotImplementedError
 
+    def state(self) -> dict[str, np.ndarray]:
+        """Copies of everything step() depends on besides params (for takes and replay)."""
+        return {name: getattr(self, name).copy() for name in ("position", "velocity", "target")}
+
+    def set_state(self, state: dict[str, np.ndarray]) -> None:
+        """Restore what state() returned, bit for bit."""
+        for name, value in state.items():
+            setattr(self, name, np.array(value, dtype=np.float64))
+
     def _limit(self, move: np.ndarray, velocity: np.ndarray, dt: float) -> tuple[np.ndarray, np.ndarray]:
         """Cap the speed at params.speed_limit shell radii per second (0 = no cap)."""
         if self.params.speed_limit <= 0:
@@ -144,6 +153,13 @@ class SmoothFollower(Mover):
         self.follower.target = self.lead.position
         self.follower.step(dt)
 
+    def state(self) -> dict[str, np.ndarray]:
+        return {f"{stage}.{k}": v for stage in ("lead", "follower") for k, v in getattr(self, stage).state().items()}
+
+    def set_state(self, state: dict[str, np.ndarray]) -> None:
+        for stage in ("lead", "follower"):
+            getattr(self, stage).set_state({k.split(".", 1)[1]: v for k, v in state.items() if k.startswith(stage + ".")})
+
 
 class _Stage(GeodesicFollower):
     stages = 2
@@ -186,6 +202,18 @@ class SpringShellMover(Mover):
         dr = r - self.radius
         dr, v_radial_new = k.xx * dr + k.xv * v_radial, k.vx * dr + k.vv * v_radial
         return u * (self.radius + dr), v + (v_radial_new - v_radial) * u
+
+
+def switch_mover(old: Mover, params: MotionParams) -> Mover:
+    """A mover of params.mover's kind that carries on from `old`: same position, velocity and
+    target (every stage of a two-stage mover starts where the visible particle is)."""
+    new = make_mover(params, old.position, radius=old.radius)
+    velocity = project_tangent(new.position, old.velocity) if params.mover != "spring" else old.velocity.copy()
+    stages = [new.lead, new.follower] if isinstance(new, SmoothFollower) else [new]
+    for stage in stages:
+        stage.velocity = velocity.copy()
+    new.retarget(old.target)
+    return new
 
 
 _KINDS = {"geodesic": GeodesicFollower, "smooth": SmoothFollower, "spring": SpringShellMover}

@@ -153,3 +153,26 @@ def test_params_validate_and_map_controllers():
     assert mid == pytest.approx((lo * hi) ** 0.5)  # log scale
     assert p.from_normalised("damping", 0.5).normalised("damping") == pytest.approx(0.5)
     assert p.from_normalised("mover", 0.99).mover == "spring"
+
+
+@pytest.mark.parametrize("kind", MOVERS)
+def test_state_round_trips_so_a_restored_mover_continues_bit_for_bit(kind):
+    mover, _ = _run(MotionParams(mover=kind), ticks=50)
+    saved = mover.state()
+    twin = make_mover(MotionParams(mover=kind), KEYS[3])
+    twin.set_state(saved)
+    for _ in range(30):
+        mover.step(DT)
+        twin.step(DT)
+    assert mover.position.tobytes() == twin.position.tobytes()
+
+
+@pytest.mark.parametrize("old_kind, new_kind", [("geodesic", "smooth"), ("smooth", "spring"), ("spring", "geodesic")])
+def test_switching_mover_keeps_position_velocity_and_target(old_kind, new_kind):
+    from livelatent.motion.movers import switch_mover
+
+    old, _ = _run(MotionParams(mover=old_kind), ticks=50)
+    new = switch_mover(old, MotionParams(mover=new_kind))
+    np.testing.assert_allclose(new.position, old.position, atol=0.05)
+    np.testing.assert_allclose(new.velocity, old.velocity, atol=0.05 * norm(old.velocity))
+    np.testing.assert_allclose(new.target, old.target)
