@@ -40,38 +40,56 @@ def decode_all(z: np.ndarray, generator, *, size=PREVIEW_SIZE, batch: int = 32) 
 def retime_even(dense: np.ndarray, step_change: np.ndarray, n_frames: int) -> np.ndarray:
     """n_frames points along `dense` (m, d) at equal steps of cumulative change.
 
-    step_change[j] is the change from dense[j] to dense[j+1]. A small floor (0.1% of the mean)
-    keeps the cumulative curve strictly increasing, so still stretches are crossed too.
-    The first and last points are dense[0] and dense[-1] exactly.
+    step_change[j] is the change from dense[j] to dense[j+1]. The first and last points are
+    dense[0] and dense[-1] exactly.
     """
     dense = np.asarray(dense, dtype=np.float64)
-    step_change = np.asarray(step_change, dtype=np.float64)
     if len(dense) < 2 or len(step_change) != len(dense) - 1 or n_frames < 2:
         raise UsageError(f"even speed: expected a dense path of >= 2 points, one change per step and >= 2 frames, "
                          f"got {len(dense)} points, {len(step_change)} changes, {n_frames} frames")
+    return points_at(dense, equal_steps(np.arange(len(dense), dtype=np.float64), step_change, n_frames))
+
+
+def equal_steps(positions: np.ndarray, step_change: np.ndarray, n_frames: int) -> np.ndarray:
+    """n_frames positions spaced at equal steps of cumulative change along `positions`.
+
+    step_change[j] is the change from positions[j] to positions[j+1]. A small floor (0.1% of
+    the mean) keeps the cumulative curve strictly increasing, so still stretches are crossed
+    and the result is monotone.
+    """
+    step_change = np.maximum(np.asarray(step_change, dtype=np.float64), 0.0)
     floor = 1e-3 * max(float(step_change.mean()), 1e-12)
-    cumulative = np.concatenate([[0.0], np.cumsum(np.maximum(step_change, 0.0) + floor)])
-    goals = np.linspace(0.0, cumulative[-1], n_frames)
-    idx = np.clip(np.searchsorted(cumulative, goals, side="right") - 1, 0, len(dense) - 2)
-    frac = np.clip((goals - cumulative[idx]) / (cumulative[idx + 1] - cumulative[idx]), 0.0, 1.0)
-    out = np.stack([blend(dense[j], dense[j + 1], f) for j, f in zip(idx, frac)])
+    cumulative = np.concatenate([[0.0], np.cumsum(step_change + floor)])
+    return np.interp(np.linspace(0.0, cumulative[-1], n_frames), cumulative, positions)
+
+
+def points_at(dense: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """The path at fractional indices into `dense`, blended on the shell between samples."""
+    idx = np.clip(np.floor(positions).astype(int), 0, len(dense) - 2)
+    out = np.stack([blend(dense[j], dense[j + 1], f) for j, f in zip(idx, positions - idx)])
     out[0], out[-1] = dense[0], dense[-1]
     return out
 
 
-def even_speed(dense: np.ndarray, generator, n_frames: int, *, oversample: int,
+def even_speed(dense: np.ndarray, generator, n_frames: int, *, oversample: int, refine: int = 2,
                size=PREVIEW_SIZE, batch: int = 32) -> EvenSpeedResult:
     """Retime a path sampled `oversample` times denser than its n_frames output frames.
 
     dense[::oversample] must be the original timing's frames (build_path at fps * oversample
     gives exactly that), so the 'before' figure is measured on the frames you would have had.
+    The first retiming comes from the dense samples' changes; each of `refine` passes then
+    decodes the retimed frames and evens their own changes (image change between frames a
+    few samples apart is less than the sum of the steps between them).
     """
     dense = np.asarray(dense, dtype=np.float64)
     if (len(dense) - 1) != (n_frames - 1) * oversample:
         raise UsageError(f"even speed: a path of {n_frames} frames oversampled {oversample}x needs "
                          f"{(n_frames - 1) * oversample + 1} dense points, got {len(dense)}")
     images = decode_all(dense, generator, size=size, batch=batch)
-    z = retime_even(dense, image_steps(images), n_frames)
     before = variation(image_steps(images[::oversample]))
-    after = variation(image_steps(decode_all(z, generator, size=size, batch=batch)))
-    return EvenSpeedResult(z=z, variation_before=before, variation_after=after)
+    positions = equal_steps(np.arange(len(dense), dtype=np.float64), image_steps(images), n_frames)
+    for _ in range(refine + 1):
+        z = points_at(dense, positions)
+        frame_change = image_steps(decode_all(z, generator, size=size, batch=batch))
+        positions = equal_steps(positions, frame_change, n_frames)
+    return EvenSpeedResult(z=z, variation_before=before, variation_after=variation(frame_change))
