@@ -31,7 +31,10 @@ def load(spec: str = "default", *, device: str = "auto", size: tuple[int, int] |
          **opts) -> Generator:
     """A Generator from a name, a file, a `module:function` factory or a snapshot set.
 
-    opts: stylegan_repo, truncation_psi, class_idx (StyleGAN pickles); labels (snapshot sets).
+    size: the default output size (h, w); a fixed-size model is resized to it.
+    opts: stylegan_repo, truncation_psi, class_idx (StyleGAN pickles); for a snapshot set,
+    labels, grid ("7x4") and tile: its Generator draws the labelled grid (offline/grid.py),
+    with `size` as the size of one tile.
     """
     from livelatent.generators.torchwrap import resolve_device
 
@@ -40,11 +43,17 @@ def load(spec: str = "default", *, device: str = "auto", size: tuple[int, int] |
     name, _, path = spec.partition(":")
     if name in BUILTINS:
         module = importlib.import_module(f"livelatent.generators.{BUILTINS[name][0]}")
-        return module.load(path or None, device=device, size=size) if path else module.load(device=device, size=size)
+        return module.load(path, device=device, size=size) if path else module.load(device=device, size=size)
     from livelatent.generators import snapshots
 
     if snapshots.is_snapshot_set(spec):
-        return snapshots.load_set(spec, device=device, size=size, **opts)
+        from livelatent.offline.grid import GridGenerator, parse_grid
+
+        grid = opts.pop("grid", None)
+        snapshot_set = snapshots.load_set(spec, device=device, **opts)
+        columns, rows = parse_grid(grid, len(snapshot_set.generators))
+        return GridGenerator(snapshot_set, columns=columns, rows=rows, tile=size)
+    opts.pop("grid", None)
     return load_single(spec, device=device, size=size, **opts)
 
 
@@ -55,12 +64,12 @@ def load_single(spec: str, *, device: str, size=None, stylegan_repo=None, trunca
     if path.suffix.lower() == ".pkl":
         from livelatent.generators import stylegan
 
-        return stylegan.load(path, device=device, stylegan_repo=stylegan_repo,
+        return stylegan.load(path, device=device, size=size, stylegan_repo=stylegan_repo,
                              truncation_psi=truncation_psi, class_idx=class_idx)
     if path.suffix.lower() in TORCH_FILE_SUFFIXES:
         from livelatent.generators import torchfile
 
-        return torchfile.load(path, device=device)
+        return torchfile.load(path, device=device, size=size)
     if ":" in spec and not path.exists():
         return _from_factory(spec, device=device, size=size)
     raise ModelError(f"model {spec!r}: expected one of {', '.join(BUILTINS)}, a StyleGAN .pkl, a TorchScript "

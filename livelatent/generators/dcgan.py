@@ -57,4 +57,4 @@ def load(path: str | os.PathLike | None = None, *, device: str = "cpu", size=Non
     net = net.to(device).eval()
     forward = lambda z: net.main(z[:, :, None, None])  # noqa: E731
     return ModuleGenerator(forward, z_dim=Z_DIM, resolution=(RESOLUTION, RESOLUTION), device=device,
-                           label="dcgan-faces", shell_radius=shell_radius(Z_DIM))
+                           label="dcgan-faces", shell_radius=shell_radius(Z_DIM), size=size)

@@ -81,12 +81,12 @@ class SnapshotSet:
         return np.stack([g.decode(z, size) for g in self.generators])
 
 
-def load_set(spec: str, *, device: str, size=None, labels=None, **opts) -> SnapshotSet:
+def load_set(spec: str, *, device: str, labels=None, **opts) -> SnapshotSet:
     from livelatent.generators import load_single
 
     paths = snapshot_paths(spec)
     labels = _given_labels(labels, len(paths)) or [label_for(p) for p in paths]
-    generators = [load_single(str(p), device=device, size=size, **opts) for p in paths]
+    generators = [load_single(str(p), device=device, **opts) for p in paths]
     for generator, label in zip(generators, labels):
         generator.label = label
     return SnapshotSet(generators, labels)

@@ -116,7 +116,7 @@ def _class_vector(G, n: int, class_idx: int | None, device: str):
     return c
 
 
-def load(path: str | os.PathLike, *, device: str = "cpu", stylegan_repo=None, truncation_psi: float = 1.0,
+def load(path: str | os.PathLike, *, device: str = "cpu", size=None, stylegan_repo=None, truncation_psi: float = 1.0,
          class_idx: int | None = None, label: str | None = None) -> ModuleGenerator:
     path = Path(path)
     G = read_pickle(path, stylegan_repo)["G_ema"].eval().requires_grad_(False).to(device)
@@ -127,4 +127,4 @@ def load(path: str | os.PathLike, *, device: str = "cpu", stylegan_repo=None, tr
         return G.synthesis(ws, noise_mode="const")
 
     return ModuleGenerator(forward, z_dim=G.z_dim, resolution=(G.img_resolution, G.img_resolution),
-                           device=device, label=label or path.stem, shell_radius=None)
+                           device=device, label=label or path.stem, shell_radius=None, size=size)

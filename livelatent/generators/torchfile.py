@@ -34,7 +34,7 @@ def _probe_z_dim(module, path: Path) -> int:
     raise ModelError(f"{path}: cannot tell the size of z; give the module an attribute z_dim")
 
 
-def load(path: str | Path, *, device: str = "cpu") -> ModuleGenerator:
+def load(path: str | Path, *, device: str = "cpu", size=None) -> ModuleGenerator:
     import torch
 
     path = Path(path)
@@ -54,4 +54,4 @@ def load(path: str | Path, *, device: str = "cpu") -> ModuleGenerator:
                          f"{tuple(probe.shape) if isinstance(probe, torch.Tensor) else type(probe).__name__}")
     value_range = tuple(getattr(module, "value_range", (-1.0, 1.0)))
     return ModuleGenerator(module, z_dim=z_dim, resolution=tuple(probe.shape[-2:]), device=device,
-                           label=path.stem, shell_radius=shell_radius(z_dim), value_range=value_range)
+                           label=path.stem, shell_radius=shell_radius(z_dim), value_range=value_range, size=size)

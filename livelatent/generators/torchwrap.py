@@ -45,13 +45,17 @@ def to_uint8_images(x, size: tuple[int, int] | None = None, value_range=(-1.0, 1
 
 
 class ModuleGenerator:
-    """Generator around `forward(z tensor (N, d)) -> (N, 3, H, W)`; decode is batched, no grad."""
+    """Generator around `forward(z tensor (N, d)) -> (N, 3, H, W)`; decode is batched, no grad.
+
+    size: the default output size when it differs from the network's own (images are resized).
+    """
 
     def __init__(self, forward: Callable, *, z_dim: int, resolution: tuple[int, int], device: str,
-                 label: str, shell_radius: float | None, value_range=(-1.0, 1.0)) -> None:
+                 label: str, shell_radius: float | None, value_range=(-1.0, 1.0), size=None) -> None:
         self._forward = forward
         self.z_dim = int(z_dim)
-        self.resolution = (int(resolution[0]), int(resolution[1]))
+        self.native_resolution = (int(resolution[0]), int(resolution[1]))
+        self.resolution = (int(size[0]), int(size[1])) if size else self.native_resolution
         self.device = device
         self.label = label
         self.shell_radius = shell_radius
@@ -67,4 +71,4 @@ class ModuleGenerator:
                     and images.shape[1] == 3):
                 shape = tuple(images.shape) if isinstance(images, torch.Tensor) else type(images).__name__
                 raise ModelError(f"model {self.label}: expected images (N, 3, H, W) for {len(z)} z, got {shape}")
-            return to_uint8_images(images, size or None, self.value_range)
+            return to_uint8_images(images, size or self.resolution, self.value_range)

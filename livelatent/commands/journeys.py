@@ -1,0 +1,48 @@
+"""`livelatent journeys ZSEQ -n K --keys 2|3 -o OUTDIR`: short journeys between picked frames.
+
+Each journey passes smoothly through 2 or 3 frames of ZSEQ (random, or `--pick 12,40,77`;
+several journeys with `--pick 3,9;12,40`), each its own pair OUTDIR/journey-NNN.{npy,json,mp4}.
+`--noise A` (0..1) moves the chosen frames into their neighbourhood, kept on the distribution;
+with one picked frame and --noise, a journey goes from that frame to a neighbour of it.
+Interpolation is the motion engine's spherical spline unless --interp says otherwise.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from livelatent.commands.options import add_model_arguments, add_render_arguments, finish, load_input
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("zseq", metavar="ZSEQ", help="the z-sequence to pick frames from (NAME or NAME.npy)")
+    parser.add_argument("-n", type=int, default=4, help="number of journeys (default 4; ignored with --pick)")
+    parser.add_argument("--keys", type=int, default=2, choices=(1, 2, 3), help="frames per journey (default 2)")
+    parser.add_argument("--frames", type=int, default=120, help="frames per journey (default 120)")
+    parser.add_argument("--pick", default=None, help="frame numbers: 12,40,77 (several journeys: 3,9;12,40)")
+    parser.add_argument("--noise", type=float, default=0.0, help="neighbourhood noise 0..1 around the picks")
+    parser.add_argument("--interp", default="spline", help="spline (default), slerp, lerp, geodesic, smooth, spring")
+    parser.add_argument("--seed", type=int, default=0, help="random seed for picks and noise (default 0)")
+    parser.add_argument("-o", "--out", required=True, metavar="OUTDIR", help="folder for journey-NNN pairs")
+    add_render_arguments(parser, fps_default=None)
+    add_model_arguments(parser)
+
+
+def run(args) -> int:
+    from livelatent import explore, zseq
+
+    source, generator = load_input(args.zseq, args)
+    fps = args.fps or source.fps
+    picks = (explore.parse_picks(args.pick, len(source)) if args.pick
+             else explore.journey_picks(len(source), count=args.n, keys=args.keys, seed=args.seed))
+    status = 0
+    for i, frames in enumerate(picks):
+        keys = explore.journey_keyframes(source.z, frames, noise=args.noise, seed=args.seed, journey=i)
+        z = explore.journey(keys, frames=args.frames, fps=fps, interp=args.interp)
+        meta = {"made_by": "journey", "model": source.meta.get("model", "default") if not args.model else args.model,
+                "model_label": generator.label, "parents": [source.meta.get("id", str(args.zseq))],
+                "picked_frames": frames, "noise": args.noise, "interp": args.interp, "seed": args.seed}
+        status = finish(args, zseq.ZSequence(z, fps, meta), generator, out=Path(args.out) / f"journey-{i:03d}")
+        if status:
+            break
+    return status

@@ -1,0 +1,28 @@
+"""`livelatent samples -n N --seed S -o OUT`: a reel of N unrelated random samples.
+
+One image per frame: watch the reel, note the frame numbers you like, and take them to
+`livelatent journeys OUT --pick 12,40,77`. Writes OUT.npy, OUT.json and OUT.mp4.
+"""
+
+from __future__ import annotations
+
+from livelatent.commands.options import add_model_arguments, add_render_arguments, finish, load_model
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("-n", type=int, default=100, help="number of samples (frames), default 100")
+    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.add_argument("-o", "--out", required=True, metavar="OUT", help="output pair OUT.npy / OUT.json / OUT.mp4")
+    add_render_arguments(parser, fps_default="30")
+    add_model_arguments(parser)
+
+
+def run(args) -> int:
+    from livelatent.explore import sample_reel
+    from livelatent.zseq import ZSequence
+
+    generator = load_model(args)
+    z = sample_reel(args.n, generator.z_dim, args.seed)
+    meta = {"made_by": "samples", "model": args.model or "default", "model_label": generator.label,
+            "seed": args.seed, "parents": []}
+    return finish(args, ZSequence(z, args.fps, meta), generator)

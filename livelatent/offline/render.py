@@ -1,0 +1,126 @@
+"""Render a z-sequence through a generator: NAME.npy + NAME.json + NAME.mp4, frame i = decode(z[i]).
+
+Decoding runs in the calling thread in batches; encoding runs on a worker thread fed through
+a small bounded queue, so the two overlap and a render runs at nearly the generator's own
+batched speed (benchmarks/bench_render.py). Ctrl-C stops cleanly: the video is closed after
+the frames already decoded and the z-sequence is cut to the same rows, so the pair stays valid.
+
+    result = render(seq, load("default"), "out/reel", size=(512, 512))
+    print(result.frames, result.video)
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import threading
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from livelatent import zseq
+from livelatent.adapters.video import VideoWriter
+from livelatent.errors import VideoError
+from livelatent.zseq import ZSequence
+
+QUEUE_BATCHES = 3  # decoded batches waiting for the encoder: enough to overlap, bounded memory
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    seq: ZSequence  # as written (cut short when interrupted)
+    video: Path
+    frames: int
+    interrupted: bool = False
+
+    @property
+    def npy(self) -> Path:
+        return zseq.pair_paths(self.video)[0]
+
+
+def new_id() -> str:
+    """The id that ties a z-sequence to its videos (livelatent_id in the container tags)."""
+    return uuid.uuid4().hex
+
+
+def render(seq: ZSequence, generator, out: str | os.PathLike, *, size: tuple[int, int] | None = None,
+           batch: int = 16, lossless: bool = False, intra_only: bool = False, progress: bool = True,
+           write_zseq: bool = True, video_ext: str = ".mp4") -> RenderResult:
+    """Decode every row of seq and write the video (and the z-sequence pair) for `-o out`."""
+    from livelatent.latent import check_z
+
+    check_z(seq.z, generator.z_dim, what=f"z-sequence for model {generator.label}")
+    seq = seq if seq.meta.get("id") else seq.with_meta(id=new_id())
+    _, _, video = zseq.pair_paths(out, video_ext)
+    h, w = size or generator.resolution
+    writer = VideoWriter(video, fps=seq.fps, size=(w, h), lossless=lossless, intra_only=intra_only,
+                         metadata=_video_tags(seq, generator))
+    done = _encode_while_decoding(seq, generator, writer, (h, w), batch, progress)
+    interrupted = done < len(seq)
+    written = ZSequence(seq.z[:done], seq.fps, {**seq.meta, "interrupted": True} if interrupted else seq.meta)
+    if write_zseq and done:
+        zseq.save(written, out)
+    if not done:
+        video.unlink(missing_ok=True)  # interrupted before the first frame: no empty video
+    return RenderResult(written, video, done, interrupted)
+
+
+def _video_tags(seq: ZSequence, generator) -> dict:
+    return {"livelatent_id": seq.meta["id"], "livelatent_model": generator.label,
+            "comment": f"livelatent z-sequence {seq.meta['id']}"}
+
+
+class _Encoder(threading.Thread):
+    """Takes decoded batches off a bounded queue and writes them; None ends the stream."""
+
+    def __init__(self, writer: VideoWriter, bar) -> None:
+        super().__init__(name="livelatent-encoder", daemon=True)
+        self.writer, self.bar = writer, bar
+        self.inbox: queue.Queue = queue.Queue(maxsize=QUEUE_BATCHES)
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        while (frames := self.inbox.get()) is not None:
+            if self.error is None:
+                try:
+                    self.writer.write(frames)
+                    self.bar.update(len(frames))
+                except BaseException as exc:  # reported by the decoding side, once
+                    self.error = exc
+        try:
+            self.writer.close()
+        except BaseException as exc:
+            self.error = self.error or exc
+
+
+def _encode_while_decoding(seq, generator, writer, size, batch, progress) -> int:
+    """Decode batches here, encode on the worker; returns the number of frames in the video."""
+    bar = _progress_bar(len(seq), progress, writer.path.name)
+    encoder = _Encoder(writer, bar)
+    encoder.start()
+    try:
+        for start in range(0, len(seq), batch):
+            if encoder.error is not None:
+                break
+            images = generator.decode(seq.z[start:start + batch], size)
+            encoder.inbox.put(np.asarray(images))
+    except KeyboardInterrupt:
+        pass  # keep what was decoded: the encoder finishes it and closes the file
+    finally:
+        encoder.inbox.put(None)
+        encoder.join()
+        bar.close()
+    if encoder.error is not None:
+        if isinstance(encoder.error, VideoError):
+            raise encoder.error
+        raise VideoError(f"{writer.path}: encoding failed ({encoder.error})")
+    return writer.frames_written
+
+
+def _progress_bar(total: int, enabled: bool, name: str):
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="frame", desc=name, disable=not enabled, dynamic_ncols=True,
+                bar_format="{desc}: {percentage:3.0f}%|{bar}| {n}/{total} [{elapsed}<{remaining}, {rate_fmt}]")
