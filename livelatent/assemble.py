@@ -44,18 +44,20 @@ def slerp_rows(a: np.ndarray, b: np.ndarray, t: np.ndarray) -> np.ndarray:
 
 
 def _where(picks: Picks, row: int, col: int = 0, fps=None) -> str:
+    """'clip X on track V1 at frame S (clock)', plus the timeline frame when it is not S."""
     seg_id = picks.seg[row, col]
     if seg_id == NONE:
         return f"frame {row}"
     seg, track = picks.segments[seg_id]
-    clock = f" ({format_clock(row, fps)})" if fps else ""
-    return f"clip {seg.label or seg.source_label!r} on track {track} at frame {row}{clock}"
+    clock = f" ({format_clock(seg.start, fps)})" if fps else ""
+    at = f", timeline frame {row}" if row != seg.start else ""
+    return f"clip {seg.label or seg.source_label!r} on track {track} at frame {seg.start}{clock}{at}"
 
 
-def _usable(picks: Picks, zs: list[np.ndarray | None], policy_foreign: str, fps) -> np.ndarray:
+def _usable(picks: Picks, weight, zs: list[np.ndarray | None], policy_foreign: str, fps) -> np.ndarray:
     """Weights with sources that have no z removed and rows renormalised."""
     has_z = np.array([z is not None for z in zs] + [False], bool)  # index NONE -> last
-    w = np.where(has_z[picks.src], picks.weight, 0).astype(np.float64)
+    w = np.where(has_z[picks.src], weight, 0).astype(np.float64)
     total = w.sum(axis=1)
     foreign = (total == 0) & ~picks.empty
     if policy_foreign == "error" and foreign.any():
@@ -66,18 +68,19 @@ def _usable(picks: Picks, zs: list[np.ndarray | None], policy_foreign: str, fps)
     return w / np.where(total > 0, total, 1)[:, None]
 
 
+def _out_of_range(picks: Picks, zs) -> np.ndarray:
+    """(N, K) mask of picks past either end of their source's z-sequence."""
+    length = np.array([len(z) if z is not None else 2**62 for z in zs] + [2**62], np.float64)
+    return (picks.src != NONE) & ((np.ceil(picks.pos) >= length[picks.src]) | (picks.pos < 0))
+
+
 def _check_lengths(picks: Picks, zs, keep, fps) -> None:
-    for s, z in enumerate(zs):
-        if z is None:
-            continue
-        mask = (picks.src == s) & keep[:, None]
-        if not mask.any():
-            continue
-        pos = np.where(mask, np.ceil(picks.pos), -1)
-        worst = np.unravel_index(np.argmax(pos), pos.shape)
-        if pos[worst] >= len(z) or (np.where(mask, picks.pos, 0) < 0).any():
-            raise ProjectError(f"{_where(picks, worst[0], worst[1], fps)}: uses source frame "
-                               f"{int(pos[worst])} but its z-sequence has {len(z)} rows")
+    beyond = _out_of_range(picks, zs) & keep[:, None]
+    if beyond.any():
+        row, col = np.argwhere(beyond)[0]
+        z = zs[picks.src[row, col]]
+        raise ProjectError(f"{_where(picks, row, col, fps)}: uses source frame {int(np.ceil(picks.pos[row, col]))} "
+                           f"but its z-sequence has {len(z)} rows")
 
 
 def _gather_column(out, picks: Picks, zs, col: int, rows: np.ndarray, smooth: bool,
@@ -106,11 +109,21 @@ def _gather_column(out, picks: Picks, zs, col: int, rows: np.ndarray, smooth: bo
 
 
 def assemble(picks: Picks, zs: list[np.ndarray | None], *, gaps: str = "hold", foreign: str = "hold",
-             smooth: bool = False, fps=None) -> Assembly:
-    """zs[i]: the (rows, d) z of picks.sources[i], or None for a source without one."""
+             smooth: bool = False, fps=None, partial: bool = False) -> Assembly:
+    """zs[i]: the (rows, d) z of picks.sources[i], or None for a source without one.
+    partial: frames past the end of a z-sequence count as frames without z (and are reported)
+    instead of stopping the conform."""
     if not len(picks):
         raise ProjectError("the timeline is empty: no clip on any visible video track")
-    w = _usable(picks, zs, foreign, fps)
+    weight, problems = picks.weight, []
+    if partial:
+        beyond = _out_of_range(picks, zs)
+        if beyond.any():
+            row, col = np.argwhere(beyond)[0]
+            problems.append(f"{_where(picks, row, col, fps)} and {int(beyond.any(axis=1).sum()) - 1} more "
+                            f"frames: past the end of the z-sequence")
+            weight = np.where(beyond, 0, weight)
+    w = _usable(picks, weight, zs, foreign, fps)
     shows = w.sum(axis=1) > 0
     gap = picks.empty
     if gaps == "error" and gap.any():
@@ -118,7 +131,8 @@ def assemble(picks: Picks, zs: list[np.ndarray | None], *, gaps: str = "hold", f
     keep = ~((gap & (gaps == "skip")) | (~gap & ~shows & (foreign == "skip")))
     if not shows.any():
         raise ProjectError("no frame of the edit comes from a clip with a z-sequence")
-    _check_lengths(picks, zs, keep & shows, fps)
+    if not partial:
+        _check_lengths(picks, zs, keep & shows, fps)
     d = next(z.shape[1] for z in zs if z is not None)
     out = np.empty((len(picks), d), np.float32)
     # one source at full weight in column 0: a straight gather; the few blended rows after
@@ -127,7 +141,9 @@ def assemble(picks: Picks, zs: list[np.ndarray | None], *, gaps: str = "hold", f
     _blend_rows(out, picks, zs, w, np.flatnonzero(keep & shows & ~single), smooth)
     _fill(out, shows, gaps if gaps != "skip" else "hold")
     kept = np.flatnonzero(keep)
-    return Assembly(_compact_rows(out, kept), kept, _report(picks, w, keep, shows, gap))
+    report = _report(picks, w, keep, shows, gap)
+    report["problems"] = problems
+    return Assembly(_compact_rows(out, kept), kept, report)
 
 
 def _compact_rows(out: np.ndarray, kept: np.ndarray, chunk: int = 4096) -> np.ndarray:
@@ -135,7 +151,8 @@ def _compact_rows(out: np.ndarray, kept: np.ndarray, chunk: int = 4096) -> np.nd
     if len(kept) == len(out):
         return out
     for lo in range(0, len(kept), chunk):
-        out[lo:lo + chunk] = out[kept[lo:lo + chunk]]
+        hi = min(lo + chunk, len(kept))
+        out[lo:hi] = out[kept[lo:hi]]
     return out[:len(kept)]
 
 

@@ -29,9 +29,10 @@ def code_image(clip: int, frame: int) -> np.ndarray:
     return (np.kron(blocks, np.ones((BH, BW))) * 255).astype(np.uint8)
 
 
-def write_clip(path: Path, clip: int, frames: int, fps: Fraction) -> Path:
-    """An FFV1 clip of `frames` coded frames at `fps` (each frame a key frame)."""
+def write_clip(path: Path, clip: int, frames: int, fps: Fraction, tags: dict | None = None) -> Path:
+    """An FFV1 clip of `frames` coded frames at `fps` (each frame a key frame), with container tags."""
     with av.open(str(path), "w") as container:
+        container.metadata.update(tags or {})
         stream = container.add_stream("ffv1", rate=fps)
         stream.width, stream.height, stream.pix_fmt = W, H, "yuv420p"
         stream.codec_context.time_base = Fraction(1) / fps

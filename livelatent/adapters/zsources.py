@@ -1,0 +1,83 @@
+"""Find the z-sequence behind each clip of an edit.
+
+In order: NAME.npy + NAME.json beside the clip (the original, then Kdenlive's proxy); the
+same stem in the project folder and --search folders (moved media); the take id embedded
+in the clip's container tags (livelatent_id) matched against the "id" of z-sequence .json
+files in those folders. A clip with none of these is foreign footage (or a title/colour).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from livelatent import zseq
+from livelatent.errors import LivelatentError, ProjectError
+from livelatent.timeline import Source
+
+
+@dataclass
+class Found:
+    seq: "zseq.ZSequence | None"
+    how: str  # "beside the clip", "by id ...", "no z-sequence", "missing clip"
+
+
+def _pair(stem: Path) -> Path | None:
+    return stem if stem.with_name(stem.name + ".npy").exists() and stem.with_name(stem.name + ".json").exists() \
+        else None
+
+
+def _embedded_id(path: Path) -> str | None:
+    if not path.exists() or path.suffix.lower() in (".npy", ".json"):
+        return None
+    try:
+        from livelatent.adapters.video import read_metadata
+
+        return read_metadata(path).get("livelatent_id")
+    except LivelatentError:
+        return None
+
+
+class ZFinder:
+    def __init__(self, project: Path, search: list[Path]):
+        self.folders = [project.parent, *search]
+        self._ids: dict[str, Path] | None = None
+
+    def _index_ids(self) -> dict[str, Path]:
+        """id -> stem of every z-sequence .json in the folders (one level deep)."""
+        if self._ids is None:
+            self._ids = {}
+            for folder in self.folders:
+                for js in [*folder.glob("*.json"), *folder.glob("*/*.json")]:
+                    try:
+                        meta = json.loads(js.read_text())
+                    except (OSError, ValueError):
+                        continue
+                    if isinstance(meta, dict) and meta.get("id") and _pair(js.with_suffix("")):
+                        self._ids.setdefault(str(meta["id"]), js.with_suffix(""))
+        return self._ids
+
+    def find(self, source: Source) -> Found:
+        if not source.has_frames:
+            return Found(None, f"no z-sequence ({source.kind})")
+        files = [p for p in (source.path, source.proxy) if p is not None]
+        stems = [p.with_suffix("") for p in files]
+        stems += [folder / p.stem for folder in self.folders for p in files]
+        for stem in stems:
+            if _pair(stem):
+                return Found(self._load(stem, source), f"{stem}.npy")
+        for path in files:
+            take_id = _embedded_id(path)
+            if take_id and take_id in self._index_ids():
+                stem = self._index_ids()[take_id]
+                return Found(self._load(stem, source), f"{stem}.npy (by id {take_id})")
+        if not any(p.exists() for p in files):
+            return Found(None, "missing clip")
+        return Found(None, "no z-sequence (other footage)")
+
+    def _load(self, stem: Path, source: Source):
+        try:
+            return zseq.load(stem)
+        except LivelatentError as exc:
+            raise ProjectError(f"clip {source.label!r}: {exc}") from None

@@ -1,0 +1,72 @@
+"""`livelatent conform PROJECT.kdenlive -o OUT`: the edit applied to the z-sequences behind it.
+
+    livelatent conform edit.kdenlive -o final/edit
+    livelatent conform edit.kdenlive -o final/edit --search recordings --gaps bridge --smooth-speed
+    livelatent conform edit.kdenlive -o final/edit --render --model default --size 512
+
+Writes OUT.npy + OUT.json (one z per timeline frame at the project's rate, made_by "conform")
+and prints a short report; nothing is written unless the conform completes (or --partial).
+"""
+
+from __future__ import annotations
+
+import json
+
+from livelatent.assemble import FOREIGN_POLICIES, GAP_POLICIES
+from livelatent.commands.options import add_model_arguments, add_render_arguments
+from livelatent.errors import UsageError
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("project", metavar="PROJECT.kdenlive", help="the Kdenlive project")
+    parser.add_argument("-o", "--out", required=True, metavar="OUT", help="output pair: OUT.npy, OUT.json")
+    parser.add_argument("--sequence", default=None, metavar="NAME",
+                        help="the sequence to conform, by name or uuid (default: the active one)")
+    parser.add_argument("--gaps", choices=GAP_POLICIES, default="hold",
+                        help="gaps: repeat the last z (hold, default), slerp across (bridge), drop, or stop")
+    parser.add_argument("--foreign", choices=FOREIGN_POLICIES, default="hold",
+                        help="clips without a z-sequence (titles, colours, other footage): hold, skip or stop")
+    parser.add_argument("--search", action="append", default=[], metavar="DIR",
+                        help="also look here for z-sequences of moved media (repeatable)")
+    parser.add_argument("--smooth-speed", action="store_true",
+                        help="speed changes use the exact fractional source position, slerped between rows")
+    parser.add_argument("--partial", action="store_true",
+                        help="write what can be conformed even when clips or rows are missing")
+    parser.add_argument("--report", metavar="FILE", default=None, help="also write the full report as JSON")
+    parser.add_argument("--render", action="store_true", help="then render OUT.mp4 through the model")
+    add_model_arguments(parser)
+    add_render_arguments(parser, fps_default=None)
+
+
+def print_report(report: dict) -> None:
+    print(f"{report['project']}: sequence {report['sequence']!r}, {report['frames']} frames "
+          f"({report['duration']} at {report['fps']} fps)")
+    for label, frames in report["frames_from"].items():
+        print(f"  {frames:>7} frames from {label}  [{report['sources'].get(label, '')}]")
+    print(f"  {report['blended_frames']} blended frames (mixes, dissolves); {report['gap_frames']} gap frames; "
+          f"{report['frames_without_z']} frames without a z-sequence")
+    for label in report["clips_without_z"]:
+        print(f"  no z-sequence: {label} ({report['sources'].get(label, '')})")
+    for line in report["notes"] + report["problems"]:
+        print(f"  note: {line}")
+
+
+def run(args) -> int:
+    from livelatent import zseq
+    from livelatent.offline.conform_edit import conform_project
+
+    if args.fps is not None:
+        raise UsageError("--fps: conform keeps the project's frame rate; re-time the result with `replay`/`path`")
+    seq, report = conform_project(args.project, sequence=args.sequence, gaps=args.gaps, foreign=args.foreign,
+                                  search=args.search, smooth=args.smooth_speed, partial=args.partial)
+    print_report(report)
+    if args.report:
+        with open(args.report, "w") as fh:
+            json.dump(report, fh, indent=2)
+    if args.render:
+        from livelatent.commands.options import finish, load_model
+
+        return finish(args, seq, load_model(args))
+    npy = zseq.save(seq, args.out)
+    print(f"wrote {npy} and {npy.with_suffix('.json')} ({len(seq)} frames, d={seq.d})")
+    return 0

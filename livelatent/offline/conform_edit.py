@@ -1,0 +1,84 @@
+"""Conform a Kdenlive project onto the z-sequences behind its clips: read, find, pick, assemble.
+
+    seq, report = conform_project("edit.kdenlive", search=["recordings"])
+    zseq.save(seq, "final/edit")        # one z per timeline frame, at the project's rate
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+from livelatent.adapters.kdenlive import read_project
+from livelatent.adapters.zsources import ZFinder
+from livelatent.assemble import assemble
+from livelatent.conform import Picks, pick
+from livelatent.errors import ProjectError
+from livelatent.frames import FrameRate
+from livelatent.mlt_time import format_clock
+from livelatent.zseq import ZSequence
+
+
+def _first_use(picks: Picks, index: int) -> str:
+    """'clip X on track V1 at frame N (HH:MM:SS.mmm)' for the first frame that shows source `index`."""
+    rows, cols = np.nonzero(picks.src == index)
+    if not len(rows):
+        for seg, track in picks.segments:
+            if getattr(seg.source, "key", None) == picks.sources[index].key:
+                return f"clip {seg.label!r} on track {track} at frame {seg.start}"
+        return f"clip {picks.sources[index].label!r}"
+    seg, track = picks.segments[picks.seg[rows[0], cols[0]]]
+    return f"clip {seg.label!r} on track {track} at frame {seg.start}"
+
+
+def _check(picks: Picks, found, fps) -> None:
+    """Missing clips, contradictory frame rates, different z sizes: one line each."""
+    first_d = None
+    for i, (source, hit) in enumerate(zip(picks.sources, found)):
+        where = _first_use(picks, i)
+        if hit.how == "missing clip":
+            raise ProjectError(f"{where}: {source.path} not found and no z-sequence for it "
+                               f"(use --search DIR for moved media)")
+        seq = hit.seq
+        if seq is None:
+            continue
+        if source.fps and source.fps != seq.fps.value:
+            raise ProjectError(f"{where}: the project says {FrameRate(source.fps)} fps but its z-sequence "
+                               f"{hit.how} says {seq.fps}")
+        if first_d is None:
+            first_d = (seq.d, where)
+        elif seq.d != first_d[0]:
+            raise ProjectError(f"{where}: z size {seq.d}, but {first_d[1]} has z size {first_d[0]}")
+
+
+def conform_project(project: str | os.PathLike, *, sequence: str | None = None, gaps: str = "hold",
+                    foreign: str = "hold", search: list | None = None, smooth: bool = False,
+                    partial: bool = False) -> tuple[ZSequence, dict]:
+    """The conformed z-sequence and a report (clips used, frames from each, blends, gaps)."""
+    project = Path(project)
+    timeline = read_project(project, sequence)
+    finder = ZFinder(project, [Path(s) for s in search or []])
+    sources = timeline.sources()
+    found = {s.key: finder.find(s) for s in sources}
+    rate_of = {key: hit.seq.fps.value for key, hit in found.items() if hit.seq is not None}
+    picks = pick(timeline, smooth=smooth, fps_of=lambda s: s.fps or rate_of.get(s.key))
+    hits = [found[s.key] for s in picks.sources]
+    problems = []
+    try:
+        _check(picks, hits, timeline.fps)
+    except ProjectError as exc:
+        if not partial:
+            raise
+        problems.append(str(exc))
+    zs = [hit.seq.z if hit.seq is not None else None for hit in hits]
+    result = assemble(picks, zs, gaps=gaps, foreign=foreign, smooth=smooth, fps=timeline.fps, partial=partial)
+    report = {**result.report, "project": str(project), "sequence": timeline.name,
+              "fps": str(FrameRate(timeline.fps)), "duration": format_clock(len(result.z), timeline.fps),
+              "sources": {s.label: hit.how for s, hit in zip(picks.sources, hits)},
+              "problems": problems + result.report.get("problems", [])}
+    meta = {"made_by": "conform", "project": str(project), "sequence": timeline.name,
+            "parents": sorted({str(h.seq.meta.get("id")) for h in hits if h.seq is not None and h.seq.meta.get("id")}),
+            "conform": {k: report[k] for k in ("frames_from", "blended_frames", "gap_frames", "frames_without_z")}}
+    return ZSequence(result.z, FrameRate(timeline.fps), meta), report
