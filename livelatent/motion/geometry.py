@@ -42,13 +42,27 @@ def to_shell(p: np.ndarray, radius: float) -> np.ndarray:
 
 def exp_map(p: np.ndarray, v: np.ndarray) -> np.ndarray:
     """Walk from p along the great circle with initial tangent v for arc length |v|."""
-    r, length = norm(p), norm(v)
+    return walk(p, v)[0]
+
+
+def walk(p: np.ndarray, step: np.ndarray, v: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+    """exp_map(p, step), and tangent v at p parallel-transported there, in one pass.
+
+    Along the great circle the component of v in the step's direction turns with it; the
+    rest of v is unchanged. (One function so the movers' hot loop does the shared work once.)
+    """
+    r, length = norm(p), norm(step)
     if length == 0.0:
-        return np.array(p, dtype=np.float64)
+        return np.array(p, dtype=np.float64), None if v is None else np.array(v, dtype=np.float64)
     if r == 0.0:
-        return p + v
+        return p + step, None if v is None else np.array(v, dtype=np.float64)
     theta = length / r
-    return math.cos(theta) * p + (math.sin(theta) * r / length) * v
+    c, s = math.cos(theta), math.sin(theta)
+    landed = c * p + (s * r / length) * step
+    if v is None:
+        return landed, None
+    along = float(np.dot(v, step)) / length  # v's component in the direction of travel
+    return landed, v + (along * (c - 1.0) / length) * step - (along * s / r) * p
 
 
 def log_map(p: np.ndarray, q: np.ndarray) -> np.ndarray:
@@ -82,16 +96,8 @@ def any_tangent(u: np.ndarray) -> np.ndarray:
 
 
 def transport_along(p: np.ndarray, step: np.ndarray, v: np.ndarray) -> np.ndarray:
-    """Parallel-transport tangent v from p to exp_map(p, step) along that geodesic.
-
-    The component of v along the step turns with the great circle; the rest is unchanged.
-    """
-    r, length = norm(p), norm(step)
-    if length == 0.0 or r == 0.0:
-        return np.array(v, dtype=np.float64)
-    e, u, theta = step / length, p / r, length / r
-    along = float(np.dot(v, e))
-    return v + along * ((math.cos(theta) - 1.0) * e - math.sin(theta) * u)
+    """Parallel-transport tangent v from p to exp_map(p, step) along that geodesic."""
+    return walk(p, step, v)[1]
 
 
 def parallel_transport(p: np.ndarray, q: np.ndarray, v: np.ndarray) -> np.ndarray:

@@ -26,9 +26,7 @@ import numpy as np
 
 from livelatent.errors import LatentShapeError
 from livelatent.latent import check_z, shell_radius
-from livelatent.motion.geometry import (
-    exp_map, log_map, norm, project_tangent, to_shell, transport_along,
-)
+from livelatent.motion.geometry import log_map, norm, project_tangent, to_shell, walk
 from livelatent.motion.params import MOVERS, MotionParams  # noqa: F401  (part of this API)
 from livelatent.motion.springs import frequency_for_settle, spring_step
 
@@ -115,8 +113,9 @@ class GeodesicFollower(Mover):
         move = (k.xx - 1.0) * offset + k.xv * v
         v_new = k.vx * offset + k.vv * v
         move, v_new = self._limit(move, v_new, dt)
-        p_new = to_shell(exp_map(p, move), self.radius)
-        self.velocity = project_tangent(p_new, transport_along(p, move, v_new))
+        p_new, v_new = walk(p, move, v_new)
+        p_new = to_shell(p_new, self.radius)  # no drift off the shell, ever
+        self.velocity = project_tangent(p_new, v_new)
         self.position = p_new
 
 
