@@ -27,8 +27,17 @@ class Assembly:
     report: dict = field(default_factory=dict)
 
 
-def slerp_rows(a: np.ndarray, b: np.ndarray, t: np.ndarray) -> np.ndarray:
-    """Row-wise great-circle blend with linearly interpolated norms (latent.slerp per row)."""
+def slerp_rows(a: np.ndarray, b: np.ndarray, t: np.ndarray, chunk: int = 1024) -> np.ndarray:
+    """Row-wise great-circle blend with linearly interpolated norms: motion.geometry.blend for
+    many rows at once (float64 inside, a chunk of rows at a time to bound the temporaries)."""
+    out = np.empty(a.shape, np.float32)
+    for lo in range(0, len(a), chunk):
+        hi = lo + chunk
+        out[lo:hi] = _slerp_chunk(a[lo:hi], b[lo:hi], np.asarray(t, np.float64)[lo:hi])
+    return out
+
+
+def _slerp_chunk(a: np.ndarray, b: np.ndarray, t: np.ndarray) -> np.ndarray:
     a64, b64 = a.astype(np.float64), b.astype(np.float64)
     na, nb = np.linalg.norm(a64, axis=1), np.linalg.norm(b64, axis=1)
     ua, ub = a64 / np.maximum(na, 1e-12)[:, None], b64 / np.maximum(nb, 1e-12)[:, None]
@@ -40,7 +49,7 @@ def slerp_rows(a: np.ndarray, b: np.ndarray, t: np.ndarray) -> np.ndarray:
     wb = np.where(small, t, np.sin(t * omega) / so)
     direction = wa[:, None] * ua + wb[:, None] * ub
     direction /= np.maximum(np.linalg.norm(direction, axis=1), 1e-12)[:, None]
-    return (direction * ((1 - t) * na + t * nb)[:, None]).astype(np.float32)
+    return direction * ((1 - t) * na + t * nb)[:, None]
 
 
 def _where(picks: Picks, row: int, col: int = 0, fps=None) -> str:
