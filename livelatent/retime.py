@@ -4,8 +4,9 @@ Measured with melt 7.12 (FORMAT.md §4, §10); all in doubles, as MLT computes t
   freeze      position -> in + frame (only before/after it when a flag is set)
   timewarp    q = p (forward) or warp_out - p (reverse); the inner producer runs at
               fps' = trunc(num*1000/|speed|) / (den*1000), so src = (int)(q / fps' * src_fps + 0.5)
-  framebuffer (pre-16.04 slow motion) floor(speed * p), then the fps mapping
-  timeremap   floor((map(p - chain_in) + chain_in/fps) * fps), then the fps mapping
+  framebuffer (pre-16.04 slow motion) floor(speed * p), then the fps mapping; a source faster
+              than the project is instead forced to src_fps * speed: (int)(p / fps * src_fps * speed + 0.5)
+  timeremap   floor((map(p - chain_in) + chain_in / fps) * src_fps)  (map: linear keyframes, seconds)
   fps         src = (int)(p / project_fps * source_fps + 0.5)   (avformat)
 With smooth=True the same chain gives the exact fractional source position instead, for
 true slow motion in latent space (rows interpolated on the sphere by the conform).
@@ -33,11 +34,10 @@ def _freeze(p: np.ndarray, in_frame: int, freeze: Freeze) -> np.ndarray:
     return out
 
 
-def _remap_frames(p: np.ndarray, remap: TimeRemap, rate: float) -> np.ndarray:
+def _remap_seconds(p: np.ndarray, remap: TimeRemap, rate: float) -> np.ndarray:
     pos = np.array([pt[0] for pt in remap.points], dtype=np.float64)
     secs = np.array([pt[1] for pt in remap.points], dtype=np.float64)
-    source_time = np.interp(p - remap.origin, pos, secs) + remap.origin / rate
-    return np.floor(source_time * rate)
+    return np.interp(p - remap.origin, pos, secs) + remap.origin / rate
 
 
 def _warp_rate(fps: Fraction, speed: float) -> float:
@@ -59,9 +59,13 @@ def source_positions(seg: ClipSegment, project_fps: Fraction, source_fps: Fracti
         p = _freeze(p, seg.in_frame, seg.freeze)
     rate = float(project_fps)
     src_rate = float(source_fps) if source_fps else rate
-    if seg.remap is not None:
-        p = _remap_frames(p, seg.remap, rate)
+    if seg.remap is not None:  # straight to source frames at the source's own rate (melt 7.12)
+        exact = _remap_seconds(p, seg.remap, rate) * src_rate
+        return np.maximum(exact, 0.0) if smooth else np.floor(exact)
     if seg.slowmotion:
+        if src_rate > rate:  # framebuffer then forces the source to src_fps * speed, speed 1
+            exact = p / rate * (src_rate * seg.speed)
+            return exact if smooth else np.floor(exact + 0.5)
         p = p * seg.speed if smooth else np.floor(p * seg.speed)
         producer_rate = rate
     elif seg.speed != 1:

@@ -37,9 +37,11 @@ def media(tmp_path_factory) -> tuple[Path, dict[int, Clip]]:
 
 def render_with_melt(project: Path, frames: int) -> np.ndarray:
     """Block levels of every frame melt renders. Like Kdenlive's own render, the copy given
-    to melt says avformat for avformat-novalidate (which Debian's melt 7.12 cannot load)."""
+    to melt says avformat for avformat-novalidate (which Debian's melt 7.12 cannot load), and
+    it names the timeremap keyframes `map`, as MLT before 7.14 (Debian's 7.12) calls them."""
     melt_copy = project.with_name(project.stem + ".melt.mlt")
-    melt_copy.write_text(project.read_text().replace("avformat-novalidate", "avformat"))
+    text = project.read_text().replace("avformat-novalidate", "avformat")
+    melt_copy.write_text(text.replace('name="time_map"', 'name="map"'))
     out = project.with_suffix(".render.mkv")
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     # Kdenlive pads its timelines with ~20 min of black; render the content only, as it does

@@ -35,6 +35,9 @@ class Cut:
     speed: float = 1.0
     freeze: tuple[int, bool, bool] | None = None  # (frame, before, after)
     disabled: bool = False
+    slowmotion: bool = False  # pre-16.04 framebuffer producer instead of timewarp
+    remap: str | None = None  # a timeremap time_map, e.g. "00:00:00.000=0;00:00:01.000=2"
+    proxy: Path | None = None  # play this proxy file in place of the clip (kdenlive:proxy)
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,11 @@ class _Doc:
                       kdenlive__id=clip.code, kdenlive__clipname=f"clip{clip.code}")
         test = _props(set_dot_test_image=1 if cut.disabled else 0, set_dot_test_audio=1)
         frames = round(clip.frames * self.fps / clip.fps)  # the clip's length in project frames
+        if cut.slowmotion:
+            pid = f"slowmotion:{clip.code}:{cut.speed}:{self.count}"
+            body = _props(resource=f"{clip.path}?{cut.speed}", mlt_service="framebuffer")
+            self.parts.append(f'<producer id="{pid}" in="0" out="{round(frames / cut.speed) - 1}">{body}{rate}</producer>')
+            return pid
         if cut.speed != 1:
             length = round(frames / abs(cut.speed))
             pid = f"slowmotion:{clip.code}:{cut.speed}:{self.count}"
@@ -94,9 +102,17 @@ class _Doc:
             return pid
         service = "avformat-novalidate" if self.novalidate else "avformat"
         tag = "chain" if self.chains else "producer"
-        body = _props(length=frames, resource=clip.path, mlt_service=service)
+        resource = clip.path
+        if cut.proxy is not None:
+            resource = cut.proxy
+            rate += _props(kdenlive__proxy=cut.proxy, kdenlive__originalurl=clip.path)
+        body = _props(length=frames, resource=resource, mlt_service=service)
+        link = ""
+        if cut.remap:
+            tag = "chain"
+            link = f"<link>{_props(mlt_service='timeremap', time_map=cut.remap, image_mode='nearest')}</link>"
         self.parts.append(f'<{tag} id="{pid}" in="{self.t(0)}" out="{self.t(frames - 1)}">'
-                          f"{body}{rate}{test}</{tag}>")
+                          f"{body}{rate}{test}{link}</{tag}>")
         return pid
 
     def playlist(self, pid: str, items: list, suffix: str, props: str = "", ids: dict | None = None) -> None:

@@ -65,3 +65,22 @@ def test_sequences_with_a_nested_sequence_played_from_its_middle(media):
     main = [Lanes([Cut(c[1], 0, 9), Nest("Inner", 3, 24), Cut(c[5], 5, 14, speed=-1.0)])]
     project = _write(folder, "seq_nested", sequences(Fraction(25), main, {"Inner": inner}))
     assert mismatches_with_melt(project) == []
+
+
+def test_time_remap_ramp_hold_and_reverse_match_melts_float_arithmetic(media):
+    folder, c = media
+    ramp = "00:00:00.000=0;00:00:01.000=2;00:00:02.000=2;00:00:03.000=1"  # 2x, hold, then backwards
+    main = [Lanes([Cut(c[5], 0, 74, remap=ramp), Cut(c[3], 0, 9, remap="00:00:00.000=1;00:00:01.000=0.5")])]
+    project = _write(folder, "seq_remap", sequences(Fraction(25), main, {}))
+    assert mismatches_with_melt(project) == []
+
+
+def test_gen2_framebuffer_slow_motion_and_proxy_clips(media):
+    folder, c = media
+    proxy = folder / "c2.proxy.mkv"
+    if not proxy.exists():
+        proxy.write_bytes((folder / c[2].path).read_bytes())  # a proxy shows the same frames, smaller
+    v1 = [Cut(c[1], 10, 29, speed=0.5, slowmotion=True), Cut(c[2], 5, 24, proxy=proxy.name),
+          Cut(c[3], 4, 13, speed=0.25, slowmotion=True)]
+    project = _write(folder, "gen2_slowmotion", gen2(Fraction(25), [v1]))
+    assert mismatches_with_melt(project) == []
