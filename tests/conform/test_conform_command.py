@@ -3,6 +3,7 @@ report, and one clear line for each kind of bad input (nothing written then)."""
 
 import json
 import shutil
+from pathlib import Path
 from fractions import Fraction
 
 import numpy as np
@@ -136,3 +137,23 @@ def test_malformed_xml_and_unknown_services_are_refused(tmp_path, capsys):
                    "<playlist id='pl'><entry producer='p' in='0' out='9'/></playlist>"
                    "<tractor id='t'><track producer='pl'/><track producer='pl'/></tractor></mlt>")
     _fails_with(odd, capsys, "unknown service 'mystery'", "frame 0")
+
+
+def test_smooth_speed_slerps_between_rows_at_the_exact_source_position(edit):
+    folder, c, zs = edit
+    project = _project(folder, [Lanes([Cut(c[1], 10, 19, speed=0.5)])])
+    assert _conform(project)[0] == 0
+    np.testing.assert_array_equal(zseq.load(folder / "out").z[:3], zs[1][[5, 6, 6]])  # melt's repeated frames
+    assert _conform(project, "--smooth-speed")[0] == 0
+    smooth = zseq.load(folder / "out").z
+    np.testing.assert_array_equal(smooth[0], zs[1][5])
+    np.testing.assert_allclose(smooth[1], slerp_rows(zs[1][5:6], zs[1][6:7], np.array([0.5]))[0], rtol=1e-5)
+
+
+def test_a_proxy_clip_conforms_onto_the_originals_z_sequence(edit):
+    folder, c, zs = edit
+    shutil.copy(folder / "c2.mkv", folder / "c2.proxy.mkv")
+    project = _project(folder, [Lanes([Cut(c[2], 3, 7, proxy=Path("c2.proxy.mkv"))])])
+    status, out = _conform(project)
+    assert status == 0
+    np.testing.assert_array_equal(zseq.load(out).z, zs[2][3:8])

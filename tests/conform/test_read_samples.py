@@ -1,7 +1,8 @@
 """Every real Kdenlive project in ../shared/kdenlive-samples/ reads into the timeline model.
 
 The samples are not redistributable as a set (see SOURCES.md), so they are read in place;
-without that folder these tests say so and skip.
+the permissively licensed ones are also copied to tests/data/kdenlive/ and always read.
+Without the shared folder the tests of the other samples say so and skip.
 """
 
 from pathlib import Path
@@ -13,6 +14,7 @@ from livelatent.timeline import ClipSegment, Timeline
 
 SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "kdenlive-samples"
 FILES = sorted(SAMPLES.glob("*/*.kdenlive"))
+COPIED = sorted((Path(__file__).resolve().parents[1] / "data" / "kdenlive").glob("*.kdenlive"))
 needs_samples = pytest.mark.skipif(not FILES, reason=f"sample projects not present at {SAMPLES}")
 
 
@@ -24,9 +26,18 @@ def _segments(timeline: Timeline):
                 yield from _segments(seg.source)
 
 
+@pytest.mark.parametrize("path", COPIED, ids=[p.stem for p in COPIED])
+def test_copied_sample_project_reads_into_the_timeline_model(path):
+    _reads_into_the_model(path)
+
+
 @needs_samples
 @pytest.mark.parametrize("path", FILES, ids=[f"{p.parent.name}/{p.stem}" for p in FILES])
 def test_sample_project_reads_into_the_timeline_model(path):
+    _reads_into_the_model(path)
+
+
+def _reads_into_the_model(path):
     timeline = read_project(path)
     assert timeline.tracks and timeline.length > 0
     for seg in _segments(timeline):
