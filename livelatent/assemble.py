@@ -109,7 +109,8 @@ def _gather_column(out, picks: Picks, zs, col: int, rows: np.ndarray, smooth: bo
         pos = picks.pos[rows[lo:hi], col]
         base = np.floor(pos).astype(np.int64)
         target = dest[lo:hi]
-        np.take(zs[s], base, axis=0, out=out[target[0]:target[-1] + 1])
+        # mode="clip" writes straight into out (mode="raise" buffers); ranges were checked before
+        np.take(zs[s], base, axis=0, out=out[target[0]:target[-1] + 1], mode="clip")
         frac = pos - base
         if smooth and (frac > 0).any():
             f = np.flatnonzero(frac > 0)
