@@ -35,7 +35,7 @@ def media(tmp_path_factory) -> tuple[Path, dict[int, Clip]]:
     return folder, clips
 
 
-def render_with_melt(project: Path, frames: int) -> np.ndarray:
+def render_with_melt(project: Path, frames: int, first: int = 0) -> np.ndarray:
     """Block levels of every frame melt renders. Like Kdenlive's own render, the copy given
     to melt says avformat for avformat-novalidate (which Debian's melt 7.12 cannot load), and
     it names the timeremap keyframes `map`, as MLT before 7.14 (Debian's 7.12) calls them."""
@@ -45,22 +45,22 @@ def render_with_melt(project: Path, frames: int) -> np.ndarray:
     out = project.with_suffix(".render.mkv")
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     # Kdenlive pads its timelines with ~20 min of black; render the content only, as it does
-    subprocess.run([MELT, "-quiet", melt_copy.name, "in=0", f"out={frames - 1}", "-consumer", f"avformat:{out.name}", "vcodec=ffv1",
+    subprocess.run([MELT, "-quiet", melt_copy.name, f"in={first}", f"out={frames - 1}", "-consumer", f"avformat:{out.name}", "vcodec=ffv1",
                     "an=1", "real_time=-1"], cwd=project.parent, env=env, check=True, timeout=120,
                    capture_output=True)
     return read_levels(out)
 
 
-def mismatches_with_melt(project: Path, **pick_options) -> list[str]:
-    """Every timeline frame where the conform's picks differ from what melt shows."""
+def mismatches_with_melt(project: Path, first: int = 0, **pick_options) -> list[str]:
+    """Every timeline frame (from `first` on) where the conform's picks differ from melt's."""
     timeline = read_project(project)
     picks = pick(timeline, **pick_options)
-    levels = render_with_melt(project, len(picks))
+    levels = np.concatenate([np.zeros((first, 32)), render_with_melt(project, len(picks), first)])
     code_of = [int(Path(s.path).stem[1:]) if s.path else None for s in picks.sources]
     problems = []
     if len(levels) != len(picks):
         problems.append(f"melt rendered {len(levels)} frames, the conform has {len(picks)}")
-    for t in range(min(len(levels), len(picks))):
+    for t in range(first, min(len(levels), len(picks))):
         cols = [(code_of[s], int(p), float(w)) for s, p, w in zip(picks.src[t], picks.pos[t], picks.weight[t])
                 if s != NONE and w > 0]
         seen = decode(levels[t])

@@ -38,6 +38,15 @@ def test_timeline2_clock_times_at_29_97_with_hidden_disabled_and_audio_tracks(me
     assert mismatches_with_melt(project) == []
 
 
+def test_clock_strings_after_the_first_minute_at_23_976_parse_as_mlt_parses_them(media):
+    folder, c = media
+    # "00:01:00.042" is frame 1439 for MLT; round(60.042 * 23.976) would say 1440
+    v1 = Lanes([Blank(1439), Cut(c[1], 0, 4), Blank(1), Cut(c[2], 3, 8)])
+    project = _write(folder, "tl2_23976", timeline2(Fraction(24000, 1001), [v1]))
+    assert "00:01:00.042" in project.read_text()
+    assert mismatches_with_melt(project, first=1430) == []
+
+
 def test_timewarp_slow_fast_reverse_and_freeze_frames(media):
     folder, c = media
     v1 = Lanes([Cut(c[1], 10, 19, speed=0.5), Cut(c[2], 5, 14, speed=2.0), Cut(c[5], 0, 9, speed=-1.0),
