@@ -157,3 +157,16 @@ def test_a_proxy_clip_conforms_onto_the_originals_z_sequence(edit):
     status, out = _conform(project)
     assert status == 0
     np.testing.assert_array_equal(zseq.load(out).z, zs[2][3:8])
+
+
+def test_partial_writes_what_it_can_and_reports_the_rest(edit, capsys):
+    folder, c, zs = edit
+    zseq.save(ZSequence(zs[1][:12], c[1].fps), folder / "c1")
+    project = _project(folder, [Lanes([Cut(c[2], 0, 4), Cut(c[1], 8, 15)])])
+    assert _conform(project)[0] == 1
+    status, out = _conform(project, "--partial")
+    assert status == 0
+    z = zseq.load(out).z
+    np.testing.assert_array_equal(z[5:9], zs[1][8:12])
+    np.testing.assert_array_equal(z[9:], np.repeat(zs[1][11:12], 4, axis=0))  # past the end: held
+    assert "past the end of the z-sequence" in capsys.readouterr().out

@@ -67,3 +67,20 @@ def test_sequences_are_nested_and_the_active_one_is_chosen():
     assert timeline.name == "Sequence 3"
     assert any(isinstance(seg.source, Timeline) for seg in _segments(timeline))
     assert read_project(path, sequence="Sequence 1").name == "Sequence 1"
+
+
+def test_a_generation_1_project_reads_tracks_from_its_kdenlivedoc(tmp_path):
+    path = tmp_path / "old.kdenlive"
+    path.write_text(
+        "<mlt><kdenlivedoc version='0,88'><profileinfo frame_rate_num='25' frame_rate_den='1'/>"
+        "<tracksinfo><trackinfo type='audio'/><trackinfo/><trackinfo blind='1'/></tracksinfo></kdenlivedoc>"
+        "<producer id='2_1_video' out='99'><property name='resource'>a.mp4</property>"
+        "<property name='mlt_service'>avformat</property></producer>"
+        "<playlist id='black_track'/><playlist id='playlist1'><entry producer='2_1_video' in='0' out='9'/></playlist>"
+        "<playlist id='playlist2'><blank length='5'/><entry producer='2_1_video' in='20' out='29'/></playlist>"
+        "<playlist id='playlist3'><entry producer='2_1_video' in='50' out='59'/></playlist>"
+        "<tractor id='maintractor'><track producer='black_track'/><track producer='playlist1' hide='video'/>"
+        "<track producer='playlist2'/><track producer='playlist3' hide='video'/></tractor></mlt>")
+    timeline = read_project(path)
+    assert [t.hidden for t in timeline.tracks] == [False, True] and timeline.length == 15
+    assert timeline.tracks[0].segments()[0].in_frame == 20
