@@ -315,17 +315,19 @@ class TakeWriter:
             f.flush()
             os.fsync(f.fileno())
 
-    def finish(self, *, present: list[tuple[int, int]], proxy_size: tuple[int, int] | None = None) -> Take:
+    def finish(self, *, present: list[tuple[int, int]], proxy_size: tuple[int, int] | None = None,
+               stop_tick: int | None = None) -> Take:
         """Close the files, finalise the z-sequence and note which proxy frames exist.
 
         present: [start, stop) runs of frames the recording proxy holds, in order.
+        stop_tick: the last tick stepped; rows are the frames in [start_tick, stop_tick).
         """
         self.flush()
         self._close_files()
         proxy = {**self.meta.get("proxy", {}), "present": [list(r) for r in present]}
         if proxy_size is not None:
             proxy["size"] = list(proxy_size)
-        take = finalise(update_meta(self.take, proxy=proxy, stopped=_utc_now()))
+        take = finalise(update_meta(self.take, proxy=proxy, stopped=_utc_now(), stop_tick=stop_tick))
         take = _settle_recording_proxy(take)
         take = update_meta(take, status="complete")
         self.release()

@@ -55,6 +55,7 @@ class Recorder:
         self._pending_images = 0
         self._max_pending_images = max_pending_images
         self._sampler: FrameSampler | None = None
+        self._tick = 0  # the last tick stepped while recording
         self._failed = threading.Event()  # set by the writer when a take had to stop
         self.rows_submitted = 0
         self.last_take: takes.Take | None = None
@@ -80,6 +81,7 @@ class Recorder:
         self._failed.clear()
         desc = performance.describe()
         self._sampler = FrameSampler(self.fps, desc["tick_rate"], start_tick=desc["tick"])
+        self._tick = desc["tick"]
         self.rows_submitted = 0
         take_meta = {**(meta or {}), "fps": str(self.fps), "start_tick": desc["tick"], "tick_rate": desc["tick_rate"],
                      "d": desc["d"], "seed": desc["seed"], "motion": desc["motion"], "performance": desc,
@@ -90,6 +92,7 @@ class Recorder:
         """After the Performance stepped tick-1 -> tick: the new rows, already queued."""
         if not self.recording:
             return []
+        self._tick = tick
         rows = takes.sample_rows(self._sampler, tick, prev, cur)
         if rows:
             self._queue.put(("rows", np.stack([z for _, z in rows])))
@@ -115,7 +118,7 @@ class Recorder:
         if self._sampler is None:
             return
         self._sampler = None
-        self._queue.put(("stop", None))
+        self._queue.put(("stop", self._tick))
 
     def close(self, timeout: float = 30.0) -> None:
         """Stop any take, let the writer finish it, end the thread."""
@@ -162,14 +165,14 @@ class Recorder:
         elif kind == "image":
             session.encode(*payload, self._say)
         elif kind == "stop":
-            self._finish(session)
+            self._finish(session, stop_tick=payload)
             return None
         session.flush_if_due()
         return session
 
-    def _finish(self, session: "_Session") -> None:
+    def _finish(self, session: "_Session", stop_tick: int | None = None) -> None:
         try:
-            self.last_take = session.finish()
+            self.last_take = session.finish(stop_tick)
             state = self.last_take.meta["proxy"]["state"]
             self.message = f"saved {self.last_take.name} ({self.last_take.rows} frames, proxy {state})"
         except (OSError, LivelatentError) as exc:
@@ -228,14 +231,15 @@ class _Session:
             self.writer.flush()
             self.last_flush = time.monotonic()
 
-    def finish(self) -> takes.Take:
+    def finish(self, stop_tick: int | None) -> takes.Take:
         present = self.present
         if self.proxy is not None:
             try:
                 self.proxy.close()
             except (OSError, LivelatentError):
                 present = []
-        return self.writer.finish(present=[] if self.proxy_broken else present, proxy_size=self.size)
+        return self.writer.finish(present=[] if self.proxy_broken else present, proxy_size=self.size,
+                                  stop_tick=stop_tick)
 
     def abandon(self) -> None:
         """After a disk error: close what can be closed; the flushed part stays recoverable."""
