@@ -80,7 +80,7 @@ def _usable(picks: Picks, weight, zs: list[np.ndarray | None], policy_foreign: s
 def _out_of_range(picks: Picks, zs) -> np.ndarray:
     """(N, K) mask of picks past either end of their source's z-sequence."""
     length = np.array([len(z) if z is not None else 2**62 for z in zs] + [2**62], np.float64)
-    return (picks.src != NONE) & ((np.ceil(picks.pos) >= length[picks.src]) | (picks.pos < 0))
+    return (picks.src != NONE) & ((np.floor(picks.pos) >= length[picks.src]) | (picks.pos < 0))
 
 
 def _check_lengths(picks: Picks, zs, keep, fps) -> None:
@@ -88,7 +88,7 @@ def _check_lengths(picks: Picks, zs, keep, fps) -> None:
     if beyond.any():
         row, col = np.argwhere(beyond)[0]
         z = zs[picks.src[row, col]]
-        raise ProjectError(f"{_where(picks, row, col, fps)}: uses source frame {int(np.ceil(picks.pos[row, col]))} "
+        raise ProjectError(f"{_where(picks, row, col, fps)}: uses source frame {int(picks.pos[row, col])} "
                            f"but its z-sequence has {len(z)} rows")
 
 

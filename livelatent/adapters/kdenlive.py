@@ -12,6 +12,7 @@ The only module that imports lxml.
 from __future__ import annotations
 
 import os
+from fractions import Fraction
 from pathlib import Path
 
 from lxml import etree
@@ -40,7 +41,7 @@ def read_project(path: str | os.PathLike, sequence: str | None = None) -> Timeli
     return _Reader(path, root).timeline(sequence)
 
 
-def _profile_fps(root) -> "Fraction":
+def _profile_fps(root) -> Fraction:
     for el in (root.find("profile"), root.find("kdenlivedoc/profileinfo")):
         if el is not None:
             fps = frame_rate_of(el.get("frame_rate_num"), el.get("frame_rate_den"))

@@ -1,7 +1,6 @@
 """`livelatent conform` end to end: the z rows of the edit, gap and foreign policies, the
 report, and one clear line for each kind of bad input (nothing written then)."""
 
-import json
 import shutil
 from pathlib import Path
 from fractions import Fraction
