@@ -59,8 +59,10 @@ class Recorder:
         self._failed = threading.Event()  # set by the writer when a take had to stop
         self.rows_submitted = 0
         self.last_take: takes.Take | None = None
+        self.unfinished_proxies: list[takes.Take] = []  # made or recovered here, proxy not complete yet
         self.message = ""  # the last thing worth showing on the HUD
         self._thread = threading.Thread(target=self._run, name="livelatent-recorder", daemon=True)
+        self._queue.put(("recover", None))
         self._thread.start()
 
     # ---- render-thread side: cheap, never blocks ----
@@ -152,6 +154,9 @@ class Recorder:
                 session = self._fail(session, exc)
 
     def _handle(self, session, kind, payload):
+        if kind == "recover":
+            self._recover_abandoned()
+            return session
         if kind == "start":
             if session:
                 self._finish(session)
@@ -174,9 +179,18 @@ class Recorder:
         try:
             self.last_take = session.finish(stop_tick)
             state = self.last_take.meta["proxy"]["state"]
+            if state != "complete":
+                self.unfinished_proxies.append(self.last_take)
             self.message = f"saved {self.last_take.name} ({self.last_take.rows} frames, proxy {state})"
         except (OSError, LivelatentError) as exc:
             self._fail(session, exc)
+
+    def _recover_abandoned(self) -> None:
+        """Takes a crash cut off (their writer's lock is free): finish their z rows and events."""
+        for take in takes.abandoned_takes(self.recordings):
+            take = takes.recover(take)
+            self._say(f"recovered {take.name}: {take.rows} frames ({take.duration:.1f}s) up to its last flush")
+            self.unfinished_proxies.append(take)
 
     def _fail(self, session, exc) -> None:
         where = session.writer.path if session and session.writer else self.recordings

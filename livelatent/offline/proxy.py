@@ -82,6 +82,21 @@ def _proxy_size(take, generator) -> tuple[int, int]:
     return w, h
 
 
+def complete_after_show(pending: list[takes.Take], generator, model: str, say: Callable[[str], None] = print) -> None:
+    """After a live show: complete the proxies of its takes made with this model (decoded at
+    each take's own size, so any size works)."""
+    for take in pending:
+        take = takes.read_take(take.path)
+        if take.proxy_complete:
+            continue
+        if take.meta.get("model") != model:
+            say(f"{take.name}: proxy incomplete; run `livelatent proxies {take.name}`")
+            continue
+        todo = len(missing_frames(take))
+        complete_proxy(take, generator)
+        say(f"{take.name}: rendered {todo} missing proxy frames; proxy complete")
+
+
 def recover_all(recordings, load_generator: Callable[[takes.Take], object] | None = None,
                 say: Callable[[str], None] = print) -> list[takes.Take]:
     """Recover every abandoned take; rebuild each proxy when a generator can be loaded for it."""

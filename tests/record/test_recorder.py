@@ -15,7 +15,7 @@ from livelatent.adapters.video import count_frames, iter_frames, read_metadata
 from livelatent.generators.default import DefaultGenerator
 from livelatent.live.recorder import Recorder
 from livelatent.motion.params import MotionParams
-from livelatent.offline.proxy import complete_proxy
+from livelatent.offline.proxy import complete_after_show, complete_proxy
 from livelatent.offline.replay import replay_z
 from livelatent.performance import Performance
 
@@ -137,3 +137,18 @@ def test_replay_reproduces_the_take_bit_for_bit_and_samples_it_finer_at_double_f
     assert len(double) == 2 * len(recorded)
     np.testing.assert_allclose(double.z[::2], recorded.z, rtol=0, atol=1e-5)
     assert double.meta["made_by"] == "replay" and double.meta["parents"] == [rec.last_take.id]
+
+
+def test_a_new_recorder_recovers_takes_cut_off_before_it_started(tmp_path, generator):
+    cut = takes.TakeWriter(tmp_path, meta={"fps": 30, "d": D, "tick_rate": 240, "start_tick": 0,
+                                           "model": "default", "size": [SIZE, SIZE], "proxy": {"size": None}})
+    cut.append_rows(np.ones((12, D), np.float32))
+    cut.flush()
+    cut.release()  # as if killed: the take is still 'recording', its lock free
+    said = []
+    rec = Recorder(tmp_path, fps=30, on_message=said.append)
+    rec.close()
+    (take,) = rec.unfinished_proxies
+    assert take.status == "recovered" and take.rows == 12 and "recovered take-" in said[0]
+    complete_after_show(rec.unfinished_proxies, generator, "default", say=said.append)
+    assert takes.read_take(take.path).complete and "rendered 12 missing proxy frames" in said[-1]
