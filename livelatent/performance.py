@@ -28,6 +28,8 @@ change nothing.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from livelatent.bank import KeyframeBank
@@ -37,10 +39,10 @@ from livelatent.errors import ControlMessageError, LatentShapeError, UsageError
 from livelatent.latent import check_z, keyed_rng
 from livelatent.motion.geometry import blend
 from livelatent.motion.movers import MotionParams, make_mover
+from livelatent.motion.noise import tangent_noise
 
 RANDOM_KEY = 0x5EED   # keyed_rng(seed, RANDOM_KEY, tick, n): the n-th random keyframe at a tick
-NOISE_KEY = 0x0015E   # keyed_rng(seed, NOISE_KEY, tick): the noise push at a tick
-NOISE_SPEED = 0.5     # noise 1.0 pushes about half a shell radius per second per sqrt(second)
+NOISE_SPEED = 0.5     # noise 1.0: pushes of half a shell radius per second per sqrt(second)
 ARRIVED = 0.01        # within 1% of the radius of the target counts as having arrived
 
 
@@ -85,10 +87,9 @@ class Performance:
 
     def step(self) -> None:
         """Advance one tick."""
-        if self.noise > 0:
-            push = keyed_rng(self.seed, NOISE_KEY, self.tick).standard_normal(self.d)
-            scale = self.noise * NOISE_SPEED * self.radius * np.sqrt(self.clock.dt / self.d)
-            self.mover.impulse(push * scale)
+        if self.noise > 0:  # a random tangent push; the spring pulls back toward the target
+            scale = self.noise * NOISE_SPEED * math.sqrt(self.clock.dt)
+            self.mover.impulse(tangent_noise(self.z, scale, self.seed, self.tick))
         self.mover.step(self.clock.dt)
         self.tick += 1
         self._randoms_this_tick = 0

@@ -16,24 +16,33 @@ from livelatent.controls import ControlEvent
 
 
 class ControlBus:
-    """put(event) from any thread; drain(until) from the loop. `clock` gives seconds."""
+    """put(event) from any thread; drain(until) from the loop. Times are seconds since zero()
+    (or since the bus was made): the loop calls zero() as it starts, so tick t's time is t / rate.
+    Events queued before that carry negative arrival times and apply at the first tick."""
 
-    def __init__(self, clock=None, maxlen: int = 100_000) -> None:
-        self._clock = clock or _started_clock()
+    def __init__(self, maxlen: int = 100_000) -> None:
+        self._origin = time.perf_counter()
         self._queue: collections.deque[ControlEvent] = collections.deque()
         self._lock = threading.Lock()
         self._maxlen = maxlen
         self.dropped = 0  # events refused because the queue was full (a flood nobody drains)
 
     def now(self) -> float:
-        return self._clock()
+        return time.perf_counter() - self._origin
+
+    def zero(self) -> None:
+        """Restart the clock at 0; queued events keep their order, their times shift with it."""
+        with self._lock:
+            shift = time.perf_counter() - self._origin
+            self._origin += shift
+            self._queue = collections.deque(e.at(e.arrival - shift) for e in self._queue)
 
     def put(self, event: ControlEvent) -> None:
         with self._lock:  # stamp under the lock so arrival times never go backwards in the queue
             if len(self._queue) >= self._maxlen:
                 self.dropped += 1
                 return
-            self._queue.append(event.at(self._clock()))
+            self._queue.append(event.at(self.now()))
 
     def drain(self, until: float | None = None) -> list[ControlEvent]:
         """Events that arrived at or before `until` (all when None), oldest first."""
@@ -46,8 +55,3 @@ class ControlBus:
 
     def __len__(self) -> int:
         return len(self._queue)
-
-
-def _started_clock():
-    t0 = time.perf_counter()
-    return lambda: time.perf_counter() - t0

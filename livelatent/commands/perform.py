@@ -1,0 +1,63 @@
+"""`livelatent perform`: play the latent space live in a window (or --headless), with MIDI,
+OSC and keyboard control, recording takes on demand.
+
+    livelatent perform                                   # window, presets/default.toml
+    livelatent perform --headless --duration 10 --record # no display: EGL, one 10 s take
+    livelatent perform --preset korg-nanokontrol2 --midi nanoKONTROL2 --osc-feedback 127.0.0.1:9332
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+
+def add_arguments(p) -> None:
+    p.add_argument("--preset", default=None, metavar="TOML",
+                   help="preset file or name in presets/ (default: presets/default.toml)")
+    p.add_argument("--model", default="default", help="generator: default, dcgan-faces, a .pkl/.pt file, ...")
+    p.add_argument("--device", default="auto", help="cpu, cuda, ... (default: auto)")
+    p.add_argument("--size", default=None, metavar="WxH", help="decode size (default: the preset's, 256x256)")
+    p.add_argument("--headless", action="store_true", help="no window: render through EGL (servers, CI)")
+    p.add_argument("--fullscreen", action="store_true", help="fullscreen on --monitor (a projector)")
+    p.add_argument("--monitor", type=int, default=None, metavar="N", help="monitor index for the window")
+    p.add_argument("--duration", type=float, default=None, metavar="S", help="stop after S seconds")
+    p.add_argument("--fps", type=float, default=None, help="display frame grid when not recording (default 60)")
+    p.add_argument("--no-hud", action="store_true", help="start with the HUD hidden (H toggles it)")
+    p.add_argument("--seed", type=int, default=None, help="seed for random slots and keyframes (default: preset's)")
+    p.add_argument("--bank", default=None, metavar="ZSEQ[:frames]",
+                   help="fill slots from frames of a z-sequence (e.g. reel.npy:0,12,40-43) or a saved bank")
+    p.add_argument("--osc-host", default=None, help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--osc-port", type=int, default=None, help="OSC port (default 9331; 0 = no OSC)")
+    p.add_argument("--osc-feedback", default=None, metavar="HOST:PORT", help="send state changes here")
+    p.add_argument("--osc-allow", default=None, metavar="IP,IP", help="accept OSC only from these senders")
+    p.add_argument("--midi", default=None, metavar="NAME",
+                   help="MIDI input by partial name, or virtual:NAME for a virtual port (see `livelatent devices`)")
+    p.add_argument("--record", action="store_true", help="start recording at once")
+    p.add_argument("--recordings", default="recordings", metavar="DIR", help="where takes go")
+    p.add_argument("--record-fps", default=None, help="take frame rate (default: preset's, 30); 30000/1001 works")
+    p.add_argument("--proxy-size", default=None, metavar="WxH", help="proxy video size (default: decode size)")
+
+
+def run(args) -> int:
+    from livelatent.live.session import build_session
+
+    session = build_session(args)
+    try:
+        summary = session.app.run(duration=args.duration)
+    finally:
+        session.close()
+    _print_summary(summary, session)
+    return 0
+
+
+def _print_summary(summary, session) -> None:
+    print(f"livelatent perform: {summary.frames} frames in {summary.seconds:.1f} s ({summary.fps:.1f} fps, "
+          f"decode {summary.decode_ms:.1f} ms/frame), {summary.ticks} ticks, "
+          f"{summary.events} events applied, {summary.rejected} rejected")
+    take = session.recorder.last_take if session.recorder is not None else None
+    if take is not None:
+        state = take.meta.get("proxy", {}).get("state", "?")
+        print(f"take: {Path(take.path)} ({take.rows} frames at {take.fps} fps, proxy {state})")
+    if session.recorder is not None and session.recorder.message and take is None:
+        print(f"recording: {session.recorder.message}", file=sys.stderr)

@@ -1,0 +1,263 @@
+"""The live loop: ticks the Performance on its fixed clock, decodes, draws, hands frames on.
+
+One iteration:
+  1. poll the window (keyboard events go onto the bus like MIDI and OSC);
+  2. run every tick that is due by now: drain the bus up to that tick's time, apply the events
+     (logged with arrival time and tick), step the Performance, sample the frames that fall
+     in the step: the recorder's rows while recording (its fps grid), else the display grid;
+  3. if a new frame is due: decode the newest one only (frames in between are skipped, so a
+     slow decoder never delays the controls), draw it with the HUD, and give the image to the
+     recorder for that row: the picture on screen is the proxy frame;
+  4. otherwise sleep until the next frame is due.
+Nothing here waits for disk, network or devices: those live in their own threads
+(live/osc.py, live/midi.py, live/recorder.py). A generator error keeps the last good frame
+on screen with the error on the HUD; the show goes on.
+
+    app = LiveApp(performance=perf, generator=g, display=open_display(headless=True, size=(256, 256)))
+    summary = app.run(duration=10)
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from livelatent.clock import FrameSampler
+from livelatent.controls import PERFORMANCE_ACTIONS, ControlEvent
+from livelatent.errors import LivelatentError
+from livelatent.live.bus import ControlBus
+from livelatent.live.feedback import StateFeedback
+from livelatent.live.hud import hud_lines
+from livelatent.live.keyboard import Keyboard
+from livelatent.live.osc import RateLimitedLog
+from livelatent.live.render import Renderer
+from livelatent.motion.geometry import blend
+
+
+@dataclass
+class AppliedEvent:
+    """An event as applied: its tick, and the first frame that showed it (display count)."""
+
+    tick: int
+    event: ControlEvent
+    frame: int | None = None
+    shown_at: float | None = None  # loop-clock seconds when that frame was presented
+
+
+@dataclass
+class Summary:
+    frames: int = 0
+    seconds: float = 0.0
+    ticks: int = 0
+    decode_seconds: float = 0.0
+    events: int = 0
+    rejected: int = 0
+    frame_times: list = field(default_factory=list)
+
+    @property
+    def fps(self) -> float:
+        return self.frames / self.seconds if self.seconds else 0.0
+
+    @property
+    def decode_ms(self) -> float:
+        return 1000 * self.decode_seconds / self.frames if self.frames else 0.0
+
+
+class LiveApp:
+    """Owns nothing it is given; run() drives it. See the module docstring for one iteration."""
+
+    def __init__(self, *, performance, generator, display, bus: ControlBus | None = None, size=None,
+                 recorder=None, feedback=None, midi=None, display_fps: float = 60, hud: bool = True,
+                 record_meta: dict | None = None, log: RateLimitedLog | None = None, shader_dirs: tuple = ()):
+        self.perf, self.generator, self.display = performance, generator, display
+        self.bus = bus if bus is not None else ControlBus()
+        self.size, self.recorder, self.midi = size, recorder, midi
+        self.feedback = StateFeedback(feedback)
+        self.record_meta = record_meta or {}
+        self.log = log or RateLimitedLog()
+        self.renderer = Renderer(display.ctx, shader_dirs=shader_dirs)
+        self.sampler = FrameSampler(_rate(display_fps), performance.clock.rate, start_tick=performance.tick)
+        self.keyboard = Keyboard(self.bus.put, self._knob_value)
+        display.on_key = self.keyboard.press
+        self.hud_on, self.error, self.running = hud, "", True
+        self.applied: list[AppliedEvent] = []
+        self._unshown: list[AppliedEvent] = []
+        self.summary = Summary()
+        self.last_image: np.ndarray | None = None
+        self._fps_shown = (-1e9, 0.0)
+        self.start_tick = performance.tick
+        self.on_frame = None  # optional callback(k, z, image) after each shown frame (tests, benchmarks)
+
+    # ---- the loop ----
+
+    def run(self, duration: float | None = None) -> Summary:
+        self._show(0, self.perf.z, row=False)  # first frame before the clock starts: model warm-up is not a lag
+        self.bus.put(ControlEvent("hud", (self.hud_on,), "api"))  # HUD state to the feedback panel
+        self.bus.zero()  # loop time 0 = the time of the Performance's current tick
+        start_tick, t0 = self.perf.tick, 0.0
+        self.start_tick = start_tick
+        fps_at, fps_frames = t0, 0
+        while self.running and not self.display.should_close():
+            now = self.bus.now()
+            if duration is not None and now - t0 >= duration:
+                break
+            self.display.poll()
+            shown = self._run_due_ticks(start_tick + self.perf.clock.ticks_due(now - t0))
+            if shown is not None:
+                self._show(*shown)
+            else:
+                self._idle(now - t0)
+            if now - fps_at >= 1.0:
+                self.feedback.fps((self.summary.frames - fps_frames) / (now - fps_at))
+                fps_at, fps_frames = now, self.summary.frames
+        self.summary.seconds = self.bus.now() - t0
+        self.summary.ticks = self.perf.tick - start_tick
+        return self.summary
+
+    def _run_due_ticks(self, due: int):
+        """Step up to tick `due`; the newest frame sampled on the way, or None."""
+        newest = None
+        while self.perf.tick < due:
+            for event in self.bus.drain(until=self.tick_time(self.perf.tick)):
+                self._apply(event)
+            prev = self.perf.z
+            self.perf.step()
+            newest = self._frames_in_step(prev, self.perf.z) or newest
+        return newest
+
+    def tick_time(self, tick: int) -> float:
+        """Loop-clock seconds (the bus's arrival times) of a tick."""
+        return float(self.perf.clock.time(tick - self.start_tick))
+
+    def _frames_in_step(self, prev, cur):
+        if self.recorder is not None and self.recorder.recording:
+            rows = self.recorder.step(self.perf.tick, prev, cur)
+            return (rows[-1][0], rows[-1][1], True) if rows else None
+        frames = self.sampler.frames_in_step(self.perf.tick)
+        if not frames:
+            return None
+        return (frames[-1][0], blend(prev, cur, frames[-1][1]), False)
+
+    def _show(self, k: int, z: np.ndarray, row: bool) -> None:
+        """Decode z, draw it, present it; row: z is the recorder's row k (its proxy frame)."""
+        image = self._decode(z)
+        if image is not None:
+            self.renderer.set_image(image)
+            if row:
+                self.recorder.submit_image(k, image)
+        self.renderer.set_hud(self._hud() if self.hud_on else None)
+        self.renderer.draw(self.display.framebuffer)
+        self.display.present()
+        shown_at = self.bus.now()
+        self.summary.frames += 1
+        self.summary.frame_times.append(shown_at)
+        for applied in self._unshown:
+            applied.frame, applied.shown_at = self.summary.frames - 1, shown_at
+        self._unshown.clear()
+        self.feedback.slots(self.perf)
+        if self.on_frame is not None:
+            self.on_frame(k, z, image)
+
+    def _decode(self, z: np.ndarray) -> np.ndarray | None:
+        t = time.perf_counter()
+        try:
+            image = self.generator.decode(np.asarray(z, np.float32)[None], size=self.size)[0]
+            if image.dtype != np.uint8 or image.ndim != 3 or image.shape[2] != 3:
+                raise ValueError(f"expected uint8 (H, W, 3), got {image.dtype} {image.shape}")
+        except Exception as exc:  # noqa: BLE001 - any model failure (OOM, NaN, bug): keep the last good frame
+            self._report("model", f"model {getattr(self.generator, 'label', '')}: {type(exc).__name__}: {exc}; "
+                                  "showing the last good frame")
+            return None
+        finally:
+            self.summary.decode_seconds += time.perf_counter() - t
+        self.last_image = image
+        return image
+
+    def _idle(self, elapsed: float) -> None:
+        """Nothing new to decode: refresh the HUD and wait for the next frame or tick."""
+        fps = self.recorder.fps if self.recorder is not None and self.recorder.recording else self.sampler.fps
+        next_frame = (int(elapsed * float(fps)) + 1) / float(fps)
+        time.sleep(min(max(next_frame - elapsed, 0.0), 0.005))
+
+    # ---- events ----
+
+    def _apply(self, event: ControlEvent) -> None:
+        tick = self.perf.tick
+        try:
+            if event.action in PERFORMANCE_ACTIONS:
+                self.perf.apply(event)
+            else:
+                self._apply_app_event(event)
+        except LivelatentError as exc:
+            self.summary.rejected += 1
+            self._report(event.action, f"{event.source} {event}: {exc}; ignored")
+            return
+        applied = AppliedEvent(tick, event)
+        self.applied.append(applied)
+        self._unshown.append(applied)
+        self.summary.events += 1
+        if self.recorder is not None:
+            self.recorder.submit_event(tick, event)
+        self.feedback.after(event, self.perf, self._recording(), self.hud_on)
+
+    def _apply_app_event(self, event: ControlEvent) -> None:
+        action = event.action
+        if action == "hud":
+            self.hud_on = event.args[0] if event.args else not self.hud_on
+        elif action == "quit":
+            self.running = False
+        elif action == "learn":
+            if self.midi is None:
+                raise LivelatentError("MIDI learn needs a MIDI input (--midi NAME or [midi] input in the preset)")
+            self.midi.arm_learn(event.args[0])
+        elif action.startswith("record."):
+            self._record(action)
+        elif action == "snapshot":
+            raise LivelatentError(f"model {getattr(self.generator, 'label', '')} has one snapshot")
+
+    def _record(self, action: str) -> None:
+        if self.recorder is None:
+            raise LivelatentError("recording is off here (no recorder)")
+        start = action == "record.start" or (action == "record.toggle" and not self.recorder.recording)
+        if start and not self.recorder.recording:
+            self.recorder.start(self.perf, meta=self.record_meta)
+        elif not start:
+            self.recorder.stop()
+
+    def _recording(self) -> bool:
+        return self.recorder is not None and self.recorder.recording
+
+    def _report(self, key: str, message: str) -> None:
+        self.error = message
+        self.log.log(key, message)
+        self.feedback.error(message)
+
+    # ---- HUD ----
+
+    def _knob_value(self, target: str) -> float:
+        if target == "noise":
+            return self.perf.noise
+        return self.perf.params.normalised(target.split("/", 1)[1])
+
+    def _hud(self) -> list[str]:
+        recording = self.recorder.status() if self.recorder is not None else ""
+        armed = self.keyboard.armed or (self.midi.status() if self.midi is not None else "")
+        return hud_lines(fps=self._hud_fps(), decode_ms=self.summary.decode_ms, performance=self.perf,
+                         recording=recording, error=self.error, selected=self.keyboard.selected, armed=armed)
+
+    def _hud_fps(self) -> float:
+        """Frames per second over the last second, updated twice a second (a steady HUD)."""
+        times = self.summary.frame_times
+        if times and times[-1] - self._fps_shown[0] >= 0.5:
+            recent = [t for t in times[-240:] if t >= times[-1] - 1.0]
+            span = recent[-1] - recent[0]
+            self._fps_shown = (times[-1], (len(recent) - 1) / span if span > 0 else 0.0)
+        return self._fps_shown[1]
+
+
+def _rate(fps: float):
+    from fractions import Fraction
+
+    return Fraction(fps).limit_denominator(1001)

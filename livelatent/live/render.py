@@ -1,0 +1,84 @@
+"""Drawing a frame: the generator's image letterboxed into the framebuffer, the HUD on top.
+
+    renderer = Renderer(display.ctx)
+    renderer.set_image(image)                  # uint8 (H, W, 3), uploaded once
+    renderer.set_hud(lines)                    # or None to hide it; re-rasterised on change
+    renderer.draw(display.framebuffer)
+    renderer.screenshot(display.framebuffer)   # uint8 (h, w, 3), top row first
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from livelatent.live.hud import text_mask
+from livelatent.live.shaders import load_program
+
+
+class Renderer:
+    def __init__(self, ctx, *, shader_dirs: tuple = ()) -> None:
+        import moderngl
+
+        self._mgl = moderngl
+        self.ctx = ctx
+        self.image_program = load_program(ctx, "image", shader_dirs)
+        self.hud_program = load_program(ctx, "hud", shader_dirs)
+        self._image_vao = ctx.vertex_array(self.image_program, [])
+        self._hud_vao = ctx.vertex_array(self.hud_program, [])
+        self.image_tex = None
+        self.hud_tex = None
+        self._hud_lines: list[str] | None = None
+
+    def set_image(self, image: np.ndarray) -> None:
+        h, w = image.shape[:2]
+        if self.image_tex is None or self.image_tex.size != (w, h):
+            if self.image_tex is not None:
+                self.image_tex.release()
+            self.image_tex = self.ctx.texture((w, h), 3, dtype="f1")
+            self.image_tex.filter = (self._mgl.LINEAR, self._mgl.LINEAR)
+        self.image_tex.write(np.ascontiguousarray(image, dtype=np.uint8))
+
+    def set_hud(self, lines: list[str] | None) -> None:
+        if lines == self._hud_lines:
+            return
+        self._hud_lines = lines
+        if lines is None:
+            return
+        mask = (text_mask(lines) * 255).astype(np.uint8)
+        if self.hud_tex is not None:
+            self.hud_tex.release()
+        self.hud_tex = self.ctx.texture((mask.shape[1], mask.shape[0]), 1, np.ascontiguousarray(mask), dtype="f1")
+        self.hud_tex.filter = (self._mgl.NEAREST, self._mgl.NEAREST)
+
+    def draw(self, framebuffer) -> None:
+        framebuffer.use()
+        w, h = framebuffer.size
+        self.ctx.viewport = (0, 0, w, h)
+        self.ctx.clear(0.0, 0.0, 0.0, 1.0)
+        if self.image_tex is not None:
+            self.image_program["scale"].value = letterbox_scale(self.image_tex.size, (w, h))
+            self.image_tex.use(0)
+            self._image_vao.render(self._mgl.TRIANGLE_STRIP, vertices=4)
+        if self._hud_lines is not None and self.hud_tex is not None:
+            tw, th = self.hud_tex.size
+            self.hud_program["rect"].value = (-1.0 + 16 / w, 1.0 - 16 / h, 2 * tw / w, 2 * th / h)
+            self.ctx.enable(self._mgl.BLEND)
+            self.ctx.blend_func = (self._mgl.SRC_ALPHA, self._mgl.ONE_MINUS_SRC_ALPHA)
+            self.hud_tex.use(0)
+            self._hud_vao.render(self._mgl.TRIANGLE_STRIP, vertices=4)
+            self.ctx.disable(self._mgl.BLEND)
+
+    def screenshot(self, framebuffer) -> np.ndarray:
+        w, h = framebuffer.size
+        data = framebuffer.read(components=3, alignment=1)
+        return np.frombuffer(data, np.uint8).reshape(h, w, 3)[::-1].copy()
+
+
+def letterbox_scale(image_size: tuple[int, int], view_size: tuple[int, int]) -> tuple[float, float]:
+    """The image quad's half-extent in NDC: as large as fits, aspect kept, bars on two sides."""
+    iw, ih = image_size
+    vw, vh = view_size
+    image_aspect, view_aspect = iw / ih, vw / vh
+    if image_aspect > view_aspect:
+        return 1.0, view_aspect / image_aspect
+    return image_aspect / view_aspect, 1.0

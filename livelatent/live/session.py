@@ -1,0 +1,145 @@
+"""Putting a live session together from command-line options and a preset, and taking it apart.
+
+    session = build_session(parse_options(["--headless", "--duration", "2"]))
+    session.app.run(duration=2); session.close()
+
+Options win over the preset; the preset wins over the built-in defaults (presets.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from livelatent.errors import UsageError
+
+DEFAULT_PRESET = "default"
+
+
+@dataclass
+class Session:
+    app: object
+    recorder: object = None
+    closers: list = field(default_factory=list)
+
+    def close(self) -> None:
+        """Stop inputs first, then finish the take (the recorder joins its writer), then the display."""
+        for close in self.closers:
+            try:
+                close()
+            except Exception as exc:  # noqa: BLE001 - closing must reach every part
+                print(f"livelatent: while closing: {type(exc).__name__}: {exc}", file=sys.stderr)
+
+
+def parse_options(argv: list[str]) -> argparse.Namespace:
+    from livelatent.commands.perform import add_arguments
+
+    p = argparse.ArgumentParser(prog="livelatent perform")
+    add_arguments(p)
+    return p.parse_args(argv)
+
+
+def build_session(args) -> Session:
+    from livelatent.adapters.takes import parse_size
+    from livelatent.bank import KeyframeBank
+    from livelatent.controls import make
+    from livelatent.generators import load
+    from livelatent.live.app import LiveApp
+    from livelatent.live.bus import ControlBus
+    from livelatent.live.osc import RateLimitedLog
+    from livelatent.live.recorder import Recorder
+    from livelatent.live.window import open_display
+    from livelatent.performance import Performance
+    from livelatent.presets import load_preset
+
+    preset = load_preset(args.preset or _default_preset())
+    size_w, size_h = parse_size(args.size or preset.display.size)
+    generator = load(args.model, device=args.device, size=(size_h, size_w))
+    seed = preset.bank.seed if args.seed is None else args.seed
+    spec = args.bank or preset.bank.source
+    bank = KeyframeBank.from_spec(spec, seed=seed, d=generator.z_dim, slots=preset.bank.slots) if spec \
+        else KeyframeBank.random(generator.z_dim, seed, preset.bank.slots)
+    perf = Performance(bank, preset.motion, seed=seed, radius=generator.shell_radius, noise=preset.noise)
+    log = RateLimitedLog()
+    bus = ControlBus()
+    session = Session(app=None)
+    osc, feedback = _open_osc(args, preset, bus, generator.z_dim, log, session)
+    midi = _open_midi(args, preset, bus, log, session)
+    proxy = parse_size(args.proxy_size or preset.record.proxy_size) if (args.proxy_size or preset.record.proxy_size) \
+        else (size_w, size_h)
+    recorder = Recorder(args.recordings, fps=args.record_fps or preset.record.fps, proxy_size=proxy)
+    session.recorder = recorder
+    session.closers.append(recorder.close)
+    display = open_display(headless=args.headless, size=(size_w, size_h) if args.headless else _window_size(size_w, size_h),
+                           fullscreen=args.fullscreen, monitor=args.monitor)
+    session.closers.append(display.close)
+    meta = {"model": args.model, "size": [size_w, size_h], "preset": str(preset.path or ""),
+            "generator": getattr(generator, "label", args.model)}
+    session.app = LiveApp(performance=perf, generator=generator, display=display, bus=bus, size=(size_h, size_w),
+                          recorder=recorder, feedback=feedback, midi=midi, display_fps=args.fps or preset.display.fps,
+                          hud=preset.display.hud and not args.no_hud, record_meta=meta, log=log,
+                          shader_dirs=(preset.path.parent,) if preset.path else ())
+    if args.record:
+        bus.put(make("record.start", source="cli"))
+    _say_where(osc, feedback, midi)
+    return session
+
+
+def _default_preset():
+    from livelatent.presets import PROJECT_PRESETS
+
+    return PROJECT_PRESETS / f"{DEFAULT_PRESET}.toml" if (PROJECT_PRESETS / f"{DEFAULT_PRESET}.toml").exists() else None
+
+
+def _window_size(w: int, h: int) -> tuple[int, int]:
+    scale = max(1, 720 // max(h, 1))  # a small model still gets a usable window
+    return w * scale, h * scale
+
+
+def _open_osc(args, preset, bus, d, log, session):
+    from livelatent.live.osc import OscFeedback, OscReceiver, parse_host_port
+
+    port = preset.osc.port if args.osc_port is None else args.osc_port
+    allow = tuple(a.strip() for a in args.osc_allow.split(",")) if args.osc_allow else preset.osc.allow
+    osc = None
+    if port:
+        osc = OscReceiver(bus, host=args.osc_host or preset.osc.host, port=port, d=d, allow=allow or None, log=log)
+        osc.start()
+        session.closers.append(osc.close)
+    target = args.osc_feedback or preset.osc.feedback
+    feedback = None
+    if target:
+        feedback = OscFeedback(*parse_host_port(target))
+        session.closers.append(feedback.close)
+    return osc, feedback
+
+
+def _open_midi(args, preset, bus, log, session):
+    name = args.midi or preset.midi.input
+    if not name:
+        return None
+    from livelatent.live.midi import MidiInput
+    from livelatent.presets import append_learned
+
+    def save_learned(binding):
+        if preset.path is None:
+            raise UsageError("MIDI learn: no preset file to save the mapping to (use --preset)")
+        append_learned(Path(preset.path), binding)
+
+    midi = MidiInput(bus, name, preset.midi.map, log=log, on_learned=save_learned).start()
+    session.closers.append(midi.close)
+    return midi
+
+
+def _say_where(osc, feedback, midi) -> None:
+    parts = []
+    if osc is not None:
+        host, port = osc.address
+        parts.append(f"OSC in {host}:{port}")
+    if feedback is not None:
+        parts.append(f"feedback to {feedback.target[0]}:{feedback.target[1]}")
+    if midi is not None:
+        parts.append(f"MIDI {midi.describe()}")
+    print("livelatent perform: " + (", ".join(parts) or "keyboard only"), file=sys.stderr, flush=True)

@@ -1,0 +1,187 @@
+"""The live loop, headless through EGL and once in a real glfw window under Xvfb."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+
+import numpy as np
+import pytest
+from pythonosc.udp_client import SimpleUDPClient
+
+from livelatent.cli import main
+from livelatent.controls import make
+from livelatent.live.session import build_session, parse_options
+
+TINY = ["--size", "48x32", "--seed", "3"]
+
+
+def session_for(tmp_path, *extra, osc_port=0):
+    return build_session(parse_options(["--headless", "--osc-port", str(osc_port), "--recordings",
+                                        str(tmp_path / "rec"), *TINY, *extra]))
+
+
+def later(seconds, fn):
+    t = threading.Timer(seconds, fn)
+    t.start()
+    return t
+
+
+def test_headless_loop_applies_osc_and_feeds_state_back(tmp_path, free_udp_port, osc_listener):
+    s = session_for(tmp_path, "--osc-feedback", f"127.0.0.1:{osc_listener.port}", osc_port=free_udp_port)
+    client = SimpleUDPClient("127.0.0.1", free_udp_port)
+    later(0.3, lambda: client.send_message("/livelatent/keyframe", 3))
+    later(0.4, lambda: client.send_message("/livelatent/motion/damping", 0.5))
+    try:
+        summary = s.app.run(duration=1.2)
+        image = s.app.renderer.screenshot(s.app.display.framebuffer)
+    finally:
+        s.close()
+    assert s.app.perf.target_slot == 3 and summary.frames > 5
+    applied = {a.event.action: a for a in s.app.applied}
+    key = applied["keyframe"]
+    assert key.event.source == "osc" and key.frame is not None
+    assert s.app.tick_time(key.tick) >= key.event.arrival > s.app.tick_time(key.tick - 1)
+    want = [("/livelatent/keyframe", (3,)), ("/livelatent/motion/damping", (0.5,)), ("/livelatent/hud", (1,))]
+    got = osc_listener.collect(lambda r: all(m in r for m in want))
+    assert all(m in got for m in want)
+    assert image.shape == (32, 48, 3) and image.std() > 1  # the picture, not a blank screen
+
+
+class Flaky:
+    """Wraps a generator; fails on some calls, like a model running out of memory."""
+
+    def __init__(self, g, fail_every=3, delay=0.0):
+        self.g, self.fail_every, self.delay, self.calls = g, fail_every, delay, 0
+        self.z_dim, self.label = g.z_dim, "flaky"
+
+    def decode(self, z, size=None):
+        self.calls += 1
+        time.sleep(self.delay)
+        if self.fail_every and self.calls % self.fail_every == 0:
+            raise RuntimeError("CUDA out of memory (pretend)")
+        return self.g.decode(z, size)
+
+
+def test_generator_error_keeps_the_last_frame_and_the_show_goes_on(tmp_path, capsys):
+    s = session_for(tmp_path)
+    s.app.generator = Flaky(s.app.generator)
+    try:
+        summary = s.app.run(duration=0.8)
+    finally:
+        s.close()
+    assert summary.frames > 5 and "out of memory" in s.app.error
+    assert s.app.last_image is not None
+    assert "showing the last good frame" in capsys.readouterr().err
+
+
+def test_slow_decoder_still_applies_controls_at_their_ticks(tmp_path):
+    s = session_for(tmp_path)
+    s.app.generator = Flaky(s.app.generator, fail_every=0, delay=0.25)
+    timers = []
+
+    def start_timers(*_):  # once the loop runs: its clock starts after the first (warm-up) frame
+        if not timers:
+            timers.extend(later(at, lambda slot=slot: s.app.bus.put(make("keyframe", slot, source="api")))
+                          for at, slot in ((0.3, 4), (0.35, 5), (0.6, 6)))
+
+    s.app.on_frame = start_timers
+    try:
+        summary = s.app.run(duration=1.2)
+    finally:
+        s.close()
+    ticks = [a.tick for a in s.app.applied if a.event.action == "keyframe"]
+    assert len(ticks) == 3 and summary.frames <= 6
+    for a in (a for a in s.app.applied if a.event.action == "keyframe"):
+        assert s.app.tick_time(a.tick) >= a.event.arrival > s.app.tick_time(a.tick - 1)  # its own tick, not the frame's
+    assert ticks[1] - ticks[0] >= 10  # 50 ms apart stays 50 ms apart, though no frame fell between
+
+
+def test_keyboard_triggers_slots_stores_and_records(tmp_path):
+    s = session_for(tmp_path)
+    kb = s.app.keyboard
+    later(0.2, lambda: (kb.press("2"), kb.press("S"), kb.press("9", mods=1), kb.press("SPACE")))
+    later(0.7, lambda: kb.press("SPACE"))
+    later(0.8, lambda: kb.press("ESCAPE"))
+    try:
+        s.app.run(duration=5)
+    finally:
+        s.close()
+    actions = [str(a.event) for a in s.app.applied if a.event.source == "key"]
+    assert actions == ["keyframe(1, 1.0)", "store(18)", "record.toggle()", "record.toggle()", "quit()"]
+    assert s.recorder.last_take is not None and s.recorder.last_take.rows > 5
+
+
+def test_perform_command_headless_with_record_prints_a_summary(tmp_path, capsys):
+    code = main(["perform", "--headless", "--duration", "1", "--record", "--osc-port", "0",
+                 "--recordings", str(tmp_path / "rec"), *TINY])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "livelatent perform:" in out and "fps" in out
+    assert f"take: {tmp_path / 'rec'}" in out
+
+
+def test_bad_preset_is_one_line_naming_file_and_key(tmp_path, capsys):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[motion]\nsettle = 2\n")
+    assert main(["perform", "--headless", "--preset", str(bad)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "bad.toml: [motion]: key 'settle': expected one of" in err
+
+
+@pytest.fixture
+def xvfb_display():
+    if shutil.which("Xvfb") is None:
+        pytest.fail("Xvfb not installed: ./setup.sh --test installs xvfb")
+    for n in range(91, 120):
+        if not os.path.exists(f"/tmp/.X11-unix/X{n}") and not os.path.exists(f"/tmp/.X{n}-lock"):
+            break
+    proc = subprocess.Popen(["Xvfb", f":{n}", "-screen", "0", "640x480x24", "-nolisten", "tcp"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 10
+    while not os.path.exists(f"/tmp/.X11-unix/X{n}") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    old = os.environ.get("DISPLAY")
+    os.environ["DISPLAY"] = f":{n}"
+    try:
+        yield f":{n}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=5)
+        if old is None:
+            os.environ.pop("DISPLAY", None)
+        else:
+            os.environ["DISPLAY"] = old
+
+
+WINDOW_SCRIPT = """
+import sys, numpy as np
+from livelatent.live.session import build_session, parse_options
+s = build_session(parse_options(sys.argv[2:]))
+try:
+    summary = s.app.run(duration=0.6)
+    s.app.renderer.draw(s.app.display.framebuffer)
+    shot = s.app.renderer.screenshot(s.app.display.framebuffer)
+    np.save(sys.argv[1], shot)
+    print(summary.frames, *s.app.display.size())
+finally:
+    s.close()
+"""
+
+
+def test_window_under_xvfb_shows_the_picture(tmp_path, xvfb_display):
+    # its own process: GLX cannot share a process with the EGL contexts of the headless tests
+    shot_path = tmp_path / "shot.npy"
+    args = ["--osc-port", "0", "--recordings", str(tmp_path / "rec"), *TINY]
+    done = subprocess.run([sys.executable, "-c", WINDOW_SCRIPT, str(shot_path), *args],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    frames, w, h = (int(v) for v in done.stdout.split())
+    shot = np.load(shot_path)
+    assert frames > 3 and shot.shape == (h, w, 3)
+    middle = shot[h // 4: 3 * h // 4, w // 4: 3 * w // 4]
+    assert middle.std() > 1 and middle.mean() > 1  # the generator's picture, letterboxed in the middle
