@@ -21,22 +21,28 @@ import numpy as np
 from livelatent.errors import VideoError
 from livelatent.frames import FrameRate
 
-# (codec, pixel format, codec options) for each kind of stream we write.
-_DEFAULT = ("libx264", "yuv420p", {"crf": "16", "preset": "veryfast"})
-_INTRA = ("libx264", "yuv420p", {"crf": "16", "preset": "veryfast", "g": "1", "keyint_min": "1"})
-_LOSSLESS = ("libx264rgb", "rgb24", {"qp": "0", "preset": "veryfast"})
-_LOSSLESS_INTRA = ("libx264rgb", "rgb24", {"qp": "0", "preset": "veryfast", "g": "1", "keyint_min": "1"})
+# x264 quality is set by crf (16: visually lossless) or qp 0 (lossless); the preset only trades
+# file size for encoding time. "ultrafast" keeps the encoder's share of a render small on a
+# few cores (benchmarks/bench_render.py); pass preset="medium" for smaller final files.
+# One encoder thread by default: the encoder runs beside a decoder that already uses every
+# core, and more x264 threads there only add contention.
+DEFAULT_PRESET = "ultrafast"
+_ALL_INTRA = {"g": "1", "keyint_min": "1"}
 _CONTAINER_OPTIONS = {".mp4": {"movflags": "use_metadata_tags"}, ".mov": {"movflags": "use_metadata_tags"}}
 
 
-def _stream_settings(codec: str, intra_only: bool, lossless: bool) -> tuple[str, str, dict]:
+def _stream_settings(codec: str, intra_only: bool, lossless: bool, preset: str,
+                     threads: int) -> tuple[str, str, dict]:
+    """(codec, pixel format, codec options) for the kind of stream asked for."""
+    intra = _ALL_INTRA if intra_only else {}
+    x264 = {"preset": preset, "threads": str(threads), **intra}
     if lossless:
-        return _LOSSLESS_INTRA if intra_only else _LOSSLESS
+        return "libx264rgb", "rgb24", {"qp": "0", **x264}
     if codec in ("h264", "libx264"):
-        return _INTRA if intra_only else _DEFAULT
+        return "libx264", "yuv420p", {"crf": "16", **x264}
     if codec == "mjpeg":
-        return ("mjpeg", "yuvj444p", {"q:v": "2"})
-    return (codec, "yuv420p", {})
+        return "mjpeg", "yuvj444p", {"q:v": "2"}
+    return codec, "yuv420p", dict(intra)
 
 
 class VideoWriter:
@@ -45,18 +51,19 @@ class VideoWriter:
     intra_only: every frame a key frame (frame-accurate seeking in Kdenlive/MLT).
     lossless: bit-exact RGB (x264 RGB at qp 0): frame i reads back exactly as written.
     metadata: string tags stored in the container; they survive read_metadata().
+    preset: x264's speed/size trade-off (quality stays the same); threads: x264 threads (0: auto).
     """
 
     def __init__(self, path: str | os.PathLike, *, fps: FrameRate | str | int, size: tuple[int, int],
                  codec: str = "h264", intra_only: bool = False, lossless: bool = False,
-                 metadata: dict | None = None) -> None:
+                 metadata: dict | None = None, preset: str = DEFAULT_PRESET, threads: int = 1) -> None:
         import av
 
         self.path = Path(path)
         self.fps = FrameRate.parse(fps)
         self.width, self.height = (int(v) for v in size)
         self.frames_written = 0
-        codec_name, self._pix_fmt, options = _stream_settings(codec, intra_only, lossless)
+        codec_name, self._pix_fmt, options = _stream_settings(codec, intra_only, lossless, preset, threads)
         if self._pix_fmt.startswith("yuv420") and (self.width % 2 or self.height % 2):
             raise VideoError(f"{self.path}: size {self.width}x{self.height} must be even for {codec_name}")
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -80,7 +87,6 @@ class VideoWriter:
         stream.pix_fmt = self._pix_fmt
         stream.time_base = 1 / rate
         stream.codec_context.time_base = 1 / rate
-        stream.thread_type = "AUTO"
         return stream
 
     def write(self, frames: np.ndarray) -> None:

@@ -7,6 +7,7 @@ Since such a file is plain tensors and a graph, loading it runs no Python from t
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 from livelatent.errors import ModelError
@@ -19,7 +20,9 @@ def _load_module(path: Path, device: str):
 
     if path.suffix.lower() == ".pt2":
         return torch.export.load(str(path)).module().to(device), None
-    module = torch.jit.load(str(path), map_location=device).eval()
+    with warnings.catch_warnings():  # torch 2.9+ calls TorchScript deprecated; the files still load
+        warnings.simplefilter("ignore", DeprecationWarning)
+        module = torch.jit.load(str(path), map_location=device).eval()
     z_dim = getattr(module, "z_dim", None)
     return module, int(z_dim) if z_dim is not None else None
 
