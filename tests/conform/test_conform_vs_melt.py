@@ -29,6 +29,18 @@ def test_gen2_cuts_trims_gaps_top_track_and_30fps_clip_in_25fps_project(media):
     assert mismatches_with_melt(project) == []
 
 
+def test_gen2_dissolve_composition_finds_its_lower_input_upwards_and_reverses(media):
+    folder, c = media
+    v1 = [Cut(c[1], 0, 39)]
+    v2 = [Blank(40)]
+    v3 = [Blank(10), Cut(c[2], 0, 9), Blank(5), Cut(c[5], 20, 34)]
+    # V1 -> V3 dissolves over an empty V2, the second with reverse=1; the third starts its search
+    # for a lower input at the empty V2 and finds none below V3, so V3 shows alone
+    project = _write(folder, "gen2_dissolves", gen2(Fraction(25), [v1, v2, v3], compositions=[
+        (0, 2, 10, 17, False), (0, 2, 25, 30, True), (1, 2, 33, 37, False)]))
+    assert mismatches_with_melt(project) == []
+
+
 def test_timeline2_clock_times_at_29_97_with_hidden_disabled_and_audio_tracks(media):
     folder, c = media
     v1 = Lanes([Cut(c[4], 0, 29), Blank(5), Cut(c[1], 3, 40), Cut(c[3], 10, 30)])
@@ -70,8 +82,10 @@ def test_same_track_mixes_and_a_dissolve_between_tracks_blend_with_melts_weights
 
 def test_sequences_with_a_nested_sequence_played_from_its_middle(media):
     folder, c = media
-    inner = [Lanes([Cut(c[2], 0, 9), Cut(c[3], 30, 49)]), Lanes([Blank(5), Cut(c[4], 0, 9)])]
-    main = [Lanes([Cut(c[1], 0, 9), Nest("Inner", 3, 24), Cut(c[5], 5, 14, speed=-1.0)])]
+    inner = [Lanes([Cut(c[2], 0, 9), Blank(6), Cut(c[3], 30, 49)]), Lanes([Blank(5), Cut(c[4], 0, 9)])]
+    # the inner sequence's background is transparent: in its gap the track below shows through
+    main = [Lanes([Blank(12), Cut(c[2], 50, 69)]),
+            Lanes([Cut(c[1], 0, 9), Nest("Inner", 3, 24), Cut(c[5], 5, 14, speed=-1.0)])]
     project = _write(folder, "seq_nested", sequences(Fraction(25), main, {"Inner": inner}))
     assert mismatches_with_melt(project) == []
 
