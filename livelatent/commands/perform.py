@@ -48,6 +48,10 @@ def run(args) -> int:
     finally:
         session.close()
     _print_summary(summary, session)
+    if session.recorder is not None and session.recorder.unfinished_proxies:
+        from livelatent.offline.proxy import complete_after_show  # frames the loop had no time for
+
+        complete_after_show(session.recorder.unfinished_proxies, session.app.generator, args.model)
     return 0
 
 
