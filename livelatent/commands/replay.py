@@ -44,6 +44,6 @@ def run(args) -> int:
 
     spec = args.snapshots or args.model or take.meta.get("model") or "default"
     generator = generators.load(spec, device=args.device, size=(size[1], size[0]) if size else None)
-    render(seq, generator, args.out)
+    render(seq, generator, args.out, size=(size[1], size[0]) if size else None, progress=False)
     print(f"{args.out}: {len(seq)} frames at {seq.fps} fps replayed from {take.name} through {spec}")
     return 0

@@ -105,6 +105,10 @@ def test_proxies_renders_the_missing_frames_of_a_take(tmp_path, capsys):
     code, out, _ = _livelatent(capsys, "takes", "--recordings", tmp_path)
     assert out.splitlines()[1].endswith(" complete")
 
+    code, out, _ = _livelatent(capsys, "replay", rec.last_take.name, "--recordings", tmp_path, "--fps", 60,
+                               "--size", "48x32", "--device", "cpu", "-o", tmp_path / "final")
+    assert code == 0 and count_frames(tmp_path / "final.mp4") == 30 == len(zseq.load(tmp_path / "final"))
+
 
 def test_replay_of_a_missing_take_names_it(tmp_path, capsys):
     code, _, err = _livelatent(capsys, "replay", "take-nope", "--recordings", tmp_path, "-o", tmp_path / "x")
