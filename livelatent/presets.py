@@ -94,12 +94,12 @@ def from_dict(data: dict, path: Path | None = None) -> Preset:
     _keys(data, {"schema_version", "motion", "bank", "osc", "midi", "display", "record"}, where, "top level")
     if data.get("schema_version", SCHEMA_VERSION) != SCHEMA_VERSION:
         raise PresetError(f"{where}: schema_version {data['schema_version']!r}; this livelatent reads {SCHEMA_VERSION}")
-    motion = dict(data.get("motion", {}))
+    motion = _section(data.get("motion", {}), MotionParams, where, "motion", extra={"noise": 0.0})
     noise = motion.pop("noise", 0.0)
-    if not isinstance(noise, (int, float)) or not 0 <= noise <= 1:
+    if not 0 <= noise <= 1:
         raise PresetError(f"{where}: [motion] noise: expected a number in 0..1, got {noise!r}")
     try:
-        params = MotionParams(**_section(motion, MotionParams, where, "motion"))
+        params = MotionParams(**motion)
     except LivelatentError as exc:
         raise PresetError(f"{where}: [motion] {exc}") from None
     osc = _section(data.get("osc", {}), OscSettings, where, "osc")
@@ -119,9 +119,9 @@ def _keys(table, allowed, where: str, what: str) -> None:
             raise PresetError(f"{where}: {what}: key {key!r}: expected one of {', '.join(sorted(allowed))}")
 
 
-def _section(table: dict, cls, where: str, name: str) -> dict:
+def _section(table: dict, cls, where: str, name: str, extra: dict | None = None) -> dict:
     """Check a table's keys and value types against a dataclass's fields and defaults."""
-    defaults = {f.name: f.default for f in fields(cls) if not f.name.isupper()}
+    defaults = {**{f.name: f.default for f in fields(cls)}, **(extra or {})}
     _keys(table, set(defaults), where, f"[{name}]")
     table = dict(table)
     for key, value in table.items():

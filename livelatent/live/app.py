@@ -87,6 +87,7 @@ class LiveApp:
         self.summary = Summary()
         self.last_image: np.ndarray | None = None
         self._fps_shown = (-1e9, 0.0)
+        self.snapshot = 0  # which of a snapshot set's generators decodes (see /livelatent/snapshot)
         self.start_tick = performance.tick
         self.on_frame = None  # optional callback(k, z, image) after each shown frame (tests, benchmarks)
 
@@ -94,6 +95,7 @@ class LiveApp:
 
     def run(self, duration: float | None = None) -> Summary:
         self._show(0, self.perf.z, row=False)  # first frame before the clock starts: model warm-up is not a lag
+        self.summary = Summary()  # ... nor part of the figures
         self.bus.put(ControlEvent("hud", (self.hud_on,), "api"))  # HUD state to the feedback panel
         self.bus.zero()  # loop time 0 = the time of the Performance's current tick
         start_tick, t0 = self.perf.tick, 0.0
@@ -147,7 +149,7 @@ class LiveApp:
             self.renderer.set_image(image)
             if row:
                 self.recorder.submit_image(k, image)
-        self.renderer.set_hud(self._hud() if self.hud_on else None)
+        self.renderer.set_hud(self._hud() if self.hud_on else None, self.display.framebuffer.size[0])
         self.renderer.draw(self.display.framebuffer)
         self.display.present()
         shown_at = self.bus.now()
@@ -163,7 +165,7 @@ class LiveApp:
     def _decode(self, z: np.ndarray) -> np.ndarray | None:
         t = time.perf_counter()
         try:
-            image = self.generator.decode(np.asarray(z, np.float32)[None], size=self.size)[0]
+            image = self._decoder().decode(np.asarray(z, np.float32)[None], size=self.size)[0]
             if image.dtype != np.uint8 or image.ndim != 3 or image.shape[2] != 3:
                 raise ValueError(f"expected uint8 (H, W, 3), got {image.dtype} {image.shape}")
         except Exception as exc:  # noqa: BLE001 - any model failure (OOM, NaN, bug): keep the last good frame
@@ -174,6 +176,10 @@ class LiveApp:
             self.summary.decode_seconds += time.perf_counter() - t
         self.last_image = image
         return image
+
+    def _decoder(self):
+        snapshots = getattr(self.generator, "generators", None)
+        return snapshots[self.snapshot] if snapshots else self.generator
 
     def _idle(self, elapsed: float) -> None:
         """Nothing new to decode: refresh the HUD and wait for the next frame or tick."""
@@ -215,14 +221,18 @@ class LiveApp:
         elif action.startswith("record."):
             self._record(action)
         elif action == "snapshot":
-            raise LivelatentError(f"model {getattr(self.generator, 'label', '')} has one snapshot")
+            count = len(getattr(self.generator, "generators", None) or [self.generator])
+            if event.args[0] >= count:
+                raise LivelatentError(f"snapshot {event.args[0]}: expected 0..{count - 1}")
+            self.snapshot = event.args[0]
 
     def _record(self, action: str) -> None:
         if self.recorder is None:
             raise LivelatentError("recording is off here (no recorder)")
         start = action == "record.start" or (action == "record.toggle" and not self.recorder.recording)
         if start and not self.recorder.recording:
-            self.recorder.start(self.perf, meta=self.record_meta)
+            label = getattr(self._decoder(), "label", "")
+            self.recorder.start(self.perf, meta={**self.record_meta, "snapshot": label})
         elif not start:
             self.recorder.stop()
 

@@ -63,6 +63,11 @@ def text_mask(lines: list[str], scale: int = 2) -> np.ndarray:
     return np.kron(mask, np.ones((scale, scale), np.float32)) if scale > 1 else mask
 
 
+def hud_scale(width: int) -> int:
+    """Font pixels per screen pixel: readable on a projector, not a wall of text on a laptop."""
+    return max(1, width // 900)
+
+
 def hud_lines(*, fps: float, decode_ms: float, performance, recording: str, error: str, selected: str,
               armed: str = "") -> list[str]:
     """What the HUD shows, one string per line."""
@@ -71,11 +76,11 @@ def hud_lines(*, fps: float, decode_ms: float, performance, recording: str, erro
     lines = [
         f"{fps:5.1f} FPS  DECODE {decode_ms:5.1f} MS  TICK {performance.tick}",
         f"SLOT {slot(performance.current_slot)} -> {slot(performance.target_slot)}  NOISE {performance.noise:.2f}",
-        f"{p.mover.upper()}  SETTLE {p.settle_time:.2f}S  DAMP {p.damping:.2f}  "
+        f"{p.mover.upper()}  SETTLE {p.settle_time:.2f}S  DAMP {p.damping:.2f}",
         f"SHELL {p.shell_stiffness:.1f}HZ  SPEED {p.speed_limit:.2f}",
         f"SELECTED {selected}" + (f"  {armed}" if armed else ""),
         recording or "NOT RECORDING",
     ]
     if error:
-        lines.append(f"! {error}"[:90])
+        lines.append(f"! {error}"[:60])
     return lines

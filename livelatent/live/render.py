@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from livelatent.live.hud import text_mask
+from livelatent.live.hud import hud_scale, text_mask
 from livelatent.live.shaders import load_program
 
 
@@ -28,6 +28,7 @@ class Renderer:
         self.image_tex = None
         self.hud_tex = None
         self._hud_lines: list[str] | None = None
+        self._hud_key = None
 
     def set_image(self, image: np.ndarray) -> None:
         h, w = image.shape[:2]
@@ -38,13 +39,15 @@ class Renderer:
             self.image_tex.filter = (self._mgl.LINEAR, self._mgl.LINEAR)
         self.image_tex.write(np.ascontiguousarray(image, dtype=np.uint8))
 
-    def set_hud(self, lines: list[str] | None) -> None:
-        if lines == self._hud_lines:
+    def set_hud(self, lines: list[str] | None, width: int = 900) -> None:
+        """Lines of text over the picture (None hides it); sized for a framebuffer `width` wide."""
+        key = (lines, hud_scale(width)) if lines is not None else None
+        if key == self._hud_key:
             return
-        self._hud_lines = lines
+        self._hud_key, self._hud_lines = key, lines
         if lines is None:
             return
-        mask = (text_mask(lines) * 255).astype(np.uint8)
+        mask = (text_mask(lines, scale=hud_scale(width)) * 255).astype(np.uint8)
         if self.hud_tex is not None:
             self.hud_tex.release()
         self.hud_tex = self.ctx.texture((mask.shape[1], mask.shape[0]), 1, np.ascontiguousarray(mask), dtype="f1")

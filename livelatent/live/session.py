@@ -22,6 +22,8 @@ DEFAULT_PRESET = "default"
 class Session:
     app: object
     recorder: object = None
+    osc: object = None
+    midi: object = None
     closers: list = field(default_factory=list)
 
     def close(self) -> None:
@@ -61,12 +63,13 @@ def build_session(args) -> Session:
     spec = args.bank or preset.bank.source
     bank = KeyframeBank.from_spec(spec, seed=seed, d=generator.z_dim, slots=preset.bank.slots) if spec \
         else KeyframeBank.random(generator.z_dim, seed, preset.bank.slots)
-    perf = Performance(bank, preset.motion, seed=seed, radius=generator.shell_radius, noise=preset.noise)
+    perf = Performance(bank, preset.motion, seed=seed, radius=getattr(generator, "shell_radius", None), noise=preset.noise)
     log = RateLimitedLog()
     bus = ControlBus()
     session = Session(app=None)
     osc, feedback = _open_osc(args, preset, bus, generator.z_dim, log, session)
     midi = _open_midi(args, preset, bus, log, session)
+    session.osc, session.midi = osc, midi
     proxy = parse_size(args.proxy_size or preset.record.proxy_size) if (args.proxy_size or preset.record.proxy_size) \
         else (size_w, size_h)
     recorder = Recorder(args.recordings, fps=args.record_fps or preset.record.fps, proxy_size=proxy)

@@ -1,0 +1,32 @@
+"""`livelatent devices`: the MIDI inputs livelatent can open, and the OSC ports it would use."""
+
+from __future__ import annotations
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--preset", default=None, metavar="TOML", help="show this preset's OSC/MIDI settings")
+
+
+def run(args) -> int:
+    from livelatent.errors import DeviceError
+    from livelatent.live.midi import input_names, midi_api
+    from livelatent.live.osc import DEFAULT_FEEDBACK_PORT
+    from livelatent.presets import load_preset
+
+    preset = load_preset(args.preset or "default")
+    print(f"MIDI inputs ({midi_api()}):")
+    try:
+        names = input_names()
+        for name in names:
+            print(f"  {name}")
+        if not names:
+            print("  none found (a virtual one: livelatent perform --midi virtual:livelatent)")
+    except DeviceError as exc:
+        print(f"  {exc}")
+    wanted = preset.midi.input
+    print(f"preset {preset.path or '(built-in defaults)'}: MIDI input {wanted!r}" if wanted else
+          f"preset {preset.path or '(built-in defaults)'}: no MIDI input (use --midi NAME)")
+    print(f"OSC in: {preset.osc.host}:{preset.osc.port} (change with --osc-host / --osc-port)")
+    feedback = preset.osc.feedback or f"off (e.g. --osc-feedback 127.0.0.1:{DEFAULT_FEEDBACK_PORT})"
+    print(f"OSC feedback: {feedback}")
+    return 0
