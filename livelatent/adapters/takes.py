@@ -192,12 +192,21 @@ def read_take(path: str | os.PathLike) -> Take:
     return Take(p, meta)
 
 
-def list_takes(recordings: str | os.PathLike) -> list[Take]:
-    """Every readable take under recordings/, oldest first."""
+def list_takes(recordings: str | os.PathLike, on_error=None) -> list[Take]:
+    """Every take under recordings/, oldest first. A broken one raises TakeError, or is
+    skipped after on_error(message) when on_error is given."""
     root = Path(recordings)
     if not root.is_dir():
         return []
-    return [read_take(p) for p in sorted(root.iterdir()) if (p / TAKE_FILE).exists()]
+    found = []
+    for path in sorted(p for p in root.iterdir() if (p / TAKE_FILE).exists()):
+        try:
+            found.append(read_take(path))
+        except TakeError as exc:
+            if on_error is None:
+                raise
+            on_error(str(exc))
+    return found
 
 
 def find_take(name_or_path: str | os.PathLike, recordings: str | os.PathLike = "recordings") -> Take:
@@ -406,5 +415,6 @@ def _drop_partial_event_line(path: Path) -> None:
             f.truncate(len(whole))
 
 
-def abandoned_takes(recordings: str | os.PathLike) -> list[Take]:
-    return [t for t in list_takes(recordings) if is_abandoned(t)]
+def abandoned_takes(recordings: str | os.PathLike, on_error=lambda message: None) -> list[Take]:
+    """Takes cut off by a crash; broken take folders are left alone (on_error hears of them)."""
+    return [t for t in list_takes(recordings, on_error) if is_abandoned(t)]

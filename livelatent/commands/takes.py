@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from livelatent.adapters import takes
 
 
@@ -23,7 +25,10 @@ def state(take: takes.Take) -> str:
 
 
 def run(args) -> int:
-    found = takes.list_takes(args.recordings)
+    broken = []
+    found = takes.list_takes(args.recordings, on_error=broken.append)
+    for message in broken:
+        print(f"livelatent takes: {message}", file=sys.stderr)
     if not found:
         print(f"no takes in {args.recordings}/")
         return 0
