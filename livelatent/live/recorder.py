@@ -52,7 +52,8 @@ class Recorder:
         self.proxy_codec = proxy_codec
         self._say = on_message or (lambda line: print(f"livelatent: {line}", file=sys.stderr, flush=True))
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
-        self._pending_images = 0
+        # images in the queue = handed over - taken; each counter has one writing thread
+        self._images_in, self._images_out = 0, 0
         self._max_pending_images = max_pending_images
         self._sampler: FrameSampler | None = None
         self._tick = 0  # the last tick stepped while recording
@@ -111,9 +112,9 @@ class Recorder:
 
     def submit_image(self, k: int, image: np.ndarray) -> None:
         """The image the loop decoded for row k; dropped (a proxy gap) when the encoder is behind."""
-        if not self.recording or self._pending_images >= self._max_pending_images:
+        if not self.recording or self._images_in - self._images_out >= self._max_pending_images:
             return
-        self._pending_images += 1
+        self._images_in += 1
         self._queue.put(("image", (k, image)))
 
     def stop(self) -> None:
@@ -143,14 +144,14 @@ class Recorder:
             except queue.Empty:
                 kind, payload = "tick", None
             if kind == "image":
-                self._pending_images -= 1
+                self._images_out += 1
             if kind == "quit":
                 if session:
                     self._finish(session)
                 return
             try:
                 session = self._handle(session, kind, payload)
-            except (OSError, LivelatentError) as exc:
+            except Exception as exc:  # noqa: BLE001 - disk full, unwritable, or a bug: the show goes on
                 session = self._fail(session, exc)
 
     def _handle(self, session, kind, payload):
@@ -226,7 +227,7 @@ class _Session:
                                          codec=self.codec, intra_only=True,
                                          metadata={"livelatent_id": self.take.id})
             self.proxy.write(frame)
-        except (OSError, LivelatentError) as exc:  # the z rows matter more: keep recording them
+        except Exception as exc:  # noqa: BLE001 - any encoder failure: the z rows matter more, keep them
             self.proxy_broken = True
             say(f"{self.take.name}: proxy stopped ({exc}); rebuild it with `livelatent proxies`")
             return
