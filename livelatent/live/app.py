@@ -96,7 +96,7 @@ class LiveApp:
     def run(self, duration: float | None = None) -> Summary:
         self._show(0, self.perf.z, row=False)  # first frame before the clock starts: model warm-up is not a lag
         self.summary = Summary()  # ... nor part of the figures
-        self.bus.put(ControlEvent("hud", (self.hud_on,), "api"))  # HUD state to the feedback panel
+        self.feedback.state(self.perf, self._recording(), self.hud_on)  # a panel starts in sync
         self.bus.zero()  # loop time 0 = the time of the Performance's current tick
         start_tick, t0 = self.perf.tick, 0.0
         self.start_tick = start_tick
@@ -104,6 +104,7 @@ class LiveApp:
         while self.running and not self.display.should_close():
             now = self.bus.now()
             if duration is not None and now - t0 >= duration:
+                self._run_due_ticks(start_tick + self.perf.clock.ticks_due(duration))  # exactly `duration` of ticks
                 break
             self.display.poll()
             shown = self._run_due_ticks(start_tick + self.perf.clock.ticks_due(now - t0))
@@ -113,6 +114,7 @@ class LiveApp:
                 self._idle(now - t0)
             if now - fps_at >= 1.0:
                 self.feedback.fps((self.summary.frames - fps_frames) / (now - fps_at))
+                self.feedback.state(self.perf, self._recording(), self.hud_on)  # e.g. a take stopped by a full disk
                 fps_at, fps_frames = now, self.summary.frames
         self.summary.seconds = self.bus.now() - t0
         self.summary.ticks = self.perf.tick - start_tick
@@ -149,8 +151,9 @@ class LiveApp:
             self.renderer.set_image(image)
             if row:
                 self.recorder.submit_image(k, image)
-        self.renderer.set_hud(self._hud() if self.hud_on else None, self.display.framebuffer.size[0])
-        self.renderer.draw(self.display.framebuffer)
+        size = self.display.size()
+        self.renderer.set_hud(self._hud() if self.hud_on else None, size[0])
+        self.renderer.draw(self.display.framebuffer, size)
         self.display.present()
         shown_at = self.bus.now()
         self.summary.frames += 1
@@ -206,7 +209,7 @@ class LiveApp:
         self.summary.events += 1
         if self.recorder is not None:
             self.recorder.submit_event(tick, event)
-        self.feedback.after(event, self.perf, self._recording(), self.hud_on)
+        self.feedback.state(self.perf, self._recording(), self.hud_on, event)
 
     def _apply_app_event(self, event: ControlEvent) -> None:
         action = event.action

@@ -32,9 +32,9 @@ class StateFeedback:
         if self.sender is not None:
             self.sender.send(PREFIX + address, *values, only_changes=only_changes)
 
-    def after(self, event, perf, recording: bool, hud: bool) -> None:
-        """After an event was applied: the state it may have changed."""
-        if event.action == "store":
+    def state(self, perf, recording: bool, hud: bool, event=None) -> None:
+        """The whole state (unchanged values are not resent); event: the one just applied."""
+        if event is not None and event.action == "store":
             self._send("/store", event.args[0], only_changes=False)
         self.slots(perf)
         p = perf.params

@@ -8,16 +8,19 @@
     L            MIDI learn: the next MIDI control moved drives the selected knob
     SPACE        start / stop recording
     H            show / hide the HUD
-    ESCAPE, Q    quit
+    ESCAPE, Q    quit: press twice within 2 s (a stray key never ends a show)
 """
 
 from __future__ import annotations
+
+import time
 
 from livelatent.controls import MOTION_PARAMS, make
 
 SHIFT, CTRL = 0x1, 0x2  # glfw MOD_SHIFT, MOD_CONTROL
 KNOBS = tuple(f"motion/{p}" for p in MOTION_PARAMS) + ("noise",)
 NUDGE = 0.05
+QUIT_WINDOW = 2.0  # seconds within which the second quit press must come
 DIGITS = "1234567890"
 
 
@@ -28,9 +31,12 @@ class Keyboard:
         self.put, self.knob_value = put, knob_value
         self.selected = KNOBS[0]
         self.storing = False
+        self._quit_pressed = -1e9
 
     @property
     def armed(self) -> str:
+        if time.monotonic() - self._quit_pressed < QUIT_WINDOW:
+            return "PRESS ESC / Q AGAIN TO QUIT"
         return "STORE: PRESS A SLOT KEY" if self.storing else ""
 
     def press(self, key: str, mods: int = 0) -> None:
@@ -46,10 +52,18 @@ class Keyboard:
             self.selected = KNOBS[(KNOBS.index(self.selected) + 1) % len(KNOBS)]
         elif key in ("UP", "DOWN"):
             self._nudge(NUDGE if key == "UP" else -NUDGE)
+        elif key in ("ESCAPE", "Q"):
+            self._quit()
         elif key in _SIMPLE:
             self.put(make(*_SIMPLE[key], source="key"))
         elif key == "L":
             self.put(make("learn", self.selected, source="key"))
+
+    def _quit(self) -> None:
+        now = time.monotonic()
+        if now - self._quit_pressed < QUIT_WINDOW:
+            self.put(make("quit", source="key"))
+        self._quit_pressed = now
 
     def _nudge(self, delta: float) -> None:
         value = min(max(self.knob_value(self.selected) + delta, 0.0), 1.0)
@@ -63,6 +77,4 @@ _SIMPLE = {
     "R": ("keyframe.random",),
     "SPACE": ("record.toggle",),
     "H": ("hud",),
-    "ESCAPE": ("quit",),
-    "Q": ("quit",),
 }

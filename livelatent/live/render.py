@@ -53,9 +53,10 @@ class Renderer:
         self.hud_tex = self.ctx.texture((mask.shape[1], mask.shape[0]), 1, np.ascontiguousarray(mask), dtype="f1")
         self.hud_tex.filter = (self._mgl.NEAREST, self._mgl.NEAREST)
 
-    def draw(self, framebuffer) -> None:
+    def draw(self, framebuffer, size: tuple[int, int] | None = None) -> None:
+        """size: the framebuffer's current size (a window's changes when it is resized)."""
         framebuffer.use()
-        w, h = framebuffer.size
+        w, h = size or framebuffer.size
         self.ctx.viewport = (0, 0, w, h)
         self.ctx.clear(0.0, 0.0, 0.0, 1.0)
         if self.image_tex is not None:
@@ -71,9 +72,9 @@ class Renderer:
             self._hud_vao.render(self._mgl.TRIANGLE_STRIP, vertices=4)
             self.ctx.disable(self._mgl.BLEND)
 
-    def screenshot(self, framebuffer) -> np.ndarray:
-        w, h = framebuffer.size
-        data = framebuffer.read(components=3, alignment=1)
+    def screenshot(self, framebuffer, size: tuple[int, int] | None = None) -> np.ndarray:
+        w, h = size or framebuffer.size
+        data = framebuffer.read(viewport=(0, 0, w, h), components=3, alignment=1)
         return np.frombuffer(data, np.uint8).reshape(h, w, 3)[::-1].copy()
 
 
