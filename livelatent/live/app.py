@@ -70,12 +70,14 @@ class LiveApp:
 
     def __init__(self, *, performance, generator, display, bus: ControlBus | None = None, size=None,
                  recorder=None, feedback=None, midi=None, display_fps: float = 60, hud: bool = True,
-                 record_meta: dict | None = None, log: RateLimitedLog | None = None, shader_dirs: tuple = ()):
+                 record_meta: dict | None = None, log: RateLimitedLog | None = None, shader_dirs: tuple = (),
+                 event_log=None):
         self.perf, self.generator, self.display = performance, generator, display
         self.bus = bus if bus is not None else ControlBus()
         self.size, self.recorder, self.midi = size, recorder, midi
         self.feedback = StateFeedback(feedback)
         self.record_meta = record_meta or {}
+        self.event_log = event_log  # an EventLog (live/eventlog.py) or None
         self.log = log or RateLimitedLog()
         self.renderer = Renderer(display.ctx, shader_dirs=shader_dirs)
         self.sampler = FrameSampler(_rate(display_fps), performance.clock.rate, start_tick=performance.tick)
@@ -160,6 +162,8 @@ class LiveApp:
         self.summary.frame_times.append(shown_at)
         for applied in self._unshown:
             applied.frame, applied.shown_at = self.summary.frames - 1, shown_at
+            if self.event_log is not None:
+                self.event_log.write(applied)
         self._unshown.clear()
         self.feedback.slots(self.perf)
         if self.on_frame is not None:

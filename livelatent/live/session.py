@@ -83,11 +83,22 @@ def build_session(args) -> Session:
     session.app = LiveApp(performance=perf, generator=generator, display=display, bus=bus, size=(size_h, size_w),
                           recorder=recorder, feedback=feedback, midi=midi, display_fps=args.fps or preset.display.fps,
                           hud=preset.display.hud and not args.no_hud, record_meta=meta, log=log,
-                          shader_dirs=(preset.path.parent,) if preset.path else ())
+                          shader_dirs=(preset.path.parent,) if preset.path else (),
+                          event_log=_open_event_log(args, session))
     if args.record:
         bus.put(make("record.start", source="cli"))
     _say_where(osc, feedback, midi)
     return session
+
+
+def _open_event_log(args, session):
+    if not getattr(args, "event_log", None):
+        return None
+    from livelatent.live.eventlog import EventLog
+
+    log = EventLog(args.event_log)
+    session.closers.insert(0, log.close)
+    return log
 
 
 def _default_preset():

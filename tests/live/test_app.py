@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -32,7 +33,8 @@ def later(seconds, fn):
 
 
 def test_headless_loop_applies_osc_and_feeds_state_back(tmp_path, free_udp_port, osc_listener):
-    s = session_for(tmp_path, "--osc-feedback", f"127.0.0.1:{osc_listener.port}", osc_port=free_udp_port)
+    s = session_for(tmp_path, "--osc-feedback", f"127.0.0.1:{osc_listener.port}",
+                    "--event-log", str(tmp_path / "events.jsonl"), osc_port=free_udp_port)
     client = SimpleUDPClient("127.0.0.1", free_udp_port)
     later(0.3, lambda: client.send_message("/livelatent/keyframe", 3))
     later(0.4, lambda: client.send_message("/livelatent/motion/damping", 0.5))
@@ -50,6 +52,10 @@ def test_headless_loop_applies_osc_and_feeds_state_back(tmp_path, free_udp_port,
     got = osc_listener.collect(lambda r: all(m in r for m in want))
     assert all(m in got for m in want)
     assert image.shape == (32, 48, 3) and image.std() > 1  # the picture, not a blank screen
+    logged = [json.loads(line) for line in (tmp_path / "events.jsonl").read_text().splitlines()]
+    assert [(e["tick"], e["event"]["action"], e["frame"]) for e in logged] == \
+        [(a.tick, a.event.action, a.frame) for a in s.app.applied]
+    assert all(e["shown_at"] >= e["arrival"] for e in logged)
 
 
 class Flaky:
