@@ -100,27 +100,29 @@ class LiveApp:
         self.summary = Summary()  # ... nor part of the figures
         self.feedback.state(self.perf, self._recording(), self.hud_on)  # a panel starts in sync
         self.bus.zero()  # loop time 0 = the time of the Performance's current tick
-        start_tick, t0 = self.perf.tick, 0.0
-        self.start_tick = start_tick
-        fps_at, fps_frames = t0, 0
+        self.start_tick = self.perf.tick
+        fps_at, fps_frames = 0.0, 0
         while self.running and not self.display.should_close():
             now = self.bus.now()
-            if duration is not None and now - t0 >= duration:
-                self._run_due_ticks(start_tick + self.perf.clock.ticks_due(duration))  # exactly `duration` of ticks
+            if duration is not None and now >= duration:
+                self._run_due_ticks(self._due(duration))  # a take lasts exactly `duration` of ticks
                 break
             self.display.poll()
-            shown = self._run_due_ticks(start_tick + self.perf.clock.ticks_due(now - t0))
+            shown = self._run_due_ticks(self._due(now))
             if shown is not None:
                 self._show(*shown)
             else:
-                self._idle(now - t0)
+                self._idle(now)
             if now - fps_at >= 1.0:
                 self.feedback.fps((self.summary.frames - fps_frames) / (now - fps_at))
                 self.feedback.state(self.perf, self._recording(), self.hud_on)  # e.g. a take stopped by a full disk
                 fps_at, fps_frames = now, self.summary.frames
-        self.summary.seconds = self.bus.now() - t0
-        self.summary.ticks = self.perf.tick - start_tick
+        self.summary.seconds = self.bus.now()
+        self.summary.ticks = self.perf.tick - self.start_tick
         return self.summary
+
+    def _due(self, seconds: float) -> int:
+        return self.start_tick + self.perf.clock.ticks_due(seconds)
 
     def _run_due_ticks(self, due: int):
         """Step up to tick `due`; the newest frame sampled on the way, or None."""
@@ -189,7 +191,7 @@ class LiveApp:
         return snapshots[self.snapshot] if snapshots else self.generator
 
     def _idle(self, elapsed: float) -> None:
-        """Nothing new to decode: refresh the HUD and wait for the next frame or tick."""
+        """Nothing new to show: sleep toward the next frame time (at most 5 ms, to keep polling)."""
         fps = self.recorder.fps if self.recorder is not None and self.recorder.recording else self.sampler.fps
         next_frame = (int(elapsed * float(fps)) + 1) / float(fps)
         time.sleep(min(max(next_frame - elapsed, 0.0), 0.005))

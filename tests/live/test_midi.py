@@ -127,3 +127,15 @@ def test_virtual_input_port(jack):
         out.close()
         m.close()
     assert [str(e) for e in got] == ["keyframe(2, 1.0)"]
+
+
+def test_devices_command_lists_midi_inputs_and_osc_ports(jack, capsys):
+    from livelatent.cli import main
+
+    ctl = controller("lltest-listed")
+    try:
+        assert main(["devices"]) == 0
+    finally:
+        ctl.close()
+    out = capsys.readouterr().out
+    assert "lltest-listed" in out and "OSC in: 127.0.0.1:9331" in out
