@@ -19,6 +19,7 @@ on screen with the error on the HUD; the show goes on.
 
 from __future__ import annotations
 
+import collections
 import time
 from dataclasses import dataclass, field
 
@@ -34,6 +35,9 @@ from livelatent.live.keyboard import Keyboard
 from livelatent.live.osc import RateLimitedLog
 from livelatent.live.render import Renderer
 from livelatent.motion.geometry import blend
+
+KEEP_EVENTS = 10_000  # applied events kept in memory (the event log and the take keep them all)
+KEEP_FRAME_TIMES = 100_000
 
 
 @dataclass
@@ -84,7 +88,7 @@ class LiveApp:
         self.keyboard = Keyboard(self.bus.put, self._knob_value)
         display.on_key = self.keyboard.press
         self.hud_on, self.error, self.running = hud, "", True
-        self.applied: list[AppliedEvent] = []
+        self.applied: collections.deque[AppliedEvent] = collections.deque(maxlen=KEEP_EVENTS)  # recent ones
         self._unshown: list[AppliedEvent] = []
         self.summary = Summary()
         self.last_image: np.ndarray | None = None
@@ -162,6 +166,8 @@ class LiveApp:
         shown_at = self.bus.now()
         self.summary.frames += 1
         self.summary.frame_times.append(shown_at)
+        if len(self.summary.frame_times) > 2 * KEEP_FRAME_TIMES:  # hours-long shows: keep the recent ones
+            del self.summary.frame_times[:KEEP_FRAME_TIMES]
         for applied in self._unshown:
             applied.frame, applied.shown_at = self.summary.frames - 1, shown_at
             if self.event_log is not None:
