@@ -9,13 +9,18 @@ resolution-free: it renders natively at any requested size.
 
 Speed: the per-frame modulation is folded into each layer's weights (a few hundred numbers
 per frame) so the per-pixel work is one batched matmul plus an in-place sine per layer,
-done in pixel chunks that stay in cache. Over 30 frames/s at 256x256 on 2 CPU cores
-(benchmarks/bench_default_model.py).
+done in pixel chunks that stay in cache. On the CPU the chunks go to a small pool of
+single-threaded workers (one per torch thread) instead of torch's OpenMP threads: between
+hundreds of small ops, OpenMP threads spin, which halves the useful work when anything else
+runs (a video encoder, another process) and collapses on a busy machine. The pool's threads
+use one torch thread each; the calling thread's setting is untouched. Over 30 frames/s at
+256x256 on 2 CPU cores (benchmarks/bench_default_model.py).
 """
 
 from __future__ import annotations
 
 import math
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -67,6 +72,8 @@ class DefaultGenerator:
         self.shell_radius = shell_radius(self.z_dim)
         self._w = {k: torch.from_numpy(v).to(self.device, torch.float64) for k, v in _weights(self.z_dim).items()}
         self._grids: dict[tuple[int, int], object] = {}
+        workers = torch.get_num_threads() if self.device == "cpu" else 1
+        self._pool = ThreadPoolExecutor(workers, "livelatent-default", _single_threaded) if workers > 1 else None
 
     def decode(self, z: np.ndarray, size: tuple[int, int] | None = None) -> np.ndarray:
         torch = self._torch
@@ -113,12 +120,21 @@ class DefaultGenerator:
         n, pixels = layers[0][0].shape[0], grid.shape[0]
         out = torch.empty(n, pixels, 3, device=grid.device)
         chunk = max(1024, CHUNK_PIXELS // max(1, n // 4))
-        for start in range(0, pixels, chunk):
-            x = grid[start:start + chunk].expand(n, -1, -1)
-            for weight, bias in layers[:-1]:
-                x = torch.baddbmm(bias, x, weight).sin_()
-            weight, bias = layers[-1]
-            out[:, start:start + chunk] = torch.baddbmm(bias, x, weight)
+
+        def render_chunk(start: int) -> None:
+            with torch.inference_mode():
+                x = grid[start:start + chunk].expand(n, -1, -1)
+                for weight, bias in layers[:-1]:
+                    x = torch.baddbmm(bias, x, weight).sin_()
+                weight, bias = layers[-1]
+                out[:, start:start + chunk] = torch.baddbmm(bias, x, weight)
+
+        starts = range(0, pixels, chunk)
+        if self._pool is None:
+            for start in starts:
+                render_chunk(start)
+        else:
+            list(self._pool.map(render_chunk, starts))  # list(): re-raises a worker's error here
         return out.sigmoid_()
 
     def _grid(self, h: int, w: int):
@@ -131,6 +147,12 @@ class DefaultGenerator:
             grid = np.stack([x, y, np.sqrt(x * x + y * y), np.ones_like(x)], -1).reshape(-1, 4)
             self._grids[(h, w)] = self._torch.from_numpy(grid).to(self.device)
         return self._grids[(h, w)]
+
+
+def _single_threaded() -> None:
+    import torch
+
+    torch.set_num_threads(1)  # this worker thread only: OpenMP's thread count is per thread
 
 
 def load(*, device: str = "cpu", size: tuple[int, int] | None = None, z_dim: int = Z_DIM) -> DefaultGenerator:
