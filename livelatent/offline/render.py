@@ -2,8 +2,9 @@
 
 Decoding runs in the calling thread in batches; encoding runs on a worker thread fed through
 a small bounded queue, so the two overlap and a render runs at nearly the generator's own
-batched speed (benchmarks/bench_render.py). Ctrl-C stops cleanly: the video is closed after
-the frames already decoded and the z-sequence is cut to the same rows, so the pair stays valid.
+batched speed (benchmarks/bench_render.py). Ctrl-C stops cleanly after the current batch: the
+video is closed after the frames already decoded and the z-sequence is cut to the same rows,
+so the pair stays valid (a second Ctrl-C interrupts at once).
 
     result = render(seq, load("default"), "out/reel", size=(512, 512))
     print(result.frames, result.video)
@@ -13,8 +14,10 @@ from __future__ import annotations
 
 import os
 import queue
+import signal
 import threading
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,14 +60,34 @@ def render(seq: ZSequence, generator, out: str | os.PathLike, *, size: tuple[int
     h, w = size or generator.resolution
     writer = VideoWriter(video, fps=seq.fps, size=(w, h), lossless=lossless, intra_only=intra_only,
                          metadata=_video_tags(seq, generator))
-    done = _encode_while_decoding(seq, generator, writer, (h, w), batch, progress)
-    interrupted = done < len(seq)
-    written = ZSequence(seq.z[:done], seq.fps, {**seq.meta, "interrupted": True} if interrupted else seq.meta)
-    if write_zseq and done:
-        zseq.save(written, out)
-    if not done:
-        video.unlink(missing_ok=True)  # interrupted before the first frame: no empty video
+    with _ctrl_c_requests_stop() as stop:
+        done = _encode_while_decoding(seq, generator, writer, (h, w), batch, progress, stop)
+        interrupted = done < len(seq)
+        written = ZSequence(seq.z[:done], seq.fps, {**seq.meta, "interrupted": True} if interrupted else seq.meta)
+        if write_zseq and done:
+            zseq.save(written, out)
+        if not done:
+            video.unlink(missing_ok=True)  # interrupted before the first frame: no empty video
     return RenderResult(written, video, done, interrupted)
+
+
+@contextmanager
+def _ctrl_c_requests_stop():
+    """In the main thread, the first Ctrl-C sets the event instead of raising mid-write."""
+    stop = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield stop
+        return
+
+    def request_stop(signum, frame):
+        stop.set()
+        signal.signal(signal.SIGINT, previous)  # a second Ctrl-C interrupts at once
+
+    previous = signal.signal(signal.SIGINT, request_stop)
+    try:
+        yield stop
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _video_tags(seq: ZSequence, generator) -> dict:
@@ -95,14 +118,14 @@ class _Encoder(threading.Thread):
             self.error = self.error or exc
 
 
-def _encode_while_decoding(seq, generator, writer, size, batch, progress) -> int:
+def _encode_while_decoding(seq, generator, writer, size, batch, progress, stop: threading.Event) -> int:
     """Decode batches here, encode on the worker; returns the number of frames in the video."""
     bar = _progress_bar(len(seq), progress, writer.path.name)
     encoder = _Encoder(writer, bar)
     encoder.start()
     try:
         for start in range(0, len(seq), batch):
-            if encoder.error is not None:
+            if encoder.error is not None or stop.is_set():
                 break
             images = generator.decode(seq.z[start:start + batch], size)
             encoder.inbox.put(np.asarray(images))

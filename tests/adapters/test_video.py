@@ -59,3 +59,17 @@ def test_missing_and_garbage_files_name_the_file(tmp_path):
 def test_odd_size_is_refused_for_yuv420(tmp_path):
     with pytest.raises(VideoError, match="63x64 must be even"):
         VideoWriter(tmp_path / "x.mp4", fps=25, size=(63, 64))
+
+
+@pytest.mark.parametrize("options", [{}, {"intra_only": True}, {"lossless": True}], ids=["h264", "intra", "lossless"])
+def test_melt_reads_the_frame_count_rate_and_id(tmp_path, options):
+    import subprocess
+
+    path = tmp_path / "clip.mp4"
+    with VideoWriter(path, fps="30000/1001", size=(64, 64), metadata={"livelatent_id": "abc"}, **options) as w:
+        w.write(_gradient_frames(9))
+    xml = subprocess.run(["melt", str(path), "-consumer", "xml"], capture_output=True, text=True,
+                         timeout=60, check=True).stdout
+    assert '<property name="length">9</property>' in xml
+    assert 'frame_rate_num="30000"' in xml and 'frame_rate_den="1001"' in xml
+    assert "abc" in xml  # the container tag, as MLT's meta.attr.livelatent_id

@@ -85,3 +85,24 @@ def test_ctrl_c_before_the_first_frame_leaves_nothing(tmp_path, model, seq):
 def test_z_of_the_wrong_size_for_the_model(tmp_path, model):
     with pytest.raises(LatentShapeError, match="z-sequence for model default: expected z of size 512, got 100"):
         render(ZSequence(sample(2, 100, seed=0), 30), model, tmp_path / "x", progress=False)
+
+
+def test_ctrl_c_on_a_running_render_command_keeps_a_valid_pair(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    zseq.save(ZSequence(sample(3000, 512, seed=2), 30, {"model": "default"}), tmp_path / "long")
+    proc = subprocess.Popen([sys.executable, "-m", "livelatent", "render", str(tmp_path / "long"), "-o",
+                             str(tmp_path / "cut.mp4"), "--size", "128", "--batch", "8"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    video, deadline = tmp_path / "cut.mp4", time.monotonic() + 60
+    while not (video.exists() and video.stat().st_size > 50_000) and time.monotonic() < deadline:
+        time.sleep(0.05)  # frames are being written
+    os.kill(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    kept = zseq.load(tmp_path / "cut")
+    assert 0 < len(kept) < 3000 and count_frames(tmp_path / "cut.mp4") == len(kept)
