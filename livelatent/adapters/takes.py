@@ -5,6 +5,7 @@
       start.npz          arrays the Performance needs to restart from the take's first tick
       events.jsonl       one JSON object per applied event: tick, arrival, source, event
       z.f32              raw float32 rows, appended while recording (gone once finalised)
+      flushed            "ROWS EVENT_BYTES": the last cut of z.f32 + events.jsonl made durable
       NAME.npy/.json     the finalised z-sequence pair (meta id == take id, made_by performance)
       NAME.mp4           the proxy, all-intra, frame k = decode(z[k]), tagged livelatent_id
       NAME.partial.mp4   proxy frames the live loop did show, when some are missing
@@ -38,6 +39,7 @@ ROWS_FILE = "z.f32"
 EVENTS_FILE = "events.jsonl"
 START_FILE = "start.npz"
 LOCK_FILE = "lock"
+FLUSHED_FILE = "flushed"
 
 
 def take_name(now: float) -> str:
@@ -130,11 +132,10 @@ class Take:
 
     @property
     def rows(self) -> int:
-        """z rows on disk: the finalised count, else whole rows in z.f32."""
+        """z rows: the finalised count, else the rows of the last flush."""
         if "frames" in self.meta:
             return int(self.meta["frames"])
-        raw = self.path / ROWS_FILE
-        return raw.stat().st_size // (4 * self.d) if raw.exists() else 0
+        return read_flushed(self.path)[0]
 
     @property
     def duration(self) -> float:
@@ -220,11 +221,19 @@ def find_take(name_or_path: str | os.PathLike, recordings: str | os.PathLike = "
 def load_z(take: Take) -> zseq.ZSequence:
     """The take's z-sequence: the finalised pair, or the flushed rows of one still open."""
     if take.status == "recording":
-        raw = np.fromfile(take.path / ROWS_FILE, dtype="<f4") if (take.path / ROWS_FILE).exists() \
-            else np.zeros(0, np.float32)
-        n = raw.size // take.d
-        return zseq.ZSequence(raw[: n * take.d].reshape(n, take.d), take.fps, _zseq_meta(take))
+        n = take.rows
+        raw = np.fromfile(take.path / ROWS_FILE, dtype="<f4", count=n * take.d) if n else np.zeros(0, np.float32)
+        return zseq.ZSequence(raw.reshape(n, take.d), take.fps, _zseq_meta(take))
     return zseq.load(take.zseq_stem, d=take.d)
+
+
+def read_flushed(path: Path) -> tuple[int, int]:
+    """(rows, event bytes) of a recording take's last flush; (0, 0) before the first."""
+    try:
+        rows, event_bytes = (int(v) for v in (path / FLUSHED_FILE).read_text().split())
+        return rows, event_bytes
+    except (OSError, ValueError):
+        return 0, 0
 
 
 def load_start(take: Take) -> dict[str, np.ndarray]:
@@ -266,11 +275,12 @@ def update_meta(take: Take, **changes) -> Take:
 
 
 def finalise(take: Take) -> Take:
-    """z.f32 -> NAME.npy/.json (whole rows only), then drop z.f32; status stays as given."""
+    """z.f32 -> NAME.npy/.json (the rows of the last flush), then drop z.f32; status stays as given."""
     seq = load_z(Take(take.path, {**take.meta, "status": "recording"}))
     zseq.save(seq, take.zseq_stem)
     take = update_meta(take, frames=len(seq))
-    (take.path / ROWS_FILE).unlink(missing_ok=True)
+    for name in (ROWS_FILE, FLUSHED_FILE):
+        (take.path / name).unlink(missing_ok=True)
     return take
 
 
@@ -303,8 +313,9 @@ class TakeWriter:
             np.savez(self.path / START_FILE, **start_arrays)
         _write_json_atomic(self.path / TAKE_FILE, self.meta)
         self._rows = open(self.path / ROWS_FILE, "ab")
-        self._events = open(self.path / EVENTS_FILE, "a")
-        self.rows = 0
+        self._events = open(self.path / EVENTS_FILE, "ab")
+        self._flushed = open(self.path / FLUSHED_FILE, "wb")
+        self.rows, self.event_bytes = 0, 0
 
     @property
     def take(self) -> Take:
@@ -316,13 +327,21 @@ class TakeWriter:
         self.rows += rows.shape[0]
 
     def append_events(self, events: list[dict]) -> None:
-        self._events.write("".join(json.dumps(e, separators=(",", ":")) + "\n" for e in events))
+        data = "".join(json.dumps(e, separators=(",", ":")) + "\n" for e in events).encode()
+        self._events.write(data)
+        self.event_bytes += len(data)
 
     def flush(self) -> None:
-        """Push rows and events to the disk itself (fsync)."""
+        """Make rows and events durable (fsync), then record that cut in `flushed`.
+
+        Rows and events reach the OS in their own buffered time, so a crash can leave rows
+        whose events never got written; recover() keeps exactly the last recorded cut.
+        """
         for f in (self._rows, self._events):
             f.flush()
             os.fsync(f.fileno())
+        os.pwrite(self._flushed.fileno(), f"{self.rows} {self.event_bytes}\n".ljust(40).encode(), 0)
+        os.fsync(self._flushed.fileno())
 
     def finish(self, *, present: list[tuple[int, int]], proxy_size: tuple[int, int] | None = None,
                stop_tick: int | None = None) -> Take:
@@ -343,7 +362,7 @@ class TakeWriter:
         return take
 
     def _close_files(self) -> None:
-        for f in (self._rows, self._events):
+        for f in (self._rows, self._events, self._flushed):
             if not f.closed:
                 try:
                     f.close()
@@ -391,28 +410,21 @@ def is_abandoned(take: Take) -> bool:
 
 
 def recover(take: Take) -> Take:
-    """Finish an abandoned take up to its last whole flushed row and event.
+    """Finish an abandoned take as it was at its last flush (rows and events of one cut).
 
     The half-written proxy (an mp4 without its index) is dropped: the proxy is rebuilt
     from the z-sequence by offline.proxy.complete_proxy().
     """
     if not is_abandoned(take):
         raise TakeError(f"{take.path}: not an abandoned take (status {take.status!r})")
-    _drop_partial_event_line(take.path / EVENTS_FILE)
+    rows, event_bytes = read_flushed(take.path)
+    for name, size in ((ROWS_FILE, rows * 4 * take.d), (EVENTS_FILE, event_bytes)):
+        if (take.path / name).exists():
+            os.truncate(take.path / name, size)
     take.recording_proxy_path.unlink(missing_ok=True)
     take = finalise(update_meta(take, proxy={**take.meta.get("proxy", {}), "present": []}))
     return update_meta(take, status="recovered", stopped=_utc_now(),
                        proxy={**take.meta["proxy"], "state": "complete" if take.rows == 0 else "missing"})
-
-
-def _drop_partial_event_line(path: Path) -> None:
-    if not path.exists():
-        return
-    data = path.read_bytes()
-    whole = data[: data.rfind(b"\n") + 1]
-    if len(whole) != len(data):
-        with open(path, "r+b") as f:
-            f.truncate(len(whole))
 
 
 def abandoned_takes(recordings: str | os.PathLike, on_error=lambda message: None) -> list[Take]:

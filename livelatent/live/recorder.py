@@ -36,7 +36,8 @@ from livelatent.errors import LivelatentError
 from livelatent.frames import FrameRate
 
 FLUSH_SECONDS = 0.5
-MAX_PENDING_IMAGES = 8  # beyond this the encoder is behind: the image becomes a proxy gap
+GATHER_SECONDS = 0.1
+MAX_PENDING_IMAGES = 32  # beyond this the encoder is behind: the image becomes a proxy gap
 PROXY_CODEC = "h264"  # written all-intra (every frame a key frame): MLT seeks it frame-accurately
 
 
@@ -139,20 +140,31 @@ class Recorder:
     def _run(self) -> None:
         session = None
         while True:
-            try:
-                kind, payload = self._queue.get(timeout=FLUSH_SECONDS)
-            except queue.Empty:
-                kind, payload = "tick", None
-            if kind == "image":
-                self._images_out += 1
-            if kind == "quit":
-                if session:
-                    self._finish(session)
-                return
-            try:
-                session = self._handle(session, kind, payload)
-            except Exception as exc:  # noqa: BLE001 - disk full, unwritable, or a bug: the show goes on
-                session = self._fail(session, exc)
+            for kind, payload in self._next_batch():
+                if kind == "image":
+                    self._images_out += 1
+                if kind == "quit":
+                    if session:
+                        self._finish(session)
+                    return
+                try:
+                    session = self._handle(session, kind, payload)
+                except Exception as exc:  # noqa: BLE001 - disk full, unwritable, or a bug: the show goes on
+                    session = self._fail(session, exc)
+
+    def _next_batch(self) -> list:
+        """What arrived, gathered for GATHER_SECONDS after the first message: a few wake-ups a
+        second instead of one per tick, so the writer seldom preempts the decoder's threads."""
+        try:
+            batch = [self._queue.get(timeout=FLUSH_SECONDS)]
+        except queue.Empty:
+            return [("tick", None)]
+        time.sleep(GATHER_SECONDS)
+        try:
+            while True:
+                batch.append(self._queue.get_nowait())
+        except queue.Empty:
+            return batch
 
     def _handle(self, session, kind, payload):
         if kind == "recover":

@@ -98,7 +98,7 @@ _FILLS_THE_DISK = textwrap.dedent("""
     import resource, sys, time
     import numpy as np
     from livelatent.live.recorder import Recorder
-    resource.setrlimit(resource.RLIMIT_FSIZE, (40_000, 40_000))   # a disk that fills at 40 kB
+    resource.setrlimit(resource.RLIMIT_FSIZE, (150_000, 150_000))   # a disk that fills at 150 kB
     said = []
     from livelatent.bank import KeyframeBank
     from livelatent.motion.params import MotionParams
