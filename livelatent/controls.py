@@ -72,6 +72,24 @@ def make(action: str, *args, source: str = "api", arrival: float = 0.0) -> Contr
     return ControlEvent(action, check(action, args), source, float(arrival))
 
 
+def supersede_key(event: ControlEvent):
+    """Events with the same key, applied at the same tick, leave only the last one's effect:
+    nothing moves between them. (action, param) for knob settings, the action for noise and z;
+    None for everything else (triggers, stores, random draws all count)."""
+    if event.action == "motion":
+        return ("motion", event.args[0])
+    if event.action in ("noise", "z"):
+        return event.action
+    return None
+
+
+def coalesce(events: list[ControlEvent]) -> list[ControlEvent]:
+    """The events of one tick without those a later one supersedes (a fader streaming 10,000
+    values a second sets the knob once per tick). Order of the rest is kept; same z either way."""
+    last = {key: i for i, e in enumerate(events) if (key := supersede_key(e)) is not None}
+    return [e for i, e in enumerate(events) if (key := supersede_key(e)) is None or last[key] == i]
+
+
 # ---- argument checks, one per action: (action, args) -> normalised args tuple ----
 
 def _number(action: str, value, what: str) -> float:

@@ -133,3 +133,19 @@ def test_bank_saves_and_loads(tmp_path):
     bank.save(tmp_path / "mine")
     back = KeyframeBank.from_spec(str(tmp_path / "mine.npy"), seed=99, d=D)
     assert np.array_equal(back.z, bank.z) and back.labels[3] == "stored"
+
+
+def test_coalescing_a_ticks_events_changes_nothing():
+    from livelatent.controls import coalesce
+
+    stream = [make("motion", "damping", v / 10, "norm") for v in range(10)] + [make("keyframe", 2)] + \
+             [make("noise", v / 10) for v in range(5)] + [make("motion", "settle_time", 0.2, "norm"), make("store", 4)]
+    kept = coalesce(stream)
+    assert [str(e) for e in kept] == ["motion('damping', 0.9, 'norm')", "keyframe(2, 1.0)", "noise(0.4)",
+                                      "motion('settle_time', 0.2, 'norm')", "store(4)"]
+    a, b = new_performance(), new_performance()
+    for e in stream:
+        a.apply(e)
+    for e in kept:
+        b.apply(e)
+    assert np.array_equal(perform(a, 100, {}), perform(b, 100, {}))

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from livelatent.clock import FrameSampler
-from livelatent.controls import PERFORMANCE_ACTIONS, ControlEvent
+from livelatent.controls import PERFORMANCE_ACTIONS, ControlEvent, coalesce
 from livelatent.errors import LivelatentError
 from livelatent.live.bus import ControlBus
 from livelatent.live.feedback import StateFeedback
@@ -38,6 +38,7 @@ from livelatent.motion.geometry import blend
 
 KEEP_EVENTS = 10_000  # applied events kept in memory (the event log and the take keep them all)
 KEEP_FRAME_TIMES = 100_000
+HUD_REFRESH = 0.25  # seconds between HUD text refreshes when nothing changed
 
 
 @dataclass
@@ -93,6 +94,7 @@ class LiveApp:
         self.summary = Summary()
         self.last_image: np.ndarray | None = None
         self._fps_shown = (-1e9, 0.0)
+        self._hud_cache = (-1e9, [], "")
         self.snapshot = 0  # which of a snapshot set's generators decodes (see /livelatent/snapshot)
         self.start_tick = performance.tick
         self.on_frame = None  # optional callback(k, z, image) after each shown frame (tests, benchmarks)
@@ -132,7 +134,7 @@ class LiveApp:
         """Step up to tick `due`; the newest frame sampled on the way, or None."""
         newest = None
         while self.perf.tick < due:
-            for event in self.bus.drain(until=self.tick_time(self.perf.tick)):
+            for event in coalesce(self.bus.drain(until=self.tick_time(self.perf.tick))):
                 self._apply(event)
             prev = self.perf.z
             self.perf.step()
@@ -160,7 +162,7 @@ class LiveApp:
             if row:
                 self.recorder.submit_image(k, image)
         size = self.display.size()
-        self.renderer.set_hud(self._hud() if self.hud_on else None, size[0])
+        self.renderer.set_hud(self._hud_text() if self.hud_on else None, size[0])
         self.renderer.draw(self.display.framebuffer, size)
         self.display.present()
         shown_at = self.bus.now()
@@ -265,6 +267,14 @@ class LiveApp:
         if target == "noise":
             return self.perf.noise
         return self.perf.params.normalised(target.split("/", 1)[1])
+
+    def _hud_text(self) -> list[str]:
+        """The HUD's lines, refreshed 4 times a second or on a change (re-rasterising costs)."""
+        now = self.bus.now()
+        fresh = self._unshown or self.error != self._hud_cache[2]
+        if fresh or now - self._hud_cache[0] >= HUD_REFRESH:
+            self._hud_cache = (now, self._hud(), self.error)
+        return self._hud_cache[1]
 
     def _hud(self) -> list[str]:
         recording = self.recorder.status() if self.recorder is not None else ""
