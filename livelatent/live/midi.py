@@ -24,6 +24,8 @@ from livelatent.mapping import MidiBinding, MidiMap, check_target, midi_event
 
 VIRTUAL = "virtual:"
 CLIENT_NAME = "livelatent"
+API_DOWN_RETRY = 5.0  # seconds between looks while the MIDI API (e.g. the JACK server) is down
+os.environ.setdefault("JACK_NO_START_SERVER", "1")  # never let libjack start a server behind our back
 
 
 def midi_api() -> str:
@@ -90,6 +92,7 @@ class MidiInput:
         self._lock = threading.Lock()
         self._missing_reported = False
         self._probe = None
+        self._api_down_reported = False
         self._thread = threading.Thread(target=self._watch, name="midi-watcher", daemon=True)
 
     # ---- lifecycle ----
@@ -122,7 +125,7 @@ class MidiInput:
     # ---- the watcher thread ----
 
     def _watch(self) -> None:
-        while not self._stop.wait(self.poll_seconds):
+        while not self._stop.wait(self.poll_seconds if self._probe or self.port else API_DOWN_RETRY):
             self._check()
 
     def _check(self) -> None:
@@ -135,9 +138,11 @@ class MidiInput:
             names = input_names(self._probe)
             self._probe = self._probe or PortProbe()
         except DeviceError as exc:
-            self.log.log("midi-api", str(exc))
-            self._probe = None
+            if not self._api_down_reported:  # once, until it works again
+                self.log.log("midi-api", f"{exc}; will keep looking every {API_DOWN_RETRY:g} s")
+            self._api_down_reported, self._probe = True, None
             return
+        self._api_down_reported = False
         if self.port is not None and self.port_name not in names:
             self.log.log("midi-gone", f"MIDI input {self.port_name!r} disappeared; will reopen it when it returns")
             self._close_port()
