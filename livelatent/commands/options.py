@@ -31,8 +31,8 @@ def add_model_arguments(parser, *, snapshots: bool = False) -> None:
 
 def add_render_arguments(parser, *, fps_default: str | None) -> None:
     group = parser.add_argument_group("video")
-    group.add_argument("--fps", default=fps_default,
-                       help=f"frame rate, e.g. 30 or 30000/1001 (default: {fps_default or 'the input´s'})")
+    rate = fps_default or "the input's"
+    group.add_argument("--fps", default=fps_default, help=f"frame rate, e.g. 30 or 30000/1001 (default: {rate})")
     group.add_argument("--size", default=None, metavar="WxH",
                        help="frame size, e.g. 512 or 1280x720 (default: the model's); with a grid, one tile")
     group.add_argument("--batch", type=int, default=16, help="frames decoded at once (default 16)")

@@ -81,8 +81,7 @@ class DefaultGenerator:
         h, w = size or self.resolution
         with torch.inference_mode():
             layers = self._modulated_layers(torch.from_numpy(z).to(self.device))
-            rgb = self._render_pixels(layers, self._grid(h, w))
-            image = rgb.mul_(255.0).add_(0.5).clamp_(0, 255).to(torch.uint8)
+            image = self._render_pixels(layers, self._grid(h, w))
             return image.view(len(z), h, w, 3).cpu().numpy()
 
     def _modulated_layers(self, z):
@@ -115,10 +114,13 @@ class DefaultGenerator:
         return view
 
     def _render_pixels(self, layers, grid):
-        """Run every pixel through the modulated layers, chunk by chunk; returns (N, P, 3) in [0, 1]."""
+        """Every pixel through the modulated layers, chunk by chunk, to uint8 (N, P, 3).
+
+        Everything per pixel, down to the uint8 conversion, happens in the chunk workers: an
+        OpenMP op in the calling thread would leave its threads spinning beside the pool."""
         torch = self._torch
         n, pixels = layers[0][0].shape[0], grid.shape[0]
-        out = torch.empty(n, pixels, 3, device=grid.device)
+        out = torch.empty(n, pixels, 3, dtype=torch.uint8, device=grid.device)
         chunk = max(1024, CHUNK_PIXELS // max(1, n // 4))
 
         def render_chunk(start: int) -> None:
@@ -127,7 +129,8 @@ class DefaultGenerator:
                 for weight, bias in layers[:-1]:
                     x = torch.baddbmm(bias, x, weight).sin_()
                 weight, bias = layers[-1]
-                out[:, start:start + chunk] = torch.baddbmm(bias, x, weight)
+                rgb = torch.baddbmm(bias, x, weight).sigmoid_().mul_(255.0).add_(0.5).clamp_(0, 255)
+                out[:, start:start + chunk] = rgb  # the cast to uint8 truncates: +0.5 rounds
 
         starts = range(0, pixels, chunk)
         if self._pool is None:
@@ -135,7 +138,7 @@ class DefaultGenerator:
                 render_chunk(start)
         else:
             list(self._pool.map(render_chunk, starts))  # list(): re-raises a worker's error here
-        return out.sigmoid_()
+        return out
 
     def _grid(self, h: int, w: int):
         """Pixel centres (x, y, r, 1), the shorter side spanning [-1, 1]; cached per size."""
