@@ -23,7 +23,7 @@ SOURCES = ("osc", "midi", "key", "cli", "api", "replay")
 
 # Actions that change the Performance (and so the z path); all others are the app's business.
 PERFORMANCE_ACTIONS = ("keyframe", "keyframe.random", "z", "store", "motion", "mover", "noise")
-APP_ACTIONS = ("snapshot", "record.start", "record.stop", "record.toggle", "hud", "learn", "quit")
+APP_ACTIONS = ("snapshot", "grid", "record.start", "record.stop", "record.toggle", "hud", "learn", "quit")
 ACTIONS = PERFORMANCE_ACTIONS + APP_ACTIONS
 
 
@@ -199,6 +199,7 @@ _CHECKS = {
     "record.stop": _none,
     "record.toggle": _none,
     "hud": _hud,
+    "grid": _hud,  # the same shape: toggle, or on/off
     "learn": _learn,
     "quit": _none,
 }

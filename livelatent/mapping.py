@@ -5,7 +5,7 @@ control can drive, from an OSC message, a MIDI binding in a preset or MIDI learn
 
     continuous (a value 0..1):  motion/<param>   noise   mover
     triggers (fire on press):   keyframe/<slot>  keyframe/random  store/<slot>  snapshot/<i>
-                                record/start  record/stop  record/toggle  hud
+                                record/start  record/stop  record/toggle  hud  grid
 
 osc_event(address, args, d) and midi_event(midimap, kind, channel, number, value) return a
 ControlEvent, None for a message that means nothing (a button release, an unmapped note),
@@ -23,7 +23,7 @@ from livelatent.errors import ControlMessageError
 
 OSC_PREFIX = "/livelatent"
 CURVES = {"linear": 1.0, "exp": 2.0, "log": 0.5}
-TRIGGERS = ("keyframe/random", "record/start", "record/stop", "record/toggle", "hud")
+TRIGGERS = ("keyframe/random", "record/start", "record/stop", "record/toggle", "hud", "grid")
 SLOT_TRIGGERS = ("keyframe", "store", "snapshot")
 CONTINUOUS = tuple(f"motion/{p}" for p in MOTION_PARAMS) + ("noise", "mover")
 
@@ -79,8 +79,8 @@ def _osc_event(address: str, args: tuple, d: int | None) -> ControlEvent | None:
         return make("motion", tail[: -len("/raw")], *args, "raw", source="osc")
     if path == "motion/mover":
         return make("mover", *args, source="osc")
-    if path == "hud":
-        return make("hud", *args, source="osc")
+    if path in ("hud", "grid"):
+        return make(path, *args, source="osc")
     if path == "learn":
         return make("learn", check_target(str(args[0])) if len(args) == 1 else None, source="osc")
     value = _single(args) if head == "motion" or path == "noise" else (_single(args) if args else 1.0)

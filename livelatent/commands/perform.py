@@ -24,6 +24,9 @@ def add_arguments(p) -> None:
     p.add_argument("--duration", type=float, default=None, metavar="S", help="stop after S seconds")
     p.add_argument("--fps", type=float, default=None, help="display frame grid when not recording (default 60)")
     p.add_argument("--no-hud", action="store_true", help="start with the HUD hidden (H toggles it)")
+    p.add_argument("--grid", action="store_true",
+                   help="with a snapshot set (--model 'run/*.pkl'): start showing every snapshot, tiled "
+                        "(G toggles; otherwise /livelatent/snapshot N picks the one shown)")
     p.add_argument("--seed", type=int, default=None, help="seed for random slots and keyframes (default: preset's)")
     p.add_argument("--bank", default=None, metavar="ZSEQ[:frames]",
                    help="fill slots from frames of a z-sequence (e.g. reel.npy:0,12,40-43) or a saved bank")

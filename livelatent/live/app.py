@@ -74,7 +74,7 @@ class LiveApp:
     """Owns nothing it is given; run() drives it. See the module docstring for one iteration."""
 
     def __init__(self, *, performance, generator, display, bus: ControlBus | None = None, size=None,
-                 recorder=None, feedback=None, midi=None, display_fps: float = 60, hud: bool = True,
+                 recorder=None, feedback=None, midi=None, display_fps: float = 60, hud: bool = True, grid=False,
                  record_meta: dict | None = None, log: RateLimitedLog | None = None, shader_dirs: tuple = (),
                  event_log=None):
         self.perf, self.generator, self.display = performance, generator, display
@@ -95,7 +95,8 @@ class LiveApp:
         self.last_image: np.ndarray | None = None
         self._fps_shown = (-1e9, 0.0)
         self._hud_cache = (-1e9, [], "")
-        self.snapshot = 0  # which of a snapshot set's generators decodes (see /livelatent/snapshot)
+        self.snapshot = 0  # which of a snapshot set's generators decodes (see /livelatent/snapshot) ...
+        self.grid = grid   # ... unless the grid of all of them is shown
         self.start_tick = performance.tick
         self.on_frame = None  # optional callback(k, z, image) after each shown frame (tests, benchmarks)
 
@@ -194,9 +195,14 @@ class LiveApp:
         self.last_image = image
         return image
 
+    def _snapshots(self) -> list:
+        """A snapshot set's generators (generators.load gives a set as a labelled grid), else []."""
+        snapshots = getattr(self.generator, "snapshots", None)
+        return list(snapshots.generators) if snapshots is not None else []
+
     def _decoder(self):
-        snapshots = getattr(self.generator, "generators", None)
-        return snapshots[self.snapshot] if snapshots else self.generator
+        snapshots = self._snapshots()
+        return snapshots[self.snapshot] if snapshots and not self.grid else self.generator
 
     def _idle(self, elapsed: float) -> None:
         """Nothing new to show: sleep toward the next frame time (at most 5 ms, to keep polling)."""
@@ -238,10 +244,14 @@ class LiveApp:
         elif action.startswith("record."):
             self._record(action)
         elif action == "snapshot":
-            count = len(getattr(self.generator, "generators", None) or [self.generator])
+            count = len(self._snapshots()) or 1
             if event.args[0] >= count:
                 raise LivelatentError(f"snapshot {event.args[0]}: expected 0..{count - 1}")
-            self.snapshot = event.args[0]
+            self.snapshot, self.grid = event.args[0], False
+        elif action == "grid":
+            if not self._snapshots():
+                raise LivelatentError("the grid needs a snapshot set (--model 'run/*.pkl')")
+            self.grid = event.args[0] if event.args else not self.grid
 
     def _record(self, action: str) -> None:
         if self.recorder is None:

@@ -8,6 +8,7 @@
     L            MIDI learn: the next MIDI control moved drives the selected knob
     SPACE        start / stop recording
     H            show / hide the HUD
+    G            snapshot grid on / off (a snapshot set)
     ESCAPE, Q    quit: press twice within 2 s (a stray key never ends a show)
 """
 
@@ -77,4 +78,5 @@ _SIMPLE = {
     "R": ("keyframe.random",),
     "SPACE": ("record.toggle",),
     "H": ("hud",),
+    "G": ("grid",),
 }

@@ -46,8 +46,8 @@ def parse_options(argv: list[str]) -> argparse.Namespace:
 def build_session(args) -> Session:
     from livelatent.adapters.takes import parse_size
     from livelatent.bank import KeyframeBank
-    from livelatent.controls import make
     from livelatent.generators import load
+    from livelatent.controls import make
     from livelatent.live.app import LiveApp
     from livelatent.live.bus import ControlBus
     from livelatent.live.osc import RateLimitedLog
@@ -82,7 +82,7 @@ def build_session(args) -> Session:
             "generator": getattr(generator, "label", args.model)}
     session.app = LiveApp(performance=perf, generator=generator, display=display, bus=bus, size=(size_h, size_w),
                           recorder=recorder, feedback=feedback, midi=midi, display_fps=args.fps or preset.display.fps,
-                          hud=preset.display.hud and not args.no_hud, record_meta=meta, log=log,
+                          hud=preset.display.hud and not args.no_hud, grid=args.grid, record_meta=meta, log=log,
                           shader_dirs=(preset.path.parent,) if preset.path else (),
                           event_log=_open_event_log(args, session))
     if args.record:

@@ -191,3 +191,41 @@ def test_window_under_xvfb_shows_the_picture(tmp_path, xvfb_display):
     assert frames > 3 and shot.shape == (h, w, 3)
     middle = shot[h // 4: 3 * h // 4, w // 4: 3 * w // 4]
     assert middle.std() > 1 and middle.mean() > 1  # the generator's picture, letterboxed in the middle
+
+
+def tiny_torchscript_snapshots(folder, d=8):
+    """Two 'checkpoints' of a tiny TorchScript generator: z (N, 8) -> (N, 3, 16, 16)."""
+    import torch
+
+    class Tiny(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = torch.nn.Linear(d, 3 * 16 * 16)
+
+        def forward(self, z):
+            return torch.tanh(self.fc(z)).view(-1, 3, 16, 16)
+
+    folder.mkdir()
+    for kimg in (10, 20):
+        torch.manual_seed(kimg)
+        torch.jit.save(torch.jit.script(Tiny()), str(folder / f"snapshot-{kimg:06d}.pt"))
+    return folder
+
+
+def test_snapshot_set_grid_and_snapshot_selection(tmp_path):
+    run = tiny_torchscript_snapshots(tmp_path / "run")
+    s = build_session(parse_options(["--headless", "--osc-port", "0", "--model", str(run), "--size", "64x32",
+                                     "--grid", "--recordings", str(tmp_path / "rec")]))
+    images = []
+    s.app.on_frame = lambda k, z, image: images.append((s.app.grid, s.app.snapshot, image))
+    later(0.3, lambda: s.app.bus.put(make("snapshot", 1, source="api")))
+    later(0.35, lambda: s.app.bus.put(make("snapshot", 2, source="api")))  # there are two: refused
+    try:
+        s.app.run(duration=0.6)
+    finally:
+        s.close()
+    grid = next(image for on, _, image in images if on)
+    one = images[-1][2]
+    assert images[-1][:2] == (False, 1) and grid.shape == one.shape == (32, 64, 3)
+    assert not np.array_equal(grid[:, :32], grid[:, 32:])  # two different checkpoints side by side
+    assert "snapshot 2: expected 0..1" in s.app.error
