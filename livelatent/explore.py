@@ -38,6 +38,8 @@ def journey_picks(n_frames: int, *, count: int, keys: int, seed: int) -> list[li
     """`count` random sets of `keys` distinct frame numbers out of n_frames."""
     if keys not in (1, 2, 3):
         raise UsageError(f"--keys {keys}: expected 2 or 3 (or 1 with --noise)")
+    if count < 1:
+        raise UsageError(f"-n {count}: expected at least one journey")
     if n_frames < keys:
         raise UsageError(f"a journey between {keys} frames needs at least {keys} frames, the sequence has {n_frames}")
     rng = keyed_rng(seed, _PICK_STREAM)

@@ -8,7 +8,7 @@ rows rendered, with the source as parent).
 
 from __future__ import annotations
 
-from livelatent.commands.options import add_model_arguments, add_render_arguments, finish, load_input
+from livelatent.commands.options import add_model_arguments, add_render_arguments, finish, load_input, model_spec
 
 
 def add_arguments(parser) -> None:
@@ -24,7 +24,7 @@ def run(args) -> int:
 
     source, generator = load_input(args.zseq, args)
     fps = FrameRate.parse(args.fps) if args.fps else source.fps
-    meta = {**source.meta, "made_by": "render", "model": args.snapshots or args.model or source.meta.get("model", "default"),
+    meta = {**source.meta, "made_by": "render", "model": model_spec(args, source.meta.get("model")),
             "model_label": generator.label, "parents": [source.meta.get("id", str(args.zseq))]}
     meta.pop("id", None)
     meta.pop("created", None)

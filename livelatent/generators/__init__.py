@@ -13,6 +13,7 @@ Heavy imports (torch) happen inside the loaders, never at import time.
 from __future__ import annotations
 
 import importlib
+import inspect
 import os
 from pathlib import Path
 
@@ -24,6 +25,7 @@ BUILTINS = {
     "default": ("default", "embedded z-modulated coordinate network: z of 512, any size, no download"),
     "dcgan-faces": ("dcgan", "DCGAN trained on faces (gan-face-generate package): z of 100, 64x64"),
 }
+TAKES_WEIGHTS = ("dcgan-faces",)  # NAME:PATH loads that architecture with other weights
 TORCH_FILE_SUFFIXES = (".pt", ".pt2", ".ts", ".pth", ".jit")
 
 
@@ -43,7 +45,11 @@ def load(spec: str = "default", *, device: str = "auto", size: tuple[int, int] |
     name, _, path = spec.partition(":")
     if name in BUILTINS:
         module = importlib.import_module(f"livelatent.generators.{BUILTINS[name][0]}")
-        return module.load(path, device=device, size=size) if path else module.load(device=device, size=size)
+        if not path:
+            return module.load(device=device, size=size)
+        if name not in TAKES_WEIGHTS:
+            raise ModelError(f"model {spec!r}: {name} has no weights file to give")
+        return module.load(path, device=device, size=size)
     from livelatent.generators import snapshots
 
     if snapshots.is_snapshot_set(spec):
@@ -84,7 +90,8 @@ def _from_factory(spec: str, *, device: str, size=None) -> Generator:
         factory = getattr(importlib.import_module(module_name), func_name)
     except (ImportError, AttributeError) as exc:
         raise ModelError(f"model {spec!r}: cannot import the factory ({exc})") from None
-    generator = factory(device=device)
+    takes_device = "device" in inspect.signature(factory).parameters
+    generator = factory(device=device) if takes_device else factory()
     missing = [a for a in ("z_dim", "resolution", "decode") if not hasattr(generator, a)]
     if missing:
         raise ModelError(f"model {spec!r}: the factory returned {type(generator).__name__} without "
