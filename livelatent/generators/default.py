@@ -32,6 +32,7 @@ STYLE_DIM = 64
 WIDTH = 32  # hidden channels per pixel
 LAYERS = 3  # hidden sine layers after the coordinate layer
 CHUNK_PIXELS = 16384  # pixels per matmul, per batch: keeps activations in cache
+GPU_CHUNK_ROWS = 1 << 22  # pixels x frames per launch on a GPU (0.5 GiB of activations)
 
 
 def _weights(z_dim: int) -> dict[str, np.ndarray]:
@@ -122,6 +123,8 @@ class DefaultGenerator:
         n, pixels = layers[0][0].shape[0], grid.shape[0]
         out = torch.empty(n, pixels, 3, dtype=torch.uint8, device=grid.device)
         chunk = max(1024, CHUNK_PIXELS // max(1, n // 4))
+        if self.device != "cpu":
+            chunk = max(chunk, GPU_CHUNK_ROWS // n)  # a GPU wants big launches, not cache-sized ones
 
         def render_chunk(start: int) -> None:
             with torch.inference_mode():
