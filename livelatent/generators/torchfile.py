@@ -52,8 +52,8 @@ def load(path: str | Path, *, device: str = "cpu", size=None) -> ModuleGenerator
         raise
     except Exception as exc:  # torch raises many types for a bad file; one line either way
         raise ModelError(f"{path}: not a TorchScript or torch.export generator ({str(exc).splitlines()[0]})") from None
-    if not (isinstance(probe, torch.Tensor) and probe.ndim == 4 and probe.shape[:2] == (2, 3)):
-        raise ModelError(f"{path}: expected the model to return images (N, 3, H, W), got "
+    if not (isinstance(probe, torch.Tensor) and probe.ndim == 4 and probe.shape[0] == 2 and probe.shape[1] in (1, 3)):
+        raise ModelError(f"{path}: expected the model to return images (N, 3 or 1, H, W), got "
                          f"{tuple(probe.shape) if isinstance(probe, torch.Tensor) else type(probe).__name__}")
     value_range = tuple(getattr(module, "value_range", (-1.0, 1.0)))
     return ModuleGenerator(module, z_dim=z_dim, resolution=tuple(probe.shape[-2:]), device=device,

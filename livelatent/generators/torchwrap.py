@@ -67,6 +67,8 @@ class ModuleGenerator:
         z = check_z(z, self.z_dim, what=f"{self.label} z")
         with torch.inference_mode():
             images = self._forward(torch.from_numpy(z).to(self.device))
+            if isinstance(images, torch.Tensor) and images.ndim == 4 and images.shape[1] == 1:
+                images = images.expand(-1, 3, -1, -1)  # a greyscale model
             if not (isinstance(images, torch.Tensor) and images.ndim == 4 and images.shape[0] == len(z)
                     and images.shape[1] == 3):
                 shape = tuple(images.shape) if isinstance(images, torch.Tensor) else type(images).__name__

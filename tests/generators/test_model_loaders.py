@@ -12,6 +12,8 @@ from livelatent.errors import ModelError, UsageError
 from livelatent.generators import dcgan
 from livelatent.latent import sample
 
+pytestmark = pytest.mark.filterwarnings("ignore:`torch.jit.script` is deprecated:DeprecationWarning")
+
 
 def test_dcgan_faces_decodes_the_trained_weights():
     g = generators.load("dcgan-faces", device="cpu")
@@ -97,7 +99,6 @@ class TinyGenerator(torch.nn.Module):
         return torch.tanh(self.fc(z)).view(-1, 3, 4, 4)
 
 
-@pytest.mark.filterwarnings("ignore:`torch.jit.script` is deprecated:DeprecationWarning")
 def test_torchscript_file(tmp_path):
     torch.manual_seed(0)
     net = TinyGenerator().eval()
@@ -105,6 +106,28 @@ def test_torchscript_file(tmp_path):
     g = generators.load(str(tmp_path / "tiny.pt"), device="cpu", size=(8, 8))
     assert (g.z_dim, g.label, g.resolution) == (8, "tiny", (8, 8))
     assert g.decode(sample(2, 8, seed=1)).shape == (2, 8, 8, 3)
+
+
+class GreyGenerator(torch.nn.Module):
+    def __init__(self, z_dim):
+        super().__init__()
+        if z_dim:
+            self.z_dim = z_dim
+
+    def forward(self, z):
+        return torch.tanh(z[:, :16]).view(-1, 1, 4, 4)
+
+
+def test_a_greyscale_model_gives_grey_rgb_and_bad_files_are_named(tmp_path):
+    torch.jit.script(GreyGenerator(16)).save(str(tmp_path / "grey.ts"))
+    images = generators.load(str(tmp_path / "grey.ts"), device="cpu").decode(sample(2, 16, seed=1))
+    assert images.shape == (2, 4, 4, 3) and (images[..., 0] == images[..., 2]).all() and images.std() > 10
+    torch.jit.script(GreyGenerator(0)).save(str(tmp_path / "mystery.ts"))
+    with pytest.raises(ModelError, match="mystery.ts: cannot tell the size of z"):
+        generators.load(str(tmp_path / "mystery.ts"), device="cpu")
+    (tmp_path / "junk.pt").write_bytes(b"not a model")
+    with pytest.raises(ModelError, match="junk.pt: not a TorchScript or torch.export generator"):
+        generators.load(str(tmp_path / "junk.pt"), device="cpu")
 
 
 def test_torch_export_file(tmp_path):
