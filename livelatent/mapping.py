@@ -83,7 +83,8 @@ def _osc_event(address: str, args: tuple, d: int | None) -> ControlEvent | None:
         return make(path, *args, source="osc")
     if path == "learn":
         return make("learn", check_target(str(args[0])) if len(args) == 1 else None, source="osc")
-    value = _single(args) if head == "motion" or path == "noise" else (_single(args) if args else 1.0)
+    # a knob needs its value; a button may come bare (a press) or with 1 / 0 (press / release)
+    value = _single(args) if path in CONTINUOUS or args else 1.0
     return target_event(path, value, source="osc")
 
 
