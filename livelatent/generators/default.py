@@ -31,7 +31,7 @@ Z_DIM = 512
 STYLE_DIM = 64
 WIDTH = 32  # hidden channels per pixel
 LAYERS = 3  # hidden sine layers after the coordinate layer
-CHUNK_PIXELS = 16384  # pixels per matmul, per batch: keeps activations in cache
+CHUNK_PIXELS = 8192  # pixels per matmul, per batch: keeps activations near cache, and many chunks keep workers even
 GPU_CHUNK_ROWS = 1 << 22  # pixels x frames per launch on a GPU (0.5 GiB of activations)
 
 
