@@ -43,6 +43,8 @@ def add_render_arguments(parser, *, fps_default: str | None) -> None:
 
 def model_spec(args, fallback: str | None = None) -> str:
     """--snapshots, else --model, else the model the input z-sequence was made with, else default."""
+    if getattr(args, "snapshots", None) and args.model:
+        raise UsageError("--model and --snapshots: give one of them")
     return getattr(args, "snapshots", None) or args.model or fallback or "default"
 
 

@@ -26,6 +26,6 @@ def run(args) -> int:
     fps = FrameRate.parse(args.fps) if args.fps else source.fps
     meta = {**source.meta, "made_by": "render", "model": model_spec(args, source.meta.get("model")),
             "model_label": generator.label, "parents": [source.meta.get("id", str(args.zseq))]}
-    meta.pop("id", None)
-    meta.pop("created", None)
+    for key in ("id", "created", "interrupted"):  # this render's own, set when written
+        meta.pop(key, None)
     return finish(args, zseq.ZSequence(explore.resample(source.z, source.fps, fps), fps, meta), generator)
