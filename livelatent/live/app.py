@@ -135,7 +135,8 @@ class LiveApp:
         """Step up to tick `due`; the newest frame sampled on the way, or None."""
         newest = None
         while self.perf.tick < due:
-            for event in coalesce(self.bus.drain(until=self.tick_time(self.perf.tick))):
+            events = self.bus.drain(until=self.tick_time(self.perf.tick))
+            for event in coalesce(events) if events else ():
                 self._apply(event)
             prev = self.perf.z
             self.perf.step()
