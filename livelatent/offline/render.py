@@ -26,6 +26,7 @@ import numpy as np
 from livelatent import zseq
 from livelatent.adapters.video import VideoWriter
 from livelatent.errors import VideoError
+from livelatent.latent import check_z
 from livelatent.zseq import ZSequence
 
 QUEUE_BATCHES = 3  # decoded batches waiting for the encoder: enough to overlap, bounded memory
@@ -52,8 +53,6 @@ def render(seq: ZSequence, generator, out: str | os.PathLike, *, size: tuple[int
            batch: int = 16, lossless: bool = False, intra_only: bool = False, progress: bool = True,
            write_zseq: bool = True, video_ext: str = ".mp4") -> RenderResult:
     """Decode every row of seq and write the video (and the z-sequence pair) for `-o out`."""
-    from livelatent.latent import check_z
-
     check_z(seq.z, generator.z_dim, what=f"z-sequence for model {generator.label}")
     seq = seq if seq.meta.get("id") else seq.with_meta(id=new_id())
     _, _, video = zseq.pair_paths(out, video_ext)

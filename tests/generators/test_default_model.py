@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from livelatent.errors import LatentShapeError
-from livelatent.generators import load
+from livelatent.generators import Generator, load
 from livelatent.latent import sample
 
 
@@ -14,6 +14,7 @@ def model():
 
 
 def test_describes_itself(model):
+    assert isinstance(model, Generator)
     assert (model.z_dim, model.resolution, model.device, model.label) == (512, (256, 256), "cpu", "default")
     assert model.shell_radius == pytest.approx(np.sqrt(511.5))
 
