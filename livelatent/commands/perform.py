@@ -30,6 +30,9 @@ def add_arguments(p) -> None:
     p.add_argument("--seed", type=int, default=None, help="seed for random slots and keyframes (default: preset's)")
     p.add_argument("--bank", default=None, metavar="ZSEQ[:frames]",
                    help="fill slots from frames of a z-sequence (e.g. reel.npy:0,12,40-43) or a saved bank")
+    p.add_argument("--save-bank", default=None, metavar="NAME",
+                   help="at the end, save the bank (with the slots stored during the show) as NAME.npy + NAME.json; "
+                        "--bank NAME.npy plays it again")
     p.add_argument("--osc-host", default=None, help="address to listen on (default 127.0.0.1)")
     p.add_argument("--osc-port", type=int, default=None, help="OSC port (default 9331; 0 = no OSC)")
     p.add_argument("--osc-feedback", default=None, metavar="HOST:PORT", help="send state changes here")
@@ -52,6 +55,8 @@ def run(args) -> int:
         summary = session.app.run(duration=args.duration)
     finally:
         session.close()
+        if args.save_bank:
+            print(f"bank: {session.app.perf.bank.save(args.save_bank)}")
     _print_summary(summary, session)
     if session.recorder is not None and session.recorder.unfinished_proxies:
         from livelatent.offline.proxy import complete_after_show  # frames the loop had no time for

@@ -124,11 +124,12 @@ def test_keyboard_triggers_slots_stores_and_records(tmp_path):
 
 def test_perform_command_headless_with_record_prints_a_summary(tmp_path, capsys):
     code = main(["perform", "--headless", "--duration", "1", "--record", "--osc-port", "0",
-                 "--recordings", str(tmp_path / "rec"), *TINY])
+                 "--recordings", str(tmp_path / "rec"), "--save-bank", str(tmp_path / "mine"), *TINY])
     out = capsys.readouterr().out
     assert code == 0
     assert "livelatent perform:" in out and "fps" in out
     assert f"take: {tmp_path / 'rec'}" in out
+    assert (tmp_path / "mine.npy").exists() and (tmp_path / "mine.json").exists()
 
 
 def test_bad_preset_is_one_line_naming_file_and_key(tmp_path, capsys):
