@@ -44,6 +44,16 @@ def parse_options(argv: list[str]) -> argparse.Namespace:
 
 
 def build_session(args) -> Session:
+    """Everything a show needs; if one part cannot open, the parts already open are closed."""
+    session = Session(app=None)
+    try:
+        return _build(args, session)
+    except BaseException:
+        session.close()
+        raise
+
+
+def _build(args, session: Session) -> Session:
     from livelatent.adapters.takes import parse_size
     from livelatent.bank import KeyframeBank
     from livelatent.generators import load
@@ -66,7 +76,6 @@ def build_session(args) -> Session:
     perf = Performance(bank, preset.motion, seed=seed, radius=getattr(generator, "shell_radius", None), noise=preset.noise)
     log = RateLimitedLog()
     bus = ControlBus()
-    session = Session(app=None)
     osc, feedback = _open_osc(args, preset, bus, generator.z_dim, log, session)
     midi = _open_midi(args, preset, bus, log, session)
     session.osc, session.midi = osc, midi

@@ -57,7 +57,11 @@ class WindowDisplay:
         for hint, value in ((glfw.CONTEXT_VERSION_MAJOR, 3), (glfw.CONTEXT_VERSION_MINOR, 3),
                             (glfw.OPENGL_PROFILE, glfw.OPENGL_CORE_PROFILE), (glfw.OPENGL_FORWARD_COMPAT, True)):
             glfw.window_hint(hint, value)
-        target = self._monitor(monitor) if fullscreen or monitor is not None else None
+        try:
+            target = self._monitor(monitor) if fullscreen or monitor is not None else None
+        except DeviceError:
+            glfw.terminate()
+            raise
         w, h = size
         if target is not None and fullscreen:
             mode = glfw.get_video_mode(target)
