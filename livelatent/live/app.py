@@ -5,13 +5,14 @@ One iteration:
   2. run every tick that is due by now: drain the bus up to that tick's time, apply the events
      (logged with arrival time and tick), step the Performance, sample the frames that fall
      in the step: the recorder's rows while recording (its fps grid), else the display grid;
-  3. if a new frame is due: decode the newest one only (frames in between are skipped, so a
-     slow decoder never delays the controls), draw it with the HUD, and give the image to the
-     recorder for that row: the picture on screen is the proxy frame;
-  4. otherwise sleep until the next frame is due.
+  3. when the decode worker (live/decoder.py) is free, ask it for the newest frame: frames in
+     between are skipped, so a slow decoder never delays the controls or the window;
+  4. when a decoded frame is ready (waiting at most until the next frame is due): draw it
+     with the HUD, and give the image to the recorder for its row: the picture on screen is
+     the proxy frame; the events it is the first to show get its frame number.
 Nothing here waits for disk, network or devices: those live in their own threads
-(live/osc.py, live/midi.py, live/recorder.py). A generator error keeps the last good frame
-on screen with the error on the HUD; the show goes on.
+(live/osc.py, live/midi.py, live/recorder.py, live/eventlog.py). A generator error keeps the
+last good frame on screen with the error on the HUD; the show goes on.
 
     app = LiveApp(performance=perf, generator=g, display=open_display(headless=True, size=(256, 256)))
     summary = app.run(duration=10)
@@ -20,15 +21,15 @@ on screen with the error on the HUD; the show goes on.
 from __future__ import annotations
 
 import collections
-import time
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from livelatent.clock import FrameSampler
 from livelatent.controls import PERFORMANCE_ACTIONS, ControlEvent, coalesce
-from livelatent.errors import LivelatentError
+from livelatent.errors import LivelatentError, ModelError
 from livelatent.live.bus import ControlBus
+from livelatent.live.decoder import Decoded, DecodeWorker, Frame
 from livelatent.live.feedback import StateFeedback
 from livelatent.live.hud import hud_lines
 from livelatent.live.keyboard import Keyboard
@@ -39,6 +40,7 @@ from livelatent.motion.geometry import blend
 KEEP_EVENTS = 10_000  # applied events kept in memory (the event log and the take keep them all)
 KEEP_FRAME_TIMES = 100_000
 HUD_REFRESH = 0.25  # seconds between HUD text refreshes when nothing changed
+WARM_UP_SECONDS = 600.0  # the first decode may compile kernels or load weights
 
 
 @dataclass
@@ -90,11 +92,13 @@ class LiveApp:
         display.on_key = self.keyboard.press
         self.hud_on, self.error, self.running = hud, "", True
         self.applied: collections.deque[AppliedEvent] = collections.deque(maxlen=KEEP_EVENTS)  # recent ones
-        self._unshown: list[AppliedEvent] = []
+        self._unshown: collections.deque[AppliedEvent] = collections.deque()  # applied, not yet on screen
         self.summary = Summary()
         self.last_image: np.ndarray | None = None
         self._fps_shown = (-1e9, 0.0)
         self._hud_cache = (-1e9, [], "")
+        self._drawn_at = -1e9
+        self.worker: DecodeWorker | None = None
         self.snapshot = 0  # which of a snapshot set's generators decodes (see /livelatent/snapshot) ...
         self.grid = grid   # ... unless the grid of all of them is shown
         self.start_tick = performance.tick
@@ -103,23 +107,36 @@ class LiveApp:
     # ---- the loop ----
 
     def run(self, duration: float | None = None) -> Summary:
-        self._show(0, self.perf.z, row=False)  # first frame before the clock starts: model warm-up is not a lag
-        self.summary = Summary()  # ... nor part of the figures
+        self.worker = DecodeWorker(self._decode)
+        try:
+            return self._loop(duration)
+        finally:
+            self.worker.close()
+
+    def _loop(self, duration: float | None) -> Summary:
+        # the first frame before the clock starts: model warm-up is not a lag, nor in the figures
+        self.worker.request(Frame(0, self.perf.z, False, self.perf.tick))
+        self._show(self.worker.take(timeout=WARM_UP_SECONDS))
+        self.summary = Summary()
         self.feedback.state(self.perf, self._recording(), self.hud_on)  # a panel starts in sync
         self.bus.zero()  # loop time 0 = the time of the Performance's current tick
         self.start_tick = self.perf.tick
-        fps_at, fps_frames = 0.0, 0
+        fps_at, fps_frames, waiting = 0.0, 0, None
         while self.running and not self.display.should_close():
             now = self.bus.now()
             if duration is not None and now >= duration:
                 self._run_due_ticks(self._due(duration))  # a take lasts exactly `duration` of ticks
                 break
             self.display.poll()
-            shown = self._run_due_ticks(self._due(now))
-            if shown is not None:
-                self._show(*shown)
-            else:
-                self._idle(now)
+            waiting = self._run_due_ticks(self._due(now)) or waiting
+            if waiting is not None and self.worker.idle:  # sampled as late as possible: the least lag
+                self.worker.request(waiting)
+                waiting = None
+            done = self.worker.take(timeout=self._wait(now))
+            if done is not None:
+                self._show(done)
+            elif now - self._drawn_at >= HUD_REFRESH:
+                self._draw()  # a slow model: the HUD (and a window) stay alive between its frames
             if now - fps_at >= 1.0:
                 self.feedback.fps((self.summary.frames - fps_frames) / (now - fps_at))
                 self.feedback.state(self.perf, self._recording(), self.hud_on)  # e.g. a take stopped by a full disk
@@ -131,7 +148,12 @@ class LiveApp:
     def _due(self, seconds: float) -> int:
         return self.start_tick + self.perf.clock.ticks_due(seconds)
 
-    def _run_due_ticks(self, due: int):
+    def _wait(self, now: float) -> float:
+        """How long to wait for a decoded frame: until the next frame falls due, at most 5 ms."""
+        fps = float(self.recorder.fps if self._recording() else self.sampler.fps)
+        return min(max((int(now * fps) + 1) / fps - now, 0.0), 0.005)
+
+    def _run_due_ticks(self, due: int) -> Frame | None:
         """Step up to tick `due`; the newest frame sampled on the way, or None."""
         newest = None
         while self.perf.tick < due:
@@ -140,60 +162,63 @@ class LiveApp:
                 self._apply(event)
             prev = self.perf.z
             self.perf.step()
-            newest = self._frames_in_step(prev, self.perf.z) or newest
+            newest = self._frame_in_step(prev, self.perf.z) or newest
         return newest
 
     def tick_time(self, tick: int) -> float:
         """Loop-clock seconds (the bus's arrival times) of a tick."""
         return float(self.perf.clock.time(tick - self.start_tick))
 
-    def _frames_in_step(self, prev, cur):
-        if self.recorder is not None and self.recorder.recording:
-            rows = self.recorder.step(self.perf.tick, prev, cur)
-            return (rows[-1][0], rows[-1][1], True) if rows else None
-        frames = self.sampler.frames_in_step(self.perf.tick)
-        if not frames:
-            return None
-        return (frames[-1][0], blend(prev, cur, frames[-1][1]), False)
+    def _frame_in_step(self, prev, cur) -> Frame | None:
+        """The last frame of the step: the take's row while recording, else the display grid's."""
+        tick = self.perf.tick
+        if self._recording():
+            rows = self.recorder.step(tick, prev, cur)
+            return Frame(rows[-1][0], rows[-1][1], True, tick) if rows else None
+        frames = self.sampler.frames_in_step(tick)
+        return Frame(frames[-1][0], blend(prev, cur, frames[-1][1]), False, tick) if frames else None
 
-    def _show(self, k: int, z: np.ndarray, row: bool) -> None:
-        """Decode z, draw it, present it; row: z is the recorder's row k (its proxy frame)."""
-        image = self._decode(z)
-        if image is not None:
-            self.renderer.set_image(image)
-            if row:
-                self.recorder.submit_image(k, image)
-        size = self.display.size()
-        self.renderer.set_hud(self._hud_text() if self.hud_on else None, size[0])
-        self.renderer.draw(self.display.framebuffer, size)
-        self.display.present()
+    def _show(self, done: Decoded | None) -> None:
+        """Draw a decoded frame (or keep the last good one after a model error) and log what it shows."""
+        if done is None:
+            return
+        frame = done.frame
+        self.summary.decode_seconds += done.seconds
+        if done.image is not None:
+            self.last_image = done.image
+            self.renderer.set_image(done.image)
+            if frame.row:
+                self.recorder.submit_image(frame.k, done.image)
+        else:
+            self._report("model", f"model {getattr(self.generator, 'label', '')}: {type(done.error).__name__}: "
+                                  f"{done.error}; showing the last good frame")
+        self._draw()
         shown_at = self.bus.now()
         self.summary.frames += 1
         self.summary.frame_times.append(shown_at)
         if len(self.summary.frame_times) > 2 * KEEP_FRAME_TIMES:  # hours-long shows: keep the recent ones
             del self.summary.frame_times[:KEEP_FRAME_TIMES]
-        for applied in self._unshown:
+        while self._unshown and self._unshown[0].tick < frame.tick:  # applied before the step it shows
+            applied = self._unshown.popleft()
             applied.frame, applied.shown_at = self.summary.frames - 1, shown_at
             if self.event_log is not None:
                 self.event_log.write(applied)
-        self._unshown.clear()
         self.feedback.slots(self.perf)
         if self.on_frame is not None:
-            self.on_frame(k, z, image)
+            self.on_frame(frame.k, frame.z, done.image)
 
-    def _decode(self, z: np.ndarray) -> np.ndarray | None:
-        t = time.perf_counter()
-        try:
-            image = self._decoder().decode(np.asarray(z, np.float32)[None], size=self.size)[0]
-            if image.dtype != np.uint8 or image.ndim != 3 or image.shape[2] != 3:
-                raise ValueError(f"expected uint8 (H, W, 3), got {image.dtype} {image.shape}")
-        except Exception as exc:  # noqa: BLE001 - any model failure (OOM, NaN, bug): keep the last good frame
-            self._report("model", f"model {getattr(self.generator, 'label', '')}: {type(exc).__name__}: {exc}; "
-                                  "showing the last good frame")
-            return None
-        finally:
-            self.summary.decode_seconds += time.perf_counter() - t
-        self.last_image = image
+    def _draw(self) -> None:
+        size = self.display.size()
+        self.renderer.set_hud(self._hud_text() if self.hud_on else None, size[0])
+        self.renderer.draw(self.display.framebuffer, size)
+        self.display.present()
+        self._drawn_at = self.bus.now()
+
+    def _decode(self, z: np.ndarray) -> np.ndarray:
+        """On the decode worker's thread: one z to one checked image."""
+        image = self._decoder().decode(np.asarray(z, np.float32)[None], size=self.size)[0]
+        if image.dtype != np.uint8 or image.ndim != 3 or image.shape[2] != 3:
+            raise ModelError(f"expected uint8 (H, W, 3) images, got {image.dtype} {image.shape}")
         return image
 
     def _snapshots(self) -> list:
@@ -204,12 +229,6 @@ class LiveApp:
     def _decoder(self):
         snapshots = self._snapshots()
         return snapshots[self.snapshot] if snapshots and not self.grid else self.generator
-
-    def _idle(self, elapsed: float) -> None:
-        """Nothing new to show: sleep toward the next frame time (at most 5 ms, to keep polling)."""
-        fps = self.recorder.fps if self.recorder is not None and self.recorder.recording else self.sampler.fps
-        next_frame = (int(elapsed * float(fps)) + 1) / float(fps)
-        time.sleep(min(max(next_frame - elapsed, 0.0), 0.005))
 
     # ---- events ----
 

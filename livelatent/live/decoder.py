@@ -1,0 +1,95 @@
+"""The decode worker: the generator runs on its own thread, newest request wins.
+
+The render thread keeps ticking, polling the window and drawing while a slow model decodes;
+it asks for the newest frame (request), and picks up finished images (take) when they come.
+A request that has not started yet is replaced by a newer one, so a slow model always works
+on the freshest state and never builds a backlog (stylegan3's AsyncRenderer, in small).
+
+    worker = DecodeWorker(lambda z: generator.decode(z[None])[0])
+    worker.request(Frame(k=12, z=z, row=True, tick=96))
+    done = worker.take(timeout=0.004)    # a Decoded, or None if nothing finished
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Frame:
+    """A frame to show: its index on the frame grid, its z, whether it is the take's row k,
+    and the tick whose step sampled it."""
+
+    k: int
+    z: np.ndarray
+    row: bool
+    tick: int
+
+
+@dataclass(frozen=True)
+class Decoded:
+    frame: Frame
+    image: np.ndarray | None  # None when the model failed (error says why)
+    error: BaseException | None
+    seconds: float
+
+
+class DecodeWorker:
+    def __init__(self, decode) -> None:
+        self._decode = decode
+        self._cond = threading.Condition()
+        self._pending: Frame | None = None
+        self._done: Decoded | None = None
+        self._busy = False
+        self._closed = False
+        self.replaced = 0  # requests superseded before they started (frames the model had no time for)
+        self._thread = threading.Thread(target=self._run, name="livelatent-decode", daemon=True)
+        self._thread.start()
+
+    @property
+    def idle(self) -> bool:
+        """Nothing decoding, nothing waiting and nothing finished."""
+        with self._cond:
+            return not self._busy and self._pending is None and self._done is None
+
+    def request(self, frame: Frame) -> None:
+        with self._cond:
+            if self._pending is not None:
+                self.replaced += 1
+            self._pending = frame
+            self._cond.notify_all()
+
+    def take(self, timeout: float = 0.0) -> Decoded | None:
+        """The newest finished decode, waiting up to `timeout` seconds for one."""
+        with self._cond:
+            if self._done is None and timeout > 0:
+                self._cond.wait_for(lambda: self._done is not None, timeout)
+            done, self._done = self._done, None
+            return done
+
+    def close(self) -> None:
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()
+        self._thread.join(timeout=30)
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                self._cond.wait_for(lambda: self._pending is not None or self._closed)
+                if self._closed:
+                    return
+                frame, self._pending, self._busy = self._pending, None, True
+            t = time.perf_counter()
+            try:
+                image, error = self._decode(frame.z), None
+            except Exception as exc:  # noqa: BLE001 - any model failure reaches the loop, which goes on
+                image, error = None, exc
+            with self._cond:
+                self._done = Decoded(frame, image, error, time.perf_counter() - t)
+                self._busy = False
+                self._cond.notify_all()
