@@ -89,3 +89,17 @@ def test_performance_over_osc_and_midi_is_recorded_and_replays_bit_for_bit(tmp_p
     double = replay_z(take, fps="60000/1001")
     assert len(double) == 2 * len(z)
     np.testing.assert_allclose(double.z[::2], z, rtol=0, atol=1e-5)
+
+
+def test_live_show_goes_on_when_the_recordings_folder_cannot_be_written(tmp_path, capsys):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("where the recordings folder should be")
+    session = build_session(parse_options([
+        "--headless", "--size", "32x32", "--osc-port", "0", "--record", "--recordings", str(blocker / "takes")]))
+    try:
+        summary = session.app.run(duration=1.0)
+    finally:
+        session.close()
+    assert summary.frames > 10 and session.recorder.last_take is None
+    assert "recording stopped" in session.recorder.status() and "a-file" in session.recorder.status()
+    assert capsys.readouterr().err.count("recording stopped") == 1

@@ -92,6 +92,7 @@ def test_recording_into_an_unwritable_place_reports_once_and_the_show_goes_on(tm
     rec.close()
     assert len(messages) == 1 and "recording stopped" in messages[0] and "not-a-folder" in messages[0]
     assert rec.last_take is None and not rec.recording
+    assert rec.status() == messages[0]  # what the HUD shows
 
 
 _FILLS_THE_DISK = textwrap.dedent("""
@@ -152,3 +153,15 @@ def test_a_new_recorder_recovers_takes_cut_off_before_it_started(tmp_path, gener
     assert take.status == "recovered" and take.rows == 12 and "recovered take-" in said[0]
     complete_after_show(rec.unfinished_proxies, generator, "default", say=said.append)
     assert takes.read_take(take.path).complete and "rendered 12 missing proxy frames" in said[-1]
+
+
+def test_a_smaller_proxy_is_the_decoded_frame_box_filtered(tmp_path, generator):
+    rec = Recorder(tmp_path, fps=30, proxy_size=(48, 48), max_pending_images=1000)
+    _perform(rec, generator, 0.5, show_every=2)
+    rec.close()
+    take = complete_proxy(rec.last_take, generator)
+    decoded = generator.decode(takes.load_z(take).z)
+    frames = list(iter_frames(take.proxy_path))
+    assert len(frames) == take.rows == 15 and frames[0].shape == (48, 48, 3)
+    for k, frame in enumerate(frames):  # live frames (even k) and rebuilt ones (odd k) alike
+        assert np.abs(frame.astype(int) - takes.fit_proxy(decoded[k], (48, 48))).mean() < 20, k  # busy, 4:2:0
