@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from livelatent.adapters import takes
+from livelatent.adapters import take_writer, takes
 
 
 def add_arguments(parser) -> None:
@@ -13,7 +13,7 @@ def add_arguments(parser) -> None:
 
 def state(take: takes.Take) -> str:
     """'complete', or what is still to do and the command that does it."""
-    if takes.is_abandoned(take):
+    if take_writer.is_abandoned(take):
         return "cut off: run `livelatent recover`"
     if take.status == "recording":
         return "recording now"

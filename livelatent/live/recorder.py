@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from livelatent.adapters import takes
+from livelatent.adapters import take_writer, takes
 from livelatent.adapters.video import VideoWriter
 from livelatent.clock import FrameSampler
 from livelatent.errors import LivelatentError
@@ -200,8 +200,8 @@ class Recorder:
 
     def _recover_abandoned(self) -> None:
         """Takes a crash cut off (their writer's lock is free): finish their z rows and events."""
-        for take in takes.abandoned_takes(self.recordings):
-            take = takes.recover(take)
+        for take in take_writer.abandoned_takes(self.recordings):
+            take = take_writer.recover(take)
             self._say(f"recovered {take.name}: {take.rows} frames ({take.duration:.1f}s) up to its last flush")
             self.unfinished_proxies.append(take)
 
@@ -220,7 +220,7 @@ class _Session:
 
     def __init__(self, recordings: Path, meta: dict, start_arrays: dict, now: float, *, codec: str) -> None:
         self.writer = None
-        self.writer = takes.TakeWriter(recordings, meta=meta, start_arrays=start_arrays, now=now)
+        self.writer = take_writer.TakeWriter(recordings, meta=meta, start_arrays=start_arrays, now=now)
         self.take = self.writer.take
         self.codec = codec
         self.size = tuple(meta["proxy"]["size"]) if meta["proxy"]["size"] else None

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 
-from livelatent.adapters import takes
+from livelatent.adapters import take_writer, takes
 from livelatent.adapters.video import VideoWriter, iter_frames
 
 BATCH = 8
@@ -101,8 +101,8 @@ def recover_all(recordings, load_generator: Callable[[takes.Take], object] | Non
                 say: Callable[[str], None] = print) -> list[takes.Take]:
     """Recover every abandoned take; rebuild each proxy when a generator can be loaded for it."""
     done = []
-    for take in takes.abandoned_takes(recordings):
-        take = takes.recover(take)
+    for take in take_writer.abandoned_takes(recordings):
+        take = take_writer.recover(take)
         say(f"recovered {take.name}: {take.rows} frames ({take.duration:.1f}s) up to its last flush")
         if load_generator is not None and take.rows:
             take = complete_proxy(take, load_generator(take))

@@ -8,7 +8,7 @@ import textwrap
 import numpy as np
 import pytest
 
-from livelatent.adapters import takes
+from livelatent.adapters import take_writer, takes
 from livelatent.bank import KeyframeBank
 from livelatent.controls import make
 from livelatent.adapters.video import count_frames, iter_frames, read_metadata
@@ -122,7 +122,7 @@ def test_a_full_disk_stops_the_take_with_a_message_and_keeps_what_was_flushed(tm
                          text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert "recording stopped" in out.stdout and "File too large" in out.stdout
-    (take,) = takes.abandoned_takes(tmp_path)
+    (take,) = take_writer.abandoned_takes(tmp_path)
     flushed = takes.load_z(take)
     assert 0 < len(flushed) < 120 and np.allclose(flushed.z, flushed.z[0])
 
@@ -141,7 +141,7 @@ def test_replay_reproduces_the_take_bit_for_bit_and_samples_it_finer_at_double_f
 
 
 def test_a_new_recorder_recovers_takes_cut_off_before_it_started(tmp_path, generator):
-    cut = takes.TakeWriter(tmp_path, meta={"fps": 30, "d": D, "tick_rate": 240, "start_tick": 0,
+    cut = take_writer.TakeWriter(tmp_path, meta={"fps": 30, "d": D, "tick_rate": 240, "start_tick": 0,
                                            "model": "default", "size": [SIZE, SIZE], "proxy": {"size": None}})
     cut.append_rows(np.ones((12, D), np.float32))
     cut.flush()

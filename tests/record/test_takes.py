@@ -11,7 +11,7 @@ import time
 import numpy as np
 import pytest
 
-from livelatent.adapters import takes
+from livelatent.adapters import take_writer, takes
 from livelatent.errors import TakeError
 
 D = 8
@@ -27,9 +27,9 @@ def _rows(n, start=0):
 
 
 def test_take_names_sort_by_time_and_never_collide(tmp_path):
-    first = takes.TakeWriter(tmp_path, meta=_meta(), now=1_700_000_000.5)
-    second = takes.TakeWriter(tmp_path, meta=_meta(), now=1_700_000_000.5)
-    later = takes.TakeWriter(tmp_path, meta=_meta(), now=1_700_000_001.0)
+    first = take_writer.TakeWriter(tmp_path, meta=_meta(), now=1_700_000_000.5)
+    second = take_writer.TakeWriter(tmp_path, meta=_meta(), now=1_700_000_000.5)
+    later = take_writer.TakeWriter(tmp_path, meta=_meta(), now=1_700_000_001.0)
     names = [w.path.name for w in (first, second, later)]
     assert len(set(names)) == 3 and names == sorted(names)
     assert names[0] == "take-20231114-221320-500"
@@ -38,7 +38,7 @@ def test_take_names_sort_by_time_and_never_collide(tmp_path):
 
 
 def test_finished_take_is_a_normal_z_sequence_pair(tmp_path):
-    w = takes.TakeWriter(tmp_path, meta=_meta(), start_arrays={"bank": np.ones((4, D), np.float32)})
+    w = take_writer.TakeWriter(tmp_path, meta=_meta(), start_arrays={"bank": np.ones((4, D), np.float32)})
     w.append_rows(_rows(5))
     w.append_events([{"tick": 3, "arrival": 0.01, "source": "osc", "event": {"name": "keyframe", "value": 2}}])
     w.append_rows(_rows(4, start=5))
@@ -55,22 +55,22 @@ def test_finished_take_is_a_normal_z_sequence_pair(tmp_path):
 
 
 def test_takes_list_oldest_first_with_state(tmp_path):
-    done = takes.TakeWriter(tmp_path, meta=_meta(), now=100.0)
+    done = take_writer.TakeWriter(tmp_path, meta=_meta(), now=100.0)
     done.append_rows(_rows(3))
     done.finish(present=[])
-    open_ = takes.TakeWriter(tmp_path, meta=_meta(), now=200.0)
+    open_ = take_writer.TakeWriter(tmp_path, meta=_meta(), now=200.0)
     open_.append_rows(_rows(2))
     open_.flush()
     listed = takes.list_takes(tmp_path)
     assert [t.status for t in listed] == ["complete", "recording"]
     assert [t.rows for t in listed] == [3, 2]
-    assert not takes.is_abandoned(listed[1])  # its writer still holds the lock
+    assert not take_writer.is_abandoned(listed[1])  # its writer still holds the lock
     open_.release()
-    assert takes.is_abandoned(takes.read_take(listed[1].path))
+    assert take_writer.is_abandoned(takes.read_take(listed[1].path))
 
 
 def test_unknown_schema_version_is_refused_with_the_file_named(tmp_path):
-    w = takes.TakeWriter(tmp_path, meta=_meta())
+    w = take_writer.TakeWriter(tmp_path, meta=_meta())
     w.finish(present=[])
     tj = w.path / "take.json"
     tj.write_text(json.dumps({**json.loads(tj.read_text()), "schema_version": 99}))
@@ -81,8 +81,8 @@ def test_unknown_schema_version_is_refused_with_the_file_named(tmp_path):
 _KILLED_WRITER = textwrap.dedent("""
     import sys, time
     import numpy as np
-    from livelatent.adapters import takes
-    w = takes.TakeWriter(sys.argv[1], meta={"fps": 25, "d": 8, "tick_rate": 240, "start_tick": 0,
+    from livelatent.adapters import take_writer, takes
+    w = take_writer.TakeWriter(sys.argv[1], meta={"fps": 25, "d": 8, "tick_rate": 240, "start_tick": 0,
                                             "proxy": {"size": [32, 32]}})
     k = 0
     while True:
@@ -102,26 +102,26 @@ def test_take_killed_mid_write_recovers_up_to_its_last_flush(tmp_path):
     flushed = [int(proc.stdout.readline()) for _ in range(5)][-1]
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
-    (take,) = takes.abandoned_takes(tmp_path)
-    recovered = takes.recover(take)
+    (take,) = take_writer.abandoned_takes(tmp_path)
+    recovered = take_writer.recover(take)
     assert recovered.status == "recovered" and recovered.rows >= flushed
     z = takes.load_z(recovered).z
     assert np.array_equal(z[:, 0], np.arange(len(z)))  # every row whole and in order
     events = takes.read_events(recovered)
     assert [e["tick"] for e in events] == list(range(len(events))) and len(events) >= flushed
-    assert takes.abandoned_takes(tmp_path) == []
+    assert take_writer.abandoned_takes(tmp_path) == []
 
 
 def test_a_broken_take_is_named_and_the_others_still_listed(tmp_path):
-    good = takes.TakeWriter(tmp_path, meta=_meta(), now=100.0)
+    good = take_writer.TakeWriter(tmp_path, meta=_meta(), now=100.0)
     good.finish(present=[])
-    bad = takes.TakeWriter(tmp_path, meta=_meta(), now=200.0)
+    bad = take_writer.TakeWriter(tmp_path, meta=_meta(), now=200.0)
     bad.release()
     (bad.path / "take.json").write_text("{ not json")
     said = []
     assert [t.name for t in takes.list_takes(tmp_path, on_error=said.append)] == [good.path.name]
     assert "take.json: not valid JSON" in said[0]
-    assert takes.abandoned_takes(tmp_path) == []
+    assert take_writer.abandoned_takes(tmp_path) == []
 
 
 @pytest.mark.parametrize("size, expected", [((4, 2), "box"), ((3, 3), "sampled")], ids=["divides", "does-not-divide"])
