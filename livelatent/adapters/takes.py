@@ -75,12 +75,23 @@ def parse_size(text: str) -> tuple[int, int]:
 
 
 def write_json_atomic(path: Path, data: dict) -> None:
+    """Replace `path` with `data` so that a crash leaves the old file or the new, never half."""
     tmp = path.with_name(path.name + ".tmp")
     with open(tmp, "w") as f:
         f.write(json.dumps(data, indent=2) + "\n")
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, path)
+    fsync_path(path.parent)
+
+
+def fsync_path(path: Path) -> None:
+    """fsync a file or a folder by name (a folder: so the names in it survive power loss)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 @dataclass(frozen=True)
