@@ -26,6 +26,8 @@ def generator_for(take: takes.Take, args):
 
 
 def run(args) -> int:
+    from tqdm import tqdm
+
     from livelatent.offline.proxy import complete_proxy, missing_frames
 
     for name in args.takes:
@@ -34,6 +36,7 @@ def run(args) -> int:
             print(f"{take.name}: proxy already complete ({take.rows} frames)")
             continue
         todo = len(missing_frames(take))
-        take = complete_proxy(take, generator_for(take, args))
+        with tqdm(total=take.rows, unit="frame", desc=take.name, leave=False) as bar:
+            take = complete_proxy(take, generator_for(take, args), progress=bar.update)
         print(f"{take.name}: rendered {todo} missing proxy frames; {take.proxy_path} complete ({take.rows} frames)")
     return 0

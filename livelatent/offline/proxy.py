@@ -36,12 +36,16 @@ def complete_proxy(take: takes.Take, generator, *, progress: Callable[[int], Non
     size = _proxy_size(take, generator)
     decode_size = _decode_size(take, generator)
     tmp = take.path / f"{take.name}.building.mp4"
-    with VideoWriter(tmp, fps=take.fps, size=size, codec=take.meta["proxy"].get("codec") or "h264",
-                     intra_only=True, metadata={"livelatent_id": take.id}) as out:
-        for frame in _frames(take, z, generator, size, decode_size):
-            out.write(frame)
-            if progress:
-                progress(1)
+    try:
+        with VideoWriter(tmp, fps=take.fps, size=size, codec=take.meta["proxy"].get("codec") or "h264",
+                         intra_only=True, metadata={"livelatent_id": take.id}) as out:
+            for frame in _frames(take, z, generator, size, decode_size):
+                out.write(frame)
+                if progress:
+                    progress(1)
+    except BaseException:  # interrupted or failed: the take stays as it was, partial proxy and all
+        tmp.unlink(missing_ok=True)
+        raise
     os.replace(tmp, take.proxy_path)
     take.partial_proxy_path.unlink(missing_ok=True)
     return takes.update_meta(take, proxy={**take.meta["proxy"], "size": list(size), "state": "complete",
@@ -92,9 +96,10 @@ def complete_after_show(pending: list[takes.Take], generator, model: str, say: C
         if take.meta.get("model") != model:
             say(f"{take.name}: proxy incomplete; run `livelatent proxies {take.name}`")
             continue
-        todo = len(missing_frames(take))
+        say(f"{take.name}: rendering {len(missing_frames(take))} proxy frames the show had no time for "
+            f"(Ctrl-C leaves them to `livelatent proxies {take.name}`)")
         complete_proxy(take, generator)
-        say(f"{take.name}: rendered {todo} missing proxy frames; proxy complete")
+        say(f"{take.name}: proxy complete")
 
 
 def recover_all(recordings, load_generator: Callable[[takes.Take], object] | None = None,
