@@ -128,12 +128,11 @@ class LiveApp:
                 self._run_due_ticks(self._due(duration))  # a take lasts exactly `duration` of ticks
                 break
             self.display.poll()
-            waiting = self._run_due_ticks(self._due(now)) or waiting
-            if waiting is not None and self.worker.idle:  # sampled as late as possible: the least lag
-                self.worker.request(waiting)
-                waiting = None
+            waiting = self._request(self._run_due_ticks(self._due(now)) or waiting)
             done = self.worker.take(timeout=self._wait(now))
             if done is not None:
+                # the worker is free: give it the newest frame first, then draw while it decodes
+                waiting = self._request(self._run_due_ticks(self._due(self.bus.now())) or waiting)
                 self._show(done)
             elif now - self._drawn_at >= HUD_REFRESH:
                 self._draw()  # a slow model: the HUD (and a window) stay alive between its frames
@@ -144,6 +143,14 @@ class LiveApp:
         self.summary.seconds = self.bus.now()
         self.summary.ticks = self.perf.tick - self.start_tick
         return self.summary
+
+    def _request(self, frame: Frame | None) -> Frame | None:
+        """Hand the frame to the worker if it is free (sampled as late as possible: the least
+        lag); otherwise return it, to be requested later unless a newer one comes."""
+        if frame is not None and self.worker.idle:
+            self.worker.request(frame)
+            return None
+        return frame
 
     def _due(self, seconds: float) -> int:
         return self.start_tick + self.perf.clock.ticks_due(seconds)
