@@ -140,6 +140,9 @@ class LiveApp:
                 self.feedback.fps((self.summary.frames - fps_frames) / (now - fps_at))
                 self.feedback.state(self.perf, self._recording(), self.hud_on)  # e.g. a take stopped by a full disk
                 fps_at, fps_frames = now, self.summary.frames
+                shader_error = self.renderer.reload_shaders()  # edit shaders/*.glsl during the show
+                if shader_error:
+                    self._report("shader", f"{shader_error}; keeping the last good program")
         self.summary.seconds = self.bus.now()
         self.summary.ticks = self.perf.tick - self.start_tick
         return self.summary

@@ -5,6 +5,7 @@
     renderer.set_hud(lines)                    # or None to hide it; re-rasterised on change
     renderer.draw(display.framebuffer)
     renderer.screenshot(display.framebuffer)   # uint8 (h, w, 3), top row first
+    renderer.reload_shaders()                  # edited shaders/*.glsl take effect; errors keep the old
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from livelatent.live.hud import hud_scale, text_mask
-from livelatent.live.shaders import load_program
+from livelatent.live.shaders import ReloadableProgram
 
 
 class Renderer:
@@ -21,14 +22,25 @@ class Renderer:
 
         self._mgl = moderngl
         self.ctx = ctx
-        self.image_program = load_program(ctx, "image", shader_dirs)
-        self.hud_program = load_program(ctx, "hud", shader_dirs)
-        self._image_vao = ctx.vertex_array(self.image_program, [])
-        self._hud_vao = ctx.vertex_array(self.hud_program, [])
+        self._image = ReloadableProgram(ctx, "image", shader_dirs)
+        self._hud = ReloadableProgram(ctx, "hud", shader_dirs)
+        self._bind_programs()
         self.image_tex = None
         self.hud_tex = None
         self._hud_lines: list[str] | None = None
         self._hud_key = None
+
+    def _bind_programs(self) -> None:
+        self.image_program, self.hud_program = self._image.program, self._hud.program
+        self._image_vao = self.ctx.vertex_array(self.image_program, [])
+        self._hud_vao = self.ctx.vertex_array(self.hud_program, [])
+
+    def reload_shaders(self) -> str:
+        """Pick up edited shader files (hot reload); the first compile error, or ""."""
+        changed = [p.reload_if_changed() for p in (self._image, self._hud)]
+        if any(changed):
+            self._bind_programs()
+        return self._image.error or self._hud.error
 
     def set_image(self, image: np.ndarray) -> None:
         h, w = image.shape[:2]

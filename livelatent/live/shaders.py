@@ -84,3 +84,38 @@ def _shown(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd()))
     except ValueError:
         return str(path)
+
+
+class ReloadableProgram:
+    """A program that recompiles when its file changes; a broken edit keeps the last good one.
+
+        image = ReloadableProgram(ctx, "image")
+        if image.reload_if_changed(): ...   # True when a new program replaced the old
+        image.error                         # "shaders/image.glsl:17: ..." after a failed edit, else ""
+    """
+
+    def __init__(self, ctx, name: str, extra_dirs: tuple = ()) -> None:
+        self.ctx, self.path = ctx, find_shader(name, extra_dirs)
+        self.program = compile_program(ctx, self.path)
+        self._mtime = self._stat()
+        self.error = ""
+
+    def _stat(self) -> float:
+        try:
+            return self.path.stat().st_mtime
+        except OSError:
+            return self._mtime  # mid-save, or gone: look again later
+
+    def reload_if_changed(self) -> bool:
+        mtime = self._stat()
+        if mtime == self._mtime:
+            return False
+        self._mtime = mtime
+        try:
+            program = compile_program(self.ctx, self.path)
+        except (ShaderError, OSError) as exc:
+            self.error = str(exc)
+            return False
+        self.program.release()
+        self.program, self.error = program, ""
+        return True

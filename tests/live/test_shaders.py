@@ -58,3 +58,23 @@ def test_letterboxed_picture_leaves_black_bars(display):
 def test_hud_text_is_ink_on_clear():
     mask = text_mask(["FPS 30", "REC"], scale=1)
     assert mask.shape[0] == 2 * (GLYPH_H + 2) + 2 and 0 < mask.mean() < 0.5
+
+
+def test_edited_shader_reloads_and_a_broken_edit_keeps_the_last_good_one(display, tmp_path):
+    import os
+
+    from livelatent.live.shaders import PROJECT_SHADERS, ReloadableProgram
+
+    source = (PROJECT_SHADERS / "image.glsl").read_text()
+    path = tmp_path / "image.glsl"
+    path.write_text(source)
+    program = ReloadableProgram(display.ctx, "image", extra_dirs=(tmp_path,))
+    first = program.program
+    path.write_text(source.replace("colour = vec4(texture(image, uv).rgb, 1.0);", "colour = vec4(1.0);"))
+    os.utime(path, (1, 1))
+    assert program.reload_if_changed() and program.program is not first and program.error == ""
+    good = program.program
+    path.write_text(source.replace("colour = vec4(texture(image, uv).rgb, 1.0);", "colour = colr;"))
+    os.utime(path, (2, 2))
+    assert not program.reload_if_changed() and program.program is good
+    assert program.error.startswith(str(path)) and "colr" in program.error
