@@ -320,7 +320,8 @@ class LiveApp:
         recording = self.recorder.status() if self.recorder is not None else ""
         armed = self.keyboard.armed or (self.midi.status() if self.midi is not None else "")
         return hud_lines(fps=self._hud_fps(), decode_ms=self.summary.decode_ms, performance=self.perf,
-                         recording=recording, error=self.error, selected=self.keyboard.selected, armed=armed)
+                         recording=recording, error=self.error, selected=self.keyboard.selected, armed=armed,
+                         model=str(getattr(self._decoder(), "label", "")))
 
     def _hud_fps(self) -> float:
         """Frames per second over the last second, updated twice a second (a steady HUD)."""

@@ -69,12 +69,12 @@ def hud_scale(width: int) -> int:
 
 
 def hud_lines(*, fps: float, decode_ms: float, performance, recording: str, error: str, selected: str,
-              armed: str = "") -> list[str]:
+              armed: str = "", model: str = "") -> list[str]:
     """What the HUD shows, one string per line."""
     p = performance.params
     slot = lambda s: "-" if s is None else str(s)  # noqa: E731
     lines = [
-        f"{fps:5.1f} FPS  DECODE {decode_ms:5.1f} MS  TICK {performance.tick}",
+        f"{fps:5.1f} FPS  DECODE {decode_ms:5.1f} MS  {model}"[:60],
         f"SLOT {slot(performance.current_slot)} -> {slot(performance.target_slot)}  NOISE {performance.noise:.2f}",
         f"{p.mover.upper()}  SETTLE {p.settle_time:.2f}S  DAMP {p.damping:.2f}",
         f"SHELL {p.shell_stiffness:.1f}HZ  SPEED {p.speed_limit:.2f}",
