@@ -112,8 +112,14 @@ class Recorder:
         self._queue.put(("event", line))
 
     def submit_image(self, k: int, image: np.ndarray) -> None:
-        """The image the loop decoded for row k; dropped (a proxy gap) when the encoder is behind."""
-        if not self.recording or self._images_in - self._images_out >= self._max_pending_images:
+        """The image the loop decoded for row k; dropped (a proxy gap) when the encoder is behind.
+
+        k beyond this take's rows is a late image of the take before (a decode still in
+        flight when it stopped and this one started): dropped too.
+        """
+        if not self.recording or k >= self.rows_submitted:
+            return
+        if self._images_in - self._images_out >= self._max_pending_images:
             return
         self._images_in += 1
         self._queue.put(("image", (k, image)))
