@@ -213,6 +213,7 @@ def tiny_torchscript_snapshots(folder, d=8):
     return folder
 
 
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # torch 2.9+ calls TorchScript deprecated
 def test_snapshot_set_grid_and_snapshot_selection(tmp_path):
     run = tiny_torchscript_snapshots(tmp_path / "run")
     s = build_session(parse_options(["--headless", "--osc-port", "0", "--model", str(run), "--size", "64x32",
