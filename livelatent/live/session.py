@@ -55,49 +55,59 @@ def build_session(args) -> Session:
 
 def _build(args, session: Session) -> Session:
     from livelatent.adapters.takes import parse_size
-    from livelatent.bank import KeyframeBank
-    from livelatent.generators import load
     from livelatent.controls import make
+    from livelatent.generators import load
     from livelatent.live.app import LiveApp
     from livelatent.live.bus import ControlBus
     from livelatent.live.osc import RateLimitedLog
-    from livelatent.live.recorder import Recorder
     from livelatent.live.window import open_display
-    from livelatent.performance import Performance
     from livelatent.presets import load_preset
 
     preset = load_preset(args.preset or _default_preset())
-    size_w, size_h = parse_size(args.size or preset.display.size)
-    generator = load(args.model, device=args.device, size=(size_h, size_w))
-    seed = preset.bank.seed if args.seed is None else args.seed
-    spec = args.bank or preset.bank.source
-    bank = KeyframeBank.from_spec(spec, seed=seed, d=generator.z_dim, slots=preset.bank.slots) if spec \
-        else KeyframeBank.random(generator.z_dim, seed, preset.bank.slots)
-    perf = Performance(bank, preset.motion, seed=seed, radius=getattr(generator, "shell_radius", None), noise=preset.noise)
-    log = RateLimitedLog()
-    bus = ControlBus()
+    w, h = parse_size(args.size or preset.display.size)
+    generator = load(args.model, device=args.device, size=(h, w))
+    log, bus = RateLimitedLog(), ControlBus()
     osc, feedback = _open_osc(args, preset, bus, generator.z_dim, log, session)
-    midi = _open_midi(args, preset, bus, log, session)
-    session.osc, session.midi = osc, midi
-    proxy = parse_size(args.proxy_size or preset.record.proxy_size) if (args.proxy_size or preset.record.proxy_size) \
-        else (size_w, size_h)
-    recorder = Recorder(args.recordings, fps=args.record_fps or preset.record.fps, proxy_size=proxy)
-    session.recorder = recorder
-    session.closers.append(recorder.close)
-    display = open_display(headless=args.headless, size=(size_w, size_h) if args.headless else _window_size(size_w, size_h),
+    session.osc, session.midi = osc, _open_midi(args, preset, bus, log, session)
+    session.recorder = _open_recorder(args, preset, (w, h), session)
+    display = open_display(headless=args.headless, size=(w, h) if args.headless else _window_size(w, h),
                            fullscreen=args.fullscreen, monitor=args.monitor)
     session.closers.append(display.close)
-    meta = {"model": args.model, "size": [size_w, size_h], "preset": str(preset.path or ""),
+    meta = {"model": args.model, "size": [w, h], "preset": str(preset.path or ""),
             "generator": getattr(generator, "label", args.model)}
-    session.app = LiveApp(performance=perf, generator=generator, display=display, bus=bus, size=(size_h, size_w),
-                          recorder=recorder, feedback=feedback, midi=midi, display_fps=args.fps or preset.display.fps,
-                          hud=preset.display.hud and not args.no_hud, grid=args.grid, record_meta=meta, log=log,
+    session.app = LiveApp(performance=_performance(args, preset, generator), generator=generator, display=display,
+                          bus=bus, size=(h, w), recorder=session.recorder, feedback=feedback, midi=session.midi,
+                          display_fps=args.fps or preset.display.fps, hud=preset.display.hud and not args.no_hud,
+                          grid=args.grid, record_meta=meta, log=log,
                           shader_dirs=(preset.path.parent,) if preset.path else (),
                           event_log=_open_event_log(args, session))
     if args.record:
         bus.put(make("record.start", source="cli"))
-    _say_where(osc, feedback, midi)
+    _say_where(osc, feedback, session.midi)
     return session
+
+
+def _performance(args, preset, generator):
+    """The bank (--bank, the preset's source, or random slots) and the mover at slot 0."""
+    from livelatent.bank import KeyframeBank
+    from livelatent.performance import Performance
+
+    seed = preset.bank.seed if args.seed is None else args.seed
+    spec, d, slots = args.bank or preset.bank.source, generator.z_dim, preset.bank.slots
+    bank = KeyframeBank.from_spec(spec, seed=seed, d=d, slots=slots) if spec else KeyframeBank.random(d, seed, slots)
+    return Performance(bank, preset.motion, seed=seed, radius=getattr(generator, "shell_radius", None),
+                       noise=preset.noise)
+
+
+def _open_recorder(args, preset, size: tuple[int, int], session):
+    from livelatent.adapters.takes import parse_size
+    from livelatent.live.recorder import Recorder
+
+    proxy = args.proxy_size or preset.record.proxy_size
+    recorder = Recorder(args.recordings, fps=args.record_fps or preset.record.fps,
+                        proxy_size=parse_size(proxy) if proxy else size)
+    session.closers.append(recorder.close)
+    return recorder
 
 
 def _open_event_log(args, session):
