@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import threading
 import time
 
 import mido
@@ -139,3 +140,35 @@ def test_devices_command_lists_midi_inputs_and_osc_ports(jack, capsys):
         ctl.close()
     out = capsys.readouterr().out
     assert "lltest-listed" in out and "OSC in: 127.0.0.1:9331" in out
+
+
+def test_a_show_played_from_a_nanokontrol2_with_feedback_to_a_panel(jack, tmp_path, osc_listener):
+    from livelatent.live.session import build_session, parse_options
+
+    ctl = controller("nanoKONTROL2 (test)")
+    s = build_session(parse_options(["--headless", "--preset", "korg-nanokontrol2", "--osc-port", "0",
+                                     "--osc-feedback", f"127.0.0.1:{osc_listener.port}", "--size", "32x32",
+                                     "--recordings", str(tmp_path / "rec")]))
+    s.midi.poll_seconds = 0.1
+
+    def play():
+        wait_until(lambda: s.midi.port is not None)
+        time.sleep(0.3)
+        ctl.send(mido.Message("control_change", control=1, value=0))    # fader 2: damping to its minimum
+        ctl.send(mido.Message("control_change", control=35, value=127))  # S button 4: slot 3
+        ctl.send(mido.Message("control_change", control=35, value=0))    # its release
+        time.sleep(0.5)
+        s.app.running = False
+
+    threading.Thread(target=play, daemon=True).start()
+    try:
+        s.app.run(duration=10)
+    finally:
+        s.close()
+        ctl.close()
+    assert [str(a.event) for a in s.app.applied if a.event.source == "midi"] == [
+        "motion('damping', 0.0, 'norm')", "keyframe(3, 1.0)"]
+    assert s.app.perf.target_slot == 3 and s.app.perf.params.damping == pytest.approx(0.1)
+    got = osc_listener.collect(lambda r: ("/livelatent/keyframe", (3,)) in r)
+    assert ("/livelatent/keyframe", (3,)) in got
+    assert any(a == "/livelatent/motion/damping/raw" and abs(v[0] - 0.1) < 1e-6 for a, v in got)
