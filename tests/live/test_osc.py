@@ -128,3 +128,28 @@ def test_rate_limited_log_counts_suppressed_lines(capsys):
     log._last["k"] = (-1e9, 4)
     log.log("k", "bad again")
     assert "(and 4 more like it)" in capsys.readouterr().err
+
+
+def test_a_flood_of_garbage_is_a_few_log_lines_and_good_messages_still_pass(capsys):
+    bus = ControlBus()
+    osc = OscReceiver(bus, host="127.0.0.1", port=0, d=4, log=RateLimitedLog(interval=1.0)).start()
+    try:
+        client = SimpleUDPClient(*osc.address)
+        for i in range(500):
+            client.send_message("/livelatent/z", [float(i)])           # wrong length, 500 times
+            if i % 50 == 49:
+                time.sleep(0.01)  # within what a socket buffer holds: this test is about the log, not UDP
+        client.send_message("/livelatent/keyframe", 2)
+        events = wait_for_events(bus, 1)
+        assert wait_until_count(osc, 501)
+    finally:
+        osc.close()
+    assert [str(e) for e in events] == ["keyframe(2, 1.0)"]
+    assert capsys.readouterr().err.count("/livelatent/z") <= 2 and osc.rejected == 500
+
+
+def wait_until_count(osc, n, timeout=5.0):
+    deadline = time.monotonic() + timeout
+    while osc.messages < n and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return osc.messages >= n
