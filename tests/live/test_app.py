@@ -49,8 +49,9 @@ def test_headless_loop_applies_osc_and_feeds_state_back(tmp_path, free_udp_port,
     assert key.event.source == "osc" and key.frame is not None
     assert s.app.tick_time(key.tick) >= key.event.arrival > s.app.tick_time(key.tick - 1)
     want = [("/livelatent/keyframe", (3,)), ("/livelatent/motion/damping", (0.5,)), ("/livelatent/hud", (1,))]
-    got = osc_listener.collect(lambda r: all(m in r for m in want))
+    got = osc_listener.collect(lambda r: all(m in r for m in want) and any(a == "/livelatent/fps" for a, _ in r))
     assert all(m in got for m in want)
+    assert any(a == "/livelatent/fps" and v[0] > 0 for a, v in got)  # once a second
     assert image.shape == (32, 48, 3) and image.std() > 1  # the picture, not a blank screen
     logged = [json.loads(line) for line in (tmp_path / "events.jsonl").read_text().splitlines()]
     assert [(e["tick"], e["event"]["action"], e["frame"]) for e in logged] == \
