@@ -83,22 +83,13 @@ def jack_server():
 
 
 def _wait_for_jack(proc, name: str) -> None:
-    sockdir = "/dev/shm"
+    """Until the server's socket (jack_NAME_0_0 in /dev/shm on Debian, else /tmp) appears."""
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             pytest.fail(f"jackd exited: {proc.stderr.read().decode(errors='replace')[-500:]}")
-        if any(name in f for f in os.listdir(sockdir)) or any(name in f for f in _jack_sockets()):
-            time.sleep(0.2)
+        if any(os.path.exists(f"{d}/jack_{name}_0_0") for d in ("/dev/shm", "/tmp")):
+            time.sleep(0.2)  # socket first, then the server finishes starting its clients' side
             return
         time.sleep(0.05)
-    time.sleep(1.0)  # no socket seen; give it a moment anyway
-
-
-def _jack_sockets():
-    for d in ("/dev/shm", "/tmp"):
-        try:
-            for f in os.listdir(d):
-                yield f
-        except OSError:
-            pass
+    pytest.fail(f"jackd {name}: no server socket after 10 s")
