@@ -6,6 +6,7 @@ import os
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 import uuid
 
@@ -62,12 +63,13 @@ def jack_server():
         pytest.fail("jackd not installed: ./setup.sh --test installs jackd2")
     name = f"lltest-{uuid.uuid4().hex[:8]}"
     env = {**os.environ, "JACK_NO_AUDIO_RESERVATION": "1", "JACK_DEFAULT_SERVER": name}
+    log = tempfile.TemporaryFile()  # not a pipe: a chatty server must never block on it
     proc = subprocess.Popen(["jackd", "--no-realtime", "-n", name, "-d", "dummy", "-r", "48000", "-p", "1024"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+                            stdout=log, stderr=log, env=env)
     old = os.environ.get("JACK_DEFAULT_SERVER")
     os.environ["JACK_DEFAULT_SERVER"] = name
     try:
-        _wait_for_jack(proc, name)
+        _wait_for_jack(proc, name, log)
         yield name
     finally:
         proc.terminate()
@@ -76,18 +78,20 @@ def jack_server():
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+        log.close()
         if old is None:
             os.environ.pop("JACK_DEFAULT_SERVER", None)
         else:
             os.environ["JACK_DEFAULT_SERVER"] = old
 
 
-def _wait_for_jack(proc, name: str) -> None:
+def _wait_for_jack(proc, name: str, log) -> None:
     """Until the server's socket (jack_NAME_0_0 in /dev/shm on Debian, else /tmp) appears."""
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            pytest.fail(f"jackd exited: {proc.stderr.read().decode(errors='replace')[-500:]}")
+            log.seek(0)
+            pytest.fail(f"jackd exited: {log.read().decode(errors='replace')[-500:]}")
         if any(os.path.exists(f"{d}/jack_{name}_0_0") for d in ("/dev/shm", "/tmp")):
             time.sleep(0.2)  # socket first, then the server finishes starting its clients' side
             return
