@@ -73,3 +73,14 @@ def test_melt_reads_the_frame_count_rate_and_id(tmp_path, options):
     assert '<property name="length">9</property>' in xml
     assert 'frame_rate_num="30000"' in xml and 'frame_rate_den="1001"' in xml
     assert "abc" in xml  # the container tag, as MLT's meta.attr.livelatent_id
+
+
+def test_intra_only_makes_every_frame_a_key_frame(tmp_path):
+    import av
+
+    for name, intra in (("intra.mp4", True), ("long-gop.mp4", False)):
+        with VideoWriter(tmp_path / name, fps=25, size=(64, 64), intra_only=intra) as w:
+            w.write(_gradient_frames(12))
+        with av.open(str(tmp_path / name)) as container:
+            keys = [p.is_keyframe for p in container.demux(video=0) if p.size]
+        assert all(keys) == intra and len(keys) == 12
