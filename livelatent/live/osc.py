@@ -3,8 +3,10 @@
 The only python-osc importer. We parse packets ourselves (pythonosc's osc_packet) instead of
 using its Dispatcher, which swallows parse errors silently and sleeps in the receiving
 thread for future time tags; here a bad packet becomes one rate-limited log line and the
-receiver goes on. Nothing in this module blocks the render thread: the receiver has its own
-thread, and feedback goes out on a non-blocking socket (a full socket buffer drops a message).
+receiver goes on. Nothing in this module blocks the render thread: the receiver reads and
+parses in its own process (a flood of 10,000 messages a second costs the live loop's
+threads nothing but a batch of events per burst), and feedback goes out on a non-blocking
+socket (a full socket buffer drops a message).
 
     osc = OscReceiver(bus, port=9331, d=128).start()
     feedback = OscFeedback("127.0.0.1", 9332)
@@ -13,6 +15,9 @@ thread, and feedback goes out on a non-blocking socket (a full socket buffer dro
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import select
 import socket
 import sys
 import threading
@@ -27,6 +32,8 @@ from livelatent.mapping import osc_event
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 9331  # clear of Resolume 7000, Wekinator 6448, Autolume 1337/1338, 5005, TouchOSC 8000/9000
 DEFAULT_FEEDBACK_PORT = 9332
+BURST_REST = 0.001  # seconds the OSC process rests after a burst (a lone message goes at once)
+START_SECONDS = 20.0  # the OSC process imports python-osc and numpy before it listens
 
 
 class RateLimitedLog:
@@ -54,60 +61,122 @@ class RateLimitedLog:
 class OscReceiver:
     """Receives OSC on host:port, turns messages into events on the bus (see mapping.osc_event).
 
+    The socket is read and the messages parsed in a child process, so that a flood of OSC
+    never competes for the interpreter lock with the render and decode threads; the events
+    come back in batches (one per burst) to a thread here that puts them on the bus.
     allow: sender IP addresses to accept (None = any); d: the latent size for /livelatent/z.
     `messages` counts every message received, `rejected` the ones dropped as malformed.
     """
 
     def __init__(self, bus, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, d: int | None = None,
                  allow: tuple[str, ...] | None = None, log: RateLimitedLog | None = None) -> None:
-        self.bus, self.d, self.allow = bus, d, (set(allow) if allow else None)
-        self.log = log or RateLimitedLog()
+        self.bus = bus
         self.messages = self.rejected = 0
-        self._sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 21)
-        try:
-            self._sock.bind((host, port))
-        except OSError as exc:
-            self._sock.close()
-            raise DeviceError(f"OSC port {host}:{port}: cannot listen ({exc.strerror}); choose another with --osc-port") from None
-        self._sock.settimeout(0.2)
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="osc-receiver", daemon=True)
+        interval = (log or RateLimitedLog()).interval
+        ctx = multiprocessing.get_context("spawn")  # no fork of a process that runs threads
+        self._conn, child_conn = ctx.Pipe()
+        self._process = ctx.Process(target=_serve, name="livelatent-osc", daemon=True,
+                                    args=(child_conn, host, port, d, tuple(allow or ()), interval, os.getpid()))
+        self._process.start()
+        child_conn.close()
+        kind, value = self._first_reply(host, port)
+        if kind == "error":
+            self._process.join(timeout=5)
+            raise DeviceError(f"OSC port {host}:{port}: cannot listen ({value}); choose another with --osc-port")
+        self.address = tuple(value)
+        self._thread = threading.Thread(target=self._pump, name="osc-events", daemon=True)
 
-    @property
-    def address(self) -> tuple[str, int]:
-        return self._sock.getsockname()
+    def _first_reply(self, host, port):
+        if not self._conn.poll(START_SECONDS):
+            self._process.terminate()
+            return "error", f"the OSC process did not start within {START_SECONDS:g} s"
+        return self._conn.recv()
 
     def start(self) -> "OscReceiver":
         self._thread.start()
         return self
 
     def close(self) -> None:
-        self._stop.set()
+        try:
+            self._conn.send(("stop", None))
+        except OSError:
+            pass  # already gone
+        self._process.join(timeout=3)
+        if self._process.is_alive():
+            self._process.terminate()
+            self._process.join(timeout=3)
         if self._thread.is_alive():
-            self._thread.join(timeout=2)
-        self._sock.close()
+            self._thread.join(timeout=3)
+        self._conn.close()
 
-    def _run(self) -> None:
-        while not self._stop.is_set():
+    def _pump(self) -> None:
+        """Here: batches of events from the OSC process onto the bus, in order."""
+        while True:
             try:
-                data, sender = self._sock.recvfrom(65536)
-            except (TimeoutError, socket.timeout):
-                continue
-            except OSError:
-                return
-            if self.allow is not None and sender[0] not in self.allow:
-                self.log.log(f"sender {sender[0]}", f"OSC from {sender[0]} dropped: not in the allow-list {sorted(self.allow)}")
-                continue
-            self._handle_packet(data, sender)
+                events, self.messages, self.rejected = self._conn.recv()
+            except (EOFError, OSError, TypeError, ValueError):
+                return  # the process ended (close) or sent its last word
+            for event in events:
+                self.bus.put(event)
 
-    def _handle_packet(self, data: bytes, sender) -> None:
+
+def _serve(conn, host: str, port: int, d, allow: tuple, interval: float, parent: int) -> None:
+    """The OSC process: bind, then read, parse and forward until told to stop or orphaned."""
+    try:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 21)
+        sock.bind((host, port))
+    except OSError as exc:
+        conn.send(("error", exc.strerror or str(exc)))
+        return
+    conn.send(("ready", sock.getsockname()))
+    sock.setblocking(False)
+    listener = _Listener(sock, d, set(allow) or None, RateLimitedLog(interval))
+    counted = 0
+    try:
+        while not (conn.poll() or os.getppid() != parent):  # a stop message, or the show process died
+            batch = listener.read_burst()
+            if batch or listener.messages != counted:  # events, or only rejects: the counts move on
+                conn.send((batch, listener.messages, listener.rejected))
+                counted = listener.messages
+                if len(batch) > 1:  # a flood: rest a moment, a few sends a tick rather than one a message
+                    time.sleep(BURST_REST)
+    except (BrokenPipeError, EOFError, KeyboardInterrupt):
+        pass
+    finally:
+        sock.close()
+
+
+class _Listener:
+    """The socket side, in the OSC process: datagrams to checked events."""
+
+    def __init__(self, sock, d, allow, log: RateLimitedLog) -> None:
+        self.sock, self.d, self.allow, self.log = sock, d, allow, log
+        self.messages = self.rejected = 0
+
+    def read_burst(self, timeout: float = 0.2) -> list:
+        """Events of every datagram waiting, after waiting up to `timeout` for the first ([] if none)."""
+        if not select.select([self.sock], [], [], timeout)[0]:
+            return []
+        events = []
+        while True:
+            try:
+                packet = self.sock.recvfrom(65536)  # non-blocking: ends when the queue is empty
+            except (BlockingIOError, InterruptedError):
+                return events
+            events.extend(self._events(*packet))
+
+    def _events(self, data: bytes, sender) -> list:
+        if self.allow is not None and sender[0] not in self.allow:
+            self.log.log(f"sender {sender[0]}", f"OSC from {sender[0]} dropped: not in the allow-list {sorted(self.allow)}")
+            return []
         try:
             messages = [m.message for m in osc_packet.OscPacket(data).messages]
         except osc_packet.ParseError as exc:
             self.rejected += 1
             self.log.log("parse", f"OSC packet of {len(data)} bytes from {sender[0]} dropped: not valid OSC ({exc})")
-            return
+            return []
+        events = []
         for msg in messages:
             self.messages += 1
             try:
@@ -116,12 +185,13 @@ class OscReceiver:
                 self.rejected += 1
                 self.log.log(msg.address, f"{exc}; dropped")
                 continue
-            except Exception as exc:  # a bug must not kill the receiver mid-show
+            except Exception as exc:  # noqa: BLE001 - a bug must not kill the receiver mid-show
                 self.rejected += 1
                 self.log.log(msg.address, f"OSC {msg.address}: {type(exc).__name__}: {exc}; dropped")
                 continue
             if event is not None:
-                self.bus.put(event)
+                events.append(event)
+        return events
 
 
 class OscFeedback:

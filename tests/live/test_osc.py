@@ -73,7 +73,7 @@ def test_z_as_floats_or_float32_blob():
     assert [e.args for e in events] == [tuple(float(v) for v in z)] * 2
 
 
-def test_malformed_messages_are_dropped_with_one_line_each(capsys):
+def test_malformed_messages_are_dropped_with_one_line_each(capfd):  # capfd: the OSC process logs
     bus = ControlBus()
     osc = receiver(bus, d=4)
     try:
@@ -88,7 +88,7 @@ def test_malformed_messages_are_dropped_with_one_line_each(capsys):
     finally:
         osc.close()
     assert [str(e) for e in events] == ["keyframe(1, 1.0)"]
-    err = capsys.readouterr().err
+    err = capfd.readouterr().err
     assert "/livelatent/z [1.0, 2.0]: expected 4 floats" in err
     assert "/livelatent/keyframe ['three']" in err and "slot must be a number" in err
     assert "must be finite" in err
@@ -97,7 +97,7 @@ def test_malformed_messages_are_dropped_with_one_line_each(capsys):
     assert osc.rejected == 5
 
 
-def test_allow_list_drops_other_senders(capsys):
+def test_allow_list_drops_other_senders(capfd):
     bus = ControlBus()
     osc = receiver(bus, allow=("10.9.8.7",))
     try:
@@ -106,7 +106,7 @@ def test_allow_list_drops_other_senders(capsys):
     finally:
         osc.close()
     assert bus.drain() == []
-    assert "not in the allow-list" in capsys.readouterr().err
+    assert "not in the allow-list" in capfd.readouterr().err
 
 
 def test_feedback_reaches_a_panel_and_skips_repeats(osc_listener):
@@ -130,7 +130,7 @@ def test_rate_limited_log_counts_suppressed_lines(capsys):
     assert "(and 4 more like it)" in capsys.readouterr().err
 
 
-def test_a_flood_of_garbage_is_a_few_log_lines_and_good_messages_still_pass(capsys):
+def test_a_flood_of_garbage_is_a_few_log_lines_and_good_messages_still_pass(capfd):
     bus = ControlBus()
     osc = OscReceiver(bus, host="127.0.0.1", port=0, d=4, log=RateLimitedLog(interval=1.0)).start()
     try:
@@ -145,7 +145,7 @@ def test_a_flood_of_garbage_is_a_few_log_lines_and_good_messages_still_pass(caps
     finally:
         osc.close()
     assert [str(e) for e in events] == ["keyframe(2, 1.0)"]
-    assert capsys.readouterr().err.count("/livelatent/z") <= 2 and osc.rejected == 500
+    assert capfd.readouterr().err.count("/livelatent/z") <= 2 and osc.rejected == 500
 
 
 def wait_until_count(osc, n, timeout=5.0):
