@@ -15,13 +15,15 @@ socket (a full socket buffer drops a message).
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import select
 import socket
+import subprocess
 import sys
 import threading
 import time
+
+from multiprocessing.connection import Connection
 
 from pythonosc import osc_packet
 from pythonosc.osc_message_builder import OscMessageBuilder
@@ -61,9 +63,11 @@ class RateLimitedLog:
 class OscReceiver:
     """Receives OSC on host:port, turns messages into events on the bus (see mapping.osc_event).
 
-    The socket is read and the messages parsed in a child process, so that a flood of OSC
-    never competes for the interpreter lock with the render and decode threads; the events
-    come back in batches (one per burst) to a thread here that puts them on the bus.
+    The socket is read and the messages parsed in a child process (python -m
+    livelatent.live.osc), so that a flood of OSC never competes for the interpreter lock with
+    the render and decode threads; the events come back in batches (one per burst) to a
+    thread here that puts them on the bus. The child exits when told to, or when this
+    process dies (it would otherwise keep the port).
     allow: sender IP addresses to accept (None = any); d: the latent size for /livelatent/z.
     `messages` counts every message received, `rejected` the ones dropped as malformed.
     """
@@ -73,41 +77,48 @@ class OscReceiver:
         self.bus = bus
         self.messages = self.rejected = 0
         interval = (log or RateLimitedLog()).interval
-        ctx = multiprocessing.get_context("spawn")  # no fork of a process that runs threads
-        self._conn, child_conn = ctx.Pipe()
-        self._process = ctx.Process(target=_serve, name="livelatent-osc", daemon=True,
-                                    args=(child_conn, host, port, d, tuple(allow or ()), interval, os.getpid()))
-        self._process.start()
-        child_conn.close()
-        kind, value = self._first_reply(host, port)
+        ours, theirs = socket.socketpair()
+        # a plain child process (not multiprocessing's spawn, which re-runs the caller's main script)
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "livelatent.live.osc", str(theirs.fileno()), host, str(port), str(d or 0),
+             ",".join(allow or ()), str(interval), str(os.getpid())], pass_fds=(theirs.fileno(),))
+        theirs.close()
+        self._conn = Connection(ours.detach())
+        kind, value = self._first_reply()
         if kind == "error":
-            self._process.join(timeout=5)
+            self._stop_process()
             raise DeviceError(f"OSC port {host}:{port}: cannot listen ({value}); choose another with --osc-port")
         self.address = tuple(value)
         self._thread = threading.Thread(target=self._pump, name="osc-events", daemon=True)
 
-    def _first_reply(self, host, port):
-        if not self._conn.poll(START_SECONDS):
-            self._process.terminate()
-            return "error", f"the OSC process did not start within {START_SECONDS:g} s"
-        return self._conn.recv()
+    def _first_reply(self):
+        try:
+            if self._conn.poll(START_SECONDS):
+                return self._conn.recv()
+        except (EOFError, OSError):
+            return "error", "the OSC process ended before it listened"
+        return "error", f"the OSC process did not start within {START_SECONDS:g} s"
 
     def start(self) -> "OscReceiver":
         self._thread.start()
         return self
 
     def close(self) -> None:
+        self._stop_process()
+        if self._thread.is_alive():
+            self._thread.join(timeout=3)
+        self._conn.close()
+
+    def _stop_process(self) -> None:
         try:
             self._conn.send(("stop", None))
         except OSError:
             pass  # already gone
-        self._process.join(timeout=3)
-        if self._process.is_alive():
-            self._process.terminate()
-            self._process.join(timeout=3)
-        if self._thread.is_alive():
-            self._thread.join(timeout=3)
-        self._conn.close()
+        try:
+            self._process.wait(timeout=3)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
 
     def _pump(self) -> None:
         """Here: batches of events from the OSC process onto the bus, in order."""
@@ -221,6 +232,13 @@ class OscFeedback:
         self._sock.close()
 
 
+def _main(argv: list[str]) -> None:
+    """The OSC process: python -m livelatent.live.osc FD HOST PORT D ALLOW INTERVAL PARENT_PID."""
+    fd, host, port, d, allow, interval, parent = argv
+    _serve(Connection(int(fd)), host, int(port), int(d) or None, tuple(a for a in allow.split(",") if a),
+           float(interval), int(parent))
+
+
 def parse_host_port(text: str, what: str = "--osc-feedback") -> tuple[str, int]:
     """'HOST:PORT' or 'PORT' (host 127.0.0.1) -> (host, port)."""
     host, _, port = text.rpartition(":")
@@ -231,3 +249,7 @@ def parse_host_port(text: str, what: str = "--osc-feedback") -> tuple[str, int]:
     if not 0 < p < 65536:
         raise UsageError(f"{what} {text!r}: expected HOST:PORT such as 127.0.0.1:{DEFAULT_FEEDBACK_PORT}")
     return host or DEFAULT_HOST, p
+
+
+if __name__ == "__main__":
+    _main(sys.argv[1:])
