@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import collections
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 import numpy as np
 
@@ -333,7 +334,5 @@ class LiveApp:
         return self._fps_shown[1]
 
 
-def _rate(fps: float):
-    from fractions import Fraction
-
-    return Fraction(fps).limit_denominator(1001)
+def _rate(fps: float) -> Fraction:
+    return Fraction(fps).limit_denominator(1001)  # 29.97 -> 30000/1001
