@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up livelatent in ./.venv on a fresh machine.
-#   ./setup.sh          the package and its Python dependencies (CPU torch unless one is installed)
+#   ./setup.sh          the package and its Python dependencies (CPU torch unless one is installed),
+#                       and, as root, Mesa's EGL and ALSA's library if the machine lacks them
 #   ./setup.sh --test   also what the tests use: melt (Kdenlive's engine), a JACK server, Xvfb,
 #                       Mesa's EGL (apt packages, when run as root), pytest and the DCGAN test model
 set -euo pipefail
@@ -8,20 +9,25 @@ cd "$(dirname "$0")"
 want_tests=0
 [[ "${1:-}" == "--test" ]] && want_tests=1
 
+# Debian packages: what the show needs (Mesa's EGL for --headless, ALSA's library for MIDI),
+# and with --test what the tests drive (melt, a JACK server, Xvfb).
+need=()
+[[ -e /usr/share/glvnd/egl_vendor.d/50_mesa.json ]] || need+=(libegl1 libegl-mesa0 libgl1-mesa-dri libgles2)
+ldconfig -p 2>/dev/null | grep -q libasound.so.2 || need+=(libasound2)
 if [[ $want_tests == 1 ]]; then
-    need=()
     command -v melt >/dev/null || need+=(melt frei0r-plugins)
     command -v jackd >/dev/null || need+=(jackd2)
     command -v Xvfb >/dev/null || need+=(xvfb xauth)
-    [[ -e /usr/share/glvnd/egl_vendor.d/50_mesa.json ]] || need+=(libegl1 libegl-mesa0 libgl1-mesa-dri libgles2)
-    if ((${#need[@]})); then
-        if [[ $(id -u) == 0 ]]; then
-            apt-get update -qq
-            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-        else
-            echo "setup.sh: the tests need these Debian packages: ${need[*]} (run as root, or install them)" >&2
-            exit 1
-        fi
+fi
+if ((${#need[@]})); then
+    if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+    elif [[ $want_tests == 1 ]]; then
+        echo "setup.sh: the tests need these Debian packages: ${need[*]} (run as root, or install them)" >&2
+        exit 1
+    else
+        echo "setup.sh: note: --headless needs Mesa's EGL and MIDI needs ALSA's library; missing: ${need[*]}" >&2
     fi
 fi
 
