@@ -38,7 +38,7 @@ from livelatent.controls import ControlEvent
 from livelatent.errors import ControlMessageError, LatentShapeError, UsageError
 from livelatent.latent import check_z, keyed_rng
 from livelatent.motion.geometry import blend
-from livelatent.motion.movers import MotionParams, make_mover
+from livelatent.motion.movers import MotionParams, make_mover, switch_mover
 from livelatent.motion.noise import tangent_noise
 
 RANDOM_KEY = 0x5EED   # keyed_rng(seed, RANDOM_KEY, tick, n): the n-th random keyframe at a tick
@@ -131,10 +131,8 @@ class Performance:
     def _on_mover(self, name: str) -> None:
         if name == self.params.mover:
             return
-        old, self.params = self.mover, self.params.with_value("mover", name)
-        self.mover = make_mover(self.params, old.position, radius=old.radius)
-        self.mover.retarget(old.target)
-        self.mover.impulse(old.velocity)
+        self.params = self.params.with_value("mover", name)
+        self.mover = switch_mover(self.mover, self.params)  # position, velocity, target carry on
 
     def _on_noise(self, amount: float) -> None:
         self.noise = float(amount)
@@ -156,16 +154,14 @@ class Performance:
 
     def arrays(self) -> dict[str, np.ndarray]:
         """The bank and the mover's full state (position, velocity, target of every stage)."""
-        return {"bank": self.bank.z.copy(), **{f"mover.{k}": v.copy() for k, v in _mover_arrays(self.mover)}}
+        return {"bank": self.bank.z.copy(), **{f"mover.{k}": v for k, v in self.mover.state().items()}}
 
     @classmethod
     def restore(cls, desc: dict, arrays: dict[str, np.ndarray]) -> "Performance":
         bank = KeyframeBank(arrays["bank"], desc.get("bank_labels"))
         perf = cls(bank, MotionParams(**desc["motion"]), seed=desc["seed"], tick_rate=desc["tick_rate"],
                    start=bank[0], radius=desc["radius"], tick=desc["tick"], noise=desc.get("noise", 0.0))
-        for key, value in arrays.items():
-            if key.startswith("mover."):
-                _set_mover_array(perf.mover, key[len("mover."):], value)
+        perf.mover.set_state({k[len("mover."):]: v for k, v in arrays.items() if k.startswith("mover.")})
         perf.target_slot, perf.current_slot = desc.get("target_slot"), desc.get("current_slot")
         return perf
 
@@ -175,23 +171,3 @@ def _on_radius(z: np.ndarray, radius: float) -> np.ndarray:
     n = float(np.linalg.norm(z))
     return z * (radius / n) if n > 0 else z
 
-
-_STATE = ("position", "velocity", "target")
-
-
-def _mover_arrays(mover, prefix: str = ""):
-    """(name, array) for the state of a mover and the stages it is built from."""
-    stages = [(name, m) for name, m in vars(mover).items() if hasattr(m, "step") and hasattr(m, "retarget")]
-    if stages:
-        for name, m in stages:
-            yield from _mover_arrays(m, f"{prefix}{name}.")
-        return
-    for name in _STATE:
-        yield prefix + name, np.asarray(getattr(mover, name), dtype=np.float64)
-
-
-def _set_mover_array(mover, path: str, value: np.ndarray) -> None:
-    *stages, name = path.split(".")
-    for s in stages:
-        mover = getattr(mover, s)
-    setattr(mover, name, np.array(value, dtype=np.float64))

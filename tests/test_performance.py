@@ -76,6 +76,23 @@ def test_retarget_mid_flight_keeps_position_and_velocity_continuous():
     assert np.linalg.norm(perf.z - p) < 2 * np.linalg.norm(v) * perf.clock.dt
 
 
+def test_switching_mover_mid_flight_keeps_position_and_velocity_continuous():
+    perf = new_performance()
+    perf.apply(make("keyframe", 1))
+    for kind in ("smooth", "spring", "geodesic"):
+        for _ in range(40):
+            perf.step()
+        p, v, target = perf.z.copy(), perf.mover.velocity.copy(), perf.mover.target.copy()
+        perf.apply(make("mover", kind))
+        # the same point and velocity (onto the shell, off the spring's hair of radial offset)
+        assert perf.params.mover == kind and np.linalg.norm(perf.z - p) < 1e-4 * perf.radius
+        assert np.linalg.norm(perf.mover.velocity - v) < 1e-3 * np.linalg.norm(v), kind
+        assert np.allclose(perf.mover.target, target), kind
+        perf.step()  # the first tick after the switch moves on at about the old velocity
+        moved = (perf.z - p) / perf.clock.dt  # (~8% slower into "smooth", whose follower starts
+        assert np.linalg.norm(moved - v) < 0.15 * np.linalg.norm(v), kind  # on its lead; a kick was 100%)
+
+
 def test_store_puts_the_current_position_in_a_slot():
     perf = new_performance()
     perf.apply(make("keyframe", 1))
