@@ -81,9 +81,23 @@ class DefaultGenerator:
         z = check_z(z, self.z_dim, what=f"{self.label} z")
         h, w = size or self.resolution
         with torch.inference_mode():
-            layers = self._modulated_layers(torch.from_numpy(z).to(self.device))
+            layers = self._in_worker(self._modulated_layers, torch.from_numpy(z).to(self.device))
             image = self._render_pixels(layers, self._grid(h, w))
             return image.view(len(z), h, w, 3).cpu().numpy()
+
+    def _in_worker(self, fn, *args):
+        """fn(*args) on a single-threaded pool worker (here when there is no pool).
+
+        Even the per-frame matmuls (1 x 512 @ 512 x 256) would start an OpenMP team in the
+        calling thread, whose threads then spin for milliseconds beside the chunk workers:
+        on a loaded machine that made some decodes 3-5x slower than others."""
+        if self._pool is None:
+            return fn(*args)
+        return self._pool.submit(self._inference, fn, *args).result()
+
+    def _inference(self, fn, *args):
+        with self._torch.inference_mode():
+            return fn(*args)
 
     def _modulated_layers(self, z):
         """Per-frame weights (N, in, out) and biases (N, 1, out) for every layer.
