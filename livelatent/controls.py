@@ -19,7 +19,7 @@ from livelatent.errors import ControlMessageError
 from livelatent.motion.params import MOVERS, MotionParams
 
 MOTION_PARAMS = tuple(MotionParams.RANGES)  # the numeric knobs; "mover" has its own action
-SOURCES = ("osc", "midi", "key", "cli", "api", "replay")
+SOURCES = ("osc", "midi", "key", "cli", "api", "replay", "autopilot")
 
 # Actions that change the Performance (and so the z path); all others are the app's business.
 PERFORMANCE_ACTIONS = ("keyframe", "keyframe.random", "z", "store", "motion", "mover", "noise")

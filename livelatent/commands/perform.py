@@ -41,6 +41,8 @@ def add_arguments(p) -> None:
                    help="MIDI input by partial name, or virtual:NAME for a virtual port (see `livelatent devices`)")
     p.add_argument("--event-log", default=None, metavar="FILE",
                    help="append every applied event (tick, arrival, source, first frame that showed it) as JSON lines")
+    p.add_argument("--autopilot", type=float, default=None, metavar="S",
+                   help="unattended: a random keyframe now and every S seconds, logged like any control")
     p.add_argument("--record", action="store_true", help="start recording at once")
     p.add_argument("--recordings", default="recordings", metavar="DIR", help="where takes go")
     p.add_argument("--record-fps", default=None, help="take frame rate (default: preset's, 30); 30000/1001 works")

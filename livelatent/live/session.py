@@ -83,6 +83,10 @@ def _build(args, session: Session) -> Session:
                           event_log=_open_event_log(args, session))
     if args.record:
         bus.put(make("record.start", source="cli"))
+    if getattr(args, "autopilot", None):
+        from livelatent.live.autopilot import Autopilot
+
+        session.closers.insert(0, Autopilot(bus, args.autopilot).start().close)
     _say_where(osc, feedback, session.midi)
     return session
 
