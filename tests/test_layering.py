@@ -1,9 +1,12 @@
 """The core stays pure: the model and motion code import no torch, GL, devices or file-format
 libraries, so that the live side and the offline side can share it (see README, Architecture).
 
-Each module is imported in a fresh interpreter and its sys.modules inspected.
+Each module is imported in a fresh interpreter and its sys.modules inspected; imports of
+livelatent packages a layer must not use are also looked for in the source, lazy ones included.
 """
 
+import ast
+import importlib.util
 import json
 import pkgutil
 import subprocess
@@ -16,10 +19,10 @@ import livelatent
 HEAVY = {"torch", "moderngl", "glfw", "mido", "rtmidi", "pythonosc", "lxml", "av"}
 TOOLKITS = HEAVY - {"lxml", "av"}
 
-# package prefix -> libraries it must not pull in
+# package prefix -> libraries (or livelatent packages) it must not pull in
 RULES = {
     "livelatent.adapters": TOOLKITS,
-    "livelatent.generators": HEAVY - {"torch"},
+    "livelatent.generators": HEAVY - {"torch"} | {"livelatent.offline", "livelatent.live"},
     "livelatent.offline": {"moderngl", "glfw", "mido", "rtmidi", "pythonosc"},
     "livelatent.motion": HEAVY,
 }
@@ -42,19 +45,38 @@ def forbidden_for(name: str) -> set[str]:
     return HEAVY  # a core module: stdlib and numpy only
 
 
-def imported_heavy(name: str) -> set[str]:
-    code = (
-        f"import json, sys, {name}; "
-        f"print(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}} & set({sorted(HEAVY)!r}))))"
-    )
+def imported(name: str, banned: set[str]) -> set[str]:
+    """Which of `banned` (top-level libraries or dotted packages) importing `name` pulls in."""
+    code = f"import json, sys, {name}; print(json.dumps(sorted(sys.modules)))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    return set(json.loads(out.stdout.strip().splitlines()[-1]))
+    loaded = json.loads(out.stdout.strip().splitlines()[-1])
+    return {b for b in banned if any(m == b or m.startswith(b + ".") for m in loaded)}
 
 
 @pytest.mark.parametrize("name", [m for m in modules() if forbidden_for(m)], ids=str)
 def test_module_keeps_to_its_layer(name):
-    leaked = imported_heavy(name) & forbidden_for(name)
+    leaked = imported(name, forbidden_for(name))
     assert not leaked, f"{name} imports {sorted(leaked)}, which its layer must not"
+
+
+def imports_in_source(name: str) -> set[str]:
+    """Every module an import statement in `name`'s source names, lazy ones inside functions too."""
+    tree = ast.parse(open(importlib.util.find_spec(name).origin).read())
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found |= {node.module} | {f"{node.module}.{alias.name}" for alias in node.names}
+    return found
+
+
+@pytest.mark.parametrize("name", [m for m in modules() if any(b.startswith("livelatent.") for b in forbidden_for(m))],
+                         ids=str)
+def test_module_never_imports_a_banned_package_even_lazily(name):
+    banned = {b for b in forbidden_for(name) if b.startswith("livelatent.")}
+    leaked = {b for b in banned for m in imports_in_source(name) if m == b or m.startswith(b + ".")}
+    assert not leaked, f"{name} imports {sorted(leaked)} (inside a function too counts), which its layer must not"
 
 
 def test_help_imports_nothing_heavy():

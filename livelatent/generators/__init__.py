@@ -35,7 +35,7 @@ def load(spec: str = "default", *, device: str = "auto", size: tuple[int, int] |
 
     size: the default output size (h, w); a fixed-size model is resized to it.
     opts: stylegan_repo, truncation_psi, class_idx (StyleGAN pickles); for a snapshot set,
-    labels, grid ("7x4") and tile: its Generator draws the labelled grid (offline/grid.py),
+    labels, grid ("7x4") and tile: its Generator draws the labelled grid (generators/grid.py),
     with `size` as the size of one tile.
     """
     from livelatent.generators.torchwrap import resolve_device
@@ -53,7 +53,8 @@ def load(spec: str = "default", *, device: str = "auto", size: tuple[int, int] |
     from livelatent.generators import snapshots
 
     if snapshots.is_snapshot_set(spec):
-        from livelatent.offline.grid import GridGenerator, parse_grid
+        from livelatent.generators.grid import GridGenerator
+        from livelatent.tiles import parse_grid
 
         grid = opts.pop("grid", None)
         snapshot_set = snapshots.load_set(spec, device=device, **opts)

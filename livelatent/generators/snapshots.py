@@ -2,7 +2,7 @@
 
 A set is given as a folder (every .pkl / .pt in it), a glob ("run/network-snapshot-*.pkl")
 or a comma-separated list. Labels come from names such as network-snapshot-000120.pkl
-(-> "120") or are given. offline/grid.py tiles the decoded images into a labelled grid.
+(-> "120") or are given. generators/grid.py tiles the decoded images into a labelled grid.
 """
 
 from __future__ import annotations

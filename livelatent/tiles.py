@@ -1,11 +1,10 @@
-"""Snapshot grids: the same z through every checkpoint of a run, tiled and labelled.
+"""Labelled tiles: pictures laid out in a grid, each with a label drawn in a tiny built-in
+5x7 bitmap font (no font files, no PIL). Pure numpy: a core module that the generators (snapshot
+grids) and any other layer can use.
 
-GridGenerator wraps a generators.snapshots.SnapshotSet as one Generator whose pictures are
-the grid, so render(), replay and the rest draw grids without knowing about them. Labels are
-drawn with a tiny built-in 5x7 bitmap font (no font files, no PIL).
-
-    grid = GridGenerator(load("run/"), columns=7, rows=4, tile=(256, 256))
-    frames = grid.decode(z)          # uint8 (N, 4 * 256, 7 * 256, 3), tile i labelled "120" ...
+    columns, rows = parse_grid("7x4", 28)
+    draw_label(image, "120")                       # in place, bottom-left
+    frames = tile_images(tiles, columns, rows)     # (S, N, h, w, 3) -> (N, rows*h, columns*w, 3)
 """
 
 from __future__ import annotations
@@ -93,26 +92,3 @@ def tile_images(tiles: np.ndarray, columns: int, rows: int) -> np.ndarray:
     canvas[:s] = tiles
     canvas = canvas.reshape(rows, columns, n, h, w, 3)
     return np.ascontiguousarray(canvas.transpose(2, 0, 3, 1, 4, 5).reshape(n, rows * h, columns * w, 3))
-
-
-class GridGenerator:
-    """A SnapshotSet seen as one Generator whose images are the labelled grid."""
-
-    def __init__(self, snapshots, *, columns: int, rows: int, tile: tuple[int, int] | None = None) -> None:
-        self.snapshots = snapshots
-        self.columns, self.rows = columns, rows
-        th, tw = tile or snapshots.resolution
-        self.tile = (th - th % 2, tw - tw % 2)  # even, so any grid is a valid yuv420 frame
-        self.z_dim = snapshots.z_dim
-        self.resolution = (rows * self.tile[0], columns * self.tile[1])
-        self.device = snapshots.generators[0].device
-        self.shell_radius = snapshots.generators[0].shell_radius
-        self.label = f"grid {columns}x{rows}: " + ",".join(snapshots.labels)
-
-    def decode(self, z: np.ndarray, size: tuple[int, int] | None = None) -> np.ndarray:
-        tile = self.tile if size is None else (size[0] // self.rows, size[1] // self.columns)
-        tiles = self.snapshots.decode_each(z, tile)
-        for images, label in zip(tiles, self.snapshots.labels):
-            for image in images:
-                draw_label(image, label)
-        return tile_images(tiles, self.columns, self.rows)

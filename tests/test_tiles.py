@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from livelatent.errors import UsageError
-from livelatent.offline.grid import draw_label, glyph, parse_grid, text_bitmap, tile_images
+from livelatent.tiles import draw_label, glyph, parse_grid, text_bitmap, tile_images
 
 
 def test_font_draws_digits_and_letters_distinctly():
