@@ -74,9 +74,16 @@ def save(seq: ZSequence, out: str | os.PathLike) -> Path:
     return npy
 
 
+def resolve(path: str | os.PathLike) -> Path:
+    """The stem of a pair to read: a folder (a take, recordings/take-X) means the pair
+    inside it named after it (recordings/take-X/take-X); anything else is itself."""
+    p = Path(path)
+    return p / p.name if p.is_dir() and (p / f"{p.name}.npy").exists() else p
+
+
 def load(path: str | os.PathLike, d: int | None = None) -> ZSequence:
-    """Read NAME.npy + NAME.json (either path or the stem); every defect names the file."""
-    npy, js, _ = pair_paths(path)
+    """Read NAME.npy + NAME.json (either path, the stem, or a take folder); every defect names the file."""
+    npy, js, _ = pair_paths(resolve(path))
     if not npy.exists():
         raise ZSequenceError(f"{npy}: z-sequence not found")
     try:

@@ -46,13 +46,14 @@ def test_perform_record_explore_edit_in_kdenlive_conform_render_and_replay(tmp_p
                      "--osc-feedback", f"127.0.0.1:{panel.feedback_port}"]) == 0
     assert len(panel.sent) == len(CUES)
     (take_dir,) = sorted((tmp_path / "recordings").glob("take-*"))
-    take = zseq.load(take_dir / take_dir.name)
+    take = zseq.load(take_dir)  # a take folder names the z-sequence pair inside it
     events = [json.loads(line) for line in (take_dir / "events.jsonl").read_text().splitlines()]
     assert [(e["source"], e["event"]["action"]) for e in events if e["source"] == "osc"] == [
         ("osc", "motion"), ("osc", "keyframe"), ("osc", "keyframe"), ("osc", "motion"), ("osc", "keyframe")]
     assert str(take.fps) == "30" and len(take) >= 80
     proxy = take_dir / f"{take_dir.name}.mp4"
     assert len(list(iter_frames(proxy))) == len(take)
+    assert main(["plot-path", f"recordings/{take_dir.name}", "-o", "take.png"]) == 0  # look at the path played
 
     # 2. Explore offline: a reel of random samples, a journey between two frames picked from it.
     assert main(["samples", "-n", "6", "--seed", "1", "--size", str(SIZE), "-q", "-o", "explore/reel"]) == 0

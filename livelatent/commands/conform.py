@@ -43,7 +43,8 @@ def print_report(report: dict) -> None:
           f"({report['duration']} at {report['fps']} fps)")
     for label, frames in report["frames_from"].items():
         print(f"  {frames:>7} frames from {label}  [{report['sources'].get(label, '')}]")
-    print(f"  {report['blended_frames']} blended frames (mixes, dissolves); {report['gap_frames']} gap frames; "
+    print(f"  {report['blended_frames']} blended frames (mixes, dissolves; each counted above for its stronger side); "
+          f"{report['gap_frames']} gap frames; "
           f"{report['frames_without_z']} frames without a z-sequence")
     for label in report["clips_without_z"]:
         print(f"  no z-sequence: {label} ({report['sources'].get(label, '')})")
@@ -56,7 +57,8 @@ def run(args) -> int:
     from livelatent.offline.conform_edit import conform_project
 
     if args.fps is not None:
-        raise UsageError("--fps: conform keeps the project's frame rate; re-time the result with `replay`/`path`")
+        raise UsageError(f"--fps {args.fps}: the conform keeps the project's frame rate; "
+                         f"`livelatent render {args.out} --fps {args.fps}` resamples the result")
     seq, report = conform_project(args.project, sequence=args.sequence, gaps=args.gaps, foreign=args.foreign,
                                   search=args.search, smooth=args.smooth_speed, partial=args.partial)
     print_report(report)

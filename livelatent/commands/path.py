@@ -79,7 +79,7 @@ def load_keyframes(source: str, pick: str | None) -> tuple[np.ndarray, list[str]
     """Keyframes (k, d) float64 and the parent ids, from a z-sequence or a plain .npy array."""
     from livelatent import zseq
 
-    npy, js, _ = zseq.pair_paths(source)
+    npy, js, _ = zseq.pair_paths(zseq.resolve(source))
     if js.exists():
         seq = zseq.load(source)
         rows, parents = seq.z, [seq.meta["id"]] if "id" in seq.meta else []
