@@ -83,6 +83,7 @@ class TakeWriter:
         takes.write_json_atomic(self.path / takes.TAKE_FILE, self.meta)
         self._rows = open(self.path / takes.ROWS_FILE, "ab")
         self._events = open(self.path / takes.EVENTS_FILE, "ab")
+        self._shown = open(self.path / takes.SHOWN_FILE, "ab")
         self._flushed = open(self.path / takes.FLUSHED_FILE, "wb")
         self.rows, self.event_bytes = 0, 0
         for folder in (self.path, self.path.parent):  # the new names, durable before any row
@@ -102,13 +103,17 @@ class TakeWriter:
         self._events.write(data)
         self.event_bytes += len(data)
 
+    def append_shown(self, lines: list[dict]) -> None:
+        """Which frame first showed which event: informative (latency), not part of the cut."""
+        self._shown.write("".join(json.dumps(e, separators=(",", ":")) + "\n" for e in lines).encode())
+
     def flush(self) -> None:
         """Make rows and events durable (fsync), then record that cut in `flushed`.
 
         Rows and events reach the OS in their own buffered time, so a crash can leave rows
         whose events never got written; recover() keeps exactly the last recorded cut.
         """
-        for f in (self._rows, self._events):
+        for f in (self._rows, self._events, self._shown):
             f.flush()
             os.fsync(f.fileno())
         os.pwrite(self._flushed.fileno(), f"{self.rows} {self.event_bytes}\n".ljust(40).encode(), 0)
@@ -133,7 +138,7 @@ class TakeWriter:
         return take
 
     def _close_files(self) -> None:
-        for f in (self._rows, self._events, self._flushed):
+        for f in (self._rows, self._events, self._shown, self._flushed):
             if not f.closed:
                 try:
                     f.close()

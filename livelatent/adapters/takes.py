@@ -4,6 +4,7 @@
       take.json          metadata, schema_version; status "recording" -> "complete"/"recovered"
       start.npz          arrays the Performance needs to restart from the take's first tick
       events.jsonl       one JSON object per applied event: tick, arrival, source, event
+      shown.jsonl        the first frame on screen that showed each event: event (line), frame, shown_at
       z.f32              raw float32 rows, appended while recording (gone once finalised)
       flushed            "ROWS EVENT_BYTES": the last cut of z.f32 + events.jsonl made durable
       NAME.npy/.json     the finalised z-sequence pair (meta id == take id, made_by performance)
@@ -36,6 +37,7 @@ SCHEMA_VERSION = 1
 TAKE_FILE = "take.json"
 ROWS_FILE = "z.f32"
 EVENTS_FILE = "events.jsonl"
+SHOWN_FILE = "shown.jsonl"
 START_FILE = "start.npz"
 LOCK_FILE = "lock"
 FLUSHED_FILE = "flushed"
@@ -237,19 +239,27 @@ def load_start(take: Take) -> dict[str, np.ndarray]:
 
 
 def read_events(take: Take) -> list[dict]:
-    """The event log; a line cut off by a crash (the last one) is left out."""
-    path = take.path / EVENTS_FILE
+    """The event log, each event with the take frame that first showed it on screen ("frame",
+    "shown_at") where shown.jsonl knows it; a line cut off by a crash (the last) is left out."""
+    events = _read_json_lines(take.path / EVENTS_FILE)
+    for shown in _read_json_lines(take.path / SHOWN_FILE):
+        if 0 <= shown.get("event", -1) < len(events):
+            events[shown["event"]].update(frame=shown.get("frame"), shown_at=shown.get("shown_at"))
+    return events
+
+
+def _read_json_lines(path: Path) -> list[dict]:
     if not path.exists():
         return []
     lines = path.read_text().splitlines()
-    events = []
+    out = []
     for number, line in enumerate(lines, 1):
         try:
-            events.append(json.loads(line))
+            out.append(json.loads(line))
         except ValueError:
             if number < len(lines):
                 raise TakeError(f"{path}:{number}: not a JSON line") from None
-    return events
+    return out
 
 
 def _zseq_meta(take: Take) -> dict:

@@ -4,7 +4,10 @@ One iteration:
   1. poll the window (keyboard events go onto the bus like MIDI and OSC);
   2. run every tick that is due by now: drain the bus up to that tick's time, apply the events
      (logged with arrival time and tick), step the Performance, sample the frames that fall
-     in the step: the recorder's rows while recording (its fps grid), else the display grid;
+     in the step: the recorder's rows while recording (its fps grid), else the display grid.
+     The simulation runs a tick ahead of the clock, two while a control waits: a control
+     applies at the next tick boundary at once, never waiting for the clock to reach it
+     (a control put on the bus also wakes the loop from its wait in step 4);
   3. when the decode worker (live/decoder.py) is free, ask it for the newest frame: frames in
      between are skipped, so a slow decoder never delays the controls or the window;
   4. when a decoded frame is ready (waiting at most until the next frame is due): draw it
@@ -42,6 +45,7 @@ KEEP_EVENTS = 10_000  # applied events kept in memory (the event log and the tak
 KEEP_FRAME_TIMES = 100_000
 HUD_REFRESH = 0.25  # seconds between HUD text refreshes when nothing changed
 WARM_UP_SECONDS = 600.0  # the first decode may compile kernels or load weights
+LEAD_TICKS = 1  # the simulation runs this far ahead of the loop clock (at 240 Hz: up to 4.2 ms)
 
 
 @dataclass
@@ -52,6 +56,7 @@ class AppliedEvent:
     event: ControlEvent
     frame: int | None = None
     shown_at: float | None = None  # loop-clock seconds when that frame was presented
+    in_take: tuple[int, int] | None = None  # (take number, line in its events.jsonl) while recording
 
 
 @dataclass
@@ -103,15 +108,18 @@ class LiveApp:
         self.snapshot = 0  # which of a snapshot set's generators decodes (see /livelatent/snapshot) ...
         self.grid = grid   # ... unless the grid of all of them is shown
         self.start_tick = performance.tick
+        self._end_tick: int | None = None  # a timed run's last tick
         self.on_frame = None  # optional callback(k, z, image) after each shown frame (tests, benchmarks)
 
     # ---- the loop ----
 
     def run(self, duration: float | None = None) -> Summary:
         self.worker = DecodeWorker(self._decode)
+        self.bus.on_put = self.worker.wake  # a control wakes the loop from its wait for a frame
         try:
             return self._loop(duration)
         finally:
+            self.bus.on_put = None
             self.worker.close()
 
     def _loop(self, duration: float | None) -> Summary:
@@ -122,11 +130,12 @@ class LiveApp:
         self.feedback.state(self.perf, self._recording(), self.hud_on)  # a panel starts in sync
         self.bus.zero()  # loop time 0 = the time of the Performance's current tick
         self.start_tick = self.perf.tick
+        self._end_tick = None if duration is None else self.start_tick + self.perf.clock.ticks_due(duration)
         fps_at, fps_frames, waiting = 0.0, 0, None
         while self.running and not self.display.should_close():
             now = self.bus.now()
             if duration is not None and now >= duration:
-                self._run_due_ticks(self._due(duration))  # a take lasts exactly `duration` of ticks
+                self._run_due_ticks(self._end_tick)  # a take lasts exactly `duration` of ticks
                 break
             self.display.poll()
             waiting = self._request(self._run_due_ticks(self._due(now)) or waiting)
@@ -156,8 +165,15 @@ class LiveApp:
             return None
         return frame
 
-    def _due(self, seconds: float) -> int:
-        return self.start_tick + self.perf.clock.ticks_due(seconds)
+    def _due(self, seconds: float, lead: int | None = None) -> int:
+        """The tick to step up to by loop time `seconds`: the simulation runs LEAD ticks ahead of
+        the clock, one more while a control waits on the bus, so a control applies (at the next
+        tick boundary, at or after its arrival) and starts moving the picture at once instead of
+        waiting for the clock to reach that boundary. Never past the end of a timed run."""
+        if lead is None:
+            lead = LEAD_TICKS + (1 if len(self.bus) else 0)
+        due = self.start_tick + self.perf.clock.ticks_due(seconds) + lead
+        return due if self._end_tick is None else min(due, self._end_tick)
 
     def _wait(self, now: float) -> float:
         """How long to wait for a decoded frame: until the next frame falls due, at most 5 ms."""
@@ -185,7 +201,7 @@ class LiveApp:
         tick = self.perf.tick
         if self._recording():
             rows = self.recorder.step(tick, prev, cur)
-            return Frame(rows[-1][0], rows[-1][1], True, tick) if rows else None
+            return Frame(rows[-1][0], rows[-1][1], True, tick, self.recorder.take_number) if rows else None
         frames = self.sampler.frames_in_step(tick)
         return Frame(frames[-1][0], blend(prev, cur, frames[-1][1]), False, tick) if frames else None
 
@@ -199,7 +215,7 @@ class LiveApp:
             self.last_image = done.image
             self.renderer.set_image(done.image)
             if frame.row:
-                self.recorder.submit_image(frame.k, done.image)
+                self.recorder.submit_image(frame.k, done.image, take=frame.take)
         else:
             self._report("model", f"model {getattr(self.generator, 'label', '')}: {type(done.error).__name__}: "
                                   f"{done.error}; showing the last good frame")
@@ -214,6 +230,8 @@ class LiveApp:
             applied.frame, applied.shown_at = self.summary.frames - 1, shown_at
             if self.event_log is not None:
                 self.event_log.write(applied)
+            if applied.in_take is not None and frame.row and frame.take == applied.in_take[0]:
+                self.recorder.submit_shown(*applied.in_take, frame.k, shown_at)
         self.feedback.slots(self.perf)
         if self.on_frame is not None:
             self.on_frame(frame.k, frame.z, done.image)
@@ -259,7 +277,8 @@ class LiveApp:
         self._unshown.append(applied)
         self.summary.events += 1
         if self.recorder is not None:
-            self.recorder.submit_event(tick, event)
+            line = self.recorder.submit_event(tick, event)
+            applied.in_take = None if line is None else (self.recorder.take_number, line)
         self.feedback.state(self.perf, self._recording(), self.hud_on, event)
 
     def _apply_app_event(self, event: ControlEvent) -> None:

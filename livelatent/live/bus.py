@@ -26,6 +26,7 @@ class ControlBus:
         self._lock = threading.Lock()
         self._maxlen = maxlen
         self.dropped = 0  # events refused because the queue was full (a flood nobody drains)
+        self.on_put = None  # called (from the putting thread) after each put: the loop's wake-up
 
     def now(self) -> float:
         return time.perf_counter() - self._origin
@@ -38,11 +39,21 @@ class ControlBus:
             self._queue = collections.deque(e.at(e.arrival - shift) for e in self._queue)
 
     def put(self, event: ControlEvent) -> None:
+        self.put_many((event,))
+
+    def put_many(self, events) -> None:
+        """A batch (one OSC burst), in order, with one arrival time: one lock, one wake-up."""
         with self._lock:  # stamp under the lock so arrival times never go backwards in the queue
-            if len(self._queue) >= self._maxlen:
-                self.dropped += 1
-                return
-            self._queue.append(event.at(self.now()))
+            now = self.now()
+            room = self._maxlen - len(self._queue)
+            for event in events:
+                if room <= 0:
+                    self.dropped += 1
+                    continue
+                self._queue.append(event.at(now))
+                room -= 1
+        if self.on_put is not None:
+            self.on_put()
 
     def drain(self, until: float | None = None) -> list[ControlEvent]:
         """Events that arrived at or before `until` (all when None), oldest first."""

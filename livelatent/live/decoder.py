@@ -21,13 +21,14 @@ import numpy as np
 
 @dataclass(frozen=True)
 class Frame:
-    """A frame to show: its index on the frame grid, its z, whether it is the take's row k,
-    and the tick whose step sampled it."""
+    """A frame to show: its index on the frame grid, its z, whether it is row k of a take (and
+    which: the recorder's take number), and the tick whose step sampled it."""
 
     k: int
     z: np.ndarray
     row: bool
     tick: int
+    take: int = 0
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class DecodeWorker:
         self._pending: Frame | None = None
         self._done: Decoded | None = None
         self._busy = False
+        self._woken = False
         self._closed = False
         self.replaced = 0  # requests superseded before they started (frames the model had no time for)
         self._thread = threading.Thread(target=self._run, name="livelatent-decode", daemon=True)
@@ -64,12 +66,18 @@ class DecodeWorker:
             self._cond.notify_all()
 
     def take(self, timeout: float = 0.0) -> Decoded | None:
-        """The newest finished decode, waiting up to `timeout` seconds for one."""
+        """The newest finished decode, waiting up to `timeout` seconds for one (or a wake())."""
         with self._cond:
-            if self._done is None and timeout > 0:
-                self._cond.wait_for(lambda: self._done is not None, timeout)
-            done, self._done = self._done, None
+            if self._done is None and timeout > 0 and not self._woken:
+                self._cond.wait_for(lambda: self._done is not None or self._woken, timeout)
+            done, self._done, self._woken = self._done, None, False
             return done
+
+    def wake(self) -> None:
+        """Cut the current (or next) take() wait short: something else needs the loop."""
+        with self._cond:
+            self._woken = True
+            self._cond.notify_all()
 
     def close(self) -> None:
         with self._cond:

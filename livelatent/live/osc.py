@@ -127,8 +127,7 @@ class OscReceiver:
                 events, self.messages, self.rejected = self._conn.recv()
             except (EOFError, OSError, TypeError, ValueError):
                 return  # the process ended (close) or sent its last word
-            for event in events:
-                self.bus.put(event)
+            self.bus.put_many(events)
 
 
 def _serve(conn, host: str, port: int, d, allow: tuple, interval: float, parent: int) -> None:

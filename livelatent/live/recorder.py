@@ -5,10 +5,11 @@ blends per tick) and enqueue:
 
     rec = Recorder(Path("recordings"), fps="30000/1001", proxy_size=(256, 256))
     rec.start(perf, meta={"model": "default", "size": [w, h], "preset": "presets/default.toml"})
-    per tick:  rec.submit_event(perf.tick, event)        # each event the Performance applied
+    per tick:  i = rec.submit_event(perf.tick, event)    # each event the Performance applied
                prev = perf.z.copy(); perf.step()
                for k, z_k in rec.step(perf.tick, prev, perf.z): ...   # take rows, never dropped
-    rec.submit_image(k, image)                           # the frame the loop decoded for row k
+    rec.submit_image(k, image, take=rec.take_number)     # the frame the loop decoded for row k
+    rec.submit_shown(take, i, k, shown_at)               # row k was the first to show event i
     rec.stop(); ...; rec.close()                         # close() at exit joins the thread
 
 The writer thread appends rows and events to the take folder, fsyncs them every
@@ -60,6 +61,8 @@ class Recorder:
         self._tick = 0  # the last tick stepped while recording
         self._failed = threading.Event()  # set by the writer when a take had to stop
         self.rows_submitted = 0
+        self.take_number = 0  # counts the takes started: tells a late image of the last take from this one's
+        self._events_submitted = 0
         self.last_take: takes.Take | None = None
         self.unfinished_proxies: list[takes.Take] = []  # made or recovered here, proxy not complete yet
         self.message = ""  # the last thing worth showing on the HUD
@@ -86,7 +89,8 @@ class Recorder:
         desc = performance.describe()
         self._sampler = FrameSampler(self.fps, desc["tick_rate"], start_tick=desc["tick"])
         self._tick = desc["tick"]
-        self.rows_submitted = 0
+        self.rows_submitted = self._events_submitted = 0
+        self.take_number += 1
         take_meta = {**(meta or {}), "fps": str(self.fps), "start_tick": desc["tick"], "tick_rate": desc["tick_rate"],
                      "d": desc["d"], "seed": desc["seed"], "motion": desc["motion"], "performance": desc,
                      "proxy": {"size": list(self.proxy_size) if self.proxy_size else None, "codec": self.proxy_codec}}
@@ -103,21 +107,30 @@ class Recorder:
             self.rows_submitted += len(rows)
         return rows
 
-    def submit_event(self, tick: int, event) -> None:
-        """An event the loop applied at `tick` (a ControlEvent or a plain dict)."""
+    def submit_event(self, tick: int, event) -> int | None:
+        """An event the loop applied at `tick` (a ControlEvent or a plain dict): its line number
+        in the take's events.jsonl, or None when no take is recording it."""
         if not self.recording or tick < self._sampler.start_tick:
-            return
+            return None
         body = event.to_dict() if hasattr(event, "to_dict") else dict(event)
         line = {"tick": int(tick), "arrival": body.get("arrival"), "source": body.get("source"), "event": body}
         self._queue.put(("event", line))
+        self._events_submitted += 1
+        return self._events_submitted - 1
 
-    def submit_image(self, k: int, image: np.ndarray) -> None:
-        """The image the loop decoded for row k; dropped (a proxy gap) when the encoder is behind.
+    def submit_shown(self, take: int, event: int, k: int, shown_at: float) -> None:
+        """Row k of take number `take` was the first frame on screen to show its event number `event`."""
+        if self.recording and take == self.take_number:
+            self._queue.put(("shown", {"event": int(event), "frame": int(k), "shown_at": round(float(shown_at), 6)}))
 
-        k beyond this take's rows is a late image of the take before (a decode still in
-        flight when it stopped and this one started): dropped too.
+    def submit_image(self, k: int, image: np.ndarray, *, take: int | None = None) -> None:
+        """The image the loop decoded for row k of take number `take` (None: this take);
+        dropped (a proxy gap) when the encoder is behind.
+
+        An image of another take (a decode still in flight when it stopped and this one
+        started) is dropped too.
         """
-        if not self.recording or k >= self.rows_submitted:
+        if not self.recording or k >= self.rows_submitted or take not in (None, self.take_number):
             return
         if self._images_in - self._images_out >= self._max_pending_images:
             return
@@ -186,6 +199,8 @@ class Recorder:
             session.writer.append_rows(payload)
         elif kind == "event":
             session.writer.append_events([payload])
+        elif kind == "shown":
+            session.writer.append_shown([payload])
         elif kind == "image":
             session.encode(*payload, self._say)
         elif kind == "stop":

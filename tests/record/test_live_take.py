@@ -1,6 +1,7 @@
 """A headless performance played over real OSC (UDP) and MIDI (JACK), recorded, checked, replayed."""
 
 import threading
+from fractions import Fraction
 import time
 
 import mido
@@ -74,6 +75,11 @@ def test_performance_over_osc_and_midi_is_recorded_and_replays_bit_for_bit(tmp_p
     sampler = FrameSampler(take.fps, take.meta["tick_rate"], start_tick=take.meta["start_tick"])
     expected_rows = sum(len(sampler.frames_in_step(t)) for t in range(take.meta["start_tick"] + 1, stop_tick + 1))
     assert take.rows == expected_rows > 30
+
+    # each event carries the take frame that first showed it: on or after the event's tick
+    for line in logged:
+        assert sampler.frame_time(line["frame"]) >= Fraction(line["tick"], take.meta["tick_rate"]), line
+        assert line["frame"] < take.rows and line["shown_at"] >= line["arrival"], line
     take = complete_proxy(take, session.app.generator)
     assert count_frames(take.proxy_path) == take.rows
     assert read_metadata(take.proxy_path)["livelatent_id"] == take.id

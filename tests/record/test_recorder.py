@@ -165,3 +165,30 @@ def test_a_smaller_proxy_is_the_decoded_frame_box_filtered(tmp_path, generator):
     assert len(frames) == take.rows == 15 and frames[0].shape == (48, 48, 3)
     for k, frame in enumerate(frames):  # live frames (even k) and rebuilt ones (odd k) alike
         assert np.abs(frame.astype(int) - takes.fit_proxy(decoded[k], (48, 48))).mean() < 20, k  # busy, 4:2:0
+
+
+def test_an_image_still_decoding_for_the_last_take_is_not_filed_in_the_next(tmp_path, generator):
+    rec = Recorder(tmp_path, fps=30, max_pending_images=1000)
+    perf = _performance()
+    perf.apply(make("keyframe", 7))  # on the move
+    rec.start(perf, meta={"model": "default"})
+    first, rows = rec.take_number, []
+    for _ in range(40):  # take 1: 5 rows; row 4's image is "still decoding" when it stops
+        prev = perf.z.copy()
+        perf.step()
+        rows += rec.step(perf.tick, prev, perf.z)
+    rec.stop()
+    rec.start(perf, meta={"model": "default"})
+    second = []
+    for _ in range(40):  # take 2 reaches row 4 too, before take 1's late image comes
+        prev = perf.z.copy()
+        perf.step()
+        second += rec.step(perf.tick, prev, perf.z)
+    for k, z in second[:4]:
+        rec.submit_image(k, generator.decode(z)[0], take=rec.take_number)
+    rec.submit_image(4, generator.decode(rows[4][1])[0], take=first)  # the late image: refused ...
+    rec.submit_image(4, generator.decode(second[4][1])[0], take=rec.take_number)  # ... this take's row 4 kept
+    rec.stop()
+    rec.close()
+    assert rec.take_number == first + 1 and rec.last_take.complete
+    _assert_proxy_shows_z(rec.last_take, generator)
