@@ -3,7 +3,9 @@
 In order: NAME.npy + NAME.json beside the clip (the original, then Kdenlive's proxy); the
 same stem in the project folder and --search folders (moved media); the take id embedded
 in the clip's container tags (livelatent_id) matched against the "id" of z-sequence .json
-files in those folders. A clip with none of these is foreign footage (or a title/colour).
+files in those folders and up to two levels below (project/recordings/take-X/take-X.json).
+A clip with none of these is foreign footage (or a title/colour), unless it carries a
+livelatent id: then its z-sequence is lost, not absent, and the conform says so.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from livelatent.timeline import Source
 class Found:
     seq: "zseq.ZSequence | None"
     how: str  # "beside the clip", "by id ...", "no z-sequence", "missing clip"
+    lost_id: str | None = None  # a livelatent video whose z-sequence was not found
 
 
 def _pair(stem: Path) -> Path | None:
@@ -45,11 +48,11 @@ class ZFinder:
         self._ids: dict[str, Path] | None = None
 
     def _index_ids(self) -> dict[str, Path]:
-        """id -> stem of every z-sequence .json in the folders (one level deep)."""
+        """id -> stem of every z-sequence .json in the folders, down to folder/*/*/NAME.json."""
         if self._ids is None:
             self._ids = {}
             for folder in self.folders:
-                for js in [*folder.glob("*.json"), *folder.glob("*/*.json")]:
+                for js in [*folder.glob("*.json"), *folder.glob("*/*.json"), *folder.glob("*/*/*.json")]:
                     try:
                         meta = json.loads(js.read_text())
                     except (OSError, ValueError):
@@ -67,13 +70,15 @@ class ZFinder:
         for stem in stems:
             if _pair(stem):
                 return Found(self._load(stem, source), f"{stem}.npy")
-        for path in files:
-            take_id = _embedded_id(path)
-            if take_id and take_id in self._index_ids():
+        ids = [i for i in map(_embedded_id, files) if i]
+        for take_id in ids:
+            if take_id in self._index_ids():
                 stem = self._index_ids()[take_id]
                 return Found(self._load(stem, source), f"{stem}.npy (by id {take_id})")
         if not any(p.exists() for p in files):
             return Found(None, "missing clip")
+        if ids:
+            return Found(None, f"z-sequence of livelatent id {ids[0]} not found", lost_id=ids[0])
         return Found(None, "no z-sequence (other footage)")
 
     def _load(self, stem: Path, source: Source):

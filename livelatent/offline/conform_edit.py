@@ -41,6 +41,9 @@ def _check(picks: Picks, found, fps) -> None:
         if hit.how == "missing clip":
             raise ProjectError(f"{where}: {source.path} not found and no z-sequence for it "
                                f"(use --search DIR for moved media)")
+        if hit.lost_id:
+            raise ProjectError(f"{where}: {source.path} is a livelatent video (id {hit.lost_id}) but its "
+                               f"z-sequence is not beside it nor in the project's folder (use --search DIR)")
         seq = hit.seq
         if seq is None:
             continue
