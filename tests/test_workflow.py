@@ -22,7 +22,7 @@ from livelatent.generators import load as load_model
 from livelatent.latent import slerp
 
 from conform.kdenlive_writer import Blank, Cut, Lanes
-from workflow.edit import MELT, assert_shows_source_frames, clip, render_with_melt, write_project
+from workflow.edit import MELT, assert_nearest, assert_shows_source_frames, clip, render_with_melt, write_project
 from workflow.show import OscPanel
 
 SIZE = 64  # every picture 64x64: proxies, reel, journey, melt's profile, the final render
@@ -51,8 +51,13 @@ def test_perform_record_explore_edit_in_kdenlive_conform_render_and_replay(tmp_p
     assert [(e["source"], e["event"]["action"]) for e in events if e["source"] == "osc"] == [
         ("osc", "motion"), ("osc", "keyframe"), ("osc", "keyframe"), ("osc", "motion"), ("osc", "keyframe")]
     assert str(take.fps) == "30" and len(take) >= 80
+    assert np.linalg.norm(take.z[50] - take.z[5]) > 1  # the panel's keyframes moved the particle
     proxy = take_dir / f"{take_dir.name}.mp4"
-    assert len(list(iter_frames(proxy))) == len(take)
+    proxy_frames = np.stack(list(iter_frames(proxy)))
+    assert len(proxy_frames) == len(take)  # and proxy frame k shows decode(z[k]), up to H.264
+    decoded_take = model.decode(take.z, size=(SIZE, SIZE))
+    for k, frame in enumerate(proxy_frames):
+        assert_nearest(frame, decoded_take, k, 20, f"proxy frame {k}")
     assert main(["plot-path", f"recordings/{take_dir.name}", "-o", "take.png"]) == 0  # look at the path played
 
     # 2. Explore offline: a reel of random samples, a journey between two frames picked from it.
@@ -91,8 +96,10 @@ def test_perform_record_explore_edit_in_kdenlive_conform_render_and_replay(tmp_p
     np.testing.assert_array_equal(edit.z[[*range(0, 24), *range(30, 70)]], expected)
     for frame in range(24, 30):  # the crossfade: on the shell between take and journey, MLT's weight
         weight = (frame - 24) / 7
-        np.testing.assert_allclose(edit.z[frame], slerp(take.z[5 + frame], journey.z[3 + frame - 24], weight),
-                                   rtol=1e-5, atol=1e-5)
+        a, b = take.z[5 + frame], journey.z[3 + frame - 24]
+        np.testing.assert_allclose(edit.z[frame], slerp(a, b, weight), rtol=1e-5, atol=1e-5)
+        norms = sorted(np.linalg.norm([a, b], axis=1))
+        assert norms[0] - 1e-3 <= np.linalg.norm(edit.z[frame]) <= norms[1] + 1e-3  # no lerp dip inside
     report = capsys.readouterr().out
     assert "6 gap frames" in report
 

@@ -54,9 +54,14 @@ def render_with_melt(project: Path) -> np.ndarray:
 def assert_shows_source_frames(rendered: np.ndarray, shown: dict[int, tuple[Path, int]], tolerance: float = 6) -> None:
     """Each rendered frame f is the frame shown[f] = (video, index) of a source video, up to the
     codecs (mean level difference < tolerance), and no other frame of that video is nearer."""
-    sources = {video: np.stack(list(iter_frames(video))).astype(np.int16) for video, _ in shown.values()}
+    sources = {video: np.stack(list(iter_frames(video))) for video, _ in shown.values()}
     for f, (video, index) in shown.items():
-        distance = np.abs(sources[video] - rendered[f].astype(np.int16)).mean(axis=(1, 2, 3))
-        assert distance[index] < tolerance and distance[index] <= distance.min() + 0.1, (
-            f"timeline frame {f}: expected frame {index} of {video.name} (distance {distance[index]:.1f}), "
-            f"nearest is frame {distance.argmin()} ({distance.min():.1f})")
+        assert_nearest(rendered[f], sources[video], index, tolerance, f"timeline frame {f} ({video.name})")
+
+
+def assert_nearest(image: np.ndarray, candidates: np.ndarray, index: int, tolerance: float, what: str) -> None:
+    """image is candidates[index] up to a codec: mean level difference < tolerance, none nearer."""
+    distance = np.abs(candidates.astype(np.int16) - image.astype(np.int16)).mean(axis=(1, 2, 3))
+    assert distance[index] < tolerance and distance[index] <= distance.min() + 0.1, (
+        f"{what}: expected frame {index} (distance {distance[index]:.1f}), "
+        f"nearest is frame {distance.argmin()} ({distance.min():.1f})")
