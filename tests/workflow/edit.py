@@ -27,9 +27,10 @@ def clip(code: int, video: Path, project_folder: Path) -> Clip:
 
 
 def write_project(path: Path, fps: Fraction, tracks: list[Lanes], size: tuple[int, int]) -> Path:
-    """A one-sequence project at fps whose profile is size (w, h), square pixels."""
+    """A one-sequence project at fps whose profile is size (w, h), square pixels, its media
+    relative to the project's folder, which `root` names, as Kdenlive saves them."""
     w, h = size
-    text = sequences(fps, tracks, {})
+    text = sequences(fps, tracks, {}).replace(' root=""', f' root="{path.parent.resolve()}"')
     text = text.replace('width="64" height="36"', f'width="{w}" height="{h}"')
     text = text.replace('display_aspect_num="16" display_aspect_den="9"',
                         f'display_aspect_num="{w}" display_aspect_den="{h}"')
