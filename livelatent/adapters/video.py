@@ -28,6 +28,8 @@ from livelatent.frames import FrameRate
 # core, and more x264 threads there only add contention.
 DEFAULT_PRESET = "ultrafast"
 _ALL_INTRA = {"g": "1", "keyint_min": "1"}
+MJPEG_QUANTISER = 2  # 2 (best) .. 31
+_QP2LAMBDA = 118  # libavcodec's FF_QP2LAMBDA: global_quality is a quantiser in lambda units
 _CONTAINER_OPTIONS = {".mp4": {"movflags": "use_metadata_tags"}, ".mov": {"movflags": "use_metadata_tags"}}
 
 
@@ -41,7 +43,9 @@ def _stream_settings(codec: str, intra_only: bool, lossless: bool, preset: str,
     if codec in ("h264", "libx264"):
         return "libx264", "yuv420p", {"crf": "16", **x264}
     if codec == "mjpeg":
-        return "mjpeg", "yuvj444p", {"q:v": "2"}
+        # a fixed quantiser, as ffmpeg's -q:v sets it ("q:v" itself is no codec option and was
+        # ignored: rate control at the default bitrate then let the quality drift down)
+        return "mjpeg", "yuvj444p", {"flags": "+qscale", "global_quality": str(MJPEG_QUANTISER * _QP2LAMBDA)}
     return codec, "yuv420p", dict(intra)
 
 
@@ -100,8 +104,11 @@ class VideoWriter:
         if batch.ndim != 4 or batch.shape[1:] != expected or batch.dtype != np.uint8:
             raise VideoError(f"{self.path}: expected uint8 frames of shape (N, {self.height}, "
                              f"{self.width}, 3), got {batch.dtype} {batch.shape}")
+        # When the stream converts (RGB -> YUV), the conversion copies, so the frame can wrap the
+        # array without a copy of its own; an RGB stream gets a copy, as an encoder may keep it.
+        wrap = av.VideoFrame.from_ndarray if self._pix_fmt == "rgb24" else av.VideoFrame.from_numpy_buffer
         for image in batch:
-            frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(image), format="rgb24")
+            frame = wrap(np.ascontiguousarray(image), format="rgb24")
             frame.pts = self.frames_written
             self._container.mux(self._stream.encode(frame))
             self.frames_written += 1

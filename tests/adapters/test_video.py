@@ -42,6 +42,16 @@ def test_lossless_mp4_is_bit_exact(tmp_path):
     assert np.array_equal(np.stack(list(iter_frames(tmp_path / "x.mp4"))), frames)
 
 
+def test_mjpeg_quality_is_fixed_and_does_not_drift_over_frames(tmp_path):
+    rich = np.random.default_rng(2).integers(0, 256, (64, 64, 3), dtype=np.uint8)
+    rich = ((rich.astype(np.uint16) + np.roll(rich, 1, 0) + np.roll(rich, 1, 1)) // 3).astype(np.uint8)
+    with VideoWriter(tmp_path / "m.mov", fps=25, size=(64, 64), codec="mjpeg") as w:
+        w.write(np.repeat(rich[None], 30, axis=0))
+    back = np.stack(list(iter_frames(tmp_path / "m.mov"))).astype(int)
+    assert (back == back[0]).all()  # the same picture at the same quantiser, frame after frame
+    assert np.abs(back[-1] - rich).mean() < 5  # noise-like detail, the hardest case for JPEG
+
+
 def test_wrong_frame_shape_names_the_file(tmp_path):
     with VideoWriter(tmp_path / "x.mp4", fps=25, size=(64, 64)) as w:
         with pytest.raises(VideoError, match=r"x\.mp4: expected uint8 frames of shape \(N, 64, 64, 3\)"):
