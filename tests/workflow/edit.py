@@ -52,7 +52,7 @@ def render_with_melt(project: Path) -> np.ndarray:
     return np.stack(list(iter_frames(out)))
 
 
-def assert_shows_source_frames(rendered: np.ndarray, shown: dict[int, tuple[Path, int]], tolerance: float = 6) -> None:
+def assert_shows_source_frames(rendered: np.ndarray, shown: dict[int, tuple[Path, int]], tolerance: float = 10) -> None:
     """Each rendered frame f is the frame shown[f] = (video, index) of a source video, up to the
     codecs (mean level difference < tolerance), and no other frame of that video is nearer."""
     sources = {video: np.stack(list(iter_frames(video))) for video, _ in shown.values()}
