@@ -66,6 +66,10 @@ def run(args) -> int:
         # retiming moves the keyframes: mark the frames that now come nearest to them
         meta["keyframe_frames"] = [int(np.argmin(np.linalg.norm(z - k, axis=1))) for k in keys]
     npy = zseq.save(zseq.ZSequence(z.astype(np.float32), fps, meta), args.output)
+    if len(keys) > 1 and not np.ptp(keys, axis=0).any():  # speed is round-off: its ratios mean nothing
+        print(f"{npy}: {len(z)} frames at {fps} fps standing still: the {len(keys)} keyframes are one and "
+              f"the same z (frames of a take that did not move?)")
+        return 0
     report = measure(z, float(fps), keys=meta["keyframe_frames"][1:-1])
     print(f"{npy}: {len(z)} frames at {fps} fps, {args.method}; velocity jump at keyframes "
           f"{report.velocity_jump:.4f} x mean speed, shell deviation {report.shell_deviation:.3g} spreads")

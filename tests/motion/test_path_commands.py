@@ -34,6 +34,15 @@ def test_path_picks_frames_of_a_z_sequence_and_runs_a_mover(tmp_path):
     assert meta["motion"]["settle_time"] == 0.5 and meta["frames"] == 51
 
 
+def test_path_from_a_take_folder_whose_picks_are_one_z_says_it_stands_still(tmp_path, capsys):
+    still = np.repeat(sample(1, 512, 2), 30, axis=0)
+    zseq.save(zseq.ZSequence(still, 30, {"id": "still"}), tmp_path / "take-x" / "take-x")
+    assert main(["path", str(tmp_path / "take-x"), "--pick", "0,10,29", "-o", str(tmp_path / "p")]) == 0
+    out = capsys.readouterr().out
+    assert "standing still" in out and "velocity jump" not in out
+    assert zseq.load(tmp_path / "p").meta["parents"] == ["still"]
+
+
 def test_path_with_even_speed_reports_the_variation(tmp_path, capsys):
     np.save(tmp_path / "keys.npy", sample(3, 512, 5))
     assert main(["path", str(tmp_path / "keys.npy"), "--durations", "1", "--fps", "8", "--even-speed",
