@@ -71,7 +71,9 @@ class DefaultGenerator:
         self.device = str(device)
         self.resolution = tuple(size) if size else (256, 256)
         self.shell_radius = shell_radius(self.z_dim)
-        self._w = {k: torch.from_numpy(v).to(self.device, torch.float64) for k, v in _weights(self.z_dim).items()}
+        # the per-frame modulation always runs on the CPU in float64 (see _modulated_layers): a
+        # few hundred numbers per frame, and no float64 on a GPU, where it is slow
+        self._w = {k: torch.from_numpy(v).double() for k, v in _weights(self.z_dim).items()}
         self._grids: dict[tuple[int, int], object] = {}
         workers = torch.get_num_threads() if self.device == "cpu" else 1
         self._pool = ThreadPoolExecutor(workers, "livelatent-default", _single_threaded) if workers > 1 else None
@@ -81,7 +83,10 @@ class DefaultGenerator:
         z = check_z(z, self.z_dim, what=f"{self.label} z")
         h, w = size or self.resolution
         with torch.inference_mode():
-            layers = self._in_worker(self._modulated_layers, torch.from_numpy(z).to(self.device))
+            layers = self._in_worker(self._modulated_layers, torch.from_numpy(z))
+            if self.device != "cpu":
+                layers = [(w.to(self.device, non_blocking=True), b.to(self.device, non_blocking=True))
+                          for w, b in layers]
             image = self._render_pixels(layers, self._grid(h, w))
             return image.view(len(z), h, w, 3).cpu().numpy()
 
@@ -102,8 +107,9 @@ class DefaultGenerator:
     def _modulated_layers(self, z):
         """Per-frame weights (N, in, out) and biases (N, 1, out) for every layer.
 
-        This per-frame part is tiny and runs in float64, so that a frame decodes to the same
-        bytes whatever batch it is in (float32 matmuls of different heights round differently)."""
+        This per-frame part is tiny and runs on the CPU in float64, so that a frame decodes to
+        the same bytes whatever batch it is in (float32 matmuls of different heights round
+        differently) and its weights are the same on every device."""
         torch, W = self._torch, self._w
         style = torch.tanh(torch.tanh(z.double() @ W["map1"]) @ W["map2"])
         n = z.shape[0]

@@ -8,7 +8,8 @@ with torch.load(weights_only=True). Note that NVIDIA's persistence format embeds
 of the network classes and the checkout's persistence module runs it: load only pickles you
 trust, as with NVIDIA's own tools.
 
-z -> G_ema.mapping(z, c, truncation_psi) -> G_ema.synthesis(ws, noise_mode="const") -> image.
+z -> G_ema.mapping(z, c, truncation_psi) -> G_ema.synthesis(ws, noise_mode="const") -> image
+(with force_fp32 on the CPU).
 The mapping normalises z, so shell_radius is None (any radius decodes the same).
 """
 
@@ -122,9 +123,13 @@ def load(path: str | os.PathLike, *, device: str = "cpu", size=None, stylegan_re
     G = read_pickle(path, stylegan_repo)["G_ema"].eval().requires_grad_(False).to(device)
     _class_vector(G, 1, class_idx, device)  # check the class now, not at the first frame
 
+    # NVIDIA's higher-resolution layers run in float16 unless told otherwise; the CPU has no
+    # float16 kernels for several of their ops, so on the CPU they run in float32
+    synthesis_kwargs = {"noise_mode": "const", **({"force_fp32": True} if device == "cpu" else {})}
+
     def forward(z):
         ws = G.mapping(z, _class_vector(G, z.shape[0], class_idx, device), truncation_psi=truncation_psi)
-        return G.synthesis(ws, noise_mode="const")
+        return G.synthesis(ws, **synthesis_kwargs)
 
     return ModuleGenerator(forward, z_dim=G.z_dim, resolution=(G.img_resolution, G.img_resolution),
                            device=device, label=label or path.stem, shell_radius=None, size=size)

@@ -19,7 +19,10 @@ def _load_module(path: Path, device: str):
     import torch
 
     if path.suffix.lower() == ".pt2":
-        return torch.export.load(str(path)).module().to(device), None
+        from torch.export.passes import move_to_device_pass
+
+        # the pass moves constants baked into the graph too, which module().to(device) leaves behind
+        return move_to_device_pass(torch.export.load(str(path)), device).module(), None
     with warnings.catch_warnings():  # torch 2.9+ calls TorchScript deprecated; the files still load
         warnings.simplefilter("ignore", DeprecationWarning)
         module = torch.jit.load(str(path), map_location=device).eval()
