@@ -13,6 +13,7 @@ the commands in livelatent/commands turn them into (video, z-sequence) pairs.
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 
 import numpy as np
@@ -35,7 +36,8 @@ def sample_reel(n: int, d: int, seed: int) -> np.ndarray:
 
 
 def journey_picks(n_frames: int, *, count: int, keys: int, seed: int) -> list[list[int]]:
-    """`count` random sets of `keys` distinct frame numbers out of n_frames."""
+    """`count` random sets of `keys` distinct frame numbers out of n_frames, no set twice
+    (while there are enough sets to go round)."""
     if keys not in (1, 2, 3):
         raise UsageError(f"--keys {keys}: expected 2 or 3 (or 1 with --noise)")
     if count < 1:
@@ -43,7 +45,13 @@ def journey_picks(n_frames: int, *, count: int, keys: int, seed: int) -> list[li
     if n_frames < keys:
         raise UsageError(f"a journey between {keys} frames needs at least {keys} frames, the sequence has {n_frames}")
     rng = keyed_rng(seed, _PICK_STREAM)
-    return [sorted(rng.choice(n_frames, size=keys, replace=False).tolist()) for _ in range(count)]
+    distinct = math.comb(n_frames, keys) >= count  # else some journeys must repeat
+    picks: list[list[int]] = []
+    while len(picks) < count:
+        pick = sorted(rng.choice(n_frames, size=keys, replace=False).tolist())
+        if pick not in picks or not distinct:
+            picks.append(pick)
+    return picks
 
 
 def parse_picks(text: str, n_frames: int) -> list[list[int]]:

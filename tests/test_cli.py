@@ -66,6 +66,24 @@ def test_render_uses_the_model_the_sequence_was_made_with(tmp_path, capsys):
     assert again.meta["model"] == "dcgan-faces" and len(again) == 3 and str(again.fps) == "60"
 
 
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # torch 2.9+ calls TorchScript deprecated
+def test_render_through_a_snapshot_set_is_a_labelled_grid_with_the_labels_in_its_metadata(reel, tmp_path, capsys):
+    import torch
+
+    run_folder = tmp_path / "run"
+    run_folder.mkdir()
+    for kimg in (40, 200, 1000):  # a linear z -> 3 x 8 x 8 "checkpoint" per training step
+        torch.manual_seed(kimg)
+        net = torch.nn.Sequential(torch.nn.Linear(512, 3 * 8 * 8), torch.nn.Tanh(), torch.nn.Unflatten(1, (3, 8, 8)))
+        torch.jit.save(torch.jit.script(net), str(run_folder / f"network-snapshot-{kimg:06d}.pt"))
+    code, _, _ = run(capsys, "render", reel, "--snapshots", run_folder, "--grid", "3x1", "--size", 32,
+                     "-o", tmp_path / "grid", "-q")
+    assert code == 0
+    grid = zseq.load(tmp_path / "grid")
+    assert grid.meta["snapshot_labels"] == ["40", "200", "1000"] and len(grid) == 6
+    assert np.stack(list(iter_frames(tmp_path / "grid.mp4"))).shape == (6, 32, 96, 3)
+
+
 @pytest.mark.parametrize("argv, code, message", [
     (["render", "{reel}", "-o", "{tmp}/x", "--model", "dcgan-faces"], 1,
      "reel.npy: z of size 512, but model dcgan-faces expects 100"),

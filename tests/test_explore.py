@@ -22,6 +22,12 @@ def test_random_picks_are_distinct_frames():
     assert picks == explore.journey_picks(50, count=6, keys=3, seed=2)
 
 
+def test_random_journeys_do_not_repeat_a_pick_while_there_are_enough():
+    picks = explore.journey_picks(6, count=20, keys=3, seed=0)  # all 20 sets of 3 out of 6
+    assert len({tuple(p) for p in picks}) == 20
+    assert len(explore.journey_picks(6, count=25, keys=3, seed=0)) == 25
+
+
 def test_hand_picks_parse_and_check_their_range():
     assert explore.parse_picks("12,40,77", 100) == [[12, 40, 77]]
     assert explore.parse_picks("3,9;12,40", 100) == [[3, 9], [12, 40]]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from livelatent.commands.options import add_model_arguments, add_render_arguments, finish, load_input, model_spec
+from livelatent.commands.options import add_model_arguments, add_render_arguments, finish, load_input, model_meta
 
 
 def add_arguments(parser) -> None:
@@ -39,8 +39,8 @@ def run(args) -> int:
     for i, frames in enumerate(picks):
         keys = explore.journey_keyframes(source.z, frames, noise=args.noise, seed=args.seed, journey=i)
         z = explore.journey(keys, frames=args.frames, fps=fps, interp=args.interp)
-        meta = {"made_by": "journey", "model": model_spec(args, source.meta.get("model")),
-                "model_label": generator.label, "parents": [source.meta.get("id", str(args.zseq))],
+        meta = {"made_by": "journey", **model_meta(args, generator, source.meta.get("model")),
+                "parents": [source.meta.get("id", str(args.zseq))],
                 "picked_frames": frames, "noise": args.noise, "interp": args.interp, "seed": args.seed}
         status = finish(args, zseq.ZSequence(z, fps, meta), generator, out=Path(args.out) / f"journey-{i:03d}")
         if status:

@@ -48,6 +48,15 @@ def model_spec(args, fallback: str | None = None) -> str:
     return getattr(args, "snapshots", None) or args.model or fallback or "default"
 
 
+def model_meta(args, generator, fallback: str | None = None) -> dict:
+    """What a z-sequence's metadata says about the model: its spec, label and snapshot labels."""
+    meta = {"model": model_spec(args, fallback), "model_label": generator.label}
+    snapshots = getattr(generator, "snapshots", None)
+    if snapshots is not None:
+        meta["snapshot_labels"] = list(snapshots.labels)
+    return meta
+
+
 def load_model(args, *, fallback: str | None = None):
     """The generator the options ask for, at --size when given."""
     from livelatent import generators

@@ -8,7 +8,7 @@ rows rendered, with the source as parent).
 
 from __future__ import annotations
 
-from livelatent.commands.options import add_model_arguments, add_render_arguments, finish, load_input, model_spec
+from livelatent.commands.options import add_model_arguments, add_render_arguments, finish, load_input, model_meta
 
 
 def add_arguments(parser) -> None:
@@ -24,8 +24,8 @@ def run(args) -> int:
 
     source, generator = load_input(args.zseq, args)
     fps = FrameRate.parse(args.fps) if args.fps else source.fps
-    meta = {**source.meta, "made_by": "render", "model": model_spec(args, source.meta.get("model")),
-            "model_label": generator.label, "parents": [source.meta.get("id", str(args.zseq))]}
-    for key in ("id", "created", "interrupted"):  # this render's own, set when written
-        meta.pop(key, None)
+    inherited = {k: v for k, v in source.meta.items()
+                 if k not in ("id", "created", "interrupted", "snapshot_labels")}  # this render's own
+    meta = {**inherited, "made_by": "render", **model_meta(args, generator, source.meta.get("model")),
+            "parents": [source.meta.get("id", str(args.zseq))]}
     return finish(args, zseq.ZSequence(explore.resample(source.z, source.fps, fps), fps, meta), generator)

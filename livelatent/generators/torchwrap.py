@@ -28,6 +28,9 @@ def resolve_device(device: str = "auto") -> str:
                          "use --device cpu or auto")
     if name != "cpu" and not name.startswith("cuda"):
         raise UsageError(f"--device {device}: expected one of {', '.join(DEVICES)}")
+    index = name.partition(":")[2]
+    if index and not (index.isdigit() and int(index) < torch.cuda.device_count()):
+        raise UsageError(f"--device {device}: expected cuda:0..cuda:{torch.cuda.device_count() - 1}")
     return name
 
 
