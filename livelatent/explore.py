@@ -110,11 +110,13 @@ def journey(keys: np.ndarray, *, frames: int, fps: FrameRate, interp: str = "spl
 
 
 def resample(z: np.ndarray, src: FrameRate, dst: FrameRate) -> np.ndarray:
-    """The same journey at another frame rate: same duration, rows slerped between neighbours."""
+    """The same journey at another frame rate: same duration (n frames last n / fps, so 48 at
+    30 fps become 96 at 60, as a replay at 60 fps doubles a take), rows slerped between
+    neighbours; times past the last row hold it."""
     src, dst = FrameRate.parse(src), FrameRate.parse(dst)
     if src == dst:
         return np.asarray(z, dtype=np.float32)
-    n = max(1, int(Fraction(len(z) - 1) * dst.value / src.value) + 1) if len(z) > 1 else 1
+    n = max(1, int(Fraction(len(z)) * dst.value / src.value))
     positions = [Fraction(k) * src.value / dst.value for k in range(n)]
     rows = []
     for p in positions:

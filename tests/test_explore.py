@@ -71,6 +71,7 @@ def test_noise_keeps_neighbours_on_the_distribution():
 
 def test_resampling_keeps_the_duration():
     z = explore.sample_reel(31, 16, seed=7)
-    double = explore.resample(z, FrameRate(30), FrameRate(60))
-    assert len(double) == 61 and np.allclose(double[::2], z, atol=1e-5)
+    double = explore.resample(z, FrameRate(30), FrameRate(60))  # 31 frames last 31/30 s
+    assert len(double) == 62 and np.allclose(double[::2], z, atol=1e-5)
+    assert np.array_equal(double[-1], double[-2])  # past the last row: held
     assert len(explore.resample(z, 30, "30000/1001")) == 30
