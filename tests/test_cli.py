@@ -118,3 +118,14 @@ def test_help_does_not_import_torch(argv):
             "print('TORCH' if 'torch' in sys.modules else 'LIGHT')")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip().endswith("LIGHT")
+
+
+def test_rendering_a_pair_onto_its_own_name_keeps_its_identity(tmp_path, capsys):
+    assert run(capsys, "samples", "-n", 2, "--size", 32, "-o", tmp_path / "reel", "-q")[0] == 0
+    before = zseq.load(tmp_path / "reel")
+    assert run(capsys, "render", tmp_path / "reel", "-o", tmp_path / "reel.mp4", "--size", 32, "-q")[0] == 0
+    after = zseq.load(tmp_path / "reel")
+    assert (after.meta["id"], after.meta["made_by"]) == (before.meta["id"], "samples")
+    assert np.array_equal(after.z, before.z)
+    code, _, err = run(capsys, "render", tmp_path / "reel", "-o", tmp_path / "reel.mp4", "--fps", 60, "-q")
+    assert code == 2 and "would overwrite" in err

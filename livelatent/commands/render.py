@@ -9,6 +9,7 @@ rows rendered, with the source as parent).
 from __future__ import annotations
 
 from livelatent.commands.options import add_model_arguments, add_render_arguments, finish, load_input, model_meta
+from livelatent.errors import UsageError
 
 
 def add_arguments(parser) -> None:
@@ -24,8 +25,19 @@ def run(args) -> int:
 
     source, generator = load_input(args.zseq, args)
     fps = FrameRate.parse(args.fps) if args.fps else source.fps
+    if _same_pair(args.zseq, args.out):  # e.g. after a conform: render OUT -o OUT.mp4
+        if fps != source.fps:
+            raise UsageError(f"-o {args.out}: resampling to {fps} fps would overwrite {args.zseq}'s own "
+                             "z-sequence; choose another -o")
+        return finish(args, source, generator)  # the pair keeps its id, provenance and rows
     inherited = {k: v for k, v in source.meta.items()
                  if k not in ("id", "created", "interrupted", "snapshot_labels")}  # this render's own
     meta = {**inherited, "made_by": "render", **model_meta(args, generator, source.meta.get("model")),
             "parents": [source.meta.get("id", str(args.zseq))]}
     return finish(args, zseq.ZSequence(explore.resample(source.z, source.fps, fps), fps, meta), generator)
+
+
+def _same_pair(zseq_arg: str, out: str) -> bool:
+    from livelatent import zseq
+
+    return zseq.pair_paths(zseq.resolve(zseq_arg))[0].resolve() == zseq.pair_paths(out)[0].resolve()
