@@ -22,6 +22,7 @@ Exit status 1 when the overhead is 10% or more.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import socket
 import subprocess
@@ -50,7 +51,7 @@ while time.perf_counter() - t0 < seconds:
         c.send_message("/livelatent/motion/damping", (sent % 100) / 100.0)
         sent += 1
     time.sleep(0.002)
-print(sent)
+print(sent, time.process_time())
 """
 
 
@@ -102,7 +103,8 @@ def latency_run(args, port: int, recordings: str):
 
 def flood_run(args, port: int, recordings: str, rate: int, flood_port: int | None = None):
     """The loop for args.seconds, moving between slots, while `rate` OSC messages/s are sent
-    to it (or to flood_port: the sender's own cost to the machine, without our receiving)."""
+    to it (or to flood_port: the sender's own cost to the machine, without our receiving).
+    summary.cpu: CPU seconds of the show process and of its OSC process (the sender's own left out)."""
     s = session(args, port, recordings)
     shown = []
     s.app.on_frame = lambda k, z, image: shown.append(np.array(z))
@@ -110,13 +112,18 @@ def flood_run(args, port: int, recordings: str, rate: int, flood_port: int | Non
         threading.Timer(i + 0.1, lambda i=i: s.app.bus.put(make("keyframe", 1 + i % 60, source="api"))).start()
     flood = subprocess.Popen([sys.executable, "-c", FLOOD, str(flood_port or port), str(rate), str(args.seconds)],
                              stdout=subprocess.PIPE, text=True) if rate else None
+    before = os.times()
     try:
         summary = s.app.run(duration=args.seconds)
     finally:
-        s.close()
-    sent = int(flood.communicate(timeout=30)[0]) if flood else 0
+        s.close()  # waits for the OSC process: its CPU time joins os.times().children_*
+    sent, sender_cpu = (float(v) for v in flood.communicate(timeout=30)[0].split()) if flood else (0, 0.0)
+    after = os.times()
+    summary.cpu = (after.user + after.system - before.user - before.system,
+                   after.children_user + after.children_system - before.children_user - before.children_system
+                   - sender_cpu)
     applied = sum(1 for a in s.app.applied if a.event.source == "osc")
-    return summary, sent, s.osc.messages, applied, shown
+    return summary, int(sent), s.osc.messages, applied, shown
 
 
 def _nth(frames_after: float) -> str:
@@ -190,12 +197,17 @@ def flood_part(args, recordings, quiet) -> None:
     flooded, sent, received, applied, _ = flood_run(args, args.port, recordings, 10_000)
     for name, summary in (("quiet", quiet), ("sender busy elsewhere", elsewhere), ("10,000 OSC msgs/s", flooded)):
         p50, p99, worst = frame_stats(summary)
+        show_cpu, osc_cpu = summary.cpu
         print(f"3. frame times {name:>21}: p50 {p50:.1f} ms, p99 {p99:.1f} ms, max {worst:.1f} ms, "
-              f"{summary.fps:.1f} frames/s")
+              f"{summary.fps:.1f} frames/s; CPU per frame {1000 * show_cpu / summary.frames:.2f} ms in the show "
+              f"process, OSC process {100 * osc_cpu / summary.seconds:.1f}% of a core")
     print(f"   flood: {sent} messages sent in {args.seconds:.0f} s, {received} received, {applied} applied "
           f"(superseded knob settings coalesced); loop rate flooded / with the same sender "
           f"sending elsewhere = {flooded.fps / elsewhere.fps:.2f} (the sender process itself takes a core: "
-          f"{elsewhere.fps / quiet.fps:.2f} of quiet)")
+          f"{elsewhere.fps / quiet.fps:.2f} of quiet); the flood's CPU (less noisy on a shared machine than "
+          f"frames/s): +{1000 * (flooded.cpu[0] / flooded.frames - elsewhere.cpu[0] / elsewhere.frames):.2f} ms "
+          f"per frame in the show process, +{100 * (flooded.cpu[1] - elsewhere.cpu[1]) / args.seconds:.1f}% of a "
+          f"core in the OSC process")
 
 
 if __name__ == "__main__":

@@ -90,6 +90,20 @@ def coalesce(events: list[ControlEvent]) -> list[ControlEvent]:
     return [e for i, e in enumerate(events) if (key := supersede_key(e)) is None or last[key] == i]
 
 
+def coalesce_between_triggers(events: list[ControlEvent]) -> list[ControlEvent]:
+    """coalesce() within each run of knob settings, never across a trigger: for events that
+    may apply over several ticks (an OSC burst), each trigger still sees the knobs it would have."""
+    out, run = [], []
+    for e in events:
+        if supersede_key(e) is None:
+            out += coalesce(run) if len(run) > 1 else run
+            out.append(e)
+            run = []
+        else:
+            run.append(e)
+    return out + (coalesce(run) if len(run) > 1 else run)
+
+
 # ---- argument checks, one per action: (action, args) -> normalised args tuple ----
 
 def _number(action: str, value, what: str) -> float:

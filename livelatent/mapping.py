@@ -88,6 +88,13 @@ def _osc_event(address: str, args: tuple, d: int | None) -> ControlEvent | None:
     return target_event(path, value, source="osc")
 
 
+def is_knob_address(address: str) -> bool:
+    """A continuous control whose next message supersedes this one (a knob, the noise, a z):
+    motion/<param> (and /raw), noise, z. The mover switch and all triggers are not."""
+    path = address[len(OSC_PREFIX) + 1:].strip("/") if address.startswith(OSC_PREFIX + "/") else ""
+    return path in ("z", "noise") or (path.startswith("motion/") and path != "motion/mover")
+
+
 def _single(args: tuple) -> float:
     if len(args) != 1 or isinstance(args[0], (str, bytes, bool)):
         raise ControlMessageError("expected one number")

@@ -28,8 +28,9 @@ from multiprocessing.connection import Connection
 from pythonosc import osc_packet
 from pythonosc.osc_message_builder import OscMessageBuilder
 
+from livelatent.controls import coalesce_between_triggers
 from livelatent.errors import ControlMessageError, DeviceError, UsageError
-from livelatent.mapping import osc_event
+from livelatent.mapping import is_knob_address, osc_event
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 9331  # clear of Resolume 7000, Wekinator 6448, Autolume 1337/1338, 5005, TouchOSC 8000/9000
@@ -163,18 +164,55 @@ class _Listener:
     def __init__(self, sock, d, allow, log: RateLimitedLog) -> None:
         self.sock, self.d, self.allow, self.log = sock, d, allow, log
         self.messages = self.rejected = 0
+        self._knob: dict[bytes, bool] = {}  # address -> is_knob_address, for addresses seen
 
     def read_burst(self, timeout: float = 0.2) -> list:
-        """Events of every datagram waiting, after waiting up to `timeout` for the first ([] if none)."""
+        """Events of every datagram waiting, after waiting up to `timeout` for the first ([] if none).
+
+        Knob settings a later one in the burst supersedes are left out here, before they
+        cost anything (a fader streamed at 10,000 values a second crosses to the show process
+        as one value a burst; a superseded message is counted but not even parsed); triggers
+        all cross, in order, each after the knob values sent before it."""
         if not select.select([self.sock], [], [], timeout)[0]:
             return []
-        events = []
+        packets = []
         while True:
             try:
-                packet = self.sock.recvfrom(65536)  # non-blocking: ends when the queue is empty
+                packets.append(self.sock.recvfrom(65536))  # non-blocking: ends when the queue is empty
             except (BlockingIOError, InterruptedError):
-                return events
-            events.extend(self._events(*packet))
+                break
+        return coalesce_between_triggers(self._newest_knobs(packets))
+
+    def _newest_knobs(self, packets: list) -> list:
+        """Events of the packets, latest first: a knob message with a valid later one of the same
+        address and no other message in between but knobs is skipped unparsed."""
+        events, valid_later = [], set()
+        for data, sender in reversed(packets):
+            address = self._knob_address(data)
+            if address is None:
+                valid_later.clear()  # a trigger, a bundle, anything else: no skipping across it
+            elif address in valid_later:
+                self.messages += 1
+                continue
+            new = self._events(data, sender)
+            if address is not None and new:
+                valid_later.add(address)
+            events.extend(reversed(new))
+        events.reverse()
+        return events
+
+    def _knob_address(self, data: bytes) -> bytes | None:
+        """The address of a single-message datagram sent to a knob, else None."""
+        end = data.find(b"\0")
+        if not data.startswith(b"/") or end < 0:
+            return None
+        address = data[:end]
+        knob = self._knob.get(address)
+        if knob is None:
+            knob = is_knob_address(address.decode("latin-1"))
+            if len(self._knob) < 1024:  # a flood of ever-new addresses must not grow it forever
+                self._knob[address] = knob
+        return address if knob else None
 
     def _events(self, data: bytes, sender) -> list:
         if self.allow is not None and sender[0] not in self.allow:

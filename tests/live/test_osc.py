@@ -66,8 +66,9 @@ def test_z_as_floats_or_float32_blob():
     try:
         client = SimpleUDPClient(*osc.address)
         client.send_message("/livelatent/z", [float(v) for v in z])
+        events = wait_for_events(bus, 1)  # (two z's in one burst: the later supersedes the first)
         client.send_message("/livelatent/z", z.tobytes())
-        events = wait_for_events(bus, 2)
+        events += wait_for_events(bus, 1)
     finally:
         osc.close()
     assert [e.args for e in events] == [tuple(float(v) for v in z)] * 2
@@ -153,3 +154,30 @@ def wait_until_count(osc, n, timeout=5.0):
     while osc.messages < n and time.monotonic() < deadline:
         time.sleep(0.01)
     return osc.messages >= n
+
+
+def test_a_knob_flood_is_coalesced_before_the_bus_but_every_trigger_arrives_in_order():
+    bus = ControlBus()
+    osc = receiver(bus)
+    try:
+        client = SimpleUDPClient(*osc.address)
+        for i in range(2000):  # a fader streamed as fast as the sender can, with pads hit in between
+            client.send_message("/livelatent/motion/damping", (i % 100) / 100)
+            if i % 200 == 199:
+                client.send_message("/livelatent/keyframe", i // 200)
+                client.send_message("/livelatent/store", 60)
+        client.send_message("/livelatent/record/stop", [])
+        events = wait_for_events(bus, 21)
+        events += wait_for_events(bus, 10**6, timeout=0.3)
+    finally:
+        osc.close()
+    triggers = [str(e) for e in events if e.action != "motion"]
+    assert triggers == [s for i in range(10) for s in (f"keyframe({i}, 1.0)", "store(60)")] + ["record.stop()"]
+    knobs = [e for e in events if e.action == "motion"]
+    assert len(knobs) < 2000 and osc.messages == 2021
+    # each trigger still follows the knob value sent just before it
+    for i, e in enumerate(events):
+        if e.action == "keyframe":
+            before = events[i - 1]
+            assert before.action == "motion" and abs(before.args[1] - 0.99) < 1e-6  # OSC floats are float32
+
