@@ -33,12 +33,12 @@ from livelatent.live.session import build_session, parse_options
 TARGET = 0.95
 
 
-def toggled_loop(size: str, fps: int, seconds: float, period: float, recordings: str) -> dict:
+def toggled_loop(size: str, fps: int, seconds: float, period: float, recordings: str, proxy_size=None) -> dict:
     """Frames/s and CPU ms per frame (all threads), recording off and on, of one loop toggled
-    every `period`: {"fps": (off, on), "cpu_ms": (off, on)}."""
+    every `period`: {"fps": (off, on), "cpu_ms": (off, on), "writer_ms": (proxy, rest) per frame recorded}."""
     session = build_session(parse_options([
         "--headless", "--size", size, "--osc-port", "0", "--no-hud", "--recordings", recordings,
-        "--fps", str(fps), "--record-fps", str(fps)]))
+        "--fps", str(fps), "--record-fps", str(fps), *(["--proxy-size", proxy_size] if proxy_size else [])]))
     frames = {False: 0, True: 0}
     spent = {False: 0.0, True: 0.0}
     cpu = {False: 0.0, True: 0.0}
@@ -67,8 +67,10 @@ def toggled_loop(size: str, fps: int, seconds: float, period: float, recordings:
         stop.set()
         toggler.join()
         session.close()
+    writer = session.recorder.writer_cpu
     return {"fps": (frames[False] / spent[False], frames[True] / spent[True]),
-            "cpu_ms": (1000 * cpu[False] / frames[False], 1000 * cpu[True] / frames[True])}
+            "cpu_ms": (1000 * cpu[False] / frames[False], 1000 * cpu[True] / frames[True]),
+            "writer_ms": (1000 * writer["proxy"] / frames[True], 1000 * writer["rest"] / frames[True])}
 
 
 def rows_match_ticks(take) -> tuple[bool, str]:
@@ -85,13 +87,15 @@ def main() -> int:
     parser.add_argument("--period", type=float, default=2.0, help="seconds between record toggles")
     parser.add_argument("--size", default="256x256", help="decode size WxH")
     parser.add_argument("--runs", type=int, default=3, help="loops per grid (the median ratio counts)")
+    parser.add_argument("--proxy-size", default=None, help="proxy WxH (default: the decode size)")
+    parser.add_argument("--grids", default="30,120", help="frame grids to measure (fps)")
     args = parser.parse_args()
     ok = True
-    for fps in (30, 120):
+    for fps in (int(f) for f in args.grids.split(",")):
         fps_ratios, cpu_ratios = [], []
         for _ in range(args.runs):
             with tempfile.TemporaryDirectory() as recordings:
-                got = toggled_loop(args.size, fps, args.seconds, args.period, recordings)
+                got = toggled_loop(args.size, fps, args.seconds, args.period, recordings, args.proxy_size)
                 results = [rows_match_ticks(t) for t in takes.list_takes(recordings) if "stop_tick" in t.meta]
             bad = [line for match, line in results if not match]
             ok &= not bad and bool(results)
@@ -100,7 +104,8 @@ def main() -> int:
             cpu_ratios.append(cpu_off / cpu_on)
             print(f"{fps:>3} fps grid, {args.size}: loop {off:5.1f} frames/s recording off, {on:5.1f} on "
                   f"(ratio {on / off:.3f}); CPU {cpu_off:5.1f} ms/frame off, {cpu_on:5.1f} on "
-                  f"(ratio {cpu_off / cpu_on:.3f}); {len(results)} takes, rows = ticks x fps in all: {not bad}")
+                  f"(ratio {cpu_off / cpu_on:.3f}; writer thread {got['writer_ms'][0]:.2f} ms/frame proxy, "
+                  f"{got['writer_ms'][1]:.2f} rest); {len(results)} takes, rows = ticks x fps in all: {not bad}")
             for line in bad:
                 print(f"    MISMATCH {line}")
         fps_median, cpu_median = statistics.median(fps_ratios), statistics.median(cpu_ratios)

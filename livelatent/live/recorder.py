@@ -66,6 +66,7 @@ class Recorder:
         self.last_take: takes.Take | None = None
         self.unfinished_proxies: list[takes.Take] = []  # made or recovered here, proxy not complete yet
         self.message = ""  # the last thing worth showing on the HUD
+        self.writer_cpu = {"proxy": 0.0, "rest": 0.0}  # writer thread CPU seconds: encoding, the rest
         self._thread = threading.Thread(target=self._run, name="livelatent-recorder", daemon=True)
         self._queue.put(("recover", None))
         self._thread.start()
@@ -166,10 +167,12 @@ class Recorder:
                     if session:
                         self._finish(session)
                     return
+                started = time.thread_time()
                 try:
                     session = self._handle(session, kind, payload)
                 except Exception as exc:  # noqa: BLE001 - disk full, unwritable, or a bug: the show goes on
                     session = self._fail(session, exc)
+                self.writer_cpu["proxy" if kind == "image" else "rest"] += time.thread_time() - started
 
     def _next_batch(self) -> list:
         """What arrived, gathered for GATHER_SECONDS after the first message: a few wake-ups a
