@@ -109,6 +109,7 @@ class LiveApp:
         self.grid = grid   # ... unless the grid of all of them is shown
         self.start_tick = performance.tick
         self._end_tick: int | None = None  # a timed run's last tick
+        self._display_k = 0  # the last display-grid frame sampled
         self.on_frame = None  # optional callback(k, z, image) after each shown frame (tests, benchmarks)
 
     # ---- the loop ----
@@ -181,15 +182,21 @@ class LiveApp:
         return min(max((int(now * fps) + 1) / fps - now, 0.0), 0.005)
 
     def _run_due_ticks(self, due: int) -> Frame | None:
-        """Step up to tick `due`; the newest frame sampled on the way, or None."""
-        newest = None
+        """Step up to tick `due`; the newest frame sampled on the way, or None.
+
+        After a control, when no display frame fell in the steps, the state now is that frame:
+        the picture need not wait for the display grid (up to 1/60 s) to show it. Takes keep
+        their grid: there every frame shown is a row."""
+        newest, controlled = None, False
         while self.perf.tick < due:
             events = self.bus.drain(until=self.tick_time(self.perf.tick))
             for event in coalesce(events) if events else ():
-                self._apply(event)
+                controlled |= self._apply(event)
             prev = self.perf.z
             self.perf.step()
             newest = self._frame_in_step(prev, self.perf.z) or newest
+        if controlled and newest is None and not self._recording():
+            newest = Frame(self._display_k, self.perf.z.copy(), False, self.perf.tick)
         return newest
 
     def tick_time(self, tick: int) -> float:
@@ -203,7 +210,10 @@ class LiveApp:
             rows = self.recorder.step(tick, prev, cur)
             return Frame(rows[-1][0], rows[-1][1], True, tick, self.recorder.take_number) if rows else None
         frames = self.sampler.frames_in_step(tick)
-        return Frame(frames[-1][0], blend(prev, cur, frames[-1][1]), False, tick) if frames else None
+        if not frames:
+            return None
+        self._display_k = frames[-1][0]
+        return Frame(frames[-1][0], blend(prev, cur, frames[-1][1]), False, tick)
 
     def _show(self, done: Decoded | None) -> None:
         """Draw a decoded frame (or keep the last good one after a model error) and log what it shows."""
@@ -261,7 +271,8 @@ class LiveApp:
 
     # ---- events ----
 
-    def _apply(self, event: ControlEvent) -> None:
+    def _apply(self, event: ControlEvent) -> bool:
+        """Apply one event at this tick and log it; False if it was rejected."""
         tick = self.perf.tick
         try:
             if event.action in PERFORMANCE_ACTIONS:
@@ -271,7 +282,7 @@ class LiveApp:
         except LivelatentError as exc:
             self.summary.rejected += 1
             self._report(event.action, f"{event.source} {event}: {exc}; ignored")
-            return
+            return False
         applied = AppliedEvent(tick, event)
         self.applied.append(applied)
         self._unshown.append(applied)
@@ -280,6 +291,7 @@ class LiveApp:
             line = self.recorder.submit_event(tick, event)
             applied.in_take = None if line is None else (self.recorder.take_number, line)
         self.feedback.state(self.perf, self._recording(), self.hud_on, event)
+        return True
 
     def _apply_app_event(self, event: ControlEvent) -> None:
         action = event.action
