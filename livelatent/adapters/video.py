@@ -11,6 +11,8 @@ always equals the number of rows written and editors (Kdenlive/MLT) see the exac
 
 from __future__ import annotations
 
+import contextlib
+
 import os
 from collections.abc import Iterator
 from fractions import Fraction
@@ -130,7 +132,10 @@ class VideoWriter:
         self.close()
 
 
-def _open_for_reading(path: str | os.PathLike):
+@contextlib.contextmanager
+def _reading(path: str | os.PathLike, doing: str = "read"):
+    """The open container with its first video stream; any FFmpeg failure inside becomes one
+    VideoError naming the file, and the container is always closed."""
     import av
 
     p = Path(path)
@@ -140,64 +145,45 @@ def _open_for_reading(path: str | os.PathLike):
         container = av.open(str(p), "r")
     except (av.error.FFmpegError, ValueError) as exc:
         raise VideoError(f"{p}: not a readable video ({exc})") from None
-    if not container.streams.video:
+    try:
+        if not container.streams.video:
+            raise VideoError(f"{p}: has no video stream")
+        yield container, container.streams.video[0]
+    except av.error.FFmpegError as exc:
+        raise VideoError(f"{p}: cannot {doing} ({exc})") from None
+    finally:
         container.close()
-        raise VideoError(f"{p}: has no video stream")
-    return container
 
 
 def iter_frames(path: str | os.PathLike) -> Iterator[np.ndarray]:
     """Yield every frame of the first video stream as uint8 (H, W, 3) RGB, in order."""
-    import av
-
-    container = _open_for_reading(path)
-    try:
-        stream = container.streams.video[0]
+    with _reading(path, "decode") as (container, stream):
         stream.thread_type = "AUTO"
         for frame in container.decode(stream):
             yield frame.to_ndarray(format="rgb24")
-    except av.error.FFmpegError as exc:
-        raise VideoError(f"{path}: cannot decode ({exc})") from None
-    finally:
-        container.close()
 
 
 def count_frames(path: str | os.PathLike) -> int:
     """Exact number of frames, by counting packets with data (no decoding)."""
-    import av
-
-    container = _open_for_reading(path)
-    try:
-        stream = container.streams.video[0]
+    with _reading(path) as (container, stream):
         return sum(1 for packet in container.demux(stream) if packet.size > 0)
-    except av.error.FFmpegError as exc:
-        raise VideoError(f"{path}: cannot read ({exc})") from None
-    finally:
-        container.close()
 
 
 def read_metadata(path: str | os.PathLike) -> dict:
     """Container-level string tags (e.g. livelatent_id), as written by VideoWriter.
 
     Keys come back lower-case (Matroska stores them upper-case)."""
-    container = _open_for_reading(path)
-    try:
+    with _reading(path) as (container, _):
         return {key.lower(): value for key, value in container.metadata.items()}
-    finally:
-        container.close()
 
 
 def video_info(path: str | os.PathLike) -> dict:
     """{'width', 'height', 'fps' (FrameRate), 'codec'} of the first video stream."""
-    container = _open_for_reading(path)
-    try:
-        stream = container.streams.video[0]
+    with _reading(path) as (_, stream):
         rate = stream.average_rate or stream.guessed_rate
         return {"width": stream.codec_context.width, "height": stream.codec_context.height,
                 "fps": FrameRate.parse(Fraction(rate.numerator, rate.denominator)),
                 "codec": stream.codec_context.name}
-    finally:
-        container.close()
 
 
 def write_image(path: str | os.PathLike, image: np.ndarray) -> Path:
