@@ -184,8 +184,9 @@ class _Listener:
         return coalesce_between_triggers(self._newest_knobs(packets))
 
     def _newest_knobs(self, packets: list) -> list:
-        """Events of the packets, latest first: a knob message with a valid later one of the same
-        address and no other message in between but knobs is skipped unparsed."""
+        """Events of the packets, in order. Walking back from the latest, a knob message is
+        skipped unparsed when a valid later one to the same address follows it with only knob
+        messages in between."""
         events, valid_later = [], set()
         for data, sender in reversed(packets):
             address = self._knob_address(data)
