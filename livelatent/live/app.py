@@ -45,6 +45,7 @@ KEEP_EVENTS = 10_000  # applied events kept in memory (the event log and the tak
 KEEP_FRAME_TIMES = 100_000
 HUD_REFRESH = 0.25  # seconds between HUD text refreshes when nothing changed
 WARM_UP_SECONDS = 600.0  # the first decode may compile kernels or load weights
+POLL_SECONDS = 0.005  # the longest the loop sleeps: the window's events and the HUD stay live
 LEAD_TICKS = 1  # the simulation runs this far ahead of the loop clock (at 240 Hz: up to 4.2 ms)
 
 
@@ -177,9 +178,14 @@ class LiveApp:
         return due if self._end_tick is None else min(due, self._end_tick)
 
     def _wait(self, now: float) -> float:
-        """How long to wait for a decoded frame: until the next frame falls due, at most 5 ms."""
+        """How long to wait for a decoded frame (a control or the decode ending cuts it short):
+        until the next frame falls due, at most POLL_SECONDS; while the worker is busy, a frame
+        falling due could not be handed to it anyway, so POLL_SECONDS (ticks catch up exactly
+        later, each event on its own tick: waking for nothing would take CPU from the model)."""
+        if not self.worker.idle:
+            return POLL_SECONDS
         fps = float(self.recorder.fps if self._recording() else self.sampler.fps)
-        return min(max((int(now * fps) + 1) / fps - now, 0.0), 0.005)
+        return min(max((int(now * fps) + 1) / fps - now, 0.0), POLL_SECONDS)
 
     def _run_due_ticks(self, due: int) -> Frame | None:
         """Step up to tick `due`; the newest frame sampled on the way, or None.
