@@ -167,13 +167,12 @@ class LiveApp:
             return None
         return frame
 
-    def _due(self, seconds: float, lead: int | None = None) -> int:
+    def _due(self, seconds: float) -> int:
         """The tick to step up to by loop time `seconds`: the simulation runs LEAD ticks ahead of
         the clock, one more while a control waits on the bus, so a control applies (at the next
         tick boundary, at or after its arrival) and starts moving the picture at once instead of
         waiting for the clock to reach that boundary. Never past the end of a timed run."""
-        if lead is None:
-            lead = LEAD_TICKS + (1 if len(self.bus) else 0)
+        lead = LEAD_TICKS + (1 if len(self.bus) else 0)
         due = self.start_tick + self.perf.clock.ticks_due(seconds) + lead
         return due if self._end_tick is None else min(due, self._end_tick)
 
