@@ -96,7 +96,7 @@ def latency_run(args, port: int, recordings: str, fps: int):
     finally:
         s.close()
     keys = [a for a in s.app.applied if a.event.action == "keyframe"]
-    results = [(1000 * (a.shown_at - sent_at), a.frame - frames_before)
+    results = [(1000 * (a.shown_at - sent_at), a.frame - frames_before, 1000 * (a.event.arrival - sent_at))
                for a, (sent_at, frames_before) in zip(keys, sends) if a.shown_at is not None]
     return results, summary
 
@@ -187,7 +187,8 @@ def latency_part(args, recordings, fps: int) -> bool:
     print(f"2. control latency on {grid}, over {len(results)} OSC sends: {np.median(ms):.1f} ms median, "
           f"{np.percentile(ms, 90):.1f} ms p90, {ms.max():.1f} ms max = {np.median(ms) / bound:.2f} x the target of "
           f"one frame + decode ({bound:.1f} ms: {1000 / summary.fps:.1f} + {summary.decode_ms:.1f}); shown by the "
-          f"{_nth(np.median(frames))} frame after the send (median), the {_nth(frames.max())} at worst")
+          f"{_nth(np.median(frames))} frame after the send (median), the {_nth(frames.max())} at worst; "
+          f"of which UDP + the OSC process + onto the bus {np.median([r[2] for r in results]):.1f} ms median")
     return True
 
 
