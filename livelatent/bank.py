@@ -19,6 +19,7 @@ import numpy as np
 
 from livelatent import zseq
 from livelatent.errors import ControlMessageError, UsageError, ZSequenceError
+from livelatent.jsonfile import read_json_object
 from livelatent.latent import check_z, keyed_rng
 
 SLOTS = 64
@@ -82,7 +83,7 @@ class KeyframeBank:
         """ZSEQ[:frames] (a z-sequence) or a saved bank (NAME.npy with a bank NAME.json)."""
         path, _, frames = spec.partition(":")
         meta = Path(path).with_suffix(".json")
-        if meta.exists() and json.loads(meta.read_text()).get("kind") == "keyframe-bank":
+        if meta.exists() and read_json_object(meta, UsageError).get("kind") == "keyframe-bank":
             return cls.load(path, d=d)
         try:
             return cls.from_zseq(path, frames or None, seed=seed, d=d, slots=slots)
@@ -105,7 +106,7 @@ class KeyframeBank:
         if not npy.exists():
             raise UsageError(f"{npy}: keyframe bank not found")
         z = np.load(npy, allow_pickle=False)
-        meta = json.loads(js.read_text()) if js.exists() else {}
+        meta = read_json_object(js, UsageError) if js.exists() else {}
         if d is not None and z.ndim == 2 and z.shape[1] != d:
             raise UsageError(f"{npy}: bank of z size {z.shape[1]}, but the model expects {d}")
         return cls(z, meta.get("labels"))

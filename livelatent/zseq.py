@@ -16,6 +16,7 @@ import numpy as np
 from livelatent import __version__
 from livelatent.errors import LatentShapeError, ZSequenceError
 from livelatent.frames import FrameRate
+from livelatent.jsonfile import read_json_object
 from livelatent.latent import check_z
 
 MADE_BY = ("samples", "journey", "noise", "performance", "replay", "conform", "render", "path", "other")
@@ -92,11 +93,8 @@ def load(path: str | os.PathLike, d: int | None = None) -> ZSequence:
         raise ZSequenceError(f"{npy}: not a numpy array file ({exc})") from None
     if not js.exists():
         raise ZSequenceError(f"{js}: metadata sidecar missing; expected it beside {npy.name}")
-    try:
-        meta = json.loads(js.read_text())
-    except (ValueError, OSError) as exc:
-        raise ZSequenceError(f"{js}: not valid JSON ({exc})") from None
-    if not isinstance(meta, dict) or "fps" not in meta:
+    meta = read_json_object(js, ZSequenceError)
+    if "fps" not in meta:
         raise ZSequenceError(f"{js}: expected a JSON object with at least 'fps'")
     if z.ndim != 2:
         raise ZSequenceError(f"{npy}: expected a 2-D array (frames, d), got shape {z.shape}")

@@ -7,7 +7,7 @@ import pytest
 
 from livelatent.bank import KeyframeBank
 from livelatent.controls import make
-from livelatent.errors import ControlMessageError
+from livelatent.errors import ControlMessageError, UsageError
 from livelatent.motion.movers import MotionParams
 from livelatent.performance import Performance
 
@@ -166,3 +166,11 @@ def test_coalescing_a_ticks_events_changes_nothing():
     for e in kept:
         b.apply(e)
     assert np.array_equal(perform(a, 100, {}), perform(b, 100, {}))
+
+
+def test_a_bank_with_a_broken_description_is_named_in_one_line(tmp_path):
+    bank = KeyframeBank.random(8, seed=1, slots=4)
+    bank.save(tmp_path / "mine")
+    (tmp_path / "mine.json").write_text("{ not json")
+    with pytest.raises(UsageError, match=r"mine\.json: not valid JSON"):
+        KeyframeBank.load(tmp_path / "mine.npy", d=8)

@@ -31,6 +31,7 @@ from livelatent import zseq
 from livelatent.clock import FrameSampler
 from livelatent.errors import TakeError
 from livelatent.frames import FrameRate
+from livelatent.jsonfile import read_json_object
 from livelatent.motion.geometry import blend
 
 SCHEMA_VERSION = 1
@@ -184,11 +185,8 @@ def read_take(path: str | os.PathLike) -> Take:
     tj = p / TAKE_FILE
     if not tj.exists():
         raise TakeError(f"{p}: not a take (no {TAKE_FILE})")
-    try:
-        meta = json.loads(tj.read_text())
-    except (ValueError, OSError) as exc:
-        raise TakeError(f"{tj}: not valid JSON ({exc})") from None
-    version = meta.get("schema_version") if isinstance(meta, dict) else None
+    meta = read_json_object(tj, TakeError)
+    version = meta.get("schema_version")
     if version != SCHEMA_VERSION:
         raise TakeError(f"{tj}: schema_version {version!r}; this livelatent reads {SCHEMA_VERSION}")
     for key in ("id", "fps", "d", "status", "tick_rate", "start_tick"):
