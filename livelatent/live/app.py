@@ -159,11 +159,12 @@ class LiveApp:
         self.summary.ticks = self.perf.tick - self.start_tick
         return self.summary
 
-    def _request(self, frame: Frame | None) -> Frame | None:
+    def _request(self, frame: Frame | _DisplaySample | None) -> Frame | _DisplaySample | None:
         """Hand the frame to the worker if it is free (sampled as late as possible: the least
-        lag); otherwise return it, to be requested later unless a newer one comes."""
+        lag); otherwise return it, to be requested later unless a newer one comes. A display
+        frame's z is blended only here: most frames sampled on a fine grid are never decoded."""
         if frame is not None and self.worker.idle:
-            self.worker.request(frame)
+            self.worker.request(frame.frame() if isinstance(frame, _DisplaySample) else frame)
             return None
         return frame
 
@@ -186,7 +187,7 @@ class LiveApp:
         fps = float(self.recorder.fps if self._recording() else self.sampler.fps)
         return min(max((int(now * fps) + 1) / fps - now, 0.0), POLL_SECONDS)
 
-    def _run_due_ticks(self, due: int) -> Frame | None:
+    def _run_due_ticks(self, due: int) -> Frame | _DisplaySample | None:
         """Step up to tick `due`; the newest frame sampled on the way, or None.
 
         After a control, when no display frame fell in the steps, the state now is that frame:
@@ -208,8 +209,9 @@ class LiveApp:
         """Loop-clock seconds (the bus's arrival times) of a tick."""
         return float(self.perf.clock.time(tick - self.start_tick))
 
-    def _frame_in_step(self, prev, cur) -> Frame | None:
-        """The last frame of the step: the take's row while recording, else the display grid's."""
+    def _frame_in_step(self, prev, cur) -> Frame | _DisplaySample | None:
+        """The last frame of the step: the take's row while recording, else the display grid's
+        (its z blended later, if it is ever handed to the decoder)."""
         tick = self.perf.tick
         if self._recording():
             rows = self.recorder.step(tick, prev, cur)
@@ -218,7 +220,7 @@ class LiveApp:
         if not frames:
             return None
         self._display_k = frames[-1][0]
-        return Frame(frames[-1][0], blend(prev, cur, frames[-1][1]), False, tick)
+        return _DisplaySample(frames[-1][0], prev, cur, frames[-1][1], tick)
 
     def _show(self, done: Decoded | None) -> None:
         """Draw a decoded frame (or keep the last good one after a model error) and log what it shows."""
@@ -368,6 +370,21 @@ class LiveApp:
             span = recent[-1] - recent[0]
             self._fps_shown = (times[-1], (len(recent) - 1) / span if span > 0 else 0.0)
         return self._fps_shown[1]
+
+
+@dataclass(frozen=True)
+class _DisplaySample:
+    """A display-grid frame at fraction t of the step prev -> cur, blended when it is handed to
+    the decoder (the mover's positions are new arrays each tick, never changed in place)."""
+
+    k: int
+    prev: np.ndarray
+    cur: np.ndarray
+    t: float
+    tick: int
+
+    def frame(self) -> Frame:
+        return Frame(self.k, blend(self.prev, self.cur, self.t), False, self.tick)
 
 
 def _rate(fps: float) -> Fraction:

@@ -47,8 +47,7 @@ class Renderer:
         if self.image_tex is None or self.image_tex.size != (w, h):
             if self.image_tex is not None:
                 self.image_tex.release()
-            self.image_tex = self.ctx.texture((w, h), 3, dtype="f1")
-            self.image_tex.filter = (self._mgl.LINEAR, self._mgl.LINEAR)
+            self.image_tex = self.ctx.texture((w, h), 3, dtype="f1")  # its filter is set in draw()
         self.image_tex.write(np.ascontiguousarray(image, dtype=np.uint8))
 
     def set_hud(self, lines: list[str] | None, width: int = 900) -> None:
@@ -73,6 +72,7 @@ class Renderer:
         self.ctx.clear(0.0, 0.0, 0.0, 1.0)
         if self.image_tex is not None:
             self.image_program["scale"].value = letterbox_scale(self.image_tex.size, (w, h))
+            self._set_image_filter(self.image_tex.size == (w, h))
             self.image_tex.use(0)
             self._image_vao.render(self._mgl.TRIANGLE_STRIP, vertices=4)
         if self._hud_lines is not None and self.hud_tex is not None:
@@ -83,6 +83,14 @@ class Renderer:
             self.hud_tex.use(0)
             self._hud_vao.render(self._mgl.TRIANGLE_STRIP, vertices=4)
             self.ctx.disable(self._mgl.BLEND)
+
+    def _set_image_filter(self, one_to_one: bool) -> None:
+        """Nearest when each pixel is one texel: the same picture (every sample falls on a texel
+        centre), and on Mesa's llvmpipe a good part cheaper than linear on the CPU cores that
+        also run the model. Linear when the image is scaled into a window."""
+        wanted = (self._mgl.NEAREST,) * 2 if one_to_one else (self._mgl.LINEAR,) * 2
+        if self.image_tex.filter != wanted:
+            self.image_tex.filter = wanted
 
     def screenshot(self, framebuffer, size: tuple[int, int] | None = None) -> np.ndarray:
         w, h = size or framebuffer.size
