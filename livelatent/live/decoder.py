@@ -48,7 +48,6 @@ class DecodeWorker:
         self._busy = False
         self._woken = False
         self._closed = False
-        self.replaced = 0  # requests superseded before they started (frames the model had no time for)
         self._thread = threading.Thread(target=self._run, name="livelatent-decode", daemon=True)
         self._thread.start()
 
@@ -60,8 +59,6 @@ class DecodeWorker:
 
     def request(self, frame: Frame) -> None:
         with self._cond:
-            if self._pending is not None:
-                self.replaced += 1
             self._pending = frame
             self._cond.notify_all()
 

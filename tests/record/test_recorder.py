@@ -1,6 +1,5 @@
 """The recorder thread: every z row reaches the take, the proxy fills its gaps from z, disk errors."""
 
-import json
 import subprocess
 import sys
 import textwrap
