@@ -83,7 +83,7 @@ def _build(args, session: Session) -> Session:
                           event_log=_open_event_log(args, session))
     if args.record:
         bus.put(make("record.start", source="cli"))
-    if getattr(args, "autopilot", None):
+    if args.autopilot:
         from livelatent.live.autopilot import Autopilot
 
         session.closers.insert(0, Autopilot(bus, args.autopilot).start().close)
@@ -115,7 +115,7 @@ def _open_recorder(args, preset, size: tuple[int, int], session):
 
 
 def _open_event_log(args, session):
-    if not getattr(args, "event_log", None):
+    if not args.event_log:
         return None
     from livelatent.live.eventlog import EventLog
 
