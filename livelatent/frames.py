@@ -63,7 +63,3 @@ class FrameRate:
     def seconds(self, frame: int) -> Fraction:
         """Exact time of a frame's start."""
         return Fraction(frame) / self.value
-
-    def frames_in(self, seconds: float | Fraction) -> int:
-        """Whole frames that fit in a duration (floor)."""
-        return int(Fraction(seconds) * self.value)
