@@ -8,9 +8,10 @@ One iteration:
      The simulation runs a tick ahead of the clock, two while a control waits: a control
      applies at the next tick boundary at once, never waiting for the clock to reach it
      (a control put on the bus also wakes the loop from its wait in step 4);
-  3. when the decode worker (live/decoder.py) is free, ask it for the newest frame: frames in
-     between are skipped, so a slow decoder never delays the controls or the window;
-  4. when a decoded frame is ready (waiting at most until the next frame is due): draw it
+  3. hand the newest frame to the decode worker (live/decoder.py): it replaces one the worker
+     has not started, so frames in between are skipped (a slow decoder never delays the
+     controls or the window) and the worker starts it the moment its decode ends;
+  4. when a decoded frame is ready (waiting at most until the next frame or tick is due): draw it
      with the HUD, and give the image to the recorder for its row: the picture on screen is
      the proxy frame; the events it is the first to show get its frame number.
 Nothing here waits for disk, network or devices: those live in their own threads
@@ -133,18 +134,18 @@ class LiveApp:
         self.bus.zero()  # loop time 0 = the time of the Performance's current tick
         self.start_tick = self.perf.tick
         self._end_tick = None if duration is None else self.start_tick + self.perf.clock.ticks_due(duration)
-        fps_at, fps_frames, waiting = 0.0, 0, None
+        fps_at, fps_frames = 0.0, 0
         while self.running and not self.display.should_close():
             now = self.bus.now()
             if duration is not None and now >= duration:
                 self._run_due_ticks(self._end_tick)  # a take lasts exactly `duration` of ticks
                 break
             self.display.poll()
-            waiting = self._request(self._run_due_ticks(self._due(now)) or waiting)
+            self._request(self._run_due_ticks(self._due(now)))
             done = self.worker.take(timeout=self._wait(now))
             if done is not None:
-                # the worker is free: give it the newest frame first, then draw while it decodes
-                waiting = self._request(self._run_due_ticks(self._due(self.bus.now())) or waiting)
+                # the worker has moved on to the last request: bring that up to date, then draw
+                self._request(self._run_due_ticks(self._due(self.bus.now())))
                 self._show(done)
             elif now - self._drawn_at >= HUD_REFRESH:
                 self._draw()  # a slow model: the HUD (and a window) stay alive between its frames
@@ -159,14 +160,12 @@ class LiveApp:
         self.summary.ticks = self.perf.tick - self.start_tick
         return self.summary
 
-    def _request(self, frame: Frame | _DisplaySample | None) -> Frame | _DisplaySample | None:
-        """Hand the frame to the worker if it is free (sampled as late as possible: the least
-        lag); otherwise return it, to be requested later unless a newer one comes. A display
-        frame's z is blended only here: most frames sampled on a fine grid are never decoded."""
-        if frame is not None and self.worker.idle:
-            self.worker.request(frame.frame() if isinstance(frame, _DisplaySample) else frame)
-            return None
-        return frame
+    def _request(self, frame: Frame | _DisplaySample | None) -> None:
+        """Hand the newest frame to the worker (None: nothing new was sampled). A display
+        frame's z is blended only when its decode starts: most frames sampled on a fine grid
+        are replaced by a newer one first."""
+        if frame is not None:
+            self.worker.request(frame)
 
     def _due(self, seconds: float) -> int:
         """The tick to step up to by loop time `seconds`: the simulation runs LEAD ticks ahead of
@@ -178,12 +177,13 @@ class LiveApp:
         return due if self._end_tick is None else min(due, self._end_tick)
 
     def _wait(self, now: float) -> float:
-        """How long to wait for a decoded frame (a control or the decode ending cuts it short):
-        until the next frame falls due, at most POLL_SECONDS; while the worker is busy, a frame
-        falling due could not be handed to it anyway, so POLL_SECONDS (ticks catch up exactly
-        later, each event on its own tick: waking for nothing would take CPU from the model)."""
+        """How long to wait for a decoded frame (a control or the decode ending cuts it short),
+        at most POLL_SECONDS: while the worker is busy, until the next tick falls due (its frame
+        then replaces the request the worker will start next, so that one is at most a tick
+        old); while it is idle, until the next frame falls due."""
         if not self.worker.idle:
-            return POLL_SECONDS
+            rate = self.perf.clock.rate
+            return min(max((self.perf.clock.ticks_due(now) + 1) / rate - now, 0.0), POLL_SECONDS)
         fps = float(self.recorder.fps if self._recording() else self.sampler.fps)
         return min(max((int(now * fps) + 1) / fps - now, 0.0), POLL_SECONDS)
 

@@ -1,9 +1,11 @@
 """The decode worker: the generator runs on its own thread, newest request wins.
 
 The render thread keeps ticking, polling the window and drawing while a slow model decodes;
-it asks for the newest frame (request), and picks up finished images (take) when they come.
+it hands over each newest frame (request), and picks up finished images (take) when they come.
 A request that has not started yet is replaced by a newer one, so a slow model always works
-on the freshest state and never builds a backlog (stylegan3's AsyncRenderer, in small).
+on the freshest state and never builds a backlog (stylegan3's AsyncRenderer, in small), and
+the worker goes from one decode straight to the next request, never waiting for the render
+thread to collect the last image first.
 
     worker = DecodeWorker(lambda z: generator.decode(z[None])[0])
     worker.request(Frame(k=12, z=z, row=True, tick=96))
@@ -29,6 +31,10 @@ class Frame:
     row: bool
     tick: int
     take: int = 0
+
+    def frame(self) -> Frame:
+        return self  # a request may also be a sample that makes its Frame when decoding starts
+
 
 
 @dataclass(frozen=True)
@@ -57,7 +63,9 @@ class DecodeWorker:
         with self._cond:
             return not self._busy and self._pending is None and self._done is None
 
-    def request(self, frame: Frame) -> None:
+    def request(self, frame) -> None:
+        """Decode `frame` next: a Frame, or a sample whose .frame() makes one, called only
+        when its decode starts (most samples are replaced before then)."""
         with self._cond:
             self._pending = frame
             self._cond.notify_all()
@@ -88,9 +96,10 @@ class DecodeWorker:
                 self._cond.wait_for(lambda: self._pending is not None or self._closed)
                 if self._closed:
                     return
-                frame, self._pending, self._busy = self._pending, None, True
+                request, self._pending, self._busy = self._pending, None, True
             t = time.perf_counter()
             try:
+                frame = request.frame()
                 image, error = self._decode(frame.z), None
             except Exception as exc:  # noqa: BLE001 - any model failure reaches the loop, which goes on
                 image, error = None, exc

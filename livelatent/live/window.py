@@ -26,6 +26,7 @@ class HeadlessDisplay:
                               "install Mesa's EGL (libegl1 libegl-mesa0 libgl1-mesa-dri)") from None
         self.framebuffer = self.ctx.simple_framebuffer(tuple(size), components=4)
         self.on_key = None
+        self._flush = _egl_gl_function("glFlush")
 
     def size(self) -> tuple[int, int]:
         return self.framebuffer.size
@@ -37,7 +38,11 @@ class HeadlessDisplay:
         return False
 
     def present(self) -> None:
-        pass  # nothing to swap; the frame stays in the framebuffer (screenshots read it)
+        """Nothing to swap (the frame stays in the framebuffer; screenshots read it), but the
+        frame's commands are flushed: Mesa's llvmpipe then draws it on its own threads while
+        the model decodes, instead of inside the next texture upload, with the GIL held."""
+        if self._flush is not None:
+            self._flush()
 
     def close(self) -> None:
         self.ctx.release()
@@ -107,6 +112,22 @@ class WindowDisplay:
         self.ctx.release()
         self._glfw.destroy_window(self.window)
         self._glfw.terminate()
+
+
+def _egl_gl_function(name: str):
+    """A no-argument GL function of the current EGL context, called through ctypes (which
+    releases the GIL while it runs; moderngl has no flush), or None where EGL lacks it."""
+    import ctypes
+    import ctypes.util
+
+    library = ctypes.util.find_library("EGL")
+    if library is None:
+        return None
+    egl = ctypes.CDLL(library)
+    egl.eglGetProcAddress.restype = ctypes.c_void_p
+    egl.eglGetProcAddress.argtypes = [ctypes.c_char_p]
+    address = egl.eglGetProcAddress(name.encode())
+    return ctypes.CFUNCTYPE(None)(address) if address else None
 
 
 def key_name(glfw, key: int) -> str:
