@@ -1,13 +1,16 @@
 """The live loop against its model, its control latency, and its steadiness under an OSC flood.
 
-    .venv/bin/python benchmarks/bench_live.py [--seconds 5] [--size 256x256] [--model default]
+    .venv/bin/python benchmarks/bench_live.py [--parts 1,2,3] [--rounds 7] [--seconds 5] [--size 256x256]
 
 In one run, side by side:
   1. decode rate: the generator alone decoding the z's the loop showed (frames/s);
      loop rate: the headless loop (EGL, HUD on, OSC open) on a frame grid finer than the
      model can fill, so it is decode-bound; loop overhead = 1 - loop rate / decode rate
-     (target: under 10%), and the share of each frame the model sits idle. Alone and loop
-     runs alternate, best of each, since other work on the machine slows both.
+     (target: under 10%), and the share of each frame the model sits idle. Short loop and
+     alone runs alternate in pairs, and the median pair counts: other work on a shared
+     machine drifts over seconds and slows both of a pair alike. Then where the rest goes:
+     the CPU the loop's thread and the GL rasterizer take per frame, and (a diagnostic) the
+     same loop with its texture uploads and draws skipped.
   2. control latency: /livelatent/keyframe sent over real UDP at random moments; for each,
      the time and the frames from the send to the first frame that shows the new target
      (target: at most one frame plus the decode time).
@@ -22,9 +25,13 @@ Exit status 1 when the overhead is 10% or more.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import glob
+import math
 import os
 import random
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -37,6 +44,7 @@ from pythonosc.udp_client import SimpleUDPClient
 from livelatent.adapters.takes import parse_size
 from livelatent.controls import make
 from livelatent.generators import load
+from livelatent.live.render import Renderer
 from livelatent.live.session import build_session, parse_options
 
 FLOOD = """
@@ -101,20 +109,51 @@ def latency_run(args, port: int, recordings: str, fps: int):
     return results, summary
 
 
-def flood_run(args, port: int, recordings: str, rate: int, flood_port: int | None = None):
+def gl_threads_cpu() -> dict[str, float]:
+    """CPU seconds of each of Mesa's llvmpipe rasterizer threads in this process (Linux; {} elsewhere)."""
+    seconds = {}
+    for task in glob.glob("/proc/self/task/*/stat"):
+        try:
+            stat = open(task).read()
+        except OSError:
+            continue  # the thread ended
+        if stat[stat.index("(") + 1:stat.rindex(")")].startswith("llvmpipe"):
+            fields = stat[stat.rindex(")") + 2:].split()
+            seconds[task] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return seconds
+
+
+@contextlib.contextmanager
+def gl_skipped():
+    """Diagnostic only: the loop with its texture uploads and draws skipped, to show what
+    drawing through a software GL on the model's own CPU cores costs."""
+    saved = Renderer.set_image, Renderer.draw
+    Renderer.set_image = Renderer.draw = lambda *args, **kwargs: None
+    try:
+        yield
+    finally:
+        Renderer.set_image, Renderer.draw = saved
+
+
+def flood_run(args, port: int, recordings: str, rate: int, flood_port: int | None = None,
+              seconds: float | None = None):
     """The loop for args.seconds, moving between slots, while `rate` OSC messages/s are sent
     to it (or to flood_port: the sender's own cost to the machine, without our receiving).
-    summary.cpu: CPU seconds of the show process and of its OSC process (the sender's own left out)."""
+    summary.cpu: CPU seconds of the show process and of its OSC process (the sender's own left out);
+    summary.loop_cpu, summary.gl_cpu: of the loop's own thread, and of the GL rasterizer threads."""
+    seconds = seconds or args.seconds
     s = session(args, port, recordings)
     shown = []
     s.app.on_frame = lambda k, z, image: shown.append(np.array(z))
-    for i in range(int(args.seconds)):  # keep the particle travelling, as in a performance
+    for i in range(math.ceil(seconds)):  # keep the particle travelling, as in a performance
         threading.Timer(i + 0.1, lambda i=i: s.app.bus.put(make("keyframe", 1 + i % 60, source="api"))).start()
-    flood = subprocess.Popen([sys.executable, "-c", FLOOD, str(flood_port or port), str(rate), str(args.seconds)],
+    flood = subprocess.Popen([sys.executable, "-c", FLOOD, str(flood_port or port), str(rate), str(seconds)],
                              stdout=subprocess.PIPE, text=True) if rate else None
-    before = os.times()
+    before, loop_before, gl_before = os.times(), time.thread_time(), gl_threads_cpu()
     try:
-        summary = s.app.run(duration=args.seconds)
+        summary = s.app.run(duration=seconds)
+        summary.loop_cpu = time.thread_time() - loop_before
+        summary.gl_cpu = sum(v - gl_before.get(k, 0.0) for k, v in gl_threads_cpu().items())
     finally:
         s.close()  # waits for the OSC process: its CPU time joins os.times().children_*
     sent, sender_cpu = (float(v) for v in flood.communicate(timeout=30)[0].split()) if flood else (0, 0.0)
@@ -137,7 +176,8 @@ def main() -> int:
     parser.add_argument("--size", default="256x256")
     parser.add_argument("--model", default="default")
     parser.add_argument("--sends", type=int, default=20)
-    parser.add_argument("--rounds", type=int, default=3, help="decode-alone / loop pairs (best of each)")
+    parser.add_argument("--rounds", type=int, default=7, help="paired rounds for 1 (the median counts)")
+    parser.add_argument("--round-seconds", type=float, default=2.0, help="each loop run in 1")
     parser.add_argument("--port", type=int, default=9391)
     parser.add_argument("--parts", default="1,2,3", help="which measurements, e.g. 2 for the latency alone")
     args = parser.parse_args()
@@ -145,34 +185,46 @@ def main() -> int:
     w, h = parse_size(args.size)
     ok = True
     with tempfile.TemporaryDirectory() as recordings:
-        if "1" in parts or "3" in parts:
-            quiet, overhead = overhead_part(args, (h, w), recordings)
-            ok &= "1" not in parts or overhead < 0.10
+        if "1" in parts:
+            ok &= overhead_part(args, (h, w), recordings) < 0.10
         if "2" in parts:
             for fps in (1000, 60):  # decode-bound; perform's default grid
                 ok &= latency_part(args, recordings, fps)
         if "3" in parts:
-            flood_part(args, recordings, quiet)
+            flood_part(args, recordings)
     return 0 if ok else 1
 
 
 def overhead_part(args, size, recordings):
-    """1. the loop against the model alone; the quiet loop run (for 3) and its overhead."""
-    alone, loop = [], []
-    for _ in range(args.rounds):  # alternate, best of each: other load on the machine hits both alike
-        summary, *_, shown = flood_run(args, args.port, recordings, 0)
-        loop.append(summary)
-        alone.append(decode_rate(args.model, size, shown))
-    alone, quiet = max(alone), max(loop, key=lambda s: s.fps)
-    frame_ms = 1000 / quiet.fps
-    overhead = 1 - quiet.fps / alone  # the issue's measure: the loop's frames/s against the model's own
-    idle = 1 - quiet.decode_ms / frame_ms  # stricter: the share of each frame the model is not decoding
-    print(f"1. decode alone {alone:.1f} frames/s; headless loop {quiet.fps:.1f} frames/s, best of {args.rounds} "
-          f"= {quiet.fps / alone:.2f} of the decode rate: loop overhead {100 * overhead:.1f}% of frame time "
-          f"(target < 10%); per frame {frame_ms:.1f} ms, decoding {quiet.decode_ms:.1f} ms: the model idles "
-          f"{100 * idle:.1f}% (hand-offs, ticks)")
-    return quiet, overhead
-
+    """1. the loop against the model alone, in paired short rounds (loop, the model alone on the
+    z's the loop showed, the loop with GL skipped): the other work on a shared machine drifts
+    over seconds and hits each pair alike. Returns the median round's overhead."""
+    rounds = []
+    for _ in range(args.rounds):
+        loop, *_, shown = flood_run(args, args.port, recordings, 0, seconds=args.round_seconds)
+        alone = decode_rate(args.model, size, shown)
+        with gl_skipped():
+            bare = flood_run(args, args.port, recordings, 0, seconds=args.round_seconds)[0]
+        rounds.append((loop.fps / alone, bare.fps / alone, loop, alone))
+    rounds.sort(key=lambda r: r[0])
+    ratio, _, loop, alone = rounds[len(rounds) // 2]  # the median round
+    bare = sorted(r[1] for r in rounds)
+    frame_ms = 1000 / loop.fps
+    idle = 1 - loop.decode_ms / frame_ms  # the share of each frame the model is not decoding
+    per_frame = lambda seconds: 1000 * seconds / loop.frames  # noqa: E731
+    print(f"1. headless loop against the model alone, median of {len(rounds)} paired rounds of "
+          f"{args.round_seconds:g} s: {loop.fps:.1f} vs {alone:.1f} frames/s = {ratio:.2f} of the decode rate "
+          f"(rounds {rounds[0][0]:.2f}-{rounds[-1][0]:.2f}): loop overhead {100 * (1 - ratio):.1f}% of frame time "
+          f"(target < 10%); per frame {frame_ms:.1f} ms, decoding {loop.decode_ms:.1f} ms: the model idles "
+          f"{100 * idle:.1f}% (hand-offs)")
+    gl = (f" and Mesa's llvmpipe rasterizer threads ({per_frame(loop.gl_cpu):.2f} ms a frame)" if loop.gl_cpu
+          else ", llvmpipe rasterizing in it (LP_NUM_THREADS=0)" if os.environ.get("LP_NUM_THREADS") == "0" else "")
+    print(f"   where the rest goes: in the loop the model takes {loop.decode_ms:.1f} ms a frame against "
+          f"{1000 / alone:.1f} ms alone, sharing the cores ({os.cpu_count()} here) with the loop's own thread "
+          f"({per_frame(loop.loop_cpu):.2f} ms of CPU a frame: ticks, texture upload, draw calls{gl}); the same "
+          f"loop with its uploads and draws skipped (diagnostic) reaches {statistics.median(bare):.2f} of the "
+          f"decode rate (rounds {bare[0]:.2f}-{bare[-1]:.2f})")
+    return 1 - ratio
 
 def latency_part(args, recordings, fps: int) -> bool:
     """2. OSC send -> first frame showing it, against one frame + the decode time."""
@@ -192,8 +244,9 @@ def latency_part(args, recordings, fps: int) -> bool:
     return True
 
 
-def flood_part(args, recordings, quiet) -> None:
+def flood_part(args, recordings) -> None:
     """3. frame times quiet, with a 10k msg/s sender sending elsewhere, and sending to us."""
+    quiet = flood_run(args, args.port, recordings, 0)[0]
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sink:  # bound, never read: the kernel drops
         sink.bind(("127.0.0.1", 0))
         elsewhere, *_ = flood_run(args, args.port, recordings, 10_000, flood_port=sink.getsockname()[1])

@@ -98,8 +98,8 @@ class DecodeWorker:
                     return
                 request, self._pending, self._busy = self._pending, None, True
             t = time.perf_counter()
+            frame = request.frame()  # a blend of two checked positions: nothing here for a model to break
             try:
-                frame = request.frame()
                 image, error = self._decode(frame.z), None
             except Exception as exc:  # noqa: BLE001 - any model failure reaches the loop, which goes on
                 image, error = None, exc
