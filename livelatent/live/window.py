@@ -41,8 +41,9 @@ class HeadlessDisplay:
 
     def present(self) -> None:
         """Nothing to swap (the frame stays in the framebuffer; screenshots read it), but the
-        frame's commands are flushed: Mesa's llvmpipe then draws it on its own threads while
-        the model decodes, instead of inside the next texture upload, with the GIL held."""
+        frame's commands are flushed through ctypes, which releases the GIL: Mesa's llvmpipe
+        rasterizes them now, while the model's threads run on, instead of inside the next
+        texture upload, where moderngl holds the GIL."""
         if self._flush is not None:
             self._flush()
 
