@@ -25,6 +25,7 @@ last good frame on screen with the error on the HUD; the show goes on.
 from __future__ import annotations
 
 import collections
+import gc
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -123,6 +124,7 @@ class LiveApp:
         try:
             return self._loop(duration)
         finally:
+            gc.unfreeze()  # what the show held may now be collected like anything else
             self.bus.on_put = None
             self.worker.close()
 
@@ -131,6 +133,11 @@ class LiveApp:
         self.worker.request(Frame(0, self.perf.z, False, self.perf.tick))
         self._show(self.worker.take(timeout=WARM_UP_SECONDS))
         self.summary = Summary()
+        # Everything made so far (torch, the model, GL) lives for the show: the collector's
+        # full passes would scan it all mid-show, holding the GIL (36-64 ms, once a process,
+        # as the first OSC flood set them off). Frozen, they scan only what the show makes.
+        gc.collect()
+        gc.freeze()
         self.feedback.state(self.perf, self._recording(), self.hud_on)  # a panel starts in sync
         self.bus.zero()  # loop time 0 = the time of the Performance's current tick
         self.start_tick = self.perf.tick
