@@ -38,7 +38,39 @@ def midi_api() -> str:
 def backend():
     import mido
 
+    _quiet_libjack()
     return mido.Backend(f"mido.backends.rtmidi/{midi_api()}", load=True)
+
+
+_libjack_handler = None  # the ctypes callback libjack calls: kept alive as long as libjack may call it
+
+
+def _quiet_libjack() -> None:
+    """Without a JACK server, libjack prints five lines of its own to stderr at every look for
+    one (every API_DOWN_RETRY seconds in a show); our one-line message already says it.
+    Its messages are dropped instead (jack_set_error_function / jack_set_info_function), in
+    the libjack python-rtmidi uses: the wheel's own copy, found among the loaded libraries."""
+    global _libjack_handler
+    if _libjack_handler is not None or midi_api() != "UNIX_JACK":
+        return
+    import ctypes
+
+    import rtmidi._rtmidi  # noqa: F401 - loads the libjack that rtmidi links
+
+    try:
+        with open("/proc/self/maps") as maps:
+            paths = {line.split()[-1] for line in maps if "libjack" in line and "/" in line}
+    except OSError:
+        paths = set()
+    handler = ctypes.CFUNCTYPE(None, ctypes.c_char_p)(lambda _message: None)
+    for path in sorted(paths) or ["libjack.so.0"]:
+        try:
+            jack = ctypes.CDLL(path)
+            jack.jack_set_error_function(handler)
+            jack.jack_set_info_function(handler)
+        except (OSError, AttributeError):
+            continue  # no such library here, or not libjack's API
+    _libjack_handler = handler
 
 
 def input_names(probe=None) -> list[str]:
@@ -65,6 +97,7 @@ class PortProbe:
     def __init__(self) -> None:
         import rtmidi
 
+        _quiet_libjack()
         api = getattr(rtmidi, f"API_{midi_api()}")
         self._rt = rtmidi.MidiIn(rtapi=api, name=f"{CLIENT_NAME}-probe")
 

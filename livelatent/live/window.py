@@ -60,8 +60,11 @@ class WindowDisplay:
         import moderngl
 
         self._glfw = glfw
+        self.glfw_error = ""  # glfw's last complaint: ours to report in one line, not a Python warning
+        glfw.set_error_callback(self._on_glfw_error)
         if not glfw.init():
-            raise DeviceError("window: glfw cannot start (no display? use --headless)")
+            raise DeviceError(f"window: glfw cannot start ({self.glfw_error or 'no reason given'}); "
+                              "no display? use --headless")
         for hint, value in ((glfw.CONTEXT_VERSION_MAJOR, 3), (glfw.CONTEXT_VERSION_MINOR, 3),
                             (glfw.OPENGL_PROFILE, glfw.OPENGL_CORE_PROFILE), (glfw.OPENGL_FORWARD_COMPAT, True)):
             glfw.window_hint(hint, value)
@@ -77,7 +80,8 @@ class WindowDisplay:
         self.window = glfw.create_window(w, h, title, target if fullscreen else None, None)
         if not self.window:
             glfw.terminate()
-            raise DeviceError("window: glfw cannot open a window with OpenGL 3.3 (use --headless)")
+            raise DeviceError(f"window: glfw cannot open a window with OpenGL 3.3 ({self.glfw_error or 'no reason given'}); "
+                              "use --headless")
         if target is not None and not fullscreen:
             x, y = glfw.get_monitor_pos(target)
             glfw.set_window_pos(self.window, x + 40, y + 40)
@@ -87,6 +91,10 @@ class WindowDisplay:
         self.framebuffer = self.ctx.screen
         self.on_key = None
         glfw.set_key_callback(self.window, self._key)
+
+    def _on_glfw_error(self, _code: int, description) -> None:
+        text = description.decode(errors="replace") if isinstance(description, bytes) else str(description)
+        self.glfw_error = text.strip()
 
     def _monitor(self, index: int | None):
         monitors = self._glfw.get_monitors()

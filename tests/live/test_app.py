@@ -141,6 +141,15 @@ def test_bad_preset_is_one_line_naming_file_and_key(tmp_path, capsys):
     assert err.count("\n") == 0 and "bad.toml: [motion]: key 'settle': expected one of" in err
 
 
+def test_a_window_without_a_display_is_one_line_pointing_to_headless(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    done = subprocess.run([sys.executable, "-m", "livelatent", "perform", "--duration", "1", *TINY,
+                           "--recordings", str(tmp_path / "rec")], env=env, capture_output=True, text=True, timeout=120)
+    err = done.stderr.strip()
+    assert done.returncode == 1 and err.count("\n") == 0, err
+    assert "window: glfw cannot start (" in err and "use --headless" in err
+
+
 @pytest.fixture
 def xvfb_display():
     if shutil.which("Xvfb") is None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 import threading
 import time
 
@@ -140,6 +143,17 @@ def test_devices_command_lists_midi_inputs_and_osc_ports(jack, capsys):
         ctl.close()
     out = capsys.readouterr().out
     assert "lltest-listed" in out and "OSC in: 127.0.0.1:9331" in out
+
+
+def test_no_jack_server_is_one_clear_line_without_libjacks_own(monkeypatch):
+    """A laptop where nobody started JACK: `livelatent devices` says so once, and libjack's
+    own five lines (printed again at every look during a show) stay out of the console."""
+    env = {**os.environ, "LIVELATENT_MIDI_API": "UNIX_JACK", "JACK_DEFAULT_SERVER": f"nobody-{os.getpid()}"}
+    done = subprocess.run([sys.executable, "-m", "livelatent", "devices"], env=env, capture_output=True,
+                          text=True, timeout=60)
+    said = done.stdout + done.stderr
+    assert done.returncode == 0 and "is a JACK server running?" in said
+    assert "Cannot connect to server" not in said and "JackShm" not in said, said
 
 
 def test_a_show_played_from_a_nanokontrol2_with_feedback_to_a_panel(jack, tmp_path, osc_listener):
