@@ -46,6 +46,7 @@ from livelatent.motion.geometry import blend
 KEEP_EVENTS = 10_000  # applied events kept in memory (the event log and the take keep them all)
 KEEP_FRAME_TIMES = 100_000
 HUD_REFRESH = 0.25  # seconds between HUD text refreshes when nothing changed
+HUD_CHANGE_REFRESH = 1 / 30  # ... and at least this between refreshes for a change: a reader's pace
 WARM_UP_SECONDS = 600.0  # the first decode may compile kernels or load weights
 POLL_SECONDS = 0.005  # the longest the loop sleeps waiting for a frame to fall due
 BUSY_POLL_SECONDS = 1 / 60  # the longest it sleeps while the model decodes: window events at display rate
@@ -358,10 +359,12 @@ class LiveApp:
         return self.perf.params.normalised(target.split("/", 1)[1])
 
     def _hud_text(self) -> list[str]:
-        """The HUD's lines, refreshed 4 times a second or on a change (re-rasterising costs)."""
+        """The HUD's lines, refreshed 4 times a second, or on a change at most HUD_CHANGE_REFRESH
+        apart (re-rasterising costs, and a fader streamed over OSC changes it every frame)."""
         now = self.bus.now()
         fresh = self._unshown or self.error != self._hud_cache[2]
-        if fresh or now - self._hud_cache[0] >= HUD_REFRESH:
+        age = now - self._hud_cache[0]
+        if age >= HUD_REFRESH or (fresh and age >= HUD_CHANGE_REFRESH):
             self._hud_cache = (now, self._hud(), self.error)
         return self._hud_cache[1]
 
