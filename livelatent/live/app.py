@@ -48,8 +48,7 @@ KEEP_FRAME_TIMES = 100_000
 HUD_REFRESH = 0.25  # seconds between HUD text refreshes when nothing changed
 HUD_CHANGE_REFRESH = 1 / 30  # ... and at least this between refreshes for a change: a reader's pace
 WARM_UP_SECONDS = 600.0  # the first decode may compile kernels or load weights
-POLL_SECONDS = 0.005  # the longest the loop sleeps waiting for a frame to fall due
-BUSY_POLL_SECONDS = 1 / 60  # the longest it sleeps while the model decodes: window events at display rate
+POLL_SECONDS = 1 / 60  # the longest the loop sleeps: window events and the HUD stay live at display rate
 LEAD_TICKS = 1  # the simulation runs this far ahead of the loop clock (at 240 Hz: up to 4.2 ms)
 
 
@@ -186,15 +185,14 @@ class LiveApp:
         return due if self._end_tick is None else min(due, self._end_tick)
 
     def _wait(self, now: float) -> float:
-        """How long to wait for a decoded frame (a control or the decode ending cuts it short).
-        While the worker decodes: until it ends, at most BUSY_POLL_SECONDS (window events stay
-        live at display rate), so the request it starts next is at most one decode (or that
-        long) old. Waking at every tick kept it a tick old but cost ~3% of the loop's frames on
-        2 cores: each wake runs on a core the model needs. Controls wake the loop at once, so
-        they never wait for this. While the worker is idle: until the next frame falls due, at
-        most POLL_SECONDS."""
+        """How long to wait for a decoded frame (a control or the decode ending cuts it short),
+        at most POLL_SECONDS. While the worker decodes: until it ends, so the request it starts
+        next is at most one decode old. While it is idle: until the next frame falls due. Ticks
+        catch up exactly at each wake, each event on the tick it arrived in, so waking more
+        often would change nothing shown, only take cores from the model: waking at every tick
+        while it decoded cost ~3% of the loop's frames on 2 cores."""
         if not self.worker.idle:
-            return BUSY_POLL_SECONDS
+            return POLL_SECONDS
         fps = float(self.recorder.fps if self._recording() else self.sampler.fps)
         return min(max((int(now * fps) + 1) / fps - now, 0.0), POLL_SECONDS)
 
