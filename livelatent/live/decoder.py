@@ -36,7 +36,6 @@ class Frame:
         return self  # a request may also be a sample that makes its Frame when decoding starts
 
 
-
 @dataclass(frozen=True)
 class Decoded:
     frame: Frame
