@@ -108,6 +108,20 @@ def test_slow_decoder_still_applies_controls_at_their_ticks(tmp_path):
     assert ticks[1] - ticks[0] >= 10  # 50 ms apart stays 50 ms apart, though no frame fell between
 
 
+def test_the_show_keeps_what_it_started_with_out_of_the_collectors_full_passes(tmp_path):
+    import gc
+
+    s = session_for(tmp_path)
+    frozen = []
+    s.app.on_frame = lambda *_: frozen.append(gc.get_freeze_count())
+    try:
+        s.app.run(duration=0.3)
+    finally:
+        s.close()
+    assert frozen[-1] > 1000  # torch, the model, GL: frozen while the show runs (after the warm-up frame) ...
+    assert gc.get_freeze_count() == 0  # ... and collectable again after it
+
+
 def test_keyboard_triggers_slots_stores_and_records(tmp_path):
     s = session_for(tmp_path)
     kb = s.app.keyboard
