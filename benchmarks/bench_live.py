@@ -114,7 +114,8 @@ def gl_threads_cpu() -> dict[str, float]:
     seconds = {}
     for task in glob.glob("/proc/self/task/*/stat"):
         try:
-            stat = open(task).read()
+            with open(task) as f:
+                stat = f.read()
         except OSError:
             continue  # the thread ended
         if stat[stat.index("(") + 1:stat.rindex(")")].startswith("llvmpipe"):
@@ -225,6 +226,7 @@ def overhead_part(args, size, recordings):
           f"loop with its uploads and draws skipped (diagnostic) reaches {statistics.median(bare):.2f} of the "
           f"decode rate (rounds {bare[0]:.2f}-{bare[-1]:.2f})")
     return 1 - ratio
+
 
 def latency_part(args, recordings, fps: int) -> bool:
     """2. OSC send -> first frame showing it, against one frame + the decode time."""

@@ -10,6 +10,7 @@ Mesa's EGL and behaves the same otherwise.
 
 from __future__ import annotations
 
+import functools
 import os
 
 from livelatent.errors import DeviceError
@@ -129,6 +130,16 @@ def _egl_gl_function(name: str):
     """A no-argument GL function of the current EGL context, called through ctypes (which
     releases the GIL while it runs; moderngl has no flush), or None where EGL lacks it."""
     import ctypes
+
+    egl = _egl_library()
+    address = egl.eglGetProcAddress(name.encode()) if egl is not None else None
+    return ctypes.CFUNCTYPE(None)(address) if address else None
+
+
+@functools.cache
+def _egl_library():
+    """libEGL, found once a process (find_library runs ldconfig), or None."""
+    import ctypes
     import ctypes.util
 
     library = ctypes.util.find_library("EGL")
@@ -137,8 +148,7 @@ def _egl_gl_function(name: str):
     egl = ctypes.CDLL(library)
     egl.eglGetProcAddress.restype = ctypes.c_void_p
     egl.eglGetProcAddress.argtypes = [ctypes.c_char_p]
-    address = egl.eglGetProcAddress(name.encode())
-    return ctypes.CFUNCTYPE(None)(address) if address else None
+    return egl
 
 
 def key_name(glfw, key: int) -> str:
