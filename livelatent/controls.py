@@ -190,6 +190,8 @@ def _unit(action, args):
 
 def _hud(action, args):
     _count(action, args, 0, 1)
+    if args and isinstance(args[0], bool):
+        return (args[0],)  # as logged in a take: to_dict -> from_dict must give the same event
     return (bool(_number(action, args[0], "on/off")),) if args else ()
 
 

@@ -36,7 +36,7 @@ def check_target(target: str) -> str:
     if t in TRIGGERS or t in CONTINUOUS or (head in SLOT_TRIGGERS and tail.isdigit()):
         return t
     allowed = ", ".join(CONTINUOUS + TRIGGERS + tuple(f"{s}/<n>" for s in SLOT_TRIGGERS))
-    raise ControlMessageError(f"target {target!r}: expected one of {allowed}")
+    raise ControlMessageError(f"target {shorten(target, 40)!r}: expected one of {allowed}")
 
 
 def target_event(target: str, value: float, *, source: str, strength: float = 1.0) -> ControlEvent | None:

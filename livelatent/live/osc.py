@@ -123,7 +123,7 @@ class OscReceiver:
                 self._process, self._conn = self._spawn(self.address[1])
             except DeviceError as exc:
                 if not said:
-                    self.log.log("osc-restart", f"OSC receiver on {where} stopped ({why}); cannot restart it "
+                    self.log.log("osc-restart", f"OSC receiver down on {where} ({why}); cannot restart it "
                                                 f"({exc}); trying again every {self.restart_seconds:g} s", notice=True)
                 said = True
                 self._closing.wait(self.restart_seconds)
@@ -132,7 +132,7 @@ class OscReceiver:
                 _stop(self._process, self._conn)
                 return
             self.restarts += 1
-            self.log.log("osc-restart", f"OSC receiver on {where} stopped ({why}); restarted, listening again",
+            self.log.log("osc-restart", f"OSC receiver restarted on {where}, listening again (it stopped: {why})",
                          notice=True)
             return
 

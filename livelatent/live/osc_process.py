@@ -48,7 +48,7 @@ def serve(conn, host: str, port: int, d, allow: tuple, interval: float, parent: 
         return
     conn.send(("ready", sock.getsockname()))
     lines: list[str] = []
-    listener = Listener(sock, d, set(allow) or None, RateLimitedLog(interval, sink=lines.append))
+    listener = Listener(sock, d, set(allow) or None, RateLimitedLog(interval, sink=lines.append, name="OSC"))
     logging.root.addHandler(_ToLog(listener.log))  # python-osc warns through the root logger
     logging.root.setLevel(logging.WARNING)
     sent_at, counted = time.monotonic(), None

@@ -41,10 +41,11 @@ class RateLimitedLog:
     refilled at `per_second` overall; each printed line says how many were suppressed."""
 
     def __init__(self, interval: float = 1.0, stream=None, *, burst: int = BURST, per_second: float = PER_SECOND,
-                 max_keys: int = MAX_KEYS, sink=None) -> None:
+                 max_keys: int = MAX_KEYS, sink=None, name: str = "") -> None:
         self.interval = interval
         self.stream = stream
         self.sink = sink  # instead of printing, hand each line (without the prefix) to sink(line)
+        self.name = name  # says whose lines were suppressed, e.g. "OSC" for the OSC process's own log
         self.burst, self.per_second, self.max_keys = burst, per_second, max_keys
         self._last: dict[str, tuple[float, int]] = {}  # key -> (last printed, suppressed since)
         self._tokens, self._refilled = float(burst), time.monotonic()
@@ -103,7 +104,7 @@ class RateLimitedLog:
 
     def _print(self, line: str) -> None:
         if self.suppressed:
-            line += f" ({self.suppressed} other lines suppressed)"
+            line += f" ({self.suppressed} other {self.name + ' ' if self.name else ''}lines suppressed)"
             self.suppressed = 0
         line = shorten(line, MAX_LINE)
         self.lines.append(line)

@@ -7,6 +7,7 @@ import os
 import signal
 import socket
 import struct
+import threading
 import time
 
 import pytest
@@ -147,3 +148,35 @@ def test_a_port_taken_while_the_receiver_was_gone_is_said_once_and_tried_again(r
     finally:
         squatter.close()
     assert wait_until(lambda: osc.restarts == 1) and keyframe_applied(bus, client, 4)
+
+
+def test_in_a_show_a_restarted_receiver_is_said_on_console_hud_and_feedback(tmp_path, free_udp_port, osc_listener,
+                                                                           capfd):
+    from livelatent.live.session import build_session, parse_options
+
+    s = build_session(parse_options(["--headless", "--size", "32x32", "--osc-port", str(free_udp_port),
+                                     "--osc-feedback", f"127.0.0.1:{osc_listener.port}",
+                                     "--recordings", str(tmp_path)]))
+    client, done = SimpleUDPClient("127.0.0.1", free_udp_port), []
+
+    def meanwhile():
+        os.kill(s.osc._process.pid, signal.SIGKILL)  # the receiver dies mid-show
+        if wait_until(lambda: s.osc.restarts == 1):
+            for _ in range(10):  # until the new receiver hears it
+                client.send_message("/livelatent/keyframe", 9)
+                if wait_until(lambda: s.app.perf.target_slot == 9, 0.5):
+                    break
+        time.sleep(0.3)
+        s.app.running = False
+
+    s.app.on_frame = lambda *_: done or done.append(threading.Thread(target=meanwhile, daemon=True).start())
+    try:
+        s.app.run(duration=30)
+    finally:
+        s.close()
+    assert s.app.perf.target_slot == 9  # control came back
+    assert "OSC receiver restarted" in s.app.error
+    assert any(line.startswith("! OSC receiver restarted") for line in s.app._hud())
+    assert capfd.readouterr().err.count("OSC receiver restarted") == 1
+    got = osc_listener.collect(lambda r: any(a == "/livelatent/error" for a, _ in r))
+    assert any(a == "/livelatent/error" and "OSC receiver restarted" in v[0] for a, v in got)
