@@ -13,6 +13,7 @@ from pathlib import Path
 
 from livelatent.live.session import build_session, parse_options
 from livelatent.mapping import MidiMap, NoteBlock
+from until import wait_until
 
 PADS = "lltest-pads"
 NOTES = 1000 if os.environ.get("LIVELATENT_HOSTILE") == "full" else 300
@@ -48,15 +49,6 @@ class Pads:
 def hit(i: int) -> tuple[int, float]:
     """The keyframe (slot, strength) the i-th hit of pads.py becomes."""
     return i % 64, round((1 + (i // 64) % 127) / 127, 4)
-
-
-def wait_until(cond, timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if cond():
-            return True
-        time.sleep(0.01)
-    return False
 
 
 def show(tmp_path, *extra):
