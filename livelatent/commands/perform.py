@@ -51,15 +51,19 @@ def add_arguments(p) -> None:
 
 def run(args) -> int:
     from livelatent.live.session import build_session
+    from livelatent.live.stop_signals import stop_on_signals
 
     session = build_session(args)
     try:
-        summary = session.app.run(duration=args.duration)
+        with stop_on_signals(session.app) as stopped:  # Ctrl-C, SIGTERM, SIGHUP: as at the end of --duration
+            summary = session.app.run(duration=args.duration)
     finally:
         session.close()
         if args.save_bank:
             print(f"bank: {session.app.perf.bank.save(args.save_bank)}")
     _print_summary(summary, session)
+    if stopped:
+        print(f"livelatent perform: stopped by {stopped[0]}", file=sys.stderr)
     if session.recorder is not None and session.recorder.unfinished_proxies:
         from livelatent.offline.proxy import complete_after_show  # frames the loop had no time for
 
