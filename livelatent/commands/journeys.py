@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from livelatent.commands.options import add_model_arguments, add_render_arguments, finish, load_input, model_meta
+from livelatent.commands.options import add_model_arguments, add_render_arguments, finish, load_input
 
 
 def add_arguments(parser) -> None:
@@ -29,9 +29,12 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    from livelatent import explore, zseq
+    from dataclasses import replace
 
-    source, generator = load_input(args.zseq, args)
+    from livelatent import explore, zseq
+    from livelatent.picture import PictureTrack
+
+    source, choice, generator = load_input(args.zseq, args)
     fps = args.fps or source.fps
     picks = (explore.parse_picks(args.pick, len(source)) if args.pick
              else explore.journey_picks(len(source), count=args.n, keys=args.keys, seed=args.seed))
@@ -39,7 +42,9 @@ def run(args) -> int:
     for i, frames in enumerate(picks):
         keys = explore.journey_keyframes(source.z, frames, noise=args.noise, seed=args.seed, journey=i)
         z = explore.journey(keys, frames=args.frames, fps=fps, interp=args.interp)
-        meta = {"made_by": "journey", **model_meta(args, generator, source.meta.get("model")),
+        # a journey is drawn as its first picked frame was (psi, class, ... may change along a take)
+        drawn = replace(choice, track=PictureTrack(choice.track.at(frames[0])))
+        meta = {"made_by": "journey", **drawn.meta(generator),
                 "parents": [source.meta.get("id", str(args.zseq))],
                 "picked_frames": frames, "noise": args.noise, "interp": args.interp, "seed": args.seed}
         status = finish(args, zseq.ZSequence(z, fps, meta), generator, out=Path(args.out) / f"journey-{i:03d}")

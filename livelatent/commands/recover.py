@@ -6,7 +6,8 @@ proxy is rebuilt from the z-sequence with the take's own model (or --model).
 
 from __future__ import annotations
 
-from livelatent.commands.proxies import add_model_arguments, generator_for
+from livelatent.commands.model_options import add_model_arguments
+from livelatent.commands.proxies import generator_for
 
 
 def add_arguments(parser) -> None:

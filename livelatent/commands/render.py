@@ -8,7 +8,7 @@ rows rendered, with the source as parent).
 
 from __future__ import annotations
 
-from livelatent.commands.options import add_model_arguments, add_render_arguments, finish, load_input, model_meta
+from livelatent.commands.options import add_model_arguments, add_render_arguments, finish, load_input
 from livelatent.errors import UsageError
 
 
@@ -23,16 +23,18 @@ def run(args) -> int:
     from livelatent import explore, zseq
     from livelatent.frames import FrameRate
 
-    source, generator = load_input(args.zseq, args)
+    source, choice, generator = load_input(args.zseq, args)
     fps = FrameRate.parse(args.fps) if args.fps else source.fps
     if _same_pair(args.zseq, args.out):  # e.g. after a conform: render OUT -o OUT.mp4
         if fps != source.fps:
             raise UsageError(f"-o {args.out}: resampling to {fps} fps would overwrite {args.zseq}'s own "
                              "z-sequence; choose another -o")
-        return finish(args, source, generator)  # the pair keeps its id, provenance and rows
+        return finish(args, source.with_meta(**choice.meta(generator)), generator)  # keeps its id and rows
     inherited = {k: v for k, v in source.meta.items()
-                 if k not in ("id", "created", "interrupted", "snapshot_labels")}  # this render's own
-    meta = {**inherited, "made_by": "render", **model_meta(args, generator, source.meta.get("model")),
+                 if k not in ("id", "created", "interrupted", "snapshot_labels", "picture_changes")}  # its own
+    if fps != source.fps:
+        choice.track = choice.track.resampled(source.fps.value, fps.value)
+    meta = {**inherited, "made_by": "render", **choice.meta(generator),
             "parents": [source.meta.get("id", str(args.zseq))]}
     return finish(args, zseq.ZSequence(explore.resample(source.z, source.fps, fps), fps, meta), generator)
 

@@ -34,6 +34,12 @@ def resolve_device(device: str = "auto") -> str:
     return name
 
 
+def first_line(exc: BaseException, limit: int = 200) -> str:
+    """An exception's first line, shortened: torch and NVIDIA's code add paragraphs of advice."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
 def to_uint8_images(x, size: tuple[int, int] | None = None, value_range=(-1.0, 1.0)) -> np.ndarray:
     """(N, 3, H, W) float tensor in value_range -> uint8 (N, H', W', 3) numpy, resized to size."""
     import torch
@@ -69,7 +75,11 @@ class ModuleGenerator:
 
         z = check_z(z, self.z_dim, what=f"{self.label} z")
         with torch.inference_mode():
-            images = self._forward(torch.from_numpy(z).to(self.device))
+            try:
+                images = self._forward(torch.from_numpy(z).to(self.device))
+            except Exception as exc:  # noqa: BLE001 - the network's own failure, whatever it is: one line
+                raise ModelError(f"model {self.label}: the network failed ({type(exc).__name__}: "
+                                 f"{first_line(exc)})") from None
             if isinstance(images, torch.Tensor) and images.ndim == 4 and images.shape[1] == 1:
                 images = images.expand(-1, 3, -1, -1)  # a greyscale model
             if not (isinstance(images, torch.Tensor) and images.ndim == 4 and images.shape[0] == len(z)

@@ -17,6 +17,7 @@ import numpy as np
 
 from livelatent.adapters import take_writer, takes
 from livelatent.adapters.video import VideoWriter, iter_frames
+from livelatent.generators import decode_frames
 
 BATCH = 8
 
@@ -26,8 +27,11 @@ def missing_frames(take: takes.Take) -> list[int]:
     return [k for k in range(take.rows) if k not in present]
 
 
-def complete_proxy(take: takes.Take, generator, *, progress: Callable[[int], None] | None = None) -> takes.Take:
-    """Write NAME.mp4 with every frame; returns the updated take (proxy state 'complete')."""
+def complete_proxy(take: takes.Take, generator, *, progress: Callable[[int], None] | None = None,
+                   track=None) -> takes.Take:
+    """Write NAME.mp4 with every frame, each drawn with the Picture (psi, class, snapshot) the
+    live loop drew it with (`track`, default: from the take's events); returns the updated
+    take (proxy state 'complete')."""
     if take.proxy_complete:
         return take
     if take.status == "recording":
@@ -39,7 +43,7 @@ def complete_proxy(take: takes.Take, generator, *, progress: Callable[[int], Non
     try:
         with VideoWriter(tmp, fps=take.fps, size=size, codec=take.meta["proxy"].get("codec") or "h264",
                          intra_only=True, metadata={"livelatent_id": take.id}) as out:
-            for frame in _frames(take, z, generator, size, decode_size):
+            for frame in _frames(take, z, generator, size, decode_size, track or takes.picture_track(take)):
                 out.write(frame)
                 if progress:
                     progress(1)
@@ -52,7 +56,7 @@ def complete_proxy(take: takes.Take, generator, *, progress: Callable[[int], Non
                                           "present": [[0, take.rows]] if take.rows else []})
 
 
-def _frames(take, z, generator, size, decode_size) -> Iterator[np.ndarray]:
+def _frames(take, z, generator, size, decode_size, track) -> Iterator[np.ndarray]:
     """Frames 0..n-1: from the partial proxy where it has them, else decoded in batches."""
     present = take.proxy_frames_present() if take.meta["proxy"].get("state") == "partial" else []
     have = set(present)
@@ -66,7 +70,7 @@ def _frames(take, z, generator, size, decode_size) -> Iterator[np.ndarray]:
         end = k
         while end < len(z) and end not in have and end - k < BATCH:
             end += 1
-        for image in generator.decode(z[k:end], size=decode_size):
+        for image in decode_frames(generator, track, z, k, end, decode_size):
             yield takes.fit_proxy(image, size)
         k = end
 
@@ -102,15 +106,17 @@ def complete_after_show(pending: list[takes.Take], generator, model: str, say: C
         say(f"{take.name}: proxy complete")
 
 
-def recover_all(recordings, load_generator: Callable[[takes.Take], object] | None = None,
+def recover_all(recordings, load_generator: Callable[[takes.Take], tuple] | None = None,
                 say: Callable[[str], None] = print) -> list[takes.Take]:
-    """Recover every abandoned take; rebuild each proxy when a generator can be loaded for it."""
+    """Recover every abandoned take; rebuild each proxy when a generator can be loaded for it
+    (load_generator(take) -> (generator, picture track or None))."""
     done = []
     for take in take_writer.abandoned_takes(recordings):
         take = take_writer.recover(take)
         say(f"recovered {take.name}: {take.rows} frames ({take.duration:.1f}s) up to its last flush")
         if load_generator is not None and take.rows:
-            take = complete_proxy(take, load_generator(take))
+            generator, track = load_generator(take)
+            take = complete_proxy(take, generator, track=track)
             say(f"{take.name}: proxy rebuilt from its z-sequence")
         done.append(take)
     return done

@@ -26,7 +26,9 @@ import numpy as np
 from livelatent import zseq
 from livelatent.adapters.video import VideoWriter
 from livelatent.errors import VideoError
+from livelatent.generators import decode_frames
 from livelatent.latent import check_z
+from livelatent.picture import PictureTrack
 from livelatent.zseq import ZSequence
 
 QUEUE_BATCHES = 3  # decoded batches waiting for the encoder: enough to overlap, bounded memory
@@ -122,11 +124,12 @@ def _encode_while_decoding(seq, generator, writer, size, batch, progress, stop: 
     bar = _progress_bar(len(seq), progress, writer.path.name)
     encoder = _Encoder(writer, bar)
     encoder.start()
+    track = PictureTrack.from_meta(seq.meta) if "picture" in seq.meta else None  # psi etc. per frame
     try:
         for start in range(0, len(seq), batch):
             if encoder.error is not None or stop.is_set():
                 break
-            images = generator.decode(seq.z[start:start + batch], size)
+            images = decode_frames(generator, track, seq.z, start, min(start + batch, len(seq)), size)
             encoder.inbox.put(np.asarray(images))
     except KeyboardInterrupt:
         pass  # keep what was decoded: the encoder finishes it and closes the file
