@@ -22,7 +22,8 @@ def add_render_arguments(parser, *, fps_default: str | None) -> None:
     group.add_argument("--fps", default=fps_default, help=f"frame rate, e.g. 30 or 30000/1001 (default: {rate})")
     group.add_argument("--size", default=None, metavar="WxH",
                        help="frame size, e.g. 512 or 1280x720 (default: the model's); with a grid, one tile")
-    group.add_argument("--batch", type=int, default=16, help="frames decoded at once (default 16)")
+    group.add_argument("--batch", type=int, default=None,
+                       help="frames decoded at once (default: measured for the model on this device, at most 16)")
     group.add_argument("--lossless", action="store_true", help="bit-exact video (x264 RGB at qp 0)")
     group.add_argument("--intra", action="store_true", help="every frame a key frame (frame-accurate editing)")
     group.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
@@ -53,7 +54,7 @@ def finish(args, seq, generator, out=None) -> int:
     """Render seq as the pair `out` (default args.out) and say what was written."""
     from livelatent.offline.render import render
 
-    if args.batch < 1:
+    if args.batch is not None and args.batch < 1:
         raise UsageError(f"--batch {args.batch}: expected at least 1")
     result = render(seq, generator, out or args.out, batch=args.batch, lossless=args.lossless,
                     intra_only=args.intra, progress=not args.quiet)

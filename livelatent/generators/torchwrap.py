@@ -49,8 +49,11 @@ def to_uint8_images(x, size: tuple[int, int] | None = None, value_range=(-1.0, 1
     if size is not None and tuple(x.shape[-2:]) != tuple(size):
         x = F.interpolate(x, size=tuple(size), mode="bilinear", align_corners=False, antialias=True)
     lo, hi = value_range
-    x = (x - lo) * (255.0 / (hi - lo))
-    return x.add_(0.5).clamp_(0, 255).to(torch.uint8).permute(0, 2, 3, 1).contiguous().cpu().numpy()
+    scale = 255.0 / (hi - lo)
+    # x * scale + offset, rounded by truncating +0.5: for [-1, 1] that is NVIDIA's own
+    # `img * 127.5 + 128` (gen_images.py), float for float, so a StyleGAN frame is theirs byte for byte
+    x = x * scale + (0.5 - lo * scale)
+    return x.clamp_(0, 255).to(torch.uint8).permute(0, 2, 3, 1).contiguous().cpu().numpy()
 
 
 class ModuleGenerator:

@@ -11,6 +11,7 @@ same way the recorder did, so both kinds of frame look alike.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterator
 
 import numpy as np
@@ -18,9 +19,7 @@ import numpy as np
 from livelatent.adapters import take_writer, takes
 from livelatent.adapters.video import VideoWriter, iter_frames
 from livelatent.generators import decode_frames
-
-BATCH = 8
-
+from livelatent.generators.batching import BatchPlanner
 
 def missing_frames(take: takes.Take) -> list[int]:
     present = set(take.proxy_frames_present()) if take.meta["proxy"].get("state") == "partial" else set()
@@ -61,6 +60,7 @@ def _frames(take, z, generator, size, decode_size, track) -> Iterator[np.ndarray
     present = take.proxy_frames_present() if take.meta["proxy"].get("state") == "partial" else []
     have = set(present)
     kept = iter_frames(take.partial_proxy_path) if present else iter(())
+    planner = BatchPlanner.for_generator(generator)
     k = 0
     while k < len(z):
         if k in have:
@@ -68,9 +68,12 @@ def _frames(take, z, generator, size, decode_size, track) -> Iterator[np.ndarray
             k += 1
             continue
         end = k
-        while end < len(z) and end not in have and end - k < BATCH:
+        while end < len(z) and end not in have and end - k < planner.next_size():
             end += 1
-        for image in decode_frames(generator, track, z, k, end, decode_size):
+        began = time.perf_counter()
+        images = decode_frames(generator, track, z, k, end, decode_size)
+        planner.record(end - k, time.perf_counter() - began)
+        for image in images:
             yield takes.fit_proxy(image, size)
         k = end
 

@@ -16,6 +16,7 @@ import os
 import queue
 import signal
 import threading
+import time
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from livelatent import zseq
 from livelatent.adapters.video import VideoWriter
 from livelatent.errors import VideoError
 from livelatent.generators import decode_frames
+from livelatent.generators.batching import BatchPlanner
 from livelatent.latent import check_z
 from livelatent.picture import PictureTrack
 from livelatent.zseq import ZSequence
@@ -52,9 +54,13 @@ def new_id() -> str:
 
 
 def render(seq: ZSequence, generator, out: str | os.PathLike, *, size: tuple[int, int] | None = None,
-           batch: int = 16, lossless: bool = False, intra_only: bool = False, progress: bool = True,
+           batch: int | None = None, lossless: bool = False, intra_only: bool = False, progress: bool = True,
            write_zseq: bool = True, video_ext: str = ".mp4") -> RenderResult:
-    """Decode every row of seq and write the video (and the z-sequence pair) for `-o out`."""
+    """Decode every row of seq and write the video (and the z-sequence pair) for `-o out`.
+
+    batch: frames per decode; None measures what suits this model on this device
+    (generators/batching.py). Frames are drawn with seq.meta's picture track (psi, class,
+    snapshot per frame) when it has one, else with the generator as given."""
     check_z(seq.z, generator.z_dim, what=f"z-sequence for model {generator.label}")
     seq = seq if seq.meta.get("id") else seq.with_meta(id=new_id())
     _, _, video = zseq.pair_paths(out, video_ext)
@@ -125,12 +131,16 @@ def _encode_while_decoding(seq, generator, writer, size, batch, progress, stop: 
     encoder = _Encoder(writer, bar)
     encoder.start()
     track = PictureTrack.from_meta(seq.meta) if "picture" in seq.meta else None  # psi etc. per frame
+    planner = BatchPlanner.for_generator(generator, fixed=batch)
+    start = 0
     try:
-        for start in range(0, len(seq), batch):
-            if encoder.error is not None or stop.is_set():
-                break
-            images = decode_frames(generator, track, seq.z, start, min(start + batch, len(seq)), size)
+        while start < len(seq) and encoder.error is None and not stop.is_set():
+            end = min(start + planner.next_size(), len(seq))
+            began = time.perf_counter()
+            images = decode_frames(generator, track, seq.z, start, end, size)
+            planner.record(end - start, time.perf_counter() - began)
             encoder.inbox.put(np.asarray(images))
+            start = end
     except KeyboardInterrupt:
         pass  # keep what was decoded: the encoder finishes it and closes the file
     finally:
