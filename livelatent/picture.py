@@ -129,9 +129,9 @@ def check_picture_event(action: str, args: tuple) -> tuple:
     if form not in ("norm", "raw"):
         raise ControlMessageError(f"{action}: form {form!r}: expected 'norm' or 'raw'")
     try:
+        if form == "norm" and isinstance(args[0], (int, float)) and not 0.0 <= args[0] <= 1.0:
+            raise ValueError(f"normalised psi must be in 0..1, got {args[0]}")
         value = check_psi(args[0])
-        if form == "norm" and not 0.0 <= value <= 1.0:
-            raise ValueError(f"normalised psi must be in 0..1, got {value}")
     except ValueError as exc:
         raise ControlMessageError(f"{action}: {exc}") from None
     return (value, form)

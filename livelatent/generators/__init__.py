@@ -105,11 +105,11 @@ def configured(generator, picture: Picture):
         return with_picture(picture)
     label = getattr(generator, "label", "")
     if picture.psi != 1.0:
-        raise ModelError(f"--psi {picture.psi:g}: model {label} has no truncation (StyleGAN pickles only)")
+        raise ModelError(f"psi {picture.psi:g}: model {label} has no truncation (StyleGAN pickles only)")
     if picture.class_idx is not None:
-        raise ModelError(f"--class {picture.class_idx}: model {label} is unconditional (no classes)")
+        raise ModelError(f"class {picture.class_idx}: model {label} is unconditional (no classes)")
     if picture.noise_mode != "const":
-        raise ModelError(f"--noise-mode {picture.noise_mode}: model {label} has no noise inputs (StyleGAN only)")
+        raise ModelError(f"noise mode {picture.noise_mode}: model {label} has no noise inputs (StyleGAN only)")
     return generator
 
 

@@ -58,26 +58,43 @@ def loaded_checkout() -> Path | None:
 @contextmanager
 def checkout(repo: Path):
     """Within: `repo`'s modules are the ones imported (another checkout's are dropped first)
-    and pkg_resources.parse_version can be imported. The checkout stays on sys.path after."""
+    and pkg_resources.parse_version can be imported. The checkout stays on sys.path after,
+    first, so that nothing else's `torch_utils` can shadow it; an import that fails leaves
+    nothing half-imported behind."""
     current = loaded_checkout()
     if current is not None and current != repo:
-        _forget(current)
-    if str(repo) not in sys.path:
-        sys.path.insert(0, str(repo))
+        _forget_modules()
+    _put_first_on_path(repo)
     with _pkg_resources():
         try:
             yield
         except ModuleNotFoundError as exc:
+            _forget_modules()
             raise ModelError(f"{repo}: NVIDIA's code needs the Python package {exc.name!r}, which is not "
                              f"installed; {EXTRA} installs what it imports") from None
+        except BaseException:
+            if loaded_checkout() is None:
+                _forget_modules()
+            raise
 
 
-def _forget(old: Path) -> None:
-    """Another checkout's modules out of sys.modules and its folder off sys.path."""
+_ON_PATH: list[str] = []  # the checkouts this process has put on sys.path
+
+
+def _put_first_on_path(repo: Path) -> None:
+    """`repo` at the head of sys.path; any other checkout put there before, off it."""
+    for old in _ON_PATH + [str(repo)]:
+        while old in sys.path:
+            sys.path.remove(old)
+    _ON_PATH[:] = [str(repo)]
+    sys.path.insert(0, str(repo))
+    importlib.invalidate_caches()
+
+
+def _forget_modules() -> None:
+    """Every module of a checkout out of sys.modules (networks loaded keep their own references)."""
     for name in [n for n in sys.modules if n.partition(".")[0] in CHECKOUT_PACKAGES]:
         del sys.modules[name]
-    sys.path[:] = [p for p in sys.path if not p or Path(p).resolve() != old]
-    importlib.invalidate_caches()
 
 
 @contextmanager

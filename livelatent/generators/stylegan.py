@@ -106,7 +106,7 @@ def check_class(G, class_idx: int | None, label: str) -> int | None:
     """A conditional model needs a class (NVIDIA's tools refuse too); an unconditional one takes none."""
     if not G.c_dim:
         if class_idx is not None:
-            raise ModelError(f"--class {class_idx}: model {label} is unconditional (no classes)")
+            raise ModelError(f"class {class_idx}: model {label} is unconditional (no classes)")
         return None
     if class_idx is None:
         raise ModelError(f"model {label} is conditional: pass --class N (0..{G.c_dim - 1})")

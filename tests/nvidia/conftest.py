@@ -20,7 +20,7 @@ NVIDIA = Path(__file__).resolve().parents[2].parent / "shared" / "nvidia"
 REFERENCE = Path(__file__).with_name("nvidia_reference.py")
 # name -> (checkout, make_snapshot kind, extra arguments)
 NETWORKS = {
-    "sg3t": ("stylegan3", "sg3-t", []),
+    "sg3t": ("stylegan3", "sg3-t", ["--res", "32"]),  # stylegan3 on the CPU: ~1 s a frame at 64x64
     "ada-classes": ("stylegan2-ada-pytorch", "ada", ["--cdim", "4", "--seed", "1"]),
     "run/network-snapshot-000040": ("stylegan2-ada-pytorch", "ada", ["--seed", "2"]),
     "run/network-snapshot-000080": ("stylegan2-ada-pytorch", "ada", ["--seed", "2", "--perturb", "0.05"]),

@@ -59,7 +59,7 @@ def test_samples_of_stylegan3_and_of_a_conditional_stylegan2_are_nvidias_frames(
                      "--psi", 0.5, "--device", "cpu", "--batch", 1, "--lossless", "-q", "-o", tmp_path / "sg3")
     assert code == 0  # the stylegan3 checkout after the ada one (the reel) in one process
     sg3 = zseq.load(tmp_path / "sg3")
-    assert sg3.meta["picture"]["psi"] == 0.5 and sg3.meta["size"] == [64, 64]
+    assert sg3.meta["picture"]["psi"] == 0.5 and sg3.meta["size"] == [32, 32]
     assert same_pictures(video(tmp_path / "sg3.mp4"), nvidia_frames(SG3, networks["sg3t"], sg3.z, [{"psi": 0.5}]))
     reel = zseq.load(classes_reel)
     assert (reel.meta["picture"]["psi"], reel.meta["picture"]["class"]) == (0.6, 2)
@@ -118,9 +118,9 @@ def test_class_is_required_by_a_conditional_model_and_refused_by_an_unconditiona
     assert "is conditional: pass --class N (0..3)" in err
     err = one_line_error(capsys, "samples", "--model", networks["run/network-snapshot-000040"], "--class", 1,
                          "--stylegan-repo", repo(ADA), *common)
-    assert "--class 1: model network-snapshot-000040 is unconditional" in err
+    assert "class 1: model network-snapshot-000040 is unconditional" in err
     err = one_line_error(capsys, "samples", "--psi", 0.5, *common)
-    assert "--psi 0.5: model default has no truncation" in err
+    assert "psi 0.5: model default has no truncation" in err
 
 
 def test_a_sidecar_names_code_but_never_runs_it(tmp_path, capsys, monkeypatch):
