@@ -46,11 +46,18 @@ class Source:
 
 @dataclass(frozen=True, slots=True)
 class Freeze:
-    """Freeze filter: show position in + frame; only before / after it if a flag is set."""
+    """Freeze filter: show position in + frame; only before / after it if a flag is set.
+
+    inner: the clip is a `<chain>` or a timewarp, whose frames come from an inner producer
+    that starts at 0 (melt 7.12): the frozen frame is then that producer's position `frame`
+    (no entry in, at the warped rate, never reversed, no time remap), and before / after
+    compare the bare `frame` with the entry's absolute positions.
+    """
 
     frame: int
     before: bool = False
     after: bool = False
+    inner: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -207,7 +207,8 @@ class _Reader:
             timing = self.clips.timing(producer, p)
             return ClipSegment(position, length, source, in_frame=start, speed=timing.speed,
                                warp_out=timing.warp_out, slowmotion=timing.slowmotion,
-                               freeze=entry_freeze(entry), remap=timing.remap, label=source.label)
+                               freeze=entry_freeze(entry, self.fps, inner=_inner_producer(producer, p)),
+                               remap=timing.remap, label=source.label)
         except ProjectError as exc:
             raise ProjectError(f"{where}: {exc}") from None
 
@@ -247,6 +248,11 @@ class _Reader:
         end_text = tr.get("out") or p.get("out")
         end = self._time(end_text, where) if end_text else 2**31 - 1
         return start, end
+
+
+def _inner_producer(el, p: dict[str, str]) -> bool:
+    """A chain or a timewarp: its frames come from an inner producer that starts at 0."""
+    return el.tag == "chain" or p.get("mlt_service") == "timewarp"
 
 
 def _blend_kind(p: dict[str, str]) -> str | None:

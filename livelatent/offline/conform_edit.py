@@ -56,17 +56,28 @@ def _check(picks: Picks, found, fps) -> None:
             raise ProjectError(f"{where}: z size {seq.d}, but {first_d[1]} has z size {first_d[0]}")
 
 
+def _read_and_pick(project: Path, sequence: str | None, search: list | None, smooth: bool):
+    """The timeline, its picks, and the z-sequence found for each source (by key)."""
+    timeline = read_project(project, sequence)
+    finder = ZFinder(project, [Path(s) for s in search or []])
+    found = {s.key: finder.find(s) for s in timeline.sources()}
+    rate_of = {key: hit.seq.fps.value for key, hit in found.items() if hit.seq is not None}
+    picks = pick(timeline, smooth=smooth, fps_of=lambda s: s.fps or rate_of.get(s.key))
+    return timeline, picks, found
+
+
+def conform_picks(project: str | os.PathLike, *, sequence: str | None = None, search: list | None = None,
+                  smooth: bool = False) -> Picks:
+    """Which source frames show on each timeline frame, with what weights (no z gathered)."""
+    return _read_and_pick(Path(project), sequence, search, smooth)[1]
+
+
 def conform_project(project: str | os.PathLike, *, sequence: str | None = None, gaps: str = "hold",
                     foreign: str = "hold", search: list | None = None, smooth: bool = False,
                     partial: bool = False) -> tuple[ZSequence, dict]:
     """The conformed z-sequence and a report (clips used, frames from each, blends, gaps)."""
     project = Path(project)
-    timeline = read_project(project, sequence)
-    finder = ZFinder(project, [Path(s) for s in search or []])
-    sources = timeline.sources()
-    found = {s.key: finder.find(s) for s in sources}
-    rate_of = {key: hit.seq.fps.value for key, hit in found.items() if hit.seq is not None}
-    picks = pick(timeline, smooth=smooth, fps_of=lambda s: s.fps or rate_of.get(s.key))
+    timeline, picks, found = _read_and_pick(project, sequence, search, smooth)
     hits = [found[s.key] for s in picks.sources]
     problems = []
     try:
