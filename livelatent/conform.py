@@ -18,6 +18,8 @@ from typing import Callable
 
 import numpy as np
 
+from livelatent.errors import ProjectError
+from livelatent.mlt_time import MAX_HOURS, max_frames
 from livelatent.retime import source_positions
 from livelatent.timeline import COVER, ClipSegment, Source, Timeline, Track, Transition
 
@@ -191,6 +193,8 @@ def pick(timeline: Timeline, *, smooth: bool = False,
          fps_of: Callable[[Source], Fraction | None] | None = None) -> Picks:
     """Picks for frames 0 .. timeline.length - 1. fps_of(source) gives a source's frame rate
     (default: the rate the project records, else the project's)."""
+    if timeline.length > max_frames(timeline.fps):  # readers refuse earlier, naming the track
+        raise ProjectError(f"timeline {timeline.name}: {timeline.length} frames; expected under {MAX_HOURS} hours")
     picker = _Picker(fps_of or (lambda s: s.fps), smooth)
     layer = picker.timeline(timeline, timeline.length, top=True)
     picks = picker.picks

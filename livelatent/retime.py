@@ -37,7 +37,7 @@ def _remap_seconds(p: np.ndarray, remap: TimeRemap, rate: float) -> np.ndarray:
     return np.interp(p - remap.origin, pos, secs) + remap.origin / rate
 
 
-def _warp_rate(fps: Fraction, speed: float) -> float:
+def warp_rate(fps: Fraction, speed: float) -> float:
     """The fake profile rate MLT gives the producer inside a timewarp."""
     return math.trunc(fps.numerator * 1000 / abs(speed)) / (fps.denominator * 1000)
 
@@ -45,7 +45,7 @@ def _warp_rate(fps: Fraction, speed: float) -> float:
 def _producer_rate(seg: ClipSegment, project_fps: Fraction) -> float:
     """The rate at which the clip's (inner) producer counts its positions."""
     if seg.speed != 1 and not seg.slowmotion and seg.remap is None:
-        return _warp_rate(project_fps, seg.speed)
+        return warp_rate(project_fps, seg.speed)
     return float(project_fps)
 
 

@@ -18,16 +18,20 @@ from pathlib import Path
 from lxml import etree
 
 from livelatent.adapters.kdenlive_clips import ClipResolver, entry_freeze, is_disabled, props
+from livelatent.adapters.mlt_xml import MediaSeconds, read_mlt
 from livelatent.errors import ProjectError
-from livelatent.mlt_time import format_clock, frame_rate_of, parse_time
+from livelatent.mlt_time import check_position, cut_range, format_clock, frame_rate_of, parse_time
 from livelatent.timeline import COVER, DISSOLVE, WIPE, ClipSegment, Source, Timeline, Track, Transition
 
 RESERVED = {"black_track", "timeline_preview", "timeline_overlay", "overlay_track", "playlistmain"}
 PROFILE_RATES = {"dv_pal": (25, 1), "dv_ntsc": (30000, 1001)}  # besides names ending _<fps>
 
 
-def read_project(path: str | os.PathLike, sequence: str | None = None) -> Timeline:
-    """The timeline Kdenlive renders (the active sequence), or `sequence` by name or uuid."""
+def read_project(path: str | os.PathLike, sequence: str | None = None,
+                 media_seconds: MediaSeconds | None = None) -> Timeline:
+    """The timeline Kdenlive renders (the active sequence), or `sequence` by name or uuid.
+    A plain MLT or Shotcut file is read as melt plays it (adapters/mlt_xml.py); media_seconds(path)
+    gives a media file's duration where such a file does not record a clip's length."""
     path = Path(path)
     try:
         tree = etree.parse(str(path), etree.XMLParser(huge_tree=True, remove_comments=True))
@@ -38,7 +42,28 @@ def read_project(path: str | os.PathLike, sequence: str | None = None) -> Timeli
     root = tree.getroot()
     if root.tag != "mlt":
         raise ProjectError(f"{path}: expected an MLT/Kdenlive project (<mlt> root), got <{root.tag}>")
+    if not _is_kdenlive(path, root):
+        return _plain_mlt(path, root, sequence, media_seconds)
     return _Reader(path, root).timeline(sequence)
+
+
+def _is_kdenlive(path: Path, root) -> bool:
+    """Kdenlive's conventions apply (black track, track tractors, sequences): a .kdenlive file,
+    or an MLT file that Kdenlive wrote (kdenlive: properties, a <kdenlivedoc>)."""
+    if path.suffix.lower() == ".kdenlive" or root.find("kdenlivedoc") is not None:
+        return True
+    return any((p.get("name") or "").startswith("kdenlive") for p in root.iter("property"))
+
+
+def _plain_mlt(path: Path, root, sequence: str | None, media_seconds) -> Timeline:
+    if sequence is not None:
+        raise ProjectError(f"{path}: --sequence {sequence}: an MLT file that is not a Kdenlive project "
+                           f"has one timeline (the last tractor)")
+    try:
+        fps = _profile_fps(root)
+    except ProjectError as exc:
+        raise ProjectError(f"{path}: {exc}") from None
+    return read_mlt(path, root, fps, media_seconds)
 
 
 def _profile_fps(root) -> Fraction:
@@ -171,13 +196,15 @@ class _Reader:
     def _lane(self, playlist, track: str) -> tuple[ClipSegment, ...]:
         position, segments = 0, []
         for child in playlist:
-            if child.tag == "blank":
-                position += self._time(child.get("length", "0"), f"track {track}: blank")
+            if child.tag == "blank":  # melt skips a blank of zero or negative length
+                position += max(self._time(child.get("length", "0"), f"track {track}: blank"), 0)
             elif child.tag == "entry":
                 seg = self._segment(child, track, position)
                 position += seg.length if isinstance(seg, ClipSegment) else seg
                 if isinstance(seg, ClipSegment):
                     segments.append(seg)
+            check_position(position, self.fps, f"{self.path.name}: track {track}: {child.tag} "
+                                               f"{child.get('length') or child.get('producer')!r}")
         return tuple(segments)
 
     def _segment(self, entry, track: str, position: int):
@@ -186,18 +213,19 @@ class _Reader:
         if producer is None:
             raise ProjectError(f"{where}: entry names a missing producer {entry.get('producer')!r}")
         p = props(producer)
-        start = self._time(entry.get("in") or "0", where)
         out_text = entry.get("out") or producer.get("out") or p.get("out")
         if out_text is None:
             raise ProjectError(f"{where}: entry has no out point")
-        out = self._time(out_text, where)
-        if producer.tag != "tractor" and p.get("length"):
-            # MLT clamps a cut to its producer's length (e.g. a timewarp producer's)
-            out = min(out, self._time(p["length"], where) - 1)
+        # melt clamps a cut to its producer's length (e.g. a timewarp producer's) and plays an
+        # inverted or negative one as mlt_producer_set_in_and_out corrects it
+        clip_length = self._time(p["length"], where) if producer.tag != "tractor" and p.get("length") else None
+        start, out = cut_range(self._time(entry.get("in") or "0", where), self._time(out_text, where), clip_length)
+        if out is None:
+            raise ProjectError(f"{where}: entry out {out_text!r} is negative and the clip's length is unknown")
         length = out - start + 1
-        if length <= 0:
-            return 0
         if producer.tag == "tractor":
+            if entry_freeze(entry, self.fps) is not None:
+                raise ProjectError(f"{where}: a freeze effect on a sequence clip is not supported")
             return ClipSegment(position, length, self._tractor_timeline(producer), in_frame=start,
                                label=p.get("kdenlive:clipname") or producer.get("id"))
         if is_disabled(p):

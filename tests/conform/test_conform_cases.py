@@ -16,7 +16,7 @@ from livelatent.offline.conform_edit import conform_picks
 from .truth import describe, mismatches
 
 CASES = Path(__file__).parent.parent / "data" / "conform-cases"
-PROJECTS = sorted(p for p in CASES.glob("case-0[123]/*") if p.suffix in (".kdenlive", ".mlt"))
+PROJECTS = sorted(p for p in CASES.glob("case-*/*") if p.suffix in (".kdenlive", ".mlt"))
 
 
 def _truth(project: Path) -> list[str]:
