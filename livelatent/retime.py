@@ -2,8 +2,9 @@
 
 Measured with melt 7.12 (FORMAT.md §4, §10); all in doubles, as MLT computes them:
   freeze      position -> in + frame (only before/after it when a flag is set); on a chain or
-              a timewarp: the inner producer's frame `frame` (no in, warped rate, not reversed,
-              not remapped), before/after comparing the bare `frame` with the position
+              a timewarp: the inner producer's frame `frame` (no in, warped rate, not reversed;
+              behind a time remap: source frame `frame`), before/after comparing the bare
+              `frame` with the position
   timewarp    q = p (forward) or warp_out - p (reverse); the inner producer runs at
               fps' = trunc(num*1000/|speed|) / (den*1000), so src = (int)(q / fps' * src_fps + 0.5)
   framebuffer (pre-16.04 slow motion) floor(speed * p), then the fps mapping; a source faster
@@ -44,7 +45,7 @@ def warp_rate(fps: Fraction, speed: float) -> float:
 
 def _producer_rate(seg: ClipSegment, project_fps: Fraction) -> float:
     """The rate at which the clip's (inner) producer counts its positions."""
-    if seg.speed != 1 and not seg.slowmotion and seg.remap is None:
+    if seg.speed != 1 and not seg.slowmotion:
         return warp_rate(project_fps, seg.speed)
     return float(project_fps)
 
@@ -92,8 +93,10 @@ def source_positions(seg: ClipSegment, project_fps: Fraction, source_fps: Fracti
     if not freeze.inner:  # a plain producer: hold its own position in + frame
         held = seg.in_frame + freeze.frame
         return _mapped(seg, np.where(_frozen(p, held, freeze), held, p), project_fps, src_rate, smooth)
-    # a chain or a timewarp: the inner producer's frame `frame`, compared bare with p
+    # a chain or a timewarp: the inner producer's frame `frame`, compared bare with p; behind a
+    # time remap link that producer runs at the source's own rate, so `frame` is a source frame
     frozen = _frozen(p, freeze.frame, freeze)
     shown = _mapped(seg, p, project_fps, src_rate, smooth)
-    held = _to_source(np.float64(freeze.frame), _producer_rate(seg, project_fps), src_rate, smooth)
+    held = np.float64(freeze.frame) if seg.remap is not None else \
+        _to_source(np.float64(freeze.frame), _producer_rate(seg, project_fps), src_rate, smooth)
     return np.where(frozen, held, shown)

@@ -50,8 +50,9 @@ class Freeze:
 
     inner: the clip is a `<chain>` or a timewarp, whose frames come from an inner producer
     that starts at 0 (melt 7.12): the frozen frame is then that producer's position `frame`
-    (no entry in, at the warped rate, never reversed, no time remap), and before / after
-    compare the bare `frame` with the entry's absolute positions.
+    (no entry in, at the warped rate, never reversed; behind a time remap link the source's own
+    frame `frame`), and before / after compare the bare `frame` with the entry's absolute
+    positions.
     """
 
     frame: int
@@ -133,16 +134,20 @@ class Transition:
 @dataclass(frozen=True, slots=True)
 class Track:
     """A video track: one or more lanes of segments (Kdenlive's two sub-playlists), drawn
-    lane over lane like MLT's track tractor, and same-track mixes between lanes."""
+    lane over lane like MLT's track tractor, and same-track mixes between lanes.
+
+    extent: where its last entry ends, clips that show nothing (disabled) included: they
+    still make the timeline that long, as the editor renders it."""
 
     name: str
     lanes: tuple[tuple[ClipSegment, ...], ...]
     mixes: tuple[Transition, ...] = ()
     hidden: bool = False
+    extent: int = 0
 
     @property
     def end(self) -> int:
-        return max((seg.end for lane in self.lanes for seg in lane), default=0)
+        return max([self.extent] + [seg.end for lane in self.lanes for seg in lane])
 
     def segments(self):
         return [seg for lane in self.lanes for seg in lane]

@@ -52,7 +52,7 @@ def _is_kdenlive(path: Path, root) -> bool:
     or an MLT file that Kdenlive wrote (kdenlive: properties, a <kdenlivedoc>)."""
     if path.suffix.lower() == ".kdenlive" or root.find("kdenlivedoc") is not None:
         return True
-    return any((p.get("name") or "").startswith("kdenlive") for p in root.iter("property"))
+    return any((p.get("name") or "").startswith("kdenlive:") for p in root.iter("property"))
 
 
 def _plain_mlt(path: Path, root, sequence: str | None, media_seconds) -> Timeline:
@@ -176,8 +176,8 @@ class _Reader:
             return None
         hide = track_el.get("hide", "")
         if target.tag == "playlist":  # gen-1 / gen-2: a playlist straight in the main tractor
-            lane = self._lane(target, name)
-            return Track(name, (lane,), hidden=hide in ("video", "both"))
+            lane, extent = self._lane(target, name)
+            return Track(name, (lane,), hidden=hide in ("video", "both"), extent=extent)
         if target.tag != "tractor":
             raise ProjectError(f"{self.path}: track {name}: expected a playlist or track tractor, "
                                f"got <{target.tag} id={target.get('id')}>")
@@ -189,23 +189,26 @@ class _Reader:
             raise ProjectError(f"{self.path}: track {name}: expected sub-playlists in {target.get('id')}")
         # Kdenlive reads the hidden state from the first sub-playlist only (FORMAT.md §9.1)
         hidden = hide in ("video", "both") or (subs and subs[0][0].get("hide") in ("video", "both"))
-        lanes = tuple(self._lane(pl, name) for _, pl in subs)
+        lanes = [self._lane(pl, name) for _, pl in subs]
         mixes = self._mixes(target, name)
-        return Track(name, lanes, mixes, hidden=bool(hidden))
+        return Track(name, tuple(lane for lane, _ in lanes), mixes, hidden=bool(hidden),
+                     extent=max((end for _, end in lanes), default=0))
 
-    def _lane(self, playlist, track: str) -> tuple[ClipSegment, ...]:
-        position, segments = 0, []
+    def _lane(self, playlist, track: str) -> tuple[tuple[ClipSegment, ...], int]:
+        """The playlist's segments, and where its last entry ends (disabled clips included)."""
+        position, segments, end = 0, [], 0
         for child in playlist:
             if child.tag == "blank":  # melt skips a blank of zero or negative length
                 position += max(self._time(child.get("length", "0"), f"track {track}: blank"), 0)
             elif child.tag == "entry":
                 seg = self._segment(child, track, position)
                 position += seg.length if isinstance(seg, ClipSegment) else seg
+                end = position
                 if isinstance(seg, ClipSegment):
                     segments.append(seg)
             check_position(position, self.fps, f"{self.path.name}: track {track}: {child.tag} "
                                                f"{child.get('length') or child.get('producer')!r}")
-        return tuple(segments)
+        return tuple(segments), end
 
     def _segment(self, entry, track: str, position: int):
         where = f"{self.path.name}: track {track}, frame {position} ({format_clock(position, self.fps)})"

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from livelatent.adapters.kdenlive_clips import ClipResolver, entry_freeze, props
 from livelatent.adapters.mlt_services import (SERVICES, blend_kind, is_background, shows_no_picture,
@@ -29,10 +29,19 @@ from livelatent.errors import ProjectError
 from livelatent.mlt_time import (check_position, cut_range, format_clock, media_length, parse_speed,
                                  parse_time)
 from livelatent.retime import warp_rate
-from livelatent.timeline import ClipSegment, Timeline, Track, Transition
+from livelatent.timeline import COVER, ClipSegment, Timeline, Track, Transition
 
 MAX_DEPTH = 32  # tractors and playlists nested deeper than this are refused (no recursion blow-up)
 MediaSeconds = Callable[[Path], "float | None"]
+
+
+class _Lane(NamedTuple):
+    """What a playlist, cut or track holds: its segments, its length as melt counts it
+    (trailing blanks included) and where its last entry ends."""
+
+    segments: tuple[ClipSegment, ...]
+    length: int
+    extent: int
 
 
 def read_mlt(path: Path, root, fps: Fraction, media_seconds: MediaSeconds | None = None) -> Timeline:
@@ -80,8 +89,9 @@ class _MltReader:
 
     def _single(self, el) -> tuple[Timeline, int]:
         """A playlist or producer played on its own: one track."""
-        segments, length = self._service_lane(el, el.get("id") or el.tag)
-        return Timeline(el.get("id") or el.tag, self.fps, (Track(el.get("id") or el.tag, (segments,)),)), length
+        name = el.get("id") or el.tag
+        lane = self._service_lane(el, name)
+        return Timeline(name, self.fps, (Track(name, (lane.segments,), extent=lane.extent),)), lane.length
 
     # ---- tractors ----
     def _tractor(self, el, top: bool) -> tuple[Timeline, int]:
@@ -111,10 +121,10 @@ class _MltReader:
         name = props(service).get("shotcut:name") or f"{tractor} track {index}"
         hidden = track_el.get("hide") in ("video", "both")
         if track_el.get("in") is None and track_el.get("out") is None:
-            lane, length = self._service_lane(service, name)
+            lane = self._service_lane(service, name)
         else:
-            lane, length = self._cut(track_el, service, 0, name)
-        return Track(name, (lane,), hidden=hidden), length
+            lane = self._cut(track_el, service, 0, name)
+        return Track(name, (lane.segments,), hidden=hidden, extent=lane.extent), lane.length
 
     def _transitions(self, tractor, index_map: dict[int, int], name: str):
         for tr in tractor.findall("transition"):
@@ -132,8 +142,8 @@ class _MltReader:
 
     def _span(self, tr, p, kind: str, where: str) -> tuple[int, int]:
         out_text = tr.get("out") or p.get("out")
-        if kind == "cover":
-            return 0, 2**31 - 1
+        if kind == COVER and not out_text:
+            return 0, 2**31 - 1  # a compositor without in/out works on every frame
         if not out_text or p.get("always_active", "0") not in ("0", ""):
             # melt then takes the progress from the lower clip's own in/out: not modelled
             raise ProjectError(f"{where}: a dissolve without in/out (or always active) is not supported; "
@@ -141,28 +151,28 @@ class _MltReader:
         return self._time(tr.get("in") or p.get("in") or "0", where), self._time(out_text, where)
 
     # ---- playlists ----
-    def _service_lane(self, el, track: str) -> tuple[tuple[ClipSegment, ...], int]:
-        """Segments of a service played whole from timeline frame 0, and its length."""
+    def _service_lane(self, el, track: str) -> _Lane:
+        """A service played whole from timeline frame 0."""
         if el.tag == "playlist":
             return self._playlist(el, track)
         return self._cut(el, el, 0, track, whole=True)
 
-    def _playlist(self, playlist, track: str) -> tuple[tuple[ClipSegment, ...], int]:
-        position, segments = 0, []
+    def _playlist(self, playlist, track: str) -> _Lane:
+        position, segments, extent = 0, [], 0
         for child in playlist:
             if child.tag == "blank":  # melt skips a blank of 0 or fewer frames
                 position += max(self._time(child.get("length") or "0", f"track {track}: blank"), 0)
             elif child.tag == "entry":
                 service = self._service(child, f"track {track}, frame {position}")
                 for _ in range(max(_int(child.get("repeat"), 1), 1)):
-                    lane, length = self._cut(child, service, position, track)
-                    segments += lane
-                    position += length
+                    lane = self._cut(child, service, position, track)
+                    segments += lane.segments
+                    position = extent = position + lane.length
                     check_position(position, self.fps, f"{self.path.name}: track {track}: entry "
                                                        f"{child.get('producer')!r}")
             check_position(position, self.fps, f"{self.path.name}: track {track}: {child.tag} "
                                                f"{child.get('length') or child.get('producer')!r}")
-        return tuple(segments), position
+        return _Lane(tuple(segments), position, extent)
 
     def _service(self, el, where: str):
         """The service an <entry> or <track> plays: by `producer` id (defined before it, as melt
@@ -182,7 +192,7 @@ class _MltReader:
         return target
 
     # ---- cuts of a service ----
-    def _cut(self, ref, service, position: int, track: str, whole: bool = False):
+    def _cut(self, ref, service, position: int, track: str, whole: bool = False) -> _Lane:
         """Segments for `ref` (an entry or track) playing `service` at timeline `position`."""
         where = f"{self.path.name}: track {track}, frame {position} ({format_clock(position, self.fps)})"
         if service.tag in ("tractor", "playlist"):
@@ -191,7 +201,7 @@ class _MltReader:
             inner, length = self._nested(service)
             first, last = self._range(None if whole else ref, length - 1, length, where)
             seg = ClipSegment(position, last - first + 1, inner, in_frame=first, label=service.get("id") or "")
-            return (seg,), seg.length
+            return _Lane((seg,), seg.length, seg.length)
         p = with_default_service(props(service))
         own_in = self._time(service.get("in") or "0", where)
         length = self._clip_length(service, p, where)
@@ -201,11 +211,11 @@ class _MltReader:
                                   length, where)
         count = last - first + 1
         if shows_no_picture(p):
-            return (), count
+            return _Lane((), count, count)
         if own_in and own_in + last > (own_out if own_out is not None else own_in + last):
             raise ProjectError(f"{where}: entry plays past the out point of {service.get('id')!r} "
                                f"(melt holds its last frame there); not supported")
-        return (self._clip(ref, service, p, position, own_in + first, count, where),), count
+        return _Lane((self._clip(ref, service, p, position, own_in + first, count, where),), count, count)
 
     def _range(self, entry, last: int | None, length: int | None, where: str) -> tuple[int, int]:
         """The in/out an entry or track cut plays, clamped as melt clamps it; without in and out

@@ -67,11 +67,3 @@ def decode(levels: np.ndarray) -> tuple[int, int] | None:
         return None
     value = sum(int(b) << i for i, b in enumerate(bits[:BITS]))
     return value >> 12, value & 0xFFF
-
-
-def blend_weight(levels: np.ndarray, a: tuple[int, int], b: tuple[int, int]) -> tuple[float, float]:
-    """Least-squares weight w of b in levels = a*(1-w) + b*w, and the worst residual."""
-    ca, cb = code_bits(*a), code_bits(*b)
-    diff = cb - ca
-    w = float((levels - ca) @ diff / (diff @ diff))
-    return w, float(np.abs(levels - (ca + w * diff)).max())
