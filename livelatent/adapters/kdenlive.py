@@ -18,9 +18,9 @@ from pathlib import Path
 from lxml import etree
 
 from livelatent.adapters.kdenlive_clips import ClipResolver, entry_freeze, is_disabled, props
-from livelatent.adapters.mlt_xml import MediaSeconds, read_mlt
+from livelatent.adapters.mlt_xml import MAX_DEPTH, MediaSeconds, read_mlt
 from livelatent.errors import ProjectError
-from livelatent.mlt_time import check_position, cut_range, format_clock, frame_rate_of, parse_time
+from livelatent.mlt_time import check_position, cut_range, format_clock, frame_rate_of, parse_index, parse_time
 from livelatent.timeline import COVER, DISSOLVE, WIPE, ClipSegment, Source, Timeline, Track, Transition
 
 RESERVED = {"black_track", "timeline_preview", "timeline_overlay", "overlay_track", "playlistmain"}
@@ -132,6 +132,8 @@ class _Reader:
             return self.built[key]
         if key in self.building:
             raise ProjectError(f"{self.path}: sequence {key} contains itself")
+        if len(self.building) >= MAX_DEPTH:
+            raise ProjectError(f"{self.path}: sequence {key} is nested more than {MAX_DEPTH} deep")
         self.building.add(key)
         p = props(tractor)
         name = p.get("kdenlive:clipname") or key
@@ -255,7 +257,8 @@ class _Reader:
             if kind is None or p.get("disable") == "1":
                 continue
             start, end = self._span(tr, p, f"track {track}: mix")
-            a, b = int(p.get("a_track", "0")), int(p.get("b_track", "1"))
+            where = f"track {track}: mix"
+            a, b = parse_index(p.get("a_track"), 0, where), parse_index(p.get("b_track"), 1, where)
             mixes.append(Transition(start, end, a, b, kind, p.get("reverse") == "1", label=f"mix on {track}"))
         return tuple(mixes)
 
@@ -266,7 +269,8 @@ class _Reader:
             kind = _blend_kind(p)
             if kind is None or p.get("internal_added") == "237" or p.get("disable") == "1":
                 continue
-            a, b = int(p.get("a_track", "0") or 0), int(p.get("b_track", "1") or 1)
+            where = f"timeline {name}: composition {tr.get('id')}"
+            a, b = parse_index(p.get("a_track"), 0, where), parse_index(p.get("b_track"), 1, where)
             if b not in index_map:
                 continue  # onto an audio or reserved track
             start, end = self._span(tr, p, f"timeline {name}: composition {tr.get('id')}")

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from livelatent.adapters.kdenlive import read_project
-from livelatent.conform import pick
+from livelatent.offline.conform_edit import conform_picks
 
 from .coded_media import write_clip
 from .kdenlive_writer import Clip
@@ -31,7 +30,7 @@ def media(tmp_path_factory) -> tuple[Path, dict[int, Clip]]:
     return folder, clips
 
 
-def mismatches_with_melt(project: Path, first: int = 0, **pick_options) -> list[str]:
+def mismatches_with_melt(project: Path, first: int = 0) -> list[str]:
     """Every timeline frame (from `first` on) where the conform's picks differ from melt's."""
-    picks = pick(read_project(project), **pick_options)
+    picks = conform_picks(project)
     return compare(picks, render_levels(project, len(picks), first), first)
