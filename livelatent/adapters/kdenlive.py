@@ -137,7 +137,7 @@ class _Reader:
         self.building.add(key)
         p = props(tractor)
         name = p.get("kdenlive:clipname") or key
-        tracks, index_map, background = [], {}, None
+        tracks, index_map, background, transparent = [], {}, None, False
         track_els = tractor.findall("track") or tractor.findall("multitrack/track")
         for mlt_index, track_el in enumerate(track_els):
             target = self.by_id.get(track_el.get("producer"))
@@ -147,13 +147,15 @@ class _Reader:
             if mlt_index == 0 or self._reserved(target):
                 if mlt_index == 0 and target.tag == "producer":
                     background = self._background(target)
+                    transparent = background is None
                 continue
             track = self._track(track_el, target, mlt_index)
             if track is not None:
                 index_map[mlt_index] = len(tracks)
                 tracks.append(track)
         transitions = self._compositions(tractor, index_map, name)
-        timeline = Timeline(name, self.fps, tuple(tracks), tuple(transitions), background=background)
+        timeline = Timeline(name, self.fps, tuple(tracks), tuple(transitions), background=background,
+                            transparent=transparent)
         self.building.discard(key)
         self.built[key] = timeline
         return timeline

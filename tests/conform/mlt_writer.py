@@ -146,9 +146,10 @@ class _MltDoc:
                        disable=int(k == 1))
         return f"<transition>{mix}</transition><transition>{blend}</transition>"
 
-    def timeline(self, tracks: list[Track], nests: dict[str, str], compositions, top: bool) -> str:
+    def timeline(self, tracks: list[Track], nests: list[dict[str, str]], compositions, top: bool) -> str:
+        """A tractor of the tracks; nests[k]: the nested tractors track k plays, by sequence name."""
         length = max(sum(item_length(i) for i in t.items) for t in tracks)
-        refs = [(self.track(t, k, nests), t.hidden) for k, t in enumerate(tracks)]
+        refs = [(self.track(t, k, nests[k]), t.hidden) for k, t in enumerate(tracks)]
         base = self.background(length) if top else None
         offset = 1 if base else 0
         refs = ([(base, False)] if base else []) + refs
@@ -166,7 +167,10 @@ class _MltDoc:
 def write_mlt(edit: Edit) -> str:
     """The edit as a Shotcut project (edit.structure == "shotcut") or plain MLT XML."""
     doc = _MltDoc(edit)
-    nests = {name: doc.timeline(tracks, {}, (), top=False) for name, tracks in edit.nested.items()}
+    # a copy of a nested tractor for each track that plays it: melt cannot play one tractor on
+    # two tracks at once (Kdenlive writes copies too)
+    nests = [{name: doc.timeline(inner, [{}] * len(inner), (), top=False) for name, inner in edit.nested.items()
+              if any(isinstance(i, Nest) and i.sequence == name for i in track.items)} for track in edit.tracks]
     doc.timeline(edit.tracks, nests, edit.compositions, top=True)
     head = ' title="Shotcut version 24.02.29" producer="main_bin"' if doc.shotcut else ""
     bin_xml = f'<playlist id="main_bin">{_props(xml_retain=1)}</playlist>' if doc.shotcut else ""

@@ -24,4 +24,5 @@ def folder(tmp_path_factory):
 @pytest.mark.parametrize("seed", SEEDS)
 @pytest.mark.parametrize("structure", sorted(STRUCTURES))
 def test_random_edit_agrees_with_melt_on_every_frame(structure, seed, folder):
-    assert run_seed(structure, seed, folder) is None
+    verdict, report = run_seed(structure, seed, folder)
+    assert verdict == "agree", report
