@@ -38,6 +38,7 @@ class Cut:
     slowmotion: bool = False  # pre-16.04 framebuffer producer instead of timewarp
     remap: str | None = None  # a timeremap time_map, e.g. "00:00:00.000=0;00:00:01.000=2"
     proxy: Path | None = None  # play this proxy file in place of the clip (kdenlive:proxy)
+    warp_resource: str | None = None  # a timewarp's warp_resource, when not the clip's path (stale)
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ class _Doc:
             length = round(frames / abs(cut.speed))
             pid = f"slowmotion:{clip.code}:{cut.speed}:{self.count}"
             body = _props(length=length, resource=f"{cut.speed:f}:{clip.path}", warp_speed=cut.speed,
-                          warp_resource=clip.path, mlt_service="timewarp")
+                          warp_resource=cut.warp_resource or clip.path, mlt_service="timewarp")
             self.parts.append(f'<producer id="{pid}" in="{self.t(0)}" out="{self.t(length - 1)}">'
                               f"{body}{rate}{test}</producer>")
             return pid
@@ -233,14 +234,16 @@ def timeline2(fps: Fraction, tracks: list[Lanes], *, compositions=(), quirk_2008
     return _mlt(fps, 'producer="main_bin" version="7.9.0"', bin_xml, doc.parts, main)
 
 
-def sequences(fps: Fraction, main: list[Lanes], nested: dict[str, list[Lanes]], *, compositions=()) -> str:
-    """23.04+: `nested` sequences (name -> tracks, transparent background) come first."""
+def sequences(fps: Fraction, main: list[Lanes], nested: dict[str, list[Lanes]], *, compositions=(),
+              nested_background: str = "0") -> str:
+    """23.04+: `nested` sequences (name -> tracks, transparent background "0" unless
+    `nested_background` says a colour) come first."""
     doc = _Doc(fps, clock=True, novalidate=True, chains=True)
     doc.sequence_ids = {}
     for n, (name, tracks) in enumerate(nested.items()):
         uuid = f"{{0000000{n}-0000-0000-0000-000000000000}}"
         props = _props(kdenlive__uuid=uuid, kdenlive__clipname=name, kdenlive__producer_type=17)
-        doc.parts.append(_timeline_tractor(doc, uuid, tracks, (), props, "0"))
+        doc.parts.append(_timeline_tractor(doc, uuid, tracks, (), props, nested_background))
         doc.sequence_ids[name] = uuid
     uuid = "{99999999-0000-0000-0000-000000000000}"
     props = _props(kdenlive__uuid=uuid, kdenlive__clipname="Main", kdenlive__producer_type=17)

@@ -1,0 +1,81 @@
+"""Clips that are not plain media: the file a speed-changed clip plays, colour and generator
+clips (foreign), nested sequences with a colour background, playlist clips and tagged stills.
+
+Each case is written in the structures of at least two Kdenlive generations and checked
+against melt frame by frame, as in test_conform_vs_melt.py.
+"""
+
+import shutil
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+from livelatent import zseq
+from livelatent.latent import sample
+from livelatent.offline.conform_edit import conform_project
+from livelatent.zseq import ZSequence
+
+from .conftest import mismatches_with_melt, requires_melt
+from .kdenlive_writer import Blank, Cut, Lanes, Nest, gen2, sequences, timeline2
+
+FPS = Fraction(25)
+
+
+def _write(folder, name, text):
+    path = folder / f"{name}.kdenlive"
+    path.write_text(text)
+    return path
+
+
+def in_generation(generation: str, tracks: list[list], **options) -> str:
+    """One edit (tracks of cuts and blanks, bottom to top) in a generation's structure."""
+    if generation == "gen2":
+        return gen2(FPS, tracks, **options)
+    lanes = [Lanes(items) for items in tracks]
+    if generation == "timeline2":
+        return timeline2(FPS, lanes, **options)
+    return sequences(FPS, lanes, {}, **options)
+
+
+GENERATIONS = ["gen2", "timeline2", "sequences"]
+
+
+@requires_melt
+@pytest.mark.parametrize("generation", GENERATIONS)
+def test_a_speed_changed_clip_plays_its_resource_when_warp_resource_is_stale(media, generation):
+    folder, c = media
+    stale = "Screencasts/moved-away.mkv"  # relative, pointing nowhere (a 25.12 project)
+    v1 = [Cut(c[1], 10, 19, speed=0.5, warp_resource=stale), Cut(c[2], 4, 13, speed=-2.0, warp_resource=stale)]
+    project = _write(folder, f"stale_warp_{generation}", in_generation(generation, [v1]))
+    assert mismatches_with_melt(project) == []
+
+
+def test_a_nested_sequence_with_a_colour_background_conforms(media, tmp_path):
+    folder, c = media
+    shutil.copy(folder / "c1.mkv", tmp_path)
+    z = sample(c[1].frames, 8, seed=1)
+    zseq.save(ZSequence(z, c[1].fps), tmp_path / "c1")
+    inner = [Lanes([Cut(c[1], 0, 4), Blank(3), Cut(c[1], 10, 14)])]  # its gap shows its black
+    main = [Lanes([Nest("Inner", 0, 12)])]
+    project = _write(tmp_path, "nested_black", sequences(FPS, main, {"Inner": inner}, nested_background="black"))
+    seq, report = conform_project(project)
+    assert len(seq) == 13 and report["frames_without_z"] == 3
+    np.testing.assert_array_equal(seq.z[:5], z[0:5])
+    np.testing.assert_array_equal(seq.z[5:8], np.repeat(z[4:5], 3, axis=0))  # the colour: held (--foreign)
+    np.testing.assert_array_equal(seq.z[8:], z[10:15])
+
+
+@pytest.mark.parametrize("service", ["color", "noise", "count", "glaxnimate", "frei0r.test_pat_B", "qtext"])
+def test_colour_and_generator_clips_are_foreign(tmp_path, service):
+    project = tmp_path / "generated.kdenlive"
+    project.write_text(
+        "<mlt><profile frame_rate_num='25' frame_rate_den='1'/>"
+        f"<producer id='p' out='9'><property name='mlt_service'>{service}</property>"
+        "<property name='resource'>0xff0000ff</property></producer>"
+        "<playlist id='pl'><entry producer='p' in='0' out='9'/></playlist>"
+        "<tractor id='t'><track producer='pl'/><track producer='pl'/></tractor></mlt>")
+    from livelatent.adapters.kdenlive import read_project
+
+    (source,) = read_project(project).sources()
+    assert not source.has_frames and source.kind in ("colour", "generated", "title")
