@@ -51,6 +51,16 @@ class Nest:
 
 
 @dataclass(frozen=True)
+class Image:
+    """An entry showing a still image (a qimage producer) for frames first..last."""
+
+    path: Path
+    first: int
+    last: int
+    service: str = "qimage"
+
+
+@dataclass(frozen=True)
 class Blank:
     length: int
 
@@ -121,6 +131,13 @@ class _Doc:
         for item in items:
             if isinstance(item, Blank):
                 body.append(f'<blank length="{self.t(item.length)}"/>')
+            elif isinstance(item, Image):
+                self.count += 1
+                image_id = f"image{self.count}"
+                image = _props(length=15000, resource=item.path, mlt_service=item.service, ttl=25,
+                               kdenlive__clipname=item.path.stem, kdenlive__clip_type=2)
+                self.parts.append(f'<producer id="{image_id}" in="{self.t(0)}" out="{self.t(14999)}">{image}</producer>')
+                body.append(f'<entry producer="{image_id}" in="{self.t(item.first)}" out="{self.t(item.last)}"/>')
             elif isinstance(item, Nest):
                 body.append(f'<entry producer="{ids[item.sequence]}" in="{self.t(item.first)}" '
                             f'out="{self.t(item.last)}"/>')

@@ -7,17 +7,20 @@ against melt frame by frame, as in test_conform_vs_melt.py.
 
 import shutil
 from fractions import Fraction
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from livelatent import zseq
+from livelatent.errors import ProjectError
 from livelatent.latent import sample
 from livelatent.offline.conform_edit import conform_project
 from livelatent.zseq import ZSequence
 
-from .conftest import mismatches_with_melt, requires_melt
-from .kdenlive_writer import Blank, Cut, Lanes, Nest, gen2, sequences, timeline2
+from .coded_media import coded_rows, write_still
+from .conftest import conformed_rows_vs_melt, mismatches_with_melt, requires_melt
+from .kdenlive_writer import Blank, Cut, Image, Lanes, Nest, gen2, sequences, timeline2
 
 FPS = Fraction(25)
 
@@ -79,3 +82,32 @@ def test_colour_and_generator_clips_are_foreign(tmp_path, service):
 
     (source,) = read_project(project).sources()
     assert not source.has_frames and source.kind in ("colour", "generated", "title")
+
+
+@requires_melt
+@pytest.mark.parametrize("generation,service", [("gen2", "pixbuf"), ("timeline2", "qimage"), ("sequences", "qimage")])
+def test_tagged_stills_hold_their_z_for_the_image_clips_duration(coded_media, generation, service):
+    folder, c = coded_media
+    # stills of frames 12 and 40 of clip 1 (tagged by id) and frame 7 of clip 2 (by its pair's path)
+    write_still(folder / "still-a.png", 1, 12, {"livelatent_id": "coded1", "livelatent_frame": "12"})
+    write_still(folder / "still-b.png", 2, 7, {"livelatent_zseq": str(folder / "c2"), "livelatent_frame": "7"})
+    # an image trimmed at its start: Debian's melt 7.12 draws qimage pictures only at position 0
+    trim = 100 if service == "pixbuf" else 0
+    v1 = [Image(Path("still-a.png"), 0, 9, service), Cut(c[3], 5, 9), Image(Path("still-b.png"), trim, trim + 19, service),
+          Image(Path("still-a.png"), trim, trim + 1, service)]
+    project = _write(folder, f"stills_{generation}", in_generation(generation, [v1]))
+    assert conformed_rows_vs_melt(project) == []
+
+
+def test_an_untagged_image_is_foreign_and_a_still_whose_z_sequence_is_gone_is_refused(coded_media, tmp_path):
+    folder, c = coded_media
+    shutil.copy(folder / "c1.mkv", tmp_path)
+    zseq.save(ZSequence(coded_rows(1, c[1].frames), c[1].fps), tmp_path / "c1")
+    write_still(tmp_path / "photo.png", 5, 5)
+    write_still(tmp_path / "orphan.png", 9, 3, {"livelatent_id": "nowhere", "livelatent_frame": "3"})
+    held = _write(tmp_path, "photo", in_generation("timeline2", [[Cut(c[1], 0, 4), Image(Path("photo.png"), 0, 4)]]))
+    seq, report = conform_project(held)
+    assert report["frames_without_z"] == 5 and seq.z[9, 1] == 4  # the photo: the last z held
+    orphan = _write(tmp_path, "orphan", in_generation("timeline2", [[Image(Path("orphan.png"), 0, 4)]]))
+    with pytest.raises(ProjectError, match="orphan.png is a livelatent still"):
+        conform_project(orphan)
