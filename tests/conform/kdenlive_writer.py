@@ -52,12 +52,17 @@ class Nest:
 
 @dataclass(frozen=True)
 class Image:
-    """An entry showing a still image (a qimage producer) for frames first..last."""
+    """An entry showing a file through a producer other than avformat, frames first..last: a
+    still image (qimage, pixbuf) or another MLT file (xml, consumer: a playlist clip)."""
 
     path: Path
     first: int
     last: int
     service: str = "qimage"
+
+
+def PlaylistClip(path: Path, first: int, last: int, service: str = "xml") -> Image:
+    return Image(path, first, last, service)
 
 
 @dataclass(frozen=True)
@@ -133,11 +138,12 @@ class _Doc:
                 body.append(f'<blank length="{self.t(item.length)}"/>')
             elif isinstance(item, Image):
                 self.count += 1
-                image_id = f"image{self.count}"
-                image = _props(length=15000, resource=item.path, mlt_service=item.service, ttl=25,
-                               kdenlive__clipname=item.path.stem, kdenlive__clip_type=2)
-                self.parts.append(f'<producer id="{image_id}" in="{self.t(0)}" out="{self.t(14999)}">{image}</producer>')
-                body.append(f'<entry producer="{image_id}" in="{self.t(item.first)}" out="{self.t(item.last)}"/>')
+                clip_id = f"{item.service}{self.count}"
+                extra = _props(ttl=25) if item.service in ("qimage", "pixbuf") else ""
+                clip = _props(length=15000, resource=item.path, mlt_service=item.service,
+                              kdenlive__clipname=item.path.stem) + extra
+                self.parts.append(f'<producer id="{clip_id}" in="{self.t(0)}" out="{self.t(14999)}">{clip}</producer>')
+                body.append(f'<entry producer="{clip_id}" in="{self.t(item.first)}" out="{self.t(item.last)}"/>')
             elif isinstance(item, Nest):
                 body.append(f'<entry producer="{ids[item.sequence]}" in="{self.t(item.first)}" '
                             f'out="{self.t(item.last)}"/>')

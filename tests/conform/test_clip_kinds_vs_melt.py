@@ -20,7 +20,7 @@ from livelatent.zseq import ZSequence
 
 from .coded_media import coded_rows, write_still
 from .conftest import conformed_rows_vs_melt, mismatches_with_melt, requires_melt
-from .kdenlive_writer import Blank, Cut, Image, Lanes, Nest, gen2, sequences, timeline2
+from .kdenlive_writer import Blank, Cut, Image, Lanes, Nest, PlaylistClip, gen2, sequences, timeline2
 
 FPS = Fraction(25)
 
@@ -111,3 +111,36 @@ def test_an_untagged_image_is_foreign_and_a_still_whose_z_sequence_is_gone_is_re
     orphan = _write(tmp_path, "orphan", in_generation("timeline2", [[Image(Path("orphan.png"), 0, 4)]]))
     with pytest.raises(ProjectError, match="orphan.png is a livelatent still"):
         conform_project(orphan)
+
+
+@requires_melt
+@pytest.mark.parametrize("generation", GENERATIONS)
+def test_a_playlist_clip_plays_the_timeline_inside_its_file(media, generation):
+    folder, c = media
+    # the inner file as Kdenlive exports it, with avformat for Debian's melt (see render_with_melt)
+    inner = timeline2(FPS, [Lanes([Cut(c[2], 0, 9), Cut(c[3], 30, 49)]), Lanes([Blank(12), Cut(c[4], 0, 5)])])
+    (folder / "inner.mlt").write_text(inner.replace("avformat-novalidate", "avformat"))
+    v1 = [Cut(c[1], 0, 9), PlaylistClip(Path("inner.mlt"), 5, 24), Cut(c[5], 0, 4)]
+    project = _write(folder, f"playlist_clip_{generation}", in_generation(generation, [v1]))
+    assert mismatches_with_melt(project) == []
+
+
+def test_playlist_clips_that_include_each_other_are_refused(media, tmp_path):
+    _, c = media
+    (tmp_path / "a.mlt").write_text(timeline2(FPS, [Lanes([PlaylistClip(Path("b.mlt"), 0, 9)])]))
+    (tmp_path / "b.mlt").write_text(timeline2(FPS, [Lanes([PlaylistClip(Path("a.mlt"), 0, 9)])]))
+    project = _write(tmp_path, "loop", in_generation("gen2", [[PlaylistClip(Path("a.mlt"), 0, 4)]]))
+    from livelatent.adapters.kdenlive import read_project
+
+    with pytest.raises(ProjectError, match=r"includes itself \(loop.kdenlive -> a.mlt -> b.mlt -> a.mlt\)"):
+        read_project(project)
+
+
+@requires_melt
+def test_a_consumer_playlist_clip_plays_its_file_at_the_files_own_rate(media):
+    folder, c = media
+    inner = timeline2(Fraction(30), [Lanes([Cut(c[3], 0, 29), Cut(c[4], 10, 39)])])
+    (folder / "inner30.mlt").write_text(inner.replace("avformat-novalidate", "avformat"))
+    v1 = [Cut(c[1], 0, 4), PlaylistClip(Path("inner30.mlt"), 3, 40, service="consumer")]
+    project = _write(folder, "consumer_clip", in_generation("timeline2", [v1]))
+    assert mismatches_with_melt(project) == []
