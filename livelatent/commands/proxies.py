@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from livelatent.adapters import takes
+from livelatent.commands import argtypes
 
 
 def add_model_arguments(parser) -> None:
@@ -12,7 +13,8 @@ def add_model_arguments(parser) -> None:
 
 def add_arguments(parser) -> None:
     parser.add_argument("takes", nargs="+", metavar="TAKE", help="take folder, or its name under --recordings")
-    parser.add_argument("--recordings", default="recordings", metavar="DIR", help="where takes live (default: recordings)")
+    parser.add_argument("--recordings", type=argtypes.folder, default="recordings", metavar="DIR",
+                        help="where takes live (default: recordings)")
     add_model_arguments(parser)
 
 

@@ -6,11 +6,13 @@ proxy is rebuilt from the z-sequence with the take's own model (or --model).
 
 from __future__ import annotations
 
+from livelatent.commands import argtypes
 from livelatent.commands.proxies import add_model_arguments, generator_for
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--recordings", default="recordings", metavar="DIR", help="where takes live (default: recordings)")
+    parser.add_argument("--recordings", type=argtypes.folder, default="recordings", metavar="DIR",
+                        help="where takes live (default: recordings)")
     parser.add_argument("--no-proxy", action="store_true", help="recover the z-sequence and events only")
     add_model_arguments(parser)
 

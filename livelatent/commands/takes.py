@@ -5,10 +5,12 @@ from __future__ import annotations
 import sys
 
 from livelatent.adapters import take_writer, takes
+from livelatent.commands import argtypes
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--recordings", default="recordings", metavar="DIR", help="where takes live (default: recordings)")
+    parser.add_argument("--recordings", type=argtypes.folder, default="recordings", metavar="DIR",
+                        help="where takes live (default: recordings)")
 
 
 def state(take: takes.Take) -> str:
