@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import os
 import zipfile
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -23,6 +24,9 @@ from livelatent.inputs import regular_file
 from livelatent.limits import MAX_FRAMES
 
 MAX_WIDTH = 1 << 16  # numbers per row (a z of d numbers): no generator's z comes near
+# an archive's members say their own sizes, so they get a budget: a take's start state is a
+# bank and a few z (a 64-slot bank at d = 512 is 128 KB)
+MAX_ARCHIVE_BYTES = 256 << 20
 _READERS = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
 
 
@@ -30,16 +34,18 @@ def read_npy(path: str | os.PathLike, error: type[LivelatentError] = LivelatentE
              what: str = "numpy array") -> np.ndarray:
     """The array in a .npy file, after its header has been checked; else `error`, one line."""
     p = regular_file(path, error, what)
-    try:
-        with open(p, "rb") as f:
-            _check_header(f, os.fstat(f.fileno()).st_size)
-            f.seek(0)
-            data = np.load(f, allow_pickle=False)
-    except _Refused as exc:
-        raise error(f"{p}: {exc}; expected a {what}") from None
-    except (ValueError, EOFError, OSError) as exc:
-        raise error(f"{p}: not a numpy array file ({exc}); expected a {what}") from None
-    return data
+    with _one_line(p, error, what), open(p, "rb") as f:
+        _check_header(f, os.fstat(f.fileno()).st_size)
+        f.seek(0)
+        return np.load(f, allow_pickle=False)
+
+
+def npy_shape(path: str | os.PathLike, error: type[LivelatentError] = LivelatentError, *,
+              what: str = "numpy array") -> tuple[int, ...]:
+    """The shape a .npy file holds, from its checked header alone (no data is read)."""
+    p = regular_file(path, error, what)
+    with _one_line(p, error, what), open(p, "rb") as f:
+        return _check_header(f, os.fstat(f.fileno()).st_size)
 
 
 def read_npz(path: str | os.PathLike, error: type[LivelatentError] = LivelatentError, *,
@@ -47,25 +53,35 @@ def read_npz(path: str | os.PathLike, error: type[LivelatentError] = LivelatentE
     """Every array in a .npz archive, each member's header checked against its size first."""
     p = regular_file(path, error, what)
     out = {}
-    try:
-        with zipfile.ZipFile(p) as archive:
-            for info in archive.infolist():
-                with archive.open(info) as member:
-                    _check_header(member, info.file_size)
-                with archive.open(info) as member:
-                    out[info.filename.removesuffix(".npy")] = np.lib.format.read_array(member, allow_pickle=False)
-    except _Refused as exc:
-        raise error(f"{p}: {exc}; expected a {what}") from None
-    except (ValueError, EOFError, OSError, zipfile.BadZipFile, KeyError) as exc:
-        raise error(f"{p}: not a numpy archive ({exc}); expected a {what}") from None
+    with _one_line(p, error, what, "numpy archive"), zipfile.ZipFile(p) as archive:
+        if sum(info.file_size for info in archive.infolist()) > MAX_ARCHIVE_BYTES:
+            raise _Refused(f"more than {MAX_ARCHIVE_BYTES >> 20} MB of arrays")
+        for info in archive.infolist():
+            with archive.open(info) as member:
+                _check_header(member, info.file_size)
+            with archive.open(info) as member:
+                out[info.filename.removesuffix(".npy")] = np.lib.format.read_array(member, allow_pickle=False)
     return out
+
+
+@contextmanager
+def _one_line(path, error: type[LivelatentError], what: str, kind: str = "numpy array file"):
+    """Whatever numpy, zipfile or the OS raise while reading becomes `error` naming the file."""
+    try:
+        yield
+    except _Refused as exc:
+        raise error(f"{path}: {exc}; expected a {what}") from None
+    except (ValueError, EOFError, OSError, zipfile.BadZipFile) as exc:
+        raise error(f"{path}: not a {kind} ({exc}); expected a {what}") from None
+    except MemoryError:
+        raise error(f"{path}: too large to load into memory; expected a {what}") from None
 
 
 class _Refused(Exception):
     """A header that promises something livelatent will not read."""
 
 
-def _check_header(f, size: int) -> None:
+def _check_header(f, size: int) -> tuple[int, ...]:
     """Read the header at f's start; _Refused unless it promises real numbers within the
     limits, exactly filling the `size` bytes of the file (or archive member)."""
     version = np.lib.format.read_magic(f)
@@ -81,3 +97,4 @@ def _check_header(f, size: int) -> None:
     held = size - f.tell()
     if held != expected:
         raise _Refused(f"header says {shape} {dtype} ({expected:,} bytes) but the file holds {held:,}")
+    return shape

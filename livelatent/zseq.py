@@ -68,7 +68,10 @@ def pair_paths(out: str | os.PathLike, video_ext: str = ".mp4") -> tuple[Path, P
 def save(seq: ZSequence, out: str | os.PathLike) -> Path:
     """Write NAME.npy and NAME.json atomically; returns the .npy path."""
     npy, js, _ = pair_paths(out)
-    npy.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        npy.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ZSequenceError(f"{npy.parent}: cannot make the folder ({exc.strerror or exc})") from None
     meta = {
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "software": f"livelatent {__version__}",
@@ -78,10 +81,15 @@ def save(seq: ZSequence, out: str | os.PathLike) -> Path:
         "d": seq.d,
     }
     tmp_npy, tmp_js = npy.with_name(npy.name + ".tmp.npy"), js.with_name(js.name + ".tmp")
-    np.save(tmp_npy, seq.z)
-    tmp_js.write_text(json.dumps(meta, indent=2) + "\n")
-    os.replace(tmp_npy, npy)
-    os.replace(tmp_js, js)
+    try:
+        np.save(tmp_npy, seq.z)
+        tmp_js.write_text(json.dumps(meta, indent=2) + "\n")
+        os.replace(tmp_npy, npy)
+        os.replace(tmp_js, js)
+    except OSError as exc:  # a full disk, a read-only folder: no half-written pair is left
+        for tmp in (tmp_npy, tmp_js):
+            tmp.unlink(missing_ok=True)
+        raise ZSequenceError(f"{npy}: cannot write the z-sequence ({exc.strerror or exc})") from None
     return npy
 
 

@@ -185,13 +185,18 @@ def is_abandoned(take: takes.Take) -> bool:
     """A take still 'recording' whose writer is gone (crash, kill -9, power loss)."""
     if take.status != "recording":
         return False
+    try:  # read-only: flock needs no write access, so a take on a read-only disk is still seen
+        lock = os.open(take.path / takes.LOCK_FILE, os.O_RDONLY)
+    except FileNotFoundError:
+        return True  # no lock file: no writer holds it
     try:
-        with open(take.path / takes.LOCK_FILE, "a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            fcntl.flock(lock, fcntl.LOCK_UN)
-            return True
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(lock, fcntl.LOCK_UN)
+        return True
     except BlockingIOError:
         return False
+    finally:
+        os.close(lock)
 
 
 def recover(take: takes.Take) -> takes.Take:

@@ -108,11 +108,15 @@ def parse_size(text: str) -> tuple[int, int]:
 def write_json_atomic(path: Path, data: dict) -> None:
     """Replace `path` with `data` so that a crash leaves the old file or the new, never half."""
     tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w") as f:
-        f.write(json.dumps(data, indent=2) + "\n")
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "w") as f:
+            f.write(json.dumps(data, indent=2) + "\n")
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # a full disk leaves the old file, and nothing half-written beside it
+        raise
     fsync_path(path.parent)
 
 
