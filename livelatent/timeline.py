@@ -37,7 +37,7 @@ class Source:
     path: Path | None = None
     fps: Fraction | None = None
     proxy: Path | None = None
-    kind: str = "media"  # media | colour | image | title | other
+    kind: str = "media"  # media | colour | image | title | generated | other
 
     @property
     def has_frames(self) -> bool:
@@ -184,4 +184,7 @@ class Timeline:
                 inner = seg.source.sources() if isinstance(seg.source, Timeline) else [seg.source]
                 for src in inner:
                     seen.setdefault(src.key, src)
+                if isinstance(seg.source, Timeline) and seg.source.background is not None:
+                    # a nested sequence's gaps show its background (a colour clip of its own)
+                    seen.setdefault(seg.source.background.key, seg.source.background)
         return list(seen.values())

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from livelatent.adapters.kdenlive_clips import ClipResolver, entry_freeze, is_disabled, props
+from livelatent.adapters.kdenlive_clips import PLAYLIST_CLIP, ClipResolver, entry_freeze, is_disabled, props
 from livelatent.adapters.mlt_xml import MAX_DEPTH, MediaSeconds, read_mlt
 from livelatent.errors import ProjectError
 from livelatent.mlt_time import check_position, cut_range, format_clock, frame_rate_of, parse_index, parse_time
@@ -32,7 +32,13 @@ def read_project(path: str | os.PathLike, sequence: str | None = None,
     """The timeline Kdenlive renders (the active sequence), or `sequence` by name or uuid.
     A plain MLT or Shotcut file is read as melt plays it (adapters/mlt_xml.py); media_seconds(path)
     gives a media file's duration where such a file does not record a clip's length."""
-    path = Path(path)
+    return _read(Path(path), sequence, media_seconds=media_seconds)
+
+
+def _read(path: Path, sequence: str | None = None, *, fps: Fraction | None = None,
+          opened: tuple[Path, ...] = (), media_seconds: MediaSeconds | None = None) -> Timeline:
+    """read_project, for a playlist clip too: fps overrides the file's own profile (an `xml`
+    producer plays its file at the outer project's rate); opened: the files that include it."""
     try:
         tree = etree.parse(str(path), etree.XMLParser(huge_tree=True, remove_comments=True))
     except OSError as exc:
@@ -43,8 +49,8 @@ def read_project(path: str | os.PathLike, sequence: str | None = None,
     if root.tag != "mlt":
         raise ProjectError(f"{path}: expected an MLT/Kdenlive project (<mlt> root), got <{root.tag}>")
     if not _is_kdenlive(path, root):
-        return _plain_mlt(path, root, sequence, media_seconds)
-    return _Reader(path, root).timeline(sequence)
+        return _plain_mlt(path, root, sequence, media_seconds, fps)
+    return _Reader(path, root, fps=fps, opened=(*opened, path.resolve())).timeline(sequence)
 
 
 def _is_kdenlive(path: Path, root) -> bool:
@@ -55,12 +61,12 @@ def _is_kdenlive(path: Path, root) -> bool:
     return any((p.get("name") or "").startswith("kdenlive:") for p in root.iter("property"))
 
 
-def _plain_mlt(path: Path, root, sequence: str | None, media_seconds) -> Timeline:
+def _plain_mlt(path: Path, root, sequence: str | None, media_seconds, fps: Fraction | None) -> Timeline:
     if sequence is not None:
         raise ProjectError(f"{path}: --sequence {sequence}: an MLT file that is not a Kdenlive project "
                            f"has one timeline (the last tractor)")
     try:
-        fps = _profile_fps(root)
+        fps = fps or _profile_fps(root)
     except ProjectError as exc:
         raise ProjectError(f"{path}: {exc}") from None
     return read_mlt(path, root, fps, media_seconds)
@@ -84,10 +90,10 @@ def _profile_fps(root) -> Fraction:
 
 
 class _Reader:
-    def __init__(self, path: Path, root):
-        self.path, self.root = path, root
+    def __init__(self, path: Path, root, *, fps: Fraction | None = None, opened: tuple[Path, ...] = ()):
+        self.path, self.root, self.opened = path, root, opened
         try:
-            self.fps = _profile_fps(root)
+            self.fps = fps or _profile_fps(root)
         except ProjectError as exc:
             raise ProjectError(f"{path}: {exc}") from None
         self.by_id = {el.get("id"): el for el in root if el.get("id") and el.tag != "profile"}
@@ -237,6 +243,11 @@ class _Reader:
                                label=p.get("kdenlive:clipname") or producer.get("id"))
         if is_disabled(p):
             return length
+        if p.get("mlt_service") in PLAYLIST_CLIP:
+            nested = self._playlist_clip(p, where)
+            if nested is not None:
+                return ClipSegment(position, length, nested, in_frame=start,
+                                   label=p.get("kdenlive:clipname") or nested.name)
         try:
             source = self.clips.source(producer, p)
             timing = self.clips.timing(producer, p)
@@ -246,6 +257,20 @@ class _Reader:
                                remap=timing.remap, label=source.label)
         except ProjectError as exc:
             raise ProjectError(f"{where}: {exc}") from None
+
+    def _playlist_clip(self, p: dict[str, str], where: str) -> Timeline | None:
+        """The timeline inside an MLT playlist clip (an `xml` or `consumer` producer playing a
+        .mlt / .kdenlive file), or None when the file is missing (reported as a missing clip).
+        `xml` plays the file at this project's rate; `consumer` at the file's own."""
+        path = self.clips.resolve(p.get("resource", "").removeprefix("consumer:"))
+        if not path.is_file():
+            return None
+        if path.resolve() in self.opened:
+            chain = " -> ".join(f.name for f in (*self.opened, path))
+            raise ProjectError(f"{where}: playlist clip {path.name} includes itself ({chain}); "
+                               f"expected playlist clips that end")
+        fps = None if p.get("mlt_service") == "consumer" else self.fps
+        return _read(path, fps=fps, opened=self.opened)
 
     def _time(self, text: str, where: str) -> int:
         return parse_time(text, self.fps, what=where)

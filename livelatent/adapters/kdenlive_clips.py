@@ -19,8 +19,10 @@ COLOUR = {"color", "colour"}
 IMAGE = {"qimage", "pixbuf"}
 TITLE = {"kdenlivetitle", "dynamictext", "qtext"}
 PLAYLIST_CLIP = {"xml", "consumer", "xml-nogl"}
+# generators Kdenlive offers (and frei0r.* ones): pictures without a z-sequence, like colours
+GENERATED = {"noise", "count", "glaxnimate", "blipflash", "tone", "pango", "webvfx", "qml", "htmlvideo"}
 # services a clip may have that we understand; anything else is an unknown service
-KNOWN = MEDIA | COLOUR | IMAGE | TITLE | PLAYLIST_CLIP | {"timewarp", "framebuffer", "noise", "count"}
+KNOWN = MEDIA | COLOUR | IMAGE | TITLE | PLAYLIST_CLIP | GENERATED | {"timewarp", "framebuffer"}
 
 
 def props(el) -> dict[str, str]:
@@ -66,14 +68,13 @@ class ClipResolver:
     def source(self, el, p: dict[str, str]) -> Source:
         service = p.get("mlt_service", "")
         label = p.get("kdenlive:clipname") or el.get("id", "?")
-        resource = p.get("warp_resource") or p.get("resource", "")
+        resource = p.get("resource", "")
         if service == "timewarp":
             inner = p.get("kdenlive:original.mlt_service") or "avformat"
-            if "consumer:" in resource or inner in PLAYLIST_CLIP:
+            resource = warped_resource(p)
+            if "consumer:" in p.get("resource", "") or inner in PLAYLIST_CLIP:
                 raise ProjectError(f"speed-changed sequence or playlist clip {label!r} is not supported")
             service = inner if inner in KNOWN else "avformat"
-            if not p.get("warp_resource"):
-                resource = resource.split(":", 1)[1] if ":" in resource else resource
         elif service == "framebuffer":
             resource = resource.split("?", 1)[0]
         if service in COLOUR:
@@ -82,6 +83,8 @@ class ClipResolver:
             return Source(f"title:{el.get('id')}:{label}", label, kind="title")
         if service in IMAGE:
             return Source(f"image:{self.resolve(resource)}", label, path=self.resolve(resource), kind="image")
+        if service in GENERATED or service.startswith("frei0r."):
+            return Source(f"generated:{el.get('id')}:{label}", label, kind="generated")
         if service in PLAYLIST_CLIP:
             return Source(f"playlist:{resource}", label, path=self.resolve(resource), kind="other")
         if service not in KNOWN and el.tag != "chain":
@@ -121,6 +124,15 @@ class ClipResolver:
                 origin = parse_time(el.get("in") or "0", self.fps)
                 return ClipTiming(remap=TimeRemap(_time_map(keys, self.fps), origin))
         return ClipTiming()
+
+
+def warped_resource(p: dict[str, str]) -> str:
+    """The file a timewarp producer plays, as melt finds it: `resource` after its first ':'
+    (the speed); `warp_resource` is only MLT's note of that (Kdenlive may leave it stale)."""
+    resource = p.get("resource", "")
+    if not resource:
+        return p.get("warp_resource", "")
+    return resource.split(":", 1)[1] if ":" in resource else resource
 
 
 def _stream_rate(p: dict[str, str]) -> Fraction | None:

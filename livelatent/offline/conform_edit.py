@@ -44,7 +44,8 @@ def _check(picks: Picks, found, fps) -> None:
             raise ProjectError(f"{where}: {source.path} not found and no z-sequence for it "
                                f"(use --search DIR for moved media)")
         if hit.lost_id:
-            raise ProjectError(f"{where}: {source.path} is a livelatent video (id {hit.lost_id}) but its "
+            what = "still" if source.kind == "image" else "video"
+            raise ProjectError(f"{where}: {source.path} is a livelatent {what} (id {hit.lost_id}) but its "
                                f"z-sequence is not beside it nor in the project's folder (use --search DIR)")
         seq = hit.seq
         if seq is None:
@@ -103,6 +104,9 @@ def conform_project(project: str | os.PathLike, *, sequence: str | None = None, 
     project = Path(project)
     timeline, picks, found = _read_and_pick(project, sequence, search, smooth)
     hits = [found[s.key] for s in picks.sources]
+    for index, hit in enumerate(hits):
+        if hit.still is not None:  # a tagged still shows one row for as long as it lasts
+            picks.pos[picks.src == index] = hit.still
     problems = []
     try:
         _check(picks, hits, timeline.fps)

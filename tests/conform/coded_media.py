@@ -67,3 +67,18 @@ def decode(levels: np.ndarray) -> tuple[int, int] | None:
         return None
     value = sum(int(b) << i for i, b in enumerate(bits[:BITS]))
     return value >> 12, value & 0xFFF
+
+
+def write_still(path: Path, clip: int, frame: int, tags: dict | None = None) -> Path:
+    """A PNG still showing the code (clip, frame), with PNG text tags."""
+    from livelatent.adapters.png import write_png
+
+    return write_png(path, np.repeat(code_image(clip, frame)[:, :, None], 3, axis=2), tags)
+
+
+def coded_rows(clip: int, frames: int, d: int = 8) -> np.ndarray:
+    """A z-sequence whose row i names (clip, i) in its first two values, so a conformed row says
+    which source frame it came from."""
+    z = np.ones((frames, d), np.float32)
+    z[:, 0], z[:, 1] = clip, np.arange(frames)
+    return z

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from fractions import Fraction
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 
 from livelatent.offline.conform_edit import conform_picks
 
-from .coded_media import write_clip
+from .coded_media import coded_rows, decode, write_clip
 from .kdenlive_writer import Clip
 from .melt_check import MELT, compare, render_levels
 
@@ -28,6 +29,34 @@ def media(tmp_path_factory) -> tuple[Path, dict[int, Clip]]:
         write_clip(folder / f"c{code}.mkv", code, frames, fps)
         clips[code] = Clip(code, Path(f"c{code}.mkv"), frames, fps)
     return folder, clips
+
+
+@pytest.fixture(scope="session")
+def coded_media(media, tmp_path_factory) -> tuple[Path, dict[int, Clip]]:
+    """The test clips in a folder of their own, each with a z-sequence beside it whose row i
+    names (clip, i): a conformed row says which source frame it came from."""
+    from livelatent import zseq
+    from livelatent.zseq import ZSequence
+
+    folder = tmp_path_factory.mktemp("coded_media")
+    for code, clip in media[1].items():
+        shutil.copy(media[0] / clip.path, folder / clip.path)
+        zseq.save(ZSequence(coded_rows(code, clip.frames), clip.fps, {"id": f"coded{code}"}), folder / f"c{code}")
+    return folder, media[1]
+
+
+def conformed_rows_vs_melt(project: Path, **options) -> list[str]:
+    """Every frame where the conformed z row names another (clip, frame) than melt shows."""
+    from livelatent.offline.conform_edit import conform_project
+
+    seq, _ = conform_project(project, **options)
+    levels = render_levels(project, len(seq))
+    problems = [f"melt rendered {len(levels)} frames, the conform has {len(seq)}"] if len(levels) != len(seq) else []
+    for t, (row, level) in enumerate(zip(seq.z, levels)):
+        want, seen = (int(round(row[0])), int(round(row[1]))), decode(level)
+        if seen != want:
+            problems.append(f"frame {t}: conform {want}, melt shows {seen}")
+    return problems
 
 
 def mismatches_with_melt(project: Path, first: int = 0) -> list[str]:
