@@ -106,7 +106,7 @@ class _Picker:
         self.fps_of, self.smooth = fps_of, smooth
         self.source_index: dict[str, int] = {}
         self.picks = Picks(*(np.empty(0),) * 4)
-        self.nested: dict[int, dict] = {}
+        self.nested: dict[tuple[int, int], dict] = {}
 
     def source_id(self, source: Source) -> int:
         if source.key not in self.source_index:
@@ -195,12 +195,15 @@ class _Picker:
         return out
 
     def nested_segment(self, seg: ClipSegment, out: dict, offsets, lo: int, hi: int, fps) -> None:
+        """The nested sequence's frames at the entry's positions; past its last clip its
+        background goes on (black, or transparent gaps), as the sequence's tractor does."""
         inner = seg.source
-        if id(inner) not in self.nested:
-            self.nested[id(inner)] = self.timeline(inner, max(inner.length, 1), top=False)
-        nested = self.nested[id(inner)]
         positions = source_positions(seg, fps, inner.fps, offsets=offsets).astype(np.int64)
-        inside = (positions >= 0) & (positions < nested["src"].shape[0])
+        n = max(inner.length, int(positions.max(initial=0)) + 1, 1)
+        if (id(inner), n) not in self.nested:
+            self.nested[(id(inner), n)] = self.timeline(inner, n, top=False)
+        nested = self.nested[(id(inner), n)]
+        inside = positions >= 0
         k = nested["src"].shape[1]
         if out["src"].shape[1] < k:
             out.update(_widen(out, k))
@@ -210,7 +213,6 @@ class _Picker:
         if inner.transparent:  # its gaps are transparent frames, not nothing
             gaps = rows[out["src"][rows, 0] == NONE]
             out["src"][gaps, 0] = TRANSPARENT
-
 
 def pick(timeline: Timeline, *, smooth: bool = False,
          fps_of: Callable[[Source], Fraction | None] | None = None) -> Picks:

@@ -237,6 +237,7 @@ class _Reader:
             raise ProjectError(f"{where}: entry out {out_text!r} is negative and the clip's length is unknown")
         length = out - start + 1
         if producer.tag == "tractor":
+            check_position(out, self.fps, f"{where}: sequence clip out")
             if entry_freeze(entry, self.fps) is not None:
                 raise ProjectError(f"{where}: a freeze effect on a sequence clip is not supported")
             return ClipSegment(position, length, self._tractor_timeline(producer), in_frame=start,
