@@ -76,9 +76,11 @@ def load_preset(path: str | Path | None) -> Preset:
         return Preset()
     p = _find(Path(path))
     try:
-        data = tomllib.loads(p.read_text())
-    except tomllib.TOMLDecodeError as exc:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise PresetError(f"{p}: not valid TOML ({exc})") from None
+    except OSError as exc:
+        raise PresetError(f"{p}: cannot be read ({exc.strerror or exc})") from None
     return from_dict(data, p)
 
 

@@ -19,6 +19,7 @@ from lxml import etree
 
 from livelatent.adapters.kdenlive_clips import ClipResolver, entry_freeze, is_disabled, props
 from livelatent.errors import ProjectError
+from livelatent.inputs import regular_file
 from livelatent.mlt_time import format_clock, frame_rate_of, parse_time
 from livelatent.timeline import COVER, DISSOLVE, WIPE, ClipSegment, Source, Timeline, Track, Transition
 
@@ -28,7 +29,7 @@ PROFILE_RATES = {"dv_pal": (25, 1), "dv_ntsc": (30000, 1001)}  # besides names e
 
 def read_project(path: str | os.PathLike, sequence: str | None = None) -> Timeline:
     """The timeline Kdenlive renders (the active sequence), or `sequence` by name or uuid."""
-    path = Path(path)
+    path = regular_file(path, ProjectError, "Kdenlive project")  # a FIFO would block the parser for ever
     try:
         tree = etree.parse(str(path), etree.XMLParser(huge_tree=True, remove_comments=True))
     except OSError as exc:

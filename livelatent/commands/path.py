@@ -16,10 +16,12 @@ import uuid
 
 import numpy as np
 
+from livelatent.arrayfile import read_npy
 from livelatent.commands import argtypes
 from livelatent.commands.outputs import add_force_argument, claim_pair
 from livelatent.errors import UsageError, ZSequenceError
 from livelatent.frames import FrameRate
+from livelatent.latent import check_z
 from livelatent.limits import check_frames
 from livelatent.motion.params import MOVERS, MotionParams
 
@@ -98,13 +100,11 @@ def load_keyframes(source: str, pick: str | None) -> tuple[np.ndarray, list[str]
         seq = zseq.load(source)
         rows, parents = seq.z, [seq.meta["id"]] if "id" in seq.meta else []
     else:
-        try:
-            rows, parents = np.load(npy, allow_pickle=False), []
-        except (OSError, ValueError) as exc:
-            raise ZSequenceError(f"{npy}: expected keyframes as a (k, d) .npy array or a z-sequence pair ({exc})") from None
+        rows, parents = read_npy(npy, ZSequenceError, what="keyframes (k, d) .npy array or a z-sequence pair"), []
     rows = np.asarray(rows, dtype=np.float64)
     if rows.ndim != 2:
-        raise ZSequenceError(f"{npy}: expected keyframes of shape (k, d), got {rows.shape}")
+        raise ZSequenceError(f"{npy}: expected keyframes of shape (k, d), got shape {rows.shape}")
+    check_z(rows, what=str(npy))
     if pick is None:
         return rows, parents
     try:
