@@ -22,6 +22,7 @@ COMMANDS = {
     "samples": ("samples", "a reel of N random samples as a (video, z-sequence) pair"),
     "journeys": ("journeys", "short journeys between 2-3 frames picked from a z-sequence"),
     "render": ("render", "decode a z-sequence at full quality, one model or a snapshot grid"),
+    "stills": ("stills", "PNG stills of chosen frames, tagged with their z-sequence and frame"),
     "plot-path": ("plot_path", "picture of a z-sequence's trajectory with its speed and radius"),
     "path": ("path", "build a z-sequence from keyframes with any mover or interpolator"),
     "conform": ("conform", "apply a Kdenlive edit to the z-sequences behind its clips"),

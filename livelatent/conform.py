@@ -18,6 +18,8 @@ from typing import Callable
 
 import numpy as np
 
+from livelatent.errors import ProjectError
+from livelatent.mlt_time import MAX_HOURS, max_frames
 from livelatent.retime import source_positions
 from livelatent.timeline import COVER, ClipSegment, Source, Timeline, Track, Transition
 
@@ -133,11 +135,14 @@ class _Picker:
         return _blend_into(out, a, b, tr.weight_b(t).astype(np.float32), t)
 
     def composition(self, tr: Transition, layers: list[dict], n: int) -> None:
-        """MLT: B over the first track from a upwards that has a frame; B is consumed."""
-        if tr.kind == COVER or tr.b >= len(layers):
+        """MLT: where B has a frame, B goes onto the first track from a upwards that has one, and
+        is consumed there (a track above still covers the result). A dissolve blends by the
+        transition's weight; a cover (an opaque full-frame compositor) leaves B's frame there."""
+        if tr.b >= len(layers):
             return
         if tr.a < 0:
-            self.picks.notes.append(f"composition {tr.label} onto the background: B shown alone")
+            if tr.kind != COVER:
+                self.picks.notes.append(f"composition {tr.label} onto the background: B shown alone")
             return
         b = layers[tr.b]
         span = np.zeros(n, bool)
@@ -146,7 +151,10 @@ class _Picker:
         for i in range(tr.a, tr.b):
             rows = np.flatnonzero(pending & (layers[i]["src"][:, 0] != NONE))
             if len(rows):
-                layers[i] = _blend_into(layers[i], layers[i], b, tr.weight_b(rows).astype(np.float32), rows)
+                if tr.kind == COVER:
+                    layers[i] = _overlay(layers[i], b, np.isin(np.arange(n), rows))
+                else:
+                    layers[i] = _blend_into(layers[i], layers[i], b, tr.weight_b(rows).astype(np.float32), rows)
                 b = {key: value.copy() for key, value in b.items()}
                 b["src"][rows] = NONE
                 pending[rows] = False
@@ -191,6 +199,8 @@ def pick(timeline: Timeline, *, smooth: bool = False,
          fps_of: Callable[[Source], Fraction | None] | None = None) -> Picks:
     """Picks for frames 0 .. timeline.length - 1. fps_of(source) gives a source's frame rate
     (default: the rate the project records, else the project's)."""
+    if timeline.length > max_frames(timeline.fps):  # readers refuse earlier, naming the track
+        raise ProjectError(f"timeline {timeline.name}: {timeline.length} frames; expected under {MAX_HOURS} hours")
     picker = _Picker(fps_of or (lambda s: s.fps), smooth)
     layer = picker.timeline(timeline, timeline.length, top=True)
     picks = picker.picks

@@ -199,6 +199,12 @@ def video_info(path: str | os.PathLike) -> dict:
                 "codec": stream.codec_context.name}
 
 
+def duration_seconds(path: str | os.PathLike) -> float | None:
+    """The container's duration in seconds, as MLT's avformat producer reads it (None if unset)."""
+    with _reading(path) as (container, _):
+        return None if container.duration is None else container.duration / 1_000_000
+
+
 def write_image(path: str | os.PathLike, image: np.ndarray) -> Path:
     """Save one uint8 (H, W, 3) RGB image as a PNG (contact sheets, grid stills)."""
     import av
