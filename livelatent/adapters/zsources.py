@@ -70,14 +70,14 @@ class ZFinder:
         return self._ids
 
     def find(self, source: Source) -> Found:
-        if source.kind == "image" and source.path is not None:
-            return self._still(source)
-        if not source.has_frames:
-            return Found(None, f"no z-sequence ({source.kind})")
         files = [p for p in (source.path, source.proxy) if p is not None]
         for p in files:
             if p.exists() and not is_regular_file(p):  # a FIFO or a device: reading it would hang
                 regular_file(p, ProjectError, f"media file for clip {source.label!r}")
+        if source.kind == "image" and source.path is not None:
+            return self._still(source)
+        if not source.has_frames:
+            return Found(None, f"no z-sequence ({source.kind})")
         stems = [p.with_suffix("") for p in files]
         stems += [folder / p.stem for folder in self.folders for p in files]
         for stem in stems:

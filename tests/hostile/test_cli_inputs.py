@@ -109,6 +109,8 @@ FLAGS = [
     ("replay take-x -o ''", "-o/--out ''"), ("conform {tmp}/edit.kdenlive -o {tmp}/e --report ''", "--report ''"),
     ("conform {tmp}/edit.kdenlive -o ''", "-o/--out ''"), ("conform {tmp}/edit.kdenlive -o {tmp}/e --search ''", "--search ''"),
     ("conform {tmp}/edit.kdenlive -o {tmp}/e --fps 0", "--fps '0'"),
+    ("stills {reel} --all --size 33", "--size '33'"), ("stills {reel} --all --batch 0", "--batch '0'"),
+    ("stills {reel} --all -o ''", "-o/--out ''"), ("stills {reel} --frames 99", "--frames: frame 99 is not in"),
     ("takes --recordings ''", "--recordings ''"), ("recover --recordings ''", "--recordings ''"),
     ("proxies take-x --recordings ''", "--recordings ''"), ("nosuchcommand", "invalid choice: 'nosuchcommand'"),
 ]
@@ -119,7 +121,7 @@ FLAGS = [(line, fragment) for line, fragment in FLAGS if "--fps 1000" not in lin
 def test_a_hostile_flag_is_one_line_before_anything_loads(reel, tmp_path, capsys, no_model_loads, line, fragment):
     argv = [a.strip("'") for a in line.format(reel=reel, tmp=tmp_path).split(" ")]
     if "-o" not in argv and "--output" not in argv and argv[0] in ("samples", "journeys", "render", "path",
-                                                                   "plot-path", "replay", "conform"):
+                                                                   "plot-path", "replay", "conform", "stills"):
         argv += ["-o", tmp_path / ("x.png" if argv[0] == "plot-path" else "x")]
     refused(capsys, argv, 2, fragment)
     assert not (tmp_path / "x.npy").exists() and not (tmp_path / "x.png").exists()
@@ -175,7 +177,7 @@ BROKEN = ["0-rows", "0-bytes", "huge-header", "header-lies", "truncated", "objec
           "nan-row", "inf-row", "3-d", "1-d", "not-npy", "npy-folder", "npy-device", "json-not-json", "json-a-list",
           "json-deep", "json-binary", "json-fps-zero", "json-fps-huge", "json-missing"]
 READERS = ["render {reel} -o {tmp}/x", "journeys {reel} -o {tmp}/j", "plot-path {reel} -o {tmp}/x.png",
-           "path {reel} -o {tmp}/x", "path {reel}.npy --pick 0,1 -o {tmp}/x"]
+           "path {reel} -o {tmp}/x", "path {reel}.npy --pick 0,1 -o {tmp}/x", "stills {reel} --all -o {tmp}/s"]
 
 
 @pytest.mark.parametrize("command", READERS, ids=[c.split()[0] + ("-keys" if "--pick" in c else "") for c in READERS])
@@ -221,6 +223,8 @@ def test_an_existing_output_pair_is_refused_unless_forced(reel, tmp_path, capsys
         assert livelatent(capsys, *argv, "-o", out, "--force")[0] == 0
     assert livelatent(capsys, "plot-path", reel, "-o", tmp_path / "p.png")[0] == 0
     refused(capsys, ["plot-path", reel, "-o", tmp_path / "p.png"], 2, "p.png: already exists")
+    assert livelatent(capsys, "stills", reel, "--frames", "1,4", "--size", 32, "-o", tmp_path / "s")[0] == 0
+    refused(capsys, ["stills", reel, "--frames", "0,4", "-o", tmp_path / "s"], 2, "reel-000004.png: already exists")
 
 
 def test_an_output_that_is_not_a_regular_file_is_refused_even_with_force(reel, tmp_path, capsys):
