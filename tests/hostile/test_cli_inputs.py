@@ -134,6 +134,19 @@ def test_a_resample_that_cannot_fit_is_refused_before_the_model(reel, tmp_path, 
             "--fps 1000: 10,000,000,000 frames; at most 1,000,000")
 
 
+PRESET_VALUES = [("display", "size", '"100000x100000"'), ("display", "size", '"33x33"'), ("display", "fps", "0"),
+                 ("record", "fps", '"0"'), ("record", "proxy_size", '"31x31"'), ("osc", "port", "70000"),
+                 ("osc", "host", '"example.com"'), ("osc", "feedback", '"nocolon"'), ("osc", "allow", '["garbage"]'),
+                 ("bank", "seed", "-1"), ("bank", "slots", "100000000")]
+
+
+@pytest.mark.parametrize("section, key, value", PRESET_VALUES, ids=[f"{s}.{k}={v}" for s, k, v in PRESET_VALUES])
+def test_a_preset_cannot_say_what_a_flag_may_not(tmp_path, capsys, no_model_loads, section, key, value):
+    preset = tmp_path / "mine.toml"
+    preset.write_text(f"[{section}]\n{key} = {value}\n")
+    refused(capsys, ["devices", "--preset", preset], 1, f"mine.toml: [{section}] {key}: ")
+
+
 # ---- z-sequence files broken in every way a file can be ----
 
 def _npy_header(path, shape, descr="<f4"):
