@@ -63,6 +63,17 @@ def size(text) -> str:
     return f"{w}x{h}"
 
 
+def grid(text) -> str:
+    """'CxR': columns and rows of a snapshot grid, 1 to 64 each."""
+    try:
+        columns, rows = (int(v) for v in str(text).lower().split("x"))
+    except ValueError:
+        columns = rows = 0
+    if not (1 <= columns <= 64 and 1 <= rows <= 64):
+        raise _refuse(text, "COLUMNSxROWS such as 7x4, 1 to 64 each")
+    return f"{columns}x{rows}"
+
+
 def frames(text) -> int:
     return _whole(text, 1, limits.MAX_FRAMES, f"a number of frames from 1 to {limits.MAX_FRAMES:,}")
 

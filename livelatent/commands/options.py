@@ -11,6 +11,7 @@ import sys
 
 from livelatent import values
 from livelatent.errors import UsageError
+from livelatent.limits import check_size
 
 
 def add_model_arguments(parser, *, snapshots: bool = False) -> None:
@@ -21,7 +22,7 @@ def add_model_arguments(parser, *, snapshots: bool = False) -> None:
     if snapshots:
         group.add_argument("--snapshots", default=None, metavar="SET",
                            help="a folder, glob or comma list of snapshots: render a labelled grid")
-        group.add_argument("--grid", default=None, metavar="CxR", help="grid of snapshots, e.g. 7x4")
+        group.add_argument("--grid", type=values.grid, default=None, metavar="CxR", help="grid of snapshots, e.g. 7x4")
         group.add_argument("--labels", default=None, help="snapshot labels, comma-separated (default: from names)")
     group.add_argument("--device", default="auto", help="cpu, cuda or auto (default: auto = cuda when available)")
     group.add_argument("--stylegan-repo", default=None, metavar="PATH",
@@ -66,6 +67,9 @@ def load_model(args, *, fallback: str | None = None):
     if getattr(args, "snapshots", None) or getattr(args, "grid", None):
         opts.update(grid=args.grid, labels=args.labels)
     size = parse_size(getattr(args, "size", None))
+    if size and getattr(args, "grid", None):  # the whole grid is one frame: it must fit as one
+        columns, rows = (int(v) for v in args.grid.split("x"))
+        check_size(columns * size[1], rows * size[0], what=f"--grid {args.grid} of --size {args.size}:")
     return generators.load(model_spec(args, fallback), device=args.device, size=size, **opts)
 
 

@@ -27,7 +27,7 @@ def add_arguments(parser) -> None:
 
 def run(args) -> int:
     from livelatent import zseq
-    from livelatent.errors import UsageError
+    from livelatent.errors import UsageError, ZSequenceError
     from livelatent.motion.metrics import measure
     from livelatent.motion.plot import trajectory_image, write_png
 
@@ -40,6 +40,11 @@ def run(args) -> int:
             raise UsageError(f"--keys {args.keys!r}: expected comma-separated frame numbers") from None
     else:
         keys = seq.meta.get("keyframe_frames")
+    outside = [k for k in keys or () if not 0 <= k < len(seq)]
+    if outside:
+        error, where = (UsageError, f"--keys {args.keys!r}") if args.keys else \
+            (ZSequenceError, f"{zseq.pair_paths(zseq.resolve(args.zseq))[1]}: keyframe_frames")
+        raise error(f"{where}: frame {outside[0]} is outside 0..{len(seq) - 1}")
     fps = float(seq.fps)
     image = trajectory_image(seq.z, fps, keys=keys, radius=args.radius, max_rows=args.max_rows)
     out = write_png(args.output, image)

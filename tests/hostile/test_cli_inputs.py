@@ -3,6 +3,7 @@ every one is refused with one line naming the thing and what was expected, exit 
 or 2, no traceback, before any model loads, and nothing is written or overwritten.
 """
 
+import argparse
 import contextlib
 import importlib.util
 import json
@@ -15,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from livelatent import cli, generators, zseq
+from livelatent import cli, generators, values, zseq
 from livelatent.latent import sample
 from livelatent.zseq import SIDECAR_FIELDS, ZSequence
 
@@ -79,7 +80,8 @@ FLAGS = [
     ("journeys {reel} --keys 4", "--keys: invalid choice: 4"), ("journeys {reel} --interp warp", "--interp: invalid choice"),
     ("journeys {reel} --seed -1", "--seed '-1'"), ("journeys {reel} -o ''", "-o/--out ''"),
     ("render {reel} --fps 0", "--fps '0'"), ("render {reel} --size 20000", "--size '20000'"),
-    ("render {reel} --batch -1", "--batch '-1'"), ("render {reel} -o ''", "-o/--out ''"),
+    ("render {reel} --batch -1", "--batch '-1'"), ("render {reel} --grid 0x3", "--grid '0x3'"),
+    ("render {reel} --grid 8x8 --size 2048", "--grid 8x8 of --size 2048x2048: 16384x16384: larger than"), ("render {reel} -o ''", "-o/--out ''"),
     ("render {reel} --fps 1000", "--fps 1000: 200 frames"),  # resampled beyond nothing: fine; see below
     ("path {reel} --durations 10000000", "--durations: 1,500,000,001 frames; at most 1,000,000"),
     ("path {reel} --durations nan", "--durations 'nan': expected comma-separated numbers"),
@@ -125,6 +127,71 @@ def test_a_hostile_flag_is_one_line_before_anything_loads(reel, tmp_path, capsys
         argv += ["-o", tmp_path / ("x.png" if argv[0] == "plot-path" else "x")]
     refused(capsys, argv, 2, fragment)
     assert not (tmp_path / "x.npy").exists() and not (tmp_path / "x.png").exists()
+
+
+# Flags whose text is free (a model spec, a path, frame lists parsed with their input): each is
+# checked where it is used; the cases below and the model loaders' own tests attack them.
+FREE_TEXT = {"--preset", "--model", "--device", "--bank", "--save-bank", "--midi", "--event-log", "--pick",
+             "--stylegan-repo", "--snapshots", "--labels", "--frames", "--keys", "--durations", "--times",
+             "--sequence", "--settle-time", "--damping", "--shell-stiffness", "--speed-limit"}
+
+
+def test_every_flag_of_every_command_is_checked_as_it_is_parsed():
+    """Derived from the parsers themselves: a new flag needs a type from livelatent.values,
+    a list of choices, or a place in FREE_TEXT (and a case here)."""
+    for name in cli.COMMANDS:
+        parser = cli.build_parser(name)
+        (command,) = [a.choices[name] for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+        for action in command._actions:
+            if action.nargs == 0 or not action.option_strings:
+                continue
+            typed = getattr(action.type, "__module__", None) == values.__name__ or action.choices
+            assert typed or action.option_strings[-1] in FREE_TEXT, f"livelatent {name} {action.option_strings}"
+
+
+TYPES = [name for name, f in vars(values).items()
+         if callable(f) and getattr(f, "__module__", None) == values.__name__ and not name.startswith("_")]
+
+
+@pytest.mark.parametrize("type_name", TYPES)
+def test_a_value_type_refuses_anything_with_its_own_error(type_name):
+    """Whatever text reaches a type, it returns a value or raises argparse's error: never
+    another exception (a traceback), never a hang."""
+    for text in HOSTILE_TEXT:
+        try:
+            getattr(values, type_name)(text)
+        except argparse.ArgumentTypeError as exc:
+            assert "\n" not in str(exc) and len(str(exc)) < 300
+
+
+HOSTILE_TEXT = ["", " ", "-1", "0", "nan", "-nan", "inf", "-inf", "1e400", "1e-400", "99999999999999999999999",
+                "0x10", "1_000", "١٢", "3/0", "0/0", "1/3", "30000/1001", "x" * 10000, "\x00", "a,b", ",", ":",
+                "::1", "127.0.0.1:", ":80", "[::1]:80", "8192x4352", "8194x4352", "2x2", "-2x-2", "1x", "x1", "ＳＳ"]
+
+
+FREE_TEXT_CASES = [
+    ("plot-path {reel} -o {tmp}/p.png --keys=-5,99999999999999999999", 2, "--keys '-5,99999999999999999999': frame -5"),
+    ("plot-path {reel} -o {tmp}/p.png --keys x", 2, "--keys 'x': expected comma-separated frame numbers"),
+    ("stills {reel} --frames=-1 -o {tmp}/s", 2, "--frames: frame -1 is not in the z-sequence"),
+    ("stills {reel} --frames x -o {tmp}/s", 2, "--frames 'x': expected frame numbers"),
+    ("journeys {reel} --pick ;;; -o {tmp}/j", 2, "--pick ';;;': expected frame numbers"),
+    ("journeys {reel} --pick 1 -o {tmp}/j", 2, "a journey from a single frame needs --noise"),
+    ("samples -o {tmp}/x --model os:system", 1, "model 'os:system': the factory failed (TypeError"),
+    ("samples -o {tmp}/x --model math:nope", 1, "cannot import the factory"),
+    ("render {reel} -o {tmp}/x --device tpu", 2, "--device tpu: expected one of"),
+]
+
+
+@pytest.mark.parametrize("line, code, fragment", FREE_TEXT_CASES, ids=[c[0].split(" -o")[0] + c[0].split("}")[-1]
+                                                                        for c in FREE_TEXT_CASES])
+def test_a_hostile_free_text_flag_is_one_line(reel, tmp_path, capsys, line, code, fragment):
+    refused(capsys, line.format(reel=reel, tmp=tmp_path).split(), code, fragment)
+
+
+def test_keyframes_in_a_sidecar_outside_the_sequence_are_one_line(reel, tmp_path, capsys):
+    js = reel.with_suffix(".json")
+    js.write_text(json.dumps({**json.loads(js.read_text()), "keyframe_frames": [0, 10**20]}))
+    refused(capsys, ["plot-path", reel, "-o", tmp_path / "p.png"], 1, "reel.json: keyframe_frames: frame 1000")
 
 
 def test_a_resample_that_cannot_fit_is_refused_before_the_model(reel, tmp_path, capsys, no_model_loads):
