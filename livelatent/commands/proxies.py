@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from livelatent import values
 from livelatent.adapters import take_health, takes
-from livelatent.commands import argtypes
 
 
 def add_model_arguments(parser) -> None:
@@ -13,7 +13,7 @@ def add_model_arguments(parser) -> None:
 
 def add_arguments(parser) -> None:
     parser.add_argument("takes", nargs="+", metavar="TAKE", help="take folder, or its name under --recordings")
-    parser.add_argument("--recordings", type=argtypes.folder, default="recordings", metavar="DIR",
+    parser.add_argument("--recordings", type=values.folder, default="recordings", metavar="DIR",
                         help="where takes live (default: recordings)")
     add_model_arguments(parser)
 

@@ -8,6 +8,7 @@ rows and proxy frames written by its own thread), a few seconds of work in all.
 import contextlib
 import json
 import os
+import shutil
 import subprocess
 
 import numpy as np
@@ -59,9 +60,16 @@ def one_line(err):
     return lines[0]
 
 
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory):
+    return record(tmp_path_factory.mktemp("pristine") / "recordings")
+
+
 @pytest.fixture
-def take(tmp_path):
-    return record(tmp_path / "recordings")
+def take(pristine, tmp_path):
+    """A copy of one recorded take for each test to damage."""
+    shutil.copytree(pristine.path, tmp_path / "recordings" / pristine.name)
+    return takes.read_take(tmp_path / "recordings" / pristine.name)
 
 
 def test_a_take_with_hud_and_grid_events_replays_bit_for_bit(take, tmp_path, capsys):
