@@ -119,8 +119,9 @@ def _flag(value) -> bool:
 def check_picture_event(action: str, args: tuple) -> tuple:
     """controls.make's check for model.psi (value, "norm"|"raw") and model.class (index)."""
     if action == "model.class":
-        if len(args) != 1 or isinstance(args[0], bool) or not isinstance(args[0], (int, float)) \
-                or args[0] != int(args[0]) or args[0] < 0:
+        value = args[0] if len(args) == 1 else None
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+                or value != int(value) or value < 0:
             raise ControlMessageError(f"{action}: expected one class number >= 0, got {list(args)!r}")
         return (int(args[0]),)
     if not 1 <= len(args) <= 2:

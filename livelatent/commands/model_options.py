@@ -16,8 +16,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from livelatent import values
 from livelatent.errors import ModelError, UsageError
-from livelatent.picture import NOISE_MODES, PictureTrack, check_psi
+from livelatent.limits import check_size
+from livelatent.picture import NOISE_MODES, PictureTrack
 
 NO_CLASS = "none"
 
@@ -31,36 +33,17 @@ def add_model_arguments(parser, *, snapshots: bool = False) -> None:
     if snapshots:
         group.add_argument("--snapshots", default=None, metavar="SET",
                            help="a folder, glob or comma list of snapshots: render a labelled grid")
-        group.add_argument("--grid", default=None, metavar="CxR", help="grid of snapshots, e.g. 7x4")
+        group.add_argument("--grid", type=values.grid, default=None, metavar="CxR", help="grid of snapshots, e.g. 7x4")
         group.add_argument("--labels", default=None, help="snapshot labels, comma-separated (default: from names)")
     group.add_argument("--device", default="auto", help="cpu, cuda or auto (default: auto = cuda when available)")
     group.add_argument("--stylegan-repo", default=None, metavar="PATH",
                        help="your checkout of stylegan3 / stylegan2-ada-pytorch (or $LIVELATENT_STYLEGAN_REPO)")
-    group.add_argument("--psi", type=_psi, default=None,
+    group.add_argument("--psi", type=values.psi, default=None,
                        help="StyleGAN truncation psi (default: the input's, else 1)")
-    group.add_argument("--class", dest="class_idx", type=_class, default=None, metavar="N",
+    group.add_argument("--class", dest="class_idx", type=values.class_or_none, default=None, metavar="N",
                        help="class of a conditional StyleGAN (default: the input's); 'none' for no class")
     group.add_argument("--noise-mode", default=None, choices=NOISE_MODES,
                        help="StyleGAN noise inputs: const (default: the input's, else const) or none")
-
-
-def _psi(text: str) -> float:
-    try:
-        return check_psi(float(text))
-    except ValueError as exc:
-        raise UsageError(f"--psi {text}: {str(exc).partition(': ')[2] or 'expected a number'}") from None
-
-
-def _class(text: str):
-    if text.strip().lower() == NO_CLASS:
-        return NO_CLASS
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise UsageError(f"--class {text}: expected a class number >= 0 or 'none'")
-    return value
 
 
 def trusted_model(recorded, where: str) -> str:
@@ -95,6 +78,10 @@ class ModelChoice:
         layout = layout if isinstance(layout, str) else None
         if self.grid or layout:
             opts.update(grid=layout, labels=getattr(args, "labels", None))
+        if self.size and layout:  # the whole grid is one frame: it must fit as one
+            columns, rows = (int(v) for v in layout.split("x"))
+            given = getattr(args, "size", None) or f"{self.size[1]}x{self.size[0]}"
+            check_size(columns * self.size[1], rows * self.size[0], what=f"--grid {layout} of --size {given}:")
         generator = generators.load(self.spec, device=args.device, size=self.size, **opts)
         for _, picture in self.track.changes:  # a psi or class of a later frame this model cannot draw
             generators.configured(generator, picture)

@@ -2,7 +2,7 @@
 how the video is rendered.
 
     add_model_arguments(parser); add_render_arguments(parser, fps_default="30")
-    seq, choice, generator = load_input(args.zseq, args)   # the model given, else the recorded one
+    choice, generator = generator_for(seq, path, args)   # the model given, else the recorded one
     return finish(args, seq, generator)          # OUT.npy + OUT.json + OUT.mp4, exit status
 """
 
@@ -10,19 +10,21 @@ from __future__ import annotations
 
 import sys
 
+from livelatent import values
 from livelatent.commands.model_options import add_model_arguments, resolve_model
 from livelatent.errors import UsageError
 
-__all__ = ["add_model_arguments", "add_render_arguments", "finish", "load_input", "load_model", "parse_size"]
+__all__ = ["add_model_arguments", "add_render_arguments", "finish", "generator_for", "load_input", "load_model",
+           "parse_size"]
 
 
 def add_render_arguments(parser, *, fps_default: str | None) -> None:
     group = parser.add_argument_group("video")
     rate = fps_default or "the input's"
-    group.add_argument("--fps", default=fps_default, help=f"frame rate, e.g. 30 or 30000/1001 (default: {rate})")
-    group.add_argument("--size", default=None, metavar="WxH",
+    group.add_argument("--fps", type=values.rate, default=fps_default, help=f"frame rate, e.g. 30 or 30000/1001 (default: {rate})")
+    group.add_argument("--size", type=values.size, default=None, metavar="WxH",
                        help="frame size, e.g. 512 or 1280x720 (default: the model's); with a grid, one tile")
-    group.add_argument("--batch", type=int, default=None,
+    group.add_argument("--batch", type=values.batch, default=None,
                        help="frames decoded at once (default: measured for the model on this device, at most 16)")
     group.add_argument("--lossless", action="store_true", help="bit-exact video (x264 RGB at qp 0)")
     group.add_argument("--intra", action="store_true", help="every frame a key frame (frame-accurate editing)")
@@ -54,8 +56,6 @@ def finish(args, seq, generator, out=None) -> int:
     """Render seq as the pair `out` (default args.out) and say what was written."""
     from livelatent.offline.render import render
 
-    if args.batch is not None and args.batch < 1:
-        raise UsageError(f"--batch {args.batch}: expected at least 1")
     result = render(seq, generator, out or args.out, batch=args.batch, lossless=args.lossless,
                     intra_only=args.intra, progress=not args.quiet)
     if result.interrupted:
@@ -69,12 +69,19 @@ def load_input(path: str, args):
     """(z-sequence, ModelChoice, generator): the model from the options, else the one the
     sequence's sidecar names (built-in ones only), with its recorded settings."""
     from livelatent import zseq
-    from livelatent.errors import ZSequenceError
 
     seq = zseq.load(path)
-    sidecar = zseq.pair_paths(zseq.resolve(path))[1]
-    choice, generator = load_model(args, seq.meta, where=str(sidecar))
+    return (seq, *generator_for(seq, path, args))
+
+
+def generator_for(seq, path: str, args):
+    """(ModelChoice, generator) for decoding seq (read from `path`): the options, else what its
+    sidecar records; its z size checked against the model's."""
+    from livelatent import zseq
+    from livelatent.errors import ZSequenceError
+
+    choice, generator = load_model(args, seq.meta, where=str(zseq.pair_paths(zseq.resolve(path))[1]))
     if seq.d != generator.z_dim:
         raise ZSequenceError(f"{zseq.pair_paths(path)[0]}: z of size {seq.d}, but model {generator.label} "
                              f"expects {generator.z_dim}")
-    return seq, choice, generator
+    return choice, generator

@@ -6,12 +6,16 @@ proxy is rebuilt from the z-sequence with the take's own model (or --model).
 
 from __future__ import annotations
 
+import sys
+
+from livelatent import values
 from livelatent.commands.model_options import add_model_arguments
 from livelatent.commands.proxies import generator_for
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--recordings", default="recordings", metavar="DIR", help="where takes live (default: recordings)")
+    parser.add_argument("--recordings", type=values.folder, default="recordings", metavar="DIR",
+                        help="where takes live (default: recordings)")
     parser.add_argument("--no-proxy", action="store_true", help="recover the z-sequence and events only")
     add_model_arguments(parser)
 
@@ -20,7 +24,10 @@ def run(args) -> int:
     from livelatent.offline.proxy import recover_all
 
     loader = None if args.no_proxy else (lambda take: generator_for(take, args))
-    done = recover_all(args.recordings, loader)
-    if not done:
+    failures = []
+    done = recover_all(args.recordings, loader, failed=failures.append)
+    for line in failures:
+        print(f"livelatent recover: {line}", file=sys.stderr)
+    if not done and not failures:
         print(f"nothing to recover in {args.recordings}/")
-    return 0
+    return 1 if failures else 0

@@ -24,6 +24,7 @@ from pathlib import Path
 from livelatent.errors import ModelError
 from livelatent.generators import nvidia_code
 from livelatent.generators.torchwrap import ModuleGenerator, first_line
+from livelatent.inputs import regular_file
 from livelatent.picture import NOISE_MODES, Picture
 
 REPO_ENV = nvidia_code.REPO_ENV
@@ -74,9 +75,7 @@ class _RestrictedUnpickler(pickle.Unpickler):
 
 def read_pickle(path: str | os.PathLike, stylegan_repo=None) -> dict:
     """Unpickle a network pickle with the restricted unpickler, the checkout's modules imported."""
-    path = Path(path)
-    if not path.is_file():
-        raise ModelError(f"{path}: network pickle not found")
+    path = regular_file(path, ModelError, "network pickle")  # a FIFO would block the unpickler for ever
     repo = nvidia_code.find_repo(stylegan_repo, path)
     try:
         with nvidia_code.checkout(repo), open(path, "rb") as f:

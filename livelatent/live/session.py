@@ -60,7 +60,7 @@ def _build(args, session: Session) -> Session:
     from livelatent.controls import make
     from livelatent.live.app import LiveApp
     from livelatent.live.bus import ControlBus
-    from livelatent.live.osc import RateLimitedLog
+    from livelatent.live.ratelog import RateLimitedLog
     from livelatent.live.window import open_display
     from livelatent.presets import load_preset
 
