@@ -106,6 +106,9 @@ def resolve_model(args, recorded: dict | None = None, *, where: str = "the input
     given = getattr(args, "snapshots", None), getattr(args, "model", None)
     if all(given):
         raise UsageError("--model and --snapshots: give one of them")
+    if not any(given) and recorded.get("models"):  # a conform of clips made with several models
+        raise ModelError(f"{where}: made with several models ({', '.join(map(str, recorded['models']))}); "
+                         "pass --model SPEC")
     spec = given[0] or given[1] or trusted_model(recorded.get("model"), where)
     track = PictureTrack.from_meta(recorded, where)
     overrides = {"psi": args.psi, "noise_mode": args.noise_mode,
