@@ -77,3 +77,20 @@ def test_perform_takes_one_number_as_a_size_and_refuses_psi_on_the_default_model
     capsys.readouterr()
     code, _, err = run(capsys, "perform", "--headless", "--psi", "0.5", "--duration", "0.1", "--osc-port", "0")
     assert code != 0 and "psi 0.5: model default has no truncation" in err and len(err.strip().splitlines()) == 1
+
+
+def test_recover_finishes_a_cut_off_take_and_asks_for_the_model_its_proxy_needs(tmp_path, capsys):
+    from livelatent.adapters.take_writer import TakeWriter
+
+    perf = Performance(KeyframeBank.random(d=512, seed=3), MotionParams(), seed=3)
+    writer = TakeWriter(tmp_path / "rec", meta={"fps": "30", "d": 512, "tick_rate": 240, "start_tick": 0,
+                                                "model": "run/network-snapshot-000040.pkl", "size": [32, 32],
+                                                "performance": perf.describe(), "proxy": {"size": None}},
+                        start_arrays=perf.arrays())
+    writer.append_rows(np.zeros((12, 512), np.float32) + 0.5)
+    writer.flush()
+    writer._lock.close()  # the recording process died: its lock is free, the take never finished
+    code, _, err = run(capsys, "recover", "--recordings", tmp_path / "rec")
+    assert code == 1 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert "'run/network-snapshot-000040.pkl'" in err and f"livelatent proxies {writer.path.name} --model SPEC" in err
+    assert takes.read_take(writer.path).status == "recovered" and takes.read_take(writer.path).rows == 12
