@@ -126,6 +126,14 @@ def test_a_deleted_proxy_is_listed_and_rebuilt_by_proxies(take, capsys):
     assert out.splitlines()[1].endswith(" complete")
 
 
+def test_a_cut_short_proxy_is_rebuilt_by_proxies(take, capsys):
+    proxy = take.proxy_path.read_bytes()
+    take.proxy_path.write_bytes(proxy[:len(proxy) // 2])
+    code, out, _ = livelatent(capsys, "proxies", take.name, "--recordings", take.path.parent, "--device", "cpu")
+    assert code == 0 and "proxy file unreadable" in out and "rebuilding it" in out
+    assert count_frames(take.proxy_path) == take.rows
+
+
 @pytest.mark.parametrize("out", ["{take}/{name}", "{take}/{name}.mp4", "{take}/other"], ids=["pair", "video", "beside"])
 def test_no_command_writes_into_a_take(take, capsys, out):
     before = take.zseq_stem.with_suffix(".npy").read_bytes()
