@@ -21,7 +21,7 @@ from livelatent.errors import UsageError
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("project", metavar="PROJECT.kdenlive", help="the Kdenlive project")
+    parser.add_argument("project", metavar="PROJECT.kdenlive", help="the Kdenlive project (or a Shotcut / MLT XML .mlt)")
     parser.add_argument("-o", "--out", type=values.output, required=True, metavar="OUT",
                         help="output pair: OUT.npy, OUT.json")
     parser.add_argument("--sequence", default=None, metavar="NAME",
