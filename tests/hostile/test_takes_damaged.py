@@ -161,6 +161,15 @@ def test_a_take_json_broken_in_any_field_is_one_line_naming_it(take, tmp_path, c
     assert code == 1 and f"take.json: {field}" in one_line(err)
 
 
+@pytest.mark.parametrize("field", sorted(takes.TAKE_FIELDS))
+def test_every_field_take_json_is_read_for_refuses_a_wrong_type(take, capsys, field):
+    """Derived from the table of fields itself: a field added there is attacked here."""
+    meta = json.loads((take.path / "take.json").read_text())
+    (take.path / "take.json").write_text(json.dumps({**meta, field: [["a list of lists fits no field"]]}))
+    code, _, err = livelatent(capsys, "takes", "--recordings", take.path.parent)
+    assert f"take.json: {field} " in one_line(err)
+
+
 PERFORMANCE_BROKEN = [("seed", "x"), ("tick", None), ("radius", -1.0), ("motion", {"mover": "rocket"}),
                       ("motion", {"settle_time": "slow"}), ("motion", {"warp": 9}), ("bank_labels", [1, 2])]
 
