@@ -72,6 +72,7 @@ def run(args) -> int:
                                   search=args.search, smooth=args.smooth_speed, partial=args.partial)
     print_report(report)
     if args.report:
+        Path(args.report).parent.mkdir(parents=True, exist_ok=True)
         with open(args.report, "w") as fh:
             json.dump(report, fh, indent=2)
     if args.render:

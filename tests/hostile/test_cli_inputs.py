@@ -315,6 +315,16 @@ def test_an_output_that_is_not_a_regular_file_is_refused_even_with_force(reel, t
                 f"{name}.npy: exists and is not a regular file")
 
 
+def test_an_output_whose_folder_cannot_be_made_is_one_line(reel, tmp_path, capsys):
+    (tmp_path / "a-file").write_text("")
+    for argv in (["samples", "-n", 2, "-o", tmp_path / "a-file" / "x"], ["render", reel, "-o", tmp_path / "a-file/x"],
+                 ["journeys", reel, "-o", tmp_path / "a-file" / "j"], ["plot-path", reel, "-o", tmp_path / "a-file/p.png"]):
+        refused(capsys, argv, 2, "a-file is not a folder; choose another output")
+    # root may write to /proc as far as access() knows, and fails only on mkdir: one line either way
+    refused(capsys, ["plot-path", reel, "-o", "/proc/livelatent-nope/p.png"], 1 if os.geteuid() == 0 else 2,
+            "/proc/livelatent-nope")
+
+
 def test_journeys_into_a_folder_of_older_journeys_refuses_and_force_leaves_none_mixed_in(reel, tmp_path, capsys):
     out = tmp_path / "j"
     assert livelatent(capsys, "journeys", reel, "-n", 3, "--frames", 3, "--size", 32, "-o", out, "-q")[0] == 0
