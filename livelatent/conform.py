@@ -19,6 +19,7 @@ from typing import Callable
 import numpy as np
 
 from livelatent.errors import ProjectError
+from livelatent.memory import fits
 from livelatent.mlt_time import MAX_HOURS, max_frames
 from livelatent.retime import source_positions
 from livelatent.timeline import COVER, ClipSegment, Source, Timeline, Track, Transition
@@ -214,12 +215,39 @@ class _Picker:
             gaps = rows[out["src"][rows, 0] == NONE]
             out["src"][gaps, 0] = TRANSPARENT
 
+CELL_BYTES = 20  # one (source, frame, weight, segment) column of one frame of one layer
+
+
+def _cells(timeline: Timeline) -> int:
+    """Frame-layer cells the picker holds: each track of each distinct (nested) timeline, over
+    that timeline's frames (a nested sequence is conformed whole, once)."""
+    seen, todo, cells = set(), [timeline], 0
+    while todo:
+        t = todo.pop()
+        if id(t) in seen:
+            continue
+        seen.add(id(t))
+        cells += (len(t.tracks) + 2) * max(t.length, 1)
+        todo += [seg.source for track in t.tracks for seg in track.segments() if isinstance(seg.source, Timeline)]
+    return cells
+
+
+def _check_memory(timeline: Timeline) -> None:
+    """Refuse, before allocating it, an edit whose frame layers cannot fit in memory."""
+    need = _cells(timeline) * CELL_BYTES
+    if not fits(need):
+        raise ProjectError(f"timeline {timeline.name}: {timeline.length} frames on {len(timeline.tracks)} tracks "
+                           f"(nested sequences included) need about {need / 2**30:.1f} GiB to conform; "
+                           f"this machine has less free")
+
+
 def pick(timeline: Timeline, *, smooth: bool = False,
          fps_of: Callable[[Source], Fraction | None] | None = None) -> Picks:
     """Picks for frames 0 .. timeline.length - 1. fps_of(source) gives a source's frame rate
     (default: the rate the project records, else the project's)."""
     if timeline.length > max_frames(timeline.fps):  # readers refuse earlier, naming the track
         raise ProjectError(f"timeline {timeline.name}: {timeline.length} frames; expected under {MAX_HOURS} hours")
+    _check_memory(timeline)
     picker = _Picker(fps_of or (lambda s: s.fps), smooth)
     layer = picker.timeline(timeline, timeline.length, top=True)
     layer["src"][layer["src"] == TRANSPARENT] = NONE

@@ -19,6 +19,7 @@ from livelatent.adapters.video import duration_seconds
 from livelatent.errors import LivelatentError, ProjectError
 from livelatent.timeline import Source
 from livelatent.frames import FrameRate
+from livelatent.memory import fits
 from livelatent.mlt_time import format_clock
 from livelatent.zseq import ZSequence
 
@@ -97,6 +98,14 @@ def conform_picks(project: str | os.PathLike, *, sequence: str | None = None, se
     return _read_and_pick(Path(project), sequence, search, smooth)[1]
 
 
+def _check_output_memory(frames: int, d: int, project: Path) -> None:
+    """Refuse, before allocating it, a conformed sequence that cannot fit in memory."""
+    need = frames * d * 4
+    if not fits(need):
+        raise ProjectError(f"{project}: {frames} frames of z size {d} need {need / 2**30:.1f} GiB; "
+                           f"this machine has less free")
+
+
 def conform_project(project: str | os.PathLike, *, sequence: str | None = None, gaps: str = "hold",
                     foreign: str = "hold", search: list | None = None, smooth: bool = False,
                     partial: bool = False) -> tuple[ZSequence, dict]:
@@ -115,6 +124,7 @@ def conform_project(project: str | os.PathLike, *, sequence: str | None = None, 
             raise
         problems.append(str(exc))
     zs = [hit.seq.z if hit.seq is not None else None for hit in hits]
+    _check_output_memory(len(picks), max((z.shape[1] for z in zs if z is not None), default=0), project)
     result = assemble(picks, zs, gaps=gaps, foreign=foreign, smooth=smooth, fps=timeline.fps, partial=partial)
     report = {**result.report, "project": str(project), "sequence": timeline.name,
               "fps": str(FrameRate(timeline.fps)), "duration": format_clock(len(result.z), timeline.fps),

@@ -6,6 +6,9 @@ from fractions import Fraction
 import pytest
 
 from livelatent.cli import main
+from livelatent.conform import pick
+from livelatent.errors import ProjectError
+from livelatent.timeline import ClipSegment, Source, Timeline, Track
 
 from .conftest import mismatches_with_melt, requires_melt
 from .kdenlive_writer import Cut, Lanes, _profile, timeline2
@@ -129,3 +132,17 @@ def test_kdenlive_sequences_nested_too_deep_are_one_line(tmp_path, capsys):
                    f'<track producer="l{k}"/></tractor>' for k in range(1, 60))
     text = f'<mlt>{_profile(Fraction(25))}<playlist id="l0"/><tractor id="s0"><track producer="l0"/></tractor>{seqs}</mlt>'
     assert "deep" in _conform_fails(tmp_path, text, capsys, ".kdenlive")
+
+
+def test_an_edit_whose_frame_layers_cannot_fit_in_memory_is_refused_before_allocating_them():
+    """A thousand different day-long nested sequences, one frame of each used: the conform would
+    conform each whole (hundreds of GiB); it says so instead of being killed half-way."""
+    fps = Fraction(60)
+    day = 24 * 3600 * 60 - 1
+    clip = Source("c1", "c1", fps=fps)
+    nested = [Timeline(f"seq{k}", fps, (Track("V1", ((ClipSegment(0, day, clip, label=f"c{k}"),),)),))
+              for k in range(1000)]
+    main = Timeline("main", fps, (Track("V1", tuple((ClipSegment(k, 1, seq, in_frame=0),) for k, seq in
+                                                    enumerate(nested))),))
+    with pytest.raises(ProjectError, match="GiB to conform"):
+        pick(main)
