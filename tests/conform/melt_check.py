@@ -22,7 +22,7 @@ from .coded_media import code_bits, decode, read_levels
 MELT = shutil.which("melt")
 # melt 7.12 sometimes hangs at start-up, or writes an empty file, when several run at once
 # (about 1 render in 200, whatever the project): such a render is retried, not failed
-TRIES, TIMEOUT_S = 4, 60
+TRIES, TIMEOUT_S = 4, 30
 
 
 class MeltError(RuntimeError):
