@@ -162,7 +162,8 @@ class _Picker:
         span[max(tr.start, 0):min(tr.end + 1, n)] = True
         # a transparent B drawn over A leaves A; MLT still dissolves with it (see _refuse_transparent)
         pending = span & (b["src"][:, 0] >= 0 if tr.kind == COVER else b["src"][:, 0] != NONE)
-        for i in range(tr.a, tr.b):
+        # A: the first track from a up to b that has a frame; a above b is taken as it is
+        for i in range(tr.a, tr.b) if tr.a < tr.b else [tr.a] if tr.a < len(layers) else []:
             rows = np.flatnonzero(pending & (layers[i]["src"][:, 0] != NONE))
             if len(rows):
                 if tr.kind == COVER:

@@ -130,8 +130,10 @@ class _MltReader:
         for tr in tractor.findall("transition"):
             p = props(tr)
             where = f"{self.path.name}: tractor {name}: transition {tr.get('id') or p.get('mlt_service')!r}"
+            if p.get("disable", "0") not in ("0", ""):
+                continue
             kind = blend_kind(p, where)
-            if kind is None or p.get("disable", "0") not in ("0", ""):
+            if kind is None:
                 continue
             a, b = parse_index(p.get("a_track"), 0, where), parse_index(p.get("b_track"), 1, where)
             if b not in index_map:
