@@ -96,6 +96,7 @@ class _MltReader:
     # ---- tractors ----
     def _tractor(self, el, top: bool) -> tuple[Timeline, int]:
         name = el.get("id") or "tractor"
+        _no_freeze(el, f"{self.path.name}: tractor {name}")
         track_els = [t for c in el for t in ([c] if c.tag == "track" else c if c.tag == "multitrack" else [])
                      if t.tag == "track"]
         tracks, lengths, index_map, cuts = [], [], {}, []
@@ -160,6 +161,7 @@ class _MltReader:
         return self._cut(el, el, 0, track, whole=True)
 
     def _playlist(self, playlist, track: str) -> _Lane:
+        _no_freeze(playlist, f"{self.path.name}: track {track}")
         position, segments, extent = 0, [], 0
         for child in playlist:
             if child.tag == "blank":  # melt skips a blank of 0 or fewer frames
@@ -237,9 +239,7 @@ class _MltReader:
         return begin, end
 
     def _clip(self, ref, service, p: dict, position: int, in_frame: int, count: int, where: str) -> ClipSegment:
-        if any(props(f).get("mlt_service") == "freeze" for f in service.findall("filter")):
-            raise ProjectError(f"{where}: a freeze filter on producer {service.get('id')!r} (not on its "
-                               f"entry) is not supported")
+        _no_freeze(service, where)
         try:
             source = self.clips.source(service, p)
             timing = self.clips.timing(service, p)
@@ -278,6 +278,13 @@ class _MltReader:
 
     def _time(self, text: str, where: str) -> int:
         return parse_time(text, self.fps, what=where)
+
+
+def _no_freeze(el, where: str) -> None:
+    """A freeze filter counts from its original producer's in: only an entry's is modelled."""
+    if any(props(f).get("mlt_service") == "freeze" for f in el.findall("filter")):
+        raise ProjectError(f"{where}: a freeze filter on {el.tag} {el.get('id')!r} (not on an entry) "
+                           f"is not supported")
 
 
 def _int(text: str | None, default: int) -> int:

@@ -105,6 +105,9 @@ HOSTILE = {
     "entry before its producer": _mlt('<playlist id="v1"><entry producer="late" in="0" out="4"/></playlist>'
                                       '<producer id="late"><property name="resource">c1.mkv</property></producer>'
                                       '<tractor id="m"><track producer="v1"/></tractor>'),
+    "freeze on a whole track": _mlt('<playlist id="v1"><entry producer="p1" in="0" out="4"/><filter><property '
+                                    'name="mlt_service">freeze</property></filter></playlist><tractor id="m">'
+                                    '<track producer="v1"/></tractor>'),
     "a billion repeats": _one_track('<entry producer="p1" in="0" out="4" repeat="1000000000"/>'),
     "in is not a time": _one_track('<entry producer="p1" in="abc" out="4"/>'),
     "no profile": _one_track('<entry producer="p1" in="0" out="4"/>').replace(_profile(Fraction(25)), ""),
