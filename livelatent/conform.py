@@ -103,8 +103,9 @@ def _refuse_transparent(tr: Transition, a: dict, b: dict, rows: np.ndarray) -> N
 
 
 class _Picker:
-    def __init__(self, fps_of: Callable[[Source], Fraction | None], smooth: bool):
-        self.fps_of, self.smooth = fps_of, smooth
+    def __init__(self, fps_of: Callable[[Source], Fraction | None], smooth: bool,
+                 frames_of: Callable[[Source], int | None]):
+        self.fps_of, self.smooth, self.frames_of = fps_of, smooth, frames_of
         self.source_index: dict[str, int] = {}
         self.picks = Picks(*(np.empty(0),) * 4)
         self.nested: dict[tuple[int, int], dict] = {}
@@ -192,9 +193,23 @@ class _Picker:
                                    offsets=offsets)
             out["src"][lo:hi, 0] = self.source_id(seg.source)
             out["pos"][lo:hi, 0] = pos
+            self.past_the_end(seg.source, out, lo, hi)
             out["weight"][lo:hi, 0] = 1
             out["seg"][lo:hi, 0] = seg_id
         return out
+
+    def past_the_end(self, source: Source, out: dict, lo: int, hi: int) -> None:
+        """A source frame one past the last (MLT rounds a reversed or slowed clip's first frame
+        there): melt shows a blank, opaque frame, no source frame; further past is left to fail."""
+        frames = self.frames_of(source)
+        if frames is None:
+            return
+        rows = lo + np.flatnonzero(np.floor(out["pos"][lo:hi, 0]) == frames)
+        if len(rows):
+            blank = Source(f"{source.key}#past-the-end", f"{source.label} (one frame past its end)", kind="blank")
+            out["src"][rows, 0] = self.source_id(blank)
+            self.picks.notes.append(f"{source.label}: frame {frames} is past its last frame; melt shows a blank "
+                                    f"frame there ({len(rows)} timeline frames, --foreign decides their z)")
 
     def nested_segment(self, seg: ClipSegment, out: dict, offsets, lo: int, hi: int, fps) -> None:
         """The nested sequence's frames at the entry's positions; past its last clip its
@@ -243,13 +258,15 @@ def _check_memory(timeline: Timeline) -> None:
 
 
 def pick(timeline: Timeline, *, smooth: bool = False,
-         fps_of: Callable[[Source], Fraction | None] | None = None) -> Picks:
+         fps_of: Callable[[Source], Fraction | None] | None = None,
+         frames_of: Callable[[Source], int | None] | None = None) -> Picks:
     """Picks for frames 0 .. timeline.length - 1. fps_of(source) gives a source's frame rate
-    (default: the rate the project records, else the project's)."""
+    (default: the rate the project records, else the project's); frames_of(source) its frame
+    count where known (a frame one past the end shows blank, as in melt)."""
     if timeline.length > max_frames(timeline.fps):  # readers refuse earlier, naming the track
         raise ProjectError(f"timeline {timeline.name}: {timeline.length} frames; expected under {MAX_HOURS} hours")
     _check_memory(timeline)
-    picker = _Picker(fps_of or (lambda s: s.fps), smooth)
+    picker = _Picker(fps_of or (lambda s: s.fps), smooth, frames_of or (lambda s: None))
     layer = picker.timeline(timeline, timeline.length, top=True)
     layer["src"][layer["src"] == TRANSPARENT] = NONE
     picks = picker.picks

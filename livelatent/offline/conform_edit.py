@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from livelatent.adapters.kdenlive import read_project
-from livelatent.adapters.zsources import ZFinder
+from livelatent.adapters.zsources import Found, ZFinder
 from livelatent.assemble import assemble
 from livelatent.conform import Picks, pick
 from livelatent.adapters.video import duration_seconds
@@ -88,7 +88,9 @@ def _read_and_pick(project: Path, sequence: str | None, search: list | None, smo
     timeline = read_project(project, sequence, media_seconds=_media_seconds(finder))
     found = {s.key: finder.find(s) for s in timeline.sources()}
     rate_of = {key: hit.seq.fps.value for key, hit in found.items() if hit.seq is not None}
-    picks = pick(timeline, smooth=smooth, fps_of=lambda s: s.fps or rate_of.get(s.key))
+    rows_of = {key: len(hit.seq) for key, hit in found.items() if hit.seq is not None}
+    picks = pick(timeline, smooth=smooth, fps_of=lambda s: s.fps or rate_of.get(s.key),
+                 frames_of=lambda s: rows_of.get(s.key))
     return timeline, picks, found
 
 
@@ -112,7 +114,8 @@ def conform_project(project: str | os.PathLike, *, sequence: str | None = None, 
     """The conformed z-sequence and a report (clips used, frames from each, blends, gaps)."""
     project = Path(project)
     timeline, picks, found = _read_and_pick(project, sequence, search, smooth)
-    hits = [found[s.key] for s in picks.sources]
+    # sources the picker adds itself (a blank frame past a clip's end) have no z-sequence
+    hits = [found.get(s.key) or Found(None, f"no z-sequence ({s.kind})") for s in picks.sources]
     for index, hit in enumerate(hits):
         if hit.still is not None:  # a tagged still shows one row for as long as it lasts
             picks.pos[picks.src == index] = hit.still
