@@ -29,7 +29,7 @@ from livelatent.errors import ProjectError
 from livelatent.mlt_time import (check_position, cut_range, format_clock, media_length, parse_index,
                                  parse_speed, parse_time)
 from livelatent.retime import warp_rate
-from livelatent.timeline import COVER, ClipSegment, Timeline, Track, Transition
+from livelatent.timeline import COVER, ClipSegment, Freeze, Timeline, Track, Transition
 
 MAX_DEPTH = 32  # tractors and playlists nested deeper than this are refused (no recursion blow-up)
 MediaSeconds = Callable[[Path], "float | None"]
@@ -217,10 +217,9 @@ class _MltReader:
         count = last - first + 1
         if shows_no_picture(p):
             return _Lane((), count, count)
-        if own_in and own_in + last > (own_out if own_out is not None else own_in + last):
-            raise ProjectError(f"{where}: entry plays past the out point of {service.get('id')!r} "
-                               f"(melt holds its last frame there); not supported")
-        return _Lane((self._clip(ref, service, p, position, own_in + first, count, where),), count, count)
+        # past the producer's own out, melt holds its frame at out (eof "pause")
+        hold = own_out if own_out is not None and own_in + last > own_out else None
+        return _Lane((self._clip(ref, service, p, position, own_in + first, count, where, hold),), count, count)
 
     def _range(self, entry, last: int | None, length: int | None, where: str) -> tuple[int, int]:
         """The in/out an entry or track cut plays, clamped as melt clamps it; without in and out
@@ -238,7 +237,8 @@ class _MltReader:
                                f"which is unknown; expected a length property")
         return begin, end
 
-    def _clip(self, ref, service, p: dict, position: int, in_frame: int, count: int, where: str) -> ClipSegment:
+    def _clip(self, ref, service, p: dict, position: int, in_frame: int, count: int, where: str,
+              hold: int | None = None) -> ClipSegment:
         _no_freeze(service, where)
         try:
             source = self.clips.source(service, p)
@@ -250,6 +250,11 @@ class _MltReader:
         if (freeze or timing.speed != 1 or timing.remap) and self._time(service.get("in") or "0", where):
             raise ProjectError(f"{where}: producer {service.get('id')!r} has its own in point and a speed, "
                                f"freeze or remap; not supported")
+        if hold is not None:
+            if freeze is not None:
+                raise ProjectError(f"{where}: a freeze filter on an entry that plays past its producer's out "
+                                   f"is not supported")
+            freeze = Freeze(hold - in_frame, after=True)  # the hold at out, as a freeze after it
         warp_out = timing.warp_out
         if timing.speed < 0 and warp_out is None:
             warp_out = self._clip_length(service, p, where)

@@ -60,6 +60,19 @@ def test_an_inverted_kdenlive_entry_is_played_forwards_as_melt_does(media):
 
 
 @requires_melt
+def test_entries_past_their_producers_out_hold_its_out_frame_as_melt_does(coded_media):
+    text = _mlt('<producer id="a" out="20"><property name="resource">c1.mkv</property></producer>'
+                '<chain id="b" out="20"><property name="resource">c3.mkv</property></chain>'
+                '<producer id="w" out="30"><property name="resource">-0.5:c2.mkv</property>'
+                '<property name="mlt_service">timewarp</property></producer>'
+                '<producer id="o" in="5" out="20"><property name="resource">c2.mkv</property></producer>'
+                '<playlist id="v1"><entry producer="a" in="15" out="25"/><entry producer="b" in="15" out="25"/>'
+                '<entry producer="w" in="25" out="35"/><entry producer="o" in="10" out="20"/></playlist>'
+                '<tractor id="main"><track producer="v1"/></tractor>', clips=())
+    assert _melt_mismatches(coded_media[0], "past_out.mlt", text) == []
+
+
+@requires_melt
 def test_speed_zero_plays_at_speed_one_as_melts_timewarp_does(media):
     text = _mlt('<producer id="w"><property name="resource">0:c1.mkv</property>'
                 '<property name="mlt_service">timewarp</property></producer>'
