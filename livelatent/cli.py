@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
 
 from livelatent import __version__
-from livelatent.errors import LivelatentError
+from livelatent.errors import LivelatentError, UsageError
 
 # name -> (module in livelatent.commands, one-line help)
 COMMANDS = {
@@ -21,6 +22,7 @@ COMMANDS = {
     "samples": ("samples", "a reel of N random samples as a (video, z-sequence) pair"),
     "journeys": ("journeys", "short journeys between 2-3 frames picked from a z-sequence"),
     "render": ("render", "decode a z-sequence at full quality, one model or a snapshot grid"),
+    "stills": ("stills", "PNG stills of chosen frames, tagged with their z-sequence and frame"),
     "plot-path": ("plot_path", "picture of a z-sequence's trajectory with its speed and radius"),
     "path": ("path", "build a z-sequence from keyframes with any mover or interpolator"),
     "conform": ("conform", "apply a Kdenlive edit to the z-sequences behind its clips"),
@@ -32,8 +34,22 @@ COMMANDS = {
 }
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """An argparse parser whose errors are one line: a UsageError that cli.main reports.
+
+    argparse prints its usage and exits; here "argument --seed: '-1': expected ..." becomes
+    "--seed '-1': expected ..." (a value as typed, then what was expected)."""
+
+    def error(self, message: str):
+        found = re.match(r"argument (\S+): (.*)$", message, re.S)
+        if found:
+            flag, rest = found.groups()
+            message = f"{flag} {rest}" if rest.startswith("'") else f"{flag}: {rest}"
+        raise UsageError(" ".join(message.split()))
+
+
 def build_parser(load: str | None = None) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="livelatent",
         description="Play, record, edit and render journeys through a generator's latent space.",
     )
@@ -63,6 +79,10 @@ def main(argv: list[str] | None = None) -> int:
     except LivelatentError as exc:
         print(f"livelatent {load or ''}: {exc}".replace(" :", ":"), file=sys.stderr)
         return exc.exit_code
+    except OSError as exc:  # a disk or a folder failing where no command named it: still one line
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"livelatent {load or ''}: {where}{exc.strerror or exc}".replace(" :", ":"), file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("livelatent: interrupted", file=sys.stderr)
         return 130

@@ -18,10 +18,14 @@ from typing import Callable
 
 import numpy as np
 
+from livelatent.errors import ProjectError
+from livelatent.memory import fits
+from livelatent.mlt_time import MAX_HOURS, max_frames
 from livelatent.retime import source_positions
 from livelatent.timeline import COVER, ClipSegment, Source, Timeline, Track, Transition
 
 NONE = -1
+TRANSPARENT = -2  # a nested sequence's transparent gap: see-through, yet a frame to transitions
 
 
 @dataclass
@@ -68,7 +72,8 @@ def _overlay(lower: dict, upper: dict, where: np.ndarray | None = None) -> dict:
     """upper where it shows something (and `where`), else lower."""
     k = max(lower["src"].shape[1], upper["src"].shape[1])
     lower, upper = _widen(lower, k), _widen(upper, k)
-    take = upper["src"][:, 0] != NONE
+    up, low = upper["src"][:, 0], lower["src"][:, 0]
+    take = (up >= 0) | ((up == TRANSPARENT) & (low == NONE))  # a transparent frame lets a lower one show
     if where is not None:
         take &= where
     return {key: np.where(take[:, None], upper[key], lower[key]) for key in lower}
@@ -88,12 +93,22 @@ def _blend_into(out: dict, a: dict, b: dict, w: np.ndarray, rows: np.ndarray) ->
     return out
 
 
+def _refuse_transparent(tr: Transition, a: dict, b: dict, rows: np.ndarray) -> None:
+    """melt dissolves a transparent frame as black with no alpha, then lays the half-transparent
+    result over what lies below: a picture no z can stand for."""
+    clear = rows[(a["src"][rows, 0] == TRANSPARENT) | (b["src"][rows, 0] == TRANSPARENT)]
+    if len(clear):
+        raise ProjectError(f"{tr.label or 'transition'} at frame {clear[0]}: a dissolve with the transparent gap "
+                           f"of a nested sequence (melt fades to see-through there) is not supported")
+
+
 class _Picker:
-    def __init__(self, fps_of: Callable[[Source], Fraction | None], smooth: bool):
-        self.fps_of, self.smooth = fps_of, smooth
+    def __init__(self, fps_of: Callable[[Source], Fraction | None], smooth: bool,
+                 frames_of: Callable[[Source], int | None]):
+        self.fps_of, self.smooth, self.frames_of = fps_of, smooth, frames_of
         self.source_index: dict[str, int] = {}
         self.picks = Picks(*(np.empty(0),) * 4)
-        self.nested: dict[int, dict] = {}
+        self.nested: dict[tuple[int, int], dict] = {}
 
     def source_id(self, source: Source) -> int:
         if source.key not in self.source_index:
@@ -130,23 +145,33 @@ class _Picker:
         t = t[(a["src"][t, 0] != NONE) & (b["src"][t, 0] != NONE)]
         if tr.kind == COVER or not len(t):
             return out
+        _refuse_transparent(tr, a, b, t)
         return _blend_into(out, a, b, tr.weight_b(t).astype(np.float32), t)
 
     def composition(self, tr: Transition, layers: list[dict], n: int) -> None:
-        """MLT: B over the first track from a upwards that has a frame; B is consumed."""
-        if tr.kind == COVER or tr.b >= len(layers):
+        """MLT: where B has a frame, B goes onto the first track from a upwards that has one, and
+        is consumed there (a track above still covers the result). A dissolve blends by the
+        transition's weight; a cover (an opaque full-frame compositor) leaves B's frame there."""
+        if tr.b >= len(layers):
             return
         if tr.a < 0:
-            self.picks.notes.append(f"composition {tr.label} onto the background: B shown alone")
+            if tr.kind != COVER:
+                self.picks.notes.append(f"composition {tr.label} onto the background: B shown alone")
             return
         b = layers[tr.b]
         span = np.zeros(n, bool)
         span[max(tr.start, 0):min(tr.end + 1, n)] = True
-        pending = span & (b["src"][:, 0] != NONE)
-        for i in range(tr.a, tr.b):
+        # a transparent B drawn over A leaves A; MLT still dissolves with it (see _refuse_transparent)
+        pending = span & (b["src"][:, 0] >= 0 if tr.kind == COVER else b["src"][:, 0] != NONE)
+        # A: the first track from a up to b that has a frame; a above b is taken as it is
+        for i in range(tr.a, tr.b) if tr.a < tr.b else [tr.a] if tr.a < len(layers) else []:
             rows = np.flatnonzero(pending & (layers[i]["src"][:, 0] != NONE))
             if len(rows):
-                layers[i] = _blend_into(layers[i], layers[i], b, tr.weight_b(rows).astype(np.float32), rows)
+                if tr.kind == COVER:
+                    layers[i] = _overlay(layers[i], b, np.isin(np.arange(n), rows))
+                else:
+                    _refuse_transparent(tr, layers[i], b, rows)
+                    layers[i] = _blend_into(layers[i], layers[i], b, tr.weight_b(rows).astype(np.float32), rows)
                 b = {key: value.copy() for key, value in b.items()}
                 b["src"][rows] = NONE
                 pending[rows] = False
@@ -168,31 +193,82 @@ class _Picker:
                                    offsets=offsets)
             out["src"][lo:hi, 0] = self.source_id(seg.source)
             out["pos"][lo:hi, 0] = pos
+            self.past_the_end(seg.source, out, lo, hi)
             out["weight"][lo:hi, 0] = 1
             out["seg"][lo:hi, 0] = seg_id
         return out
 
+    def past_the_end(self, source: Source, out: dict, lo: int, hi: int) -> None:
+        """A source frame one past the last (MLT rounds a reversed or slowed clip's first frame
+        there): melt shows a blank, opaque frame, no source frame; further past is left to fail."""
+        frames = self.frames_of(source)
+        if frames is None:
+            return
+        rows = lo + np.flatnonzero(np.floor(out["pos"][lo:hi, 0]) == frames)
+        if len(rows):
+            blank = Source(f"{source.key}#past-the-end", f"{source.label} (one frame past its end)", kind="blank")
+            out["src"][rows, 0] = self.source_id(blank)
+            self.picks.notes.append(f"{source.label}: frame {frames} is past its last frame; melt shows a blank "
+                                    f"frame there ({len(rows)} timeline frames, --foreign decides their z)")
+
     def nested_segment(self, seg: ClipSegment, out: dict, offsets, lo: int, hi: int, fps) -> None:
+        """The nested sequence's frames at the entry's positions; past its last clip its
+        background goes on (black, or transparent gaps), as the sequence's tractor does."""
         inner = seg.source
-        if id(inner) not in self.nested:
-            self.nested[id(inner)] = self.timeline(inner, max(inner.length, 1), top=False)
-        nested = self.nested[id(inner)]
         positions = source_positions(seg, fps, inner.fps, offsets=offsets).astype(np.int64)
-        inside = (positions >= 0) & (positions < nested["src"].shape[0])
+        n = max(inner.length, int(positions.max(initial=0)) + 1, 1)
+        if (id(inner), n) not in self.nested:
+            self.nested[(id(inner), n)] = self.timeline(inner, n, top=False)
+        nested = self.nested[(id(inner), n)]
+        inside = positions >= 0
         k = nested["src"].shape[1]
         if out["src"].shape[1] < k:
             out.update(_widen(out, k))
         rows = np.arange(lo, hi)[inside]
         for key in out:
             out[key][rows, :k] = nested[key][positions[inside]]
+        if inner.transparent:  # its gaps are transparent frames, not nothing
+            gaps = rows[out["src"][rows, 0] == NONE]
+            out["src"][gaps, 0] = TRANSPARENT
+
+CELL_BYTES = 20  # one (source, frame, weight, segment) column of one frame of one layer
+
+
+def _cells(timeline: Timeline) -> int:
+    """Frame-layer cells the picker holds: each track of each distinct (nested) timeline, over
+    that timeline's frames (a nested sequence is conformed whole, once)."""
+    seen, todo, cells = set(), [timeline], 0
+    while todo:
+        t = todo.pop()
+        if id(t) in seen:
+            continue
+        seen.add(id(t))
+        cells += (len(t.tracks) + 2) * max(t.length, 1)
+        todo += [seg.source for track in t.tracks for seg in track.segments() if isinstance(seg.source, Timeline)]
+    return cells
+
+
+def _check_memory(timeline: Timeline) -> None:
+    """Refuse, before allocating it, an edit whose frame layers cannot fit in memory."""
+    need = _cells(timeline) * CELL_BYTES
+    if not fits(need):
+        raise ProjectError(f"timeline {timeline.name}: {timeline.length} frames on {len(timeline.tracks)} tracks "
+                           f"(nested sequences included) need about {need / 2**30:.1f} GiB to conform; "
+                           f"this machine has less free")
 
 
 def pick(timeline: Timeline, *, smooth: bool = False,
-         fps_of: Callable[[Source], Fraction | None] | None = None) -> Picks:
+         fps_of: Callable[[Source], Fraction | None] | None = None,
+         frames_of: Callable[[Source], int | None] | None = None) -> Picks:
     """Picks for frames 0 .. timeline.length - 1. fps_of(source) gives a source's frame rate
-    (default: the rate the project records, else the project's)."""
-    picker = _Picker(fps_of or (lambda s: s.fps), smooth)
+    (default: the rate the project records, else the project's); frames_of(source) its frame
+    count where known (a frame one past the end shows blank, as in melt)."""
+    if timeline.length > max_frames(timeline.fps):  # readers refuse earlier, naming the track
+        raise ProjectError(f"timeline {timeline.name}: {timeline.length} frames; expected under {MAX_HOURS} hours")
+    _check_memory(timeline)
+    picker = _Picker(fps_of or (lambda s: s.fps), smooth, frames_of or (lambda s: None))
     layer = picker.timeline(timeline, timeline.length, top=True)
+    layer["src"][layer["src"] == TRANSPARENT] = NONE
     picks = picker.picks
     picks.src, picks.pos, picks.weight, picks.seg = layer["src"], layer["pos"], layer["weight"], layer["seg"]
     return _compact(picks)

@@ -17,13 +17,16 @@ from dataclasses import dataclass, replace
 
 from livelatent.errors import ControlMessageError
 from livelatent.motion.params import MOVERS, MotionParams
+from livelatent.picture import check_picture_event
 
 MOTION_PARAMS = tuple(MotionParams.RANGES)  # the numeric knobs; "mover" has its own action
 SOURCES = ("osc", "midi", "key", "cli", "api", "replay", "autopilot")
 
 # Actions that change the Performance (and so the z path); all others are the app's business.
 PERFORMANCE_ACTIONS = ("keyframe", "keyframe.random", "z", "store", "motion", "mover", "noise")
-APP_ACTIONS = ("snapshot", "grid", "record.start", "record.stop", "record.toggle", "hud", "learn", "quit")
+# model.psi (value, "norm"|"raw") and model.class (index) change how frames are decoded
+# (livelatent.picture), not the z path: the app keeps them, takes log them, replay reapplies them.
+APP_ACTIONS = ("model.psi", "model.class", "snapshot", "grid", "record.start", "record.stop", "record.toggle", "hud", "learn", "quit")
 ACTIONS = PERFORMANCE_ACTIONS + APP_ACTIONS
 
 
@@ -48,12 +51,18 @@ class ControlEvent:
         try:
             return make(d["action"], *d.get("args", ()), source=d.get("source", "replay"),
                         arrival=float(d.get("arrival", 0.0)))
-        except (KeyError, TypeError) as exc:
-            raise ControlMessageError(f"event {d!r}: expected keys action, args, source, arrival ({exc})") from None
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ControlMessageError(f"event {_short_dict(d)}: expected keys action, args, source, arrival "
+                                      f"({type(exc).__name__}: {exc})") from None
 
     def __str__(self) -> str:
         shown = ", ".join(_short(a) for a in self.args)
         return f"{self.action}({shown})"
+
+
+def _short_dict(d) -> str:
+    text = repr(d)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _short(value) -> str:
@@ -74,11 +83,11 @@ def make(action: str, *args, source: str = "api", arrival: float = 0.0) -> Contr
 
 def supersede_key(event: ControlEvent):
     """Events with the same key, applied at the same tick, leave only the last one's effect:
-    nothing moves between them. (action, param) for knob settings, the action for noise and z;
-    None for everything else (triggers, stores, random draws all count)."""
+    nothing moves between them. (action, param) for knob settings, the action for noise, z and
+    model.psi; None for everything else (triggers, stores, random draws all count)."""
     if event.action == "motion":
         return ("motion", event.args[0])
-    if event.action in ("noise", "z"):
+    if event.action in ("noise", "z", "model.psi"):
         return event.action
     return None
 
@@ -191,17 +200,19 @@ def _unit(action, args):
 
 
 def _hud(action, args):
+    """() toggles; (on,) sets: a number from OSC/MIDI, or the bool that the event log keeps."""
     _count(action, args, 0, 1)
-    if args and isinstance(args[0], bool):
-        return (args[0],)  # as logged in a take: to_dict -> from_dict must give the same event
-    return (bool(_number(action, args[0], "on/off")),) if args else ()
+    if not args:
+        return ()
+    return (args[0] if isinstance(args[0], bool) else bool(_number(action, args[0], "on/off")),)
 
 
 def _learn(action, args):
     _count(action, args, 1, 1)
-    if not isinstance(args[0], str) or not args[0]:
+    target = args[0].strip("/") if isinstance(args[0], str) else ""
+    if not target:
         raise ControlMessageError(f"{action}: expected a target such as 'motion/damping', got {args[0]!r}")
-    return (args[0].strip("/"),)
+    return (target,)
 
 
 _CHECKS = {
@@ -213,6 +224,8 @@ _CHECKS = {
     "mover": _mover,
     "noise": _unit,
     "snapshot": _one_slot,
+    "model.psi": check_picture_event,
+    "model.class": check_picture_event,
     "record.start": _none,
     "record.stop": _none,
     "record.toggle": _none,

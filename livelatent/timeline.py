@@ -37,7 +37,7 @@ class Source:
     path: Path | None = None
     fps: Fraction | None = None
     proxy: Path | None = None
-    kind: str = "media"  # media | colour | image | title | other
+    kind: str = "media"  # media | colour | image | title | generated | other
 
     @property
     def has_frames(self) -> bool:
@@ -46,11 +46,19 @@ class Source:
 
 @dataclass(frozen=True, slots=True)
 class Freeze:
-    """Freeze filter: show position in + frame; only before / after it if a flag is set."""
+    """Freeze filter: show position in + frame; only before / after it if a flag is set.
+
+    inner: the clip is a `<chain>` or a timewarp, whose frames come from an inner producer
+    that starts at 0 (melt 7.12): the frozen frame is then that producer's position `frame`
+    (no entry in, at the warped rate, never reversed; behind a time remap link the source's own
+    frame `frame`), and before / after compare the bare `frame` with the entry's absolute
+    positions.
+    """
 
     frame: int
     before: bool = False
     after: bool = False
+    inner: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,16 +134,20 @@ class Transition:
 @dataclass(frozen=True, slots=True)
 class Track:
     """A video track: one or more lanes of segments (Kdenlive's two sub-playlists), drawn
-    lane over lane like MLT's track tractor, and same-track mixes between lanes."""
+    lane over lane like MLT's track tractor, and same-track mixes between lanes.
+
+    extent: where its last entry ends, clips that show nothing (disabled) included: they
+    still make the timeline that long, as the editor renders it."""
 
     name: str
     lanes: tuple[tuple[ClipSegment, ...], ...]
     mixes: tuple[Transition, ...] = ()
     hidden: bool = False
+    extent: int = 0
 
     @property
     def end(self) -> int:
-        return max((seg.end for lane in self.lanes for seg in lane), default=0)
+        return max([self.extent] + [seg.end for lane in self.lanes for seg in lane])
 
     def segments(self):
         return [seg for lane in self.lanes for seg in lane]
@@ -147,6 +159,8 @@ class Timeline:
 
     background: None for an opaque black background (a gap shows nothing), or a Source shown
     in gaps (a nested sequence's black); transparent nested backgrounds use None as well.
+    transparent: nested, its gaps are transparent frames (Kdenlive's "0" background): lower
+    tracks show through them, but a transition still finds a frame there.
     """
 
     name: str
@@ -155,6 +169,7 @@ class Timeline:
     transitions: tuple[Transition, ...] = ()
     notes: tuple[str, ...] = field(default=(), compare=False)
     background: Source | None = None
+    transparent: bool = False
 
     @property
     def length(self) -> int:
@@ -169,4 +184,7 @@ class Timeline:
                 inner = seg.source.sources() if isinstance(seg.source, Timeline) else [seg.source]
                 for src in inner:
                     seen.setdefault(src.key, src)
+                if isinstance(seg.source, Timeline) and seg.source.background is not None:
+                    # a nested sequence's gaps show its background (a colour clip of its own)
+                    seen.setdefault(seg.source.background.key, seg.source.background)
         return list(seen.values())

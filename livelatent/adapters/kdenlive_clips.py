@@ -5,6 +5,7 @@ Works on lxml elements handed over by adapters/kdenlive.py; imports no XML libra
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -18,8 +19,10 @@ COLOUR = {"color", "colour"}
 IMAGE = {"qimage", "pixbuf"}
 TITLE = {"kdenlivetitle", "dynamictext", "qtext"}
 PLAYLIST_CLIP = {"xml", "consumer", "xml-nogl"}
+# generators Kdenlive offers (and frei0r.* ones): pictures without a z-sequence, like colours
+GENERATED = {"noise", "count", "glaxnimate", "blipflash", "tone", "pango", "webvfx", "qml", "htmlvideo"}
 # services a clip may have that we understand; anything else is an unknown service
-KNOWN = MEDIA | COLOUR | IMAGE | TITLE | PLAYLIST_CLIP | {"timewarp", "framebuffer", "noise", "count"}
+KNOWN = MEDIA | COLOUR | IMAGE | TITLE | PLAYLIST_CLIP | GENERATED | {"timewarp", "framebuffer"}
 
 
 def props(el) -> dict[str, str]:
@@ -65,14 +68,13 @@ class ClipResolver:
     def source(self, el, p: dict[str, str]) -> Source:
         service = p.get("mlt_service", "")
         label = p.get("kdenlive:clipname") or el.get("id", "?")
-        resource = p.get("warp_resource") or p.get("resource", "")
+        resource = p.get("resource", "")
         if service == "timewarp":
             inner = p.get("kdenlive:original.mlt_service") or "avformat"
-            if "consumer:" in resource or inner in PLAYLIST_CLIP:
+            resource = warped_resource(p)
+            if "consumer:" in p.get("resource", "") or inner in PLAYLIST_CLIP:
                 raise ProjectError(f"speed-changed sequence or playlist clip {label!r} is not supported")
             service = inner if inner in KNOWN else "avformat"
-            if not p.get("warp_resource"):
-                resource = resource.split(":", 1)[1] if ":" in resource else resource
         elif service == "framebuffer":
             resource = resource.split("?", 1)[0]
         if service in COLOUR:
@@ -81,6 +83,8 @@ class ClipResolver:
             return Source(f"title:{el.get('id')}:{label}", label, kind="title")
         if service in IMAGE:
             return Source(f"image:{self.resolve(resource)}", label, path=self.resolve(resource), kind="image")
+        if service in GENERATED or service.startswith("frei0r."):
+            return Source(f"generated:{el.get('id')}:{label}", label, kind="generated")
         if service in PLAYLIST_CLIP:
             return Source(f"playlist:{resource}", label, path=self.resolve(resource), kind="other")
         if service not in KNOWN and el.tag != "chain":
@@ -122,6 +126,15 @@ class ClipResolver:
         return ClipTiming()
 
 
+def warped_resource(p: dict[str, str]) -> str:
+    """The file a timewarp producer plays, as melt finds it: `resource` after its first ':'
+    (the speed); `warp_resource` is only MLT's note of that (Kdenlive may leave it stale)."""
+    resource = p.get("resource", "")
+    if not resource:
+        return p.get("warp_resource", "")
+    return resource.split(":", 1)[1] if ":" in resource else resource
+
+
 def _stream_rate(p: dict[str, str]) -> Fraction | None:
     """meta.media.<i>.stream.frame_rate of the video stream (chains in 23.08+)."""
     index = p.get("video_index", "0")
@@ -138,21 +151,36 @@ def _time_map(text: str, fps: Fraction) -> tuple[tuple[int, float], ...]:
     for item in filter(None, (s.strip() for s in text.split(";"))):
         key, _, value = item.partition("=")
         key = key.rstrip("|~")
-        points.append((parse_time(key, fps, what="time_map"), float(value.replace(",", "."))))
+        try:
+            seconds = float(value.replace(",", "."))
+        except ValueError:
+            seconds = math.nan
+        if not math.isfinite(seconds):
+            raise ProjectError(f"time remap {text[:80]!r}: {value[:20]!r} is not a time in seconds")
+        points.append((parse_time(key, fps, what="time_map"), seconds))
     if not points:
         raise ProjectError(f"time remap {text!r}: expected keyframes such as 00:00:00.000=0")
     return tuple(sorted(points))
 
 
-def entry_freeze(entry) -> Freeze | None:
-    """The first enabled `freeze` filter on an entry, or None."""
+def entry_freeze(entry, fps: Fraction, *, inner: bool = False) -> Freeze | None:
+    """The first enabled `freeze` filter on an entry, or None. inner: the entry's producer is
+    a `<chain>` or a timewarp (see timeline.Freeze); `frame` is an MLT time value."""
     for f in entry.findall("filter"):
         fp = props(f)
         if fp.get("mlt_service") == "freeze" and fp.get("disable", "0") != "1":
-            return Freeze(int(float(fp.get("frame", "0") or 0)),
-                          before=fp.get("freeze_before", "0") == "1",
-                          after=fp.get("freeze_after", "0") == "1")
+            return Freeze(parse_time(fp.get("frame") or "0", fps, what="freeze frame"),
+                          before=_flag(fp.get("freeze_before")), after=_flag(fp.get("freeze_after")),
+                          inner=inner)
     return None
+
+
+def _flag(text: str | None) -> bool:
+    """An MLT integer property read as a flag (atoi: "1", "01", " 2" are set)."""
+    try:
+        return int(float(text or 0)) != 0
+    except ValueError:
+        return False
 
 
 def is_disabled(p: dict[str, str]) -> bool:

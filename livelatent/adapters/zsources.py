@@ -6,6 +6,9 @@ in the clip's container tags (livelatent_id) matched against the "id" of z-seque
 files in those folders and up to two levels below (project/recordings/take-X/take-X.json).
 A clip with none of these is foreign footage (or a title/colour), unless it carries a
 livelatent id: then its z-sequence is lost, not absent, and the conform says so.
+An image clip made by `livelatent stills` names its z-sequence and row in its PNG tags
+(found by id, by the pair's recorded path, or by that pair's name in the folders): the
+conform holds that row for as long as the clip lasts. Images without tags are foreign.
 """
 
 from __future__ import annotations
@@ -15,7 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from livelatent import zseq
+from livelatent.adapters.png import STILL_FRAME, STILL_ID, STILL_ZSEQ, read_png_info
 from livelatent.errors import LivelatentError, ProjectError
+from livelatent.inputs import is_regular_file, regular_file
 from livelatent.timeline import Source
 
 
@@ -24,6 +29,7 @@ class Found:
     seq: "zseq.ZSequence | None"
     how: str  # "beside the clip", "by id ...", "no z-sequence", "missing clip"
     lost_id: str | None = None  # a livelatent video whose z-sequence was not found
+    still: int | None = None  # a tagged still: the row it shows for its whole duration
 
 
 def _pair(stem: Path) -> Path | None:
@@ -32,7 +38,7 @@ def _pair(stem: Path) -> Path | None:
 
 
 def _embedded_id(path: Path) -> str | None:
-    if not path.exists() or path.suffix.lower() in (".npy", ".json"):
+    if not is_regular_file(path) or path.suffix.lower() in (".npy", ".json"):
         return None
     try:
         from livelatent.adapters.video import read_metadata
@@ -53,6 +59,8 @@ class ZFinder:
             self._ids = {}
             for folder in self.folders:
                 for js in [*folder.glob("*.json"), *folder.glob("*/*.json"), *folder.glob("*/*/*.json")]:
+                    if not is_regular_file(js):  # a FIFO named x.json would block the search for ever
+                        continue
                     try:
                         meta = json.loads(js.read_text())
                     except (OSError, ValueError):
@@ -62,9 +70,14 @@ class ZFinder:
         return self._ids
 
     def find(self, source: Source) -> Found:
+        files = [p for p in (source.path, source.proxy) if p is not None]
+        for p in files:
+            if p.exists() and not is_regular_file(p):  # a FIFO or a device: reading it would hang
+                regular_file(p, ProjectError, f"media file for clip {source.label!r}")
+        if source.kind == "image" and source.path is not None:
+            return self._still(source)
         if not source.has_frames:
             return Found(None, f"no z-sequence ({source.kind})")
-        files = [p for p in (source.path, source.proxy) if p is not None]
         stems = [p.with_suffix("") for p in files]
         stems += [folder / p.stem for folder in self.folders for p in files]
         for stem in stems:
@@ -80,6 +93,26 @@ class ZFinder:
         if ids:
             return Found(None, f"z-sequence of livelatent id {ids[0]} not found", lost_id=ids[0])
         return Found(None, "no z-sequence (other footage)")
+
+    def _still(self, source: Source) -> Found:
+        info = read_png_info(source.path)
+        if info is None or STILL_FRAME not in info.text:
+            return Found(None, "no z-sequence (image)")
+        tags = info.text
+        try:
+            frame = int(tags[STILL_FRAME])
+        except ValueError:
+            raise ProjectError(f"image {source.path}: tag {STILL_FRAME}={tags[STILL_FRAME]!r}; "
+                               f"expected a frame number") from None
+        stems = [Path(tags[STILL_ZSEQ])] if tags.get(STILL_ZSEQ) else []
+        stems += [folder / stem.name for folder in self.folders for stem in stems]
+        if tags.get(STILL_ID) in self._index_ids():
+            stems.insert(0, self._index_ids()[tags[STILL_ID]])
+        for stem in stems:
+            if _pair(stem):
+                return Found(self._load(stem, source), f"{stem}.npy, frame {frame} (still)", still=frame)
+        lost = tags.get(STILL_ID) or tags.get(STILL_ZSEQ, "?")
+        return Found(None, f"z-sequence {lost} of a still not found", lost_id=lost)
 
     def _load(self, stem: Path, source: Source):
         try:

@@ -11,28 +11,34 @@ and prints a short report; nothing is written unless the conform completes (or -
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
+from livelatent import values
 from livelatent.assemble import FOREIGN_POLICIES, GAP_POLICIES
 from livelatent.commands.options import add_model_arguments, add_render_arguments
+from livelatent.commands.outputs import add_force_argument, claim, claim_pair
 from livelatent.errors import UsageError
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("project", metavar="PROJECT.kdenlive", help="the Kdenlive project")
-    parser.add_argument("-o", "--out", required=True, metavar="OUT", help="output pair: OUT.npy, OUT.json")
+    parser.add_argument("project", metavar="PROJECT.kdenlive", help="the Kdenlive project (or a Shotcut / MLT XML .mlt)")
+    parser.add_argument("-o", "--out", type=values.output, required=True, metavar="OUT",
+                        help="output pair: OUT.npy, OUT.json")
     parser.add_argument("--sequence", default=None, metavar="NAME",
                         help="the sequence to conform, by name or uuid (default: the active one)")
     parser.add_argument("--gaps", choices=GAP_POLICIES, default="hold",
                         help="gaps: repeat the last z (hold, default), slerp across (bridge), drop, or stop")
     parser.add_argument("--foreign", choices=FOREIGN_POLICIES, default="hold",
                         help="clips without a z-sequence (titles, colours, other footage): hold, skip or stop")
-    parser.add_argument("--search", action="append", default=[], metavar="DIR",
+    parser.add_argument("--search", type=values.folder, action="append", default=[], metavar="DIR",
                         help="also look here for z-sequences of moved media (repeatable)")
     parser.add_argument("--smooth-speed", action="store_true",
                         help="speed changes use the exact fractional source position, slerped between rows")
     parser.add_argument("--partial", action="store_true",
                         help="write what can be conformed even when clips or rows are missing")
-    parser.add_argument("--report", metavar="FILE", default=None, help="also write the full report as JSON")
+    parser.add_argument("--report", type=values.output, metavar="FILE", default=None,
+                        help="also write the full report as JSON")
+    add_force_argument(parser)
     parser.add_argument("--render", action="store_true", help="then render OUT.mp4 through the model")
     add_model_arguments(parser)
     add_render_arguments(parser, fps_default=None)
@@ -59,16 +65,21 @@ def run(args) -> int:
     if args.fps is not None:
         raise UsageError(f"--fps {args.fps}: the conform keeps the project's frame rate; "
                          f"`livelatent render {args.out} --fps {args.fps}` resamples the result")
+    claim_pair(args.out, force=args.force, video=args.render)
+    if args.report:
+        claim([Path(args.report)], force=args.force, flag="--report")
     seq, report = conform_project(args.project, sequence=args.sequence, gaps=args.gaps, foreign=args.foreign,
                                   search=args.search, smooth=args.smooth_speed, partial=args.partial)
     print_report(report)
     if args.report:
+        Path(args.report).parent.mkdir(parents=True, exist_ok=True)
         with open(args.report, "w") as fh:
             json.dump(report, fh, indent=2)
     if args.render:
         from livelatent.commands.options import finish, load_model
 
-        return finish(args, seq, load_model(args))
+        choice, generator = load_model(args, seq.meta, where=f"{args.project}: its clips")
+        return finish(args, seq.with_meta(**choice.meta(generator)), generator)
     npy = zseq.save(seq, args.out)
     print(f"wrote {npy} and {npy.with_suffix('.json')} ({len(seq)} frames, d={seq.d})")
     return 0

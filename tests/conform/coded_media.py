@@ -69,9 +69,16 @@ def decode(levels: np.ndarray) -> tuple[int, int] | None:
     return value >> 12, value & 0xFFF
 
 
-def blend_weight(levels: np.ndarray, a: tuple[int, int], b: tuple[int, int]) -> tuple[float, float]:
-    """Least-squares weight w of b in levels = a*(1-w) + b*w, and the worst residual."""
-    ca, cb = code_bits(*a), code_bits(*b)
-    diff = cb - ca
-    w = float((levels - ca) @ diff / (diff @ diff))
-    return w, float(np.abs(levels - (ca + w * diff)).max())
+def write_still(path: Path, clip: int, frame: int, tags: dict | None = None) -> Path:
+    """A PNG still showing the code (clip, frame), with PNG text tags."""
+    from livelatent.adapters.png import write_png
+
+    return write_png(path, np.repeat(code_image(clip, frame)[:, :, None], 3, axis=2), tags)
+
+
+def coded_rows(clip: int, frames: int, d: int = 8) -> np.ndarray:
+    """A z-sequence whose row i names (clip, i) in its first two values, so a conformed row says
+    which source frame it came from."""
+    z = np.ones((frames, d), np.float32)
+    z[:, 0], z[:, 1] = clip, np.arange(frames)
+    return z

@@ -38,6 +38,7 @@ class Cut:
     slowmotion: bool = False  # pre-16.04 framebuffer producer instead of timewarp
     remap: str | None = None  # a timeremap time_map, e.g. "00:00:00.000=0;00:00:01.000=2"
     proxy: Path | None = None  # play this proxy file in place of the clip (kdenlive:proxy)
+    warp_resource: str | None = None  # a timewarp's warp_resource, when not the clip's path (stale)
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,21 @@ class Nest:
     sequence: str
     first: int
     last: int
+
+
+@dataclass(frozen=True)
+class Image:
+    """An entry showing a file through a producer other than avformat, frames first..last: a
+    still image (qimage, pixbuf) or another MLT file (xml, consumer: a playlist clip)."""
+
+    path: Path
+    first: int
+    last: int
+    service: str = "qimage"
+
+
+def PlaylistClip(path: Path, first: int, last: int, service: str = "xml") -> Image:
+    return Image(path, first, last, service)
 
 
 @dataclass(frozen=True)
@@ -96,7 +112,7 @@ class _Doc:
             length = round(frames / abs(cut.speed))
             pid = f"slowmotion:{clip.code}:{cut.speed}:{self.count}"
             body = _props(length=length, resource=f"{cut.speed:f}:{clip.path}", warp_speed=cut.speed,
-                          warp_resource=clip.path, mlt_service="timewarp")
+                          warp_resource=cut.warp_resource or clip.path, mlt_service="timewarp")
             self.parts.append(f'<producer id="{pid}" in="{self.t(0)}" out="{self.t(length - 1)}">'
                               f"{body}{rate}{test}</producer>")
             return pid
@@ -120,6 +136,14 @@ class _Doc:
         for item in items:
             if isinstance(item, Blank):
                 body.append(f'<blank length="{self.t(item.length)}"/>')
+            elif isinstance(item, Image):
+                self.count += 1
+                clip_id = f"{item.service}{self.count}"
+                extra = _props(ttl=25) if item.service in ("qimage", "pixbuf") else ""
+                clip = _props(length=15000, resource=item.path, mlt_service=item.service,
+                              kdenlive__clipname=item.path.stem) + extra
+                self.parts.append(f'<producer id="{clip_id}" in="{self.t(0)}" out="{self.t(14999)}">{clip}</producer>')
+                body.append(f'<entry producer="{clip_id}" in="{self.t(item.first)}" out="{self.t(item.last)}"/>')
             elif isinstance(item, Nest):
                 body.append(f'<entry producer="{ids[item.sequence]}" in="{self.t(item.first)}" '
                             f'out="{self.t(item.last)}"/>')
@@ -196,8 +220,9 @@ def _track_tractors(doc: _Doc, tracks: list[Lanes], prefix: str, quirk_2008: boo
     ids = [f"{prefix}audio"]
     for k, track in enumerate(tracks):
         p0, p1 = f"{prefix}v{k}a", f"{prefix}v{k}b"
-        doc.playlist(p0, track.lane0, p0, ids=doc.sequence_ids)
-        doc.playlist(p1, track.lane1, p1, ids=doc.sequence_ids)
+        nests = doc.sequence_ids[k] if isinstance(doc.sequence_ids, list) else doc.sequence_ids
+        doc.playlist(p0, track.lane0, p0, ids=nests)
+        doc.playlist(p1, track.lane1, p1, ids=nests)
         hide0 = "both" if track.hidden else "audio"
         hide1 = "both" if quirk_2008 or track.hidden else "audio"
         mixes = "".join(f'<transition in="{doc.t(s)}" out="{doc.t(e)}">'
@@ -233,15 +258,25 @@ def timeline2(fps: Fraction, tracks: list[Lanes], *, compositions=(), quirk_2008
     return _mlt(fps, 'producer="main_bin" version="7.9.0"', bin_xml, doc.parts, main)
 
 
-def sequences(fps: Fraction, main: list[Lanes], nested: dict[str, list[Lanes]], *, compositions=()) -> str:
-    """23.04+: `nested` sequences (name -> tracks, transparent background) come first."""
+def sequences(fps: Fraction, main: list[Lanes], nested: dict[str, list[Lanes]], *, compositions=(),
+              nested_background: str = "0") -> str:
+    """23.04+: `nested` sequences (name -> tracks, transparent background "0" unless
+    `nested_background` says a colour) come first, one copy per main track that uses it (as
+    Kdenlive writes them: melt cannot play one tractor on two tracks at once), each with the
+    sequence's kdenlive:uuid."""
     doc = _Doc(fps, clock=True, novalidate=True, chains=True)
     doc.sequence_ids = {}
+    per_track = [{} for _ in main]
     for n, (name, tracks) in enumerate(nested.items()):
         uuid = f"{{0000000{n}-0000-0000-0000-000000000000}}"
         props = _props(kdenlive__uuid=uuid, kdenlive__clipname=name, kdenlive__producer_type=17)
-        doc.parts.append(_timeline_tractor(doc, uuid, tracks, (), props, "0"))
-        doc.sequence_ids[name] = uuid
+        users = [k for k, lanes in enumerate(main)
+                 if any(isinstance(i, Nest) and i.sequence == name for i in lanes.lane0 + lanes.lane1)]
+        for copy, k in enumerate(users):
+            tid = uuid if copy == 0 else f"{uuid}_{copy}"
+            doc.parts.append(_timeline_tractor(doc, tid, tracks, (), props, nested_background))
+            per_track[k][name] = tid
+    doc.sequence_ids = per_track
     uuid = "{99999999-0000-0000-0000-000000000000}"
     props = _props(kdenlive__uuid=uuid, kdenlive__clipname="Main", kdenlive__producer_type=17)
     doc.parts.append(_timeline_tractor(doc, uuid, main, compositions, props, "black"))

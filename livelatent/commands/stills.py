@@ -1,0 +1,61 @@
+"""`livelatent stills ZSEQ --frames 3,8,12 -o DIR`: PNG stills of chosen frames (or --all).
+
+    livelatent stills explore/reel --frames 12,40,77 -o stills
+    livelatent stills explore/j1/journey-000 --all --size 512 -o stills/j1
+
+Each still's PNG text chunks carry the z-sequence's id and the frame number, so an image clip
+cut from it in Kdenlive conforms to that z for as long as the clip lasts.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from livelatent import values
+from livelatent.commands.options import add_model_arguments, generator_for, parse_size
+from livelatent.commands.outputs import add_force_argument, claim
+from livelatent.errors import UsageError
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("zseq", metavar="ZSEQ", help="the z-sequence (NAME or NAME.npy, or a take folder)")
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("--frames", metavar="LIST", help="frame numbers, e.g. 3,8,12")
+    which.add_argument("--all", action="store_true", help="every frame")
+    parser.add_argument("-o", "--out", type=values.output, required=True, metavar="DIR",
+                        help="folder for the PNG stills")
+    parser.add_argument("--size", type=values.size, default=None, metavar="WxH",
+                        help="still size, e.g. 512 or 1280x720")
+    parser.add_argument("--batch", type=values.batch, default=16, help="frames decoded at once (default 16)")
+    add_force_argument(parser)
+    add_model_arguments(parser)
+
+
+def parse_frames(text: str) -> list[int]:
+    """"3,8,12" -> [3, 8, 12]."""
+    try:
+        frames = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        frames = []
+    if not frames:
+        raise UsageError(f"--frames {text!r}: expected frame numbers such as 3,8,12")
+    return frames
+
+
+def run(args) -> int:
+    from livelatent import zseq
+    from livelatent.offline.stills import still_name, write_stills
+
+    seq = zseq.load(args.zseq)
+    frames = list(range(len(seq))) if args.all else parse_frames(args.frames)
+    bad = [f for f in frames if not 0 <= f < len(seq)]
+    if bad:
+        raise UsageError(f"--frames: frame {bad[0]} is not in the z-sequence (frames 0..{len(seq) - 1})")
+    stem = zseq.resolve(args.zseq)
+    npy = zseq.pair_paths(stem)[0]
+    claim([Path(args.out) / still_name(npy.stem, f) for f in frames], force=args.force)
+    choice, generator = generator_for(seq, args.zseq, args)
+    written = write_stills(seq.with_meta(**choice.meta(generator)), generator, frames, args.out, stem=npy.stem, pair=str(npy.with_suffix("").resolve()),
+                           size=parse_size(args.size), batch=args.batch)
+    print(f"wrote {len(written)} stills to {args.out} ({written[0].name} .. {written[-1].name})")
+    return 0
