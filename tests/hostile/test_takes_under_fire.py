@@ -9,12 +9,15 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from livelatent.adapters import take_writer, takes
+from livelatent.cli import main
 from livelatent.live.session import build_session, parse_options
 from until import wait_until
 
@@ -32,61 +35,104 @@ def flushed_rows(recordings: Path) -> int:
     return 0
 
 
-def test_sigterm_sighup_and_ctrl_c_each_finish_the_take_and_print_the_summary(tmp_path):
-    """Three shows at once (their start-up is the slow part), each ended by one signal."""
-    shows = {}
-    for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
-        recordings = tmp_path / sig.name
-        shows[sig] = (recordings, subprocess.Popen([*SHOW, "--recordings", str(recordings)], text=True,
-                                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE))
-    try:
-        for sig, (recordings, show) in shows.items():
-            assert wait_until(lambda: flushed_rows(recordings) > 5, timeout=120), sig.name  # recording
-            show.send_signal(sig)
-        done = {sig: show.communicate(timeout=120) for sig, (_, show) in shows.items()}
-    finally:
-        for _, show in shows.values():
-            show.kill()
-    for sig, (out, err) in done.items():
-        recordings, show = shows[sig]
-        assert show.returncode == 0 and "Traceback" not in err, (sig.name, err)
-        assert f"stopped by {sig.name}" in err
-        assert "livelatent perform:" in out and " frames in " in out  # the summary of a normal end
-        (take,) = takes.list_takes(recordings)
-        assert f"take: {take.path} ({take.rows} frames at 30 fps, proxy " in out
-        assert take.status == "complete" and take.rows > 5 and take.meta["proxy"]["state"] == "complete"
+ENDINGS = {  # how each show ends: a signal once it records, or kill -9 at its take's start + seconds
+    "SIGTERM": signal.SIGTERM,  # timeout, systemd, docker stop
+    "killed early": 0.0, "killed later": 2.0,
+}
 
 
-def test_a_take_killed_in_its_first_second_loses_no_more_than_one_killed_later(tmp_path):
-    """kill -9 as soon as a take's first cut is durable, and another take after two seconds
-    (two shows at once): recovered, each keeps its rows up to a cut at most a flush interval
-    (and a little) before the kill."""
-    waits = {"early": 0.0, "later": 2.0}
-    shows = {name: subprocess.Popen([*SHOW, "--recordings", str(tmp_path / name)], stdout=subprocess.DEVNULL,
-                                    stderr=subprocess.DEVNULL) for name in waits}
-    started, killed = {}, {}
+@dataclass
+class Ended:
+    recordings: Path
+    returncode: int = 0
+    out: str = ""
+    err: str = ""
+    started: float = 0.0  # when its take's folder appeared (wall clock)
+    killed: float = 0.0
+
+
+@pytest.fixture(scope="module")
+def ended_shows(tmp_path_factory) -> dict[str, Ended]:
+    """Recording shows in processes of their own, at once (their start-up is the slow part),
+    each ended its way."""
+    root = tmp_path_factory.mktemp("shows")
+    ended = {name: Ended(root / name.replace(" ", "-")) for name in ENDINGS}
+    shows = {name: subprocess.Popen([*SHOW, "--recordings", str(e.recordings)], text=True, stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE) for name, e in ended.items()}
     try:
-        while len(killed) < len(shows):
-            for name, show in shows.items():
-                recordings = tmp_path / name
-                if name not in started and list(recordings.glob("take-*/take.json")):
-                    started[name] = time.time()
-                if name in started and name not in killed and time.time() >= started[name] + waits[name] \
-                        and flushed_rows(recordings) > 0:
-                    show.kill()
-                    killed[name] = time.time()
-            assert time.time() < min(started.values(), default=time.time()) + 60
+        waiting, deadline = set(shows), time.monotonic() + 180
+        while waiting and time.monotonic() < deadline:
+            for name in list(waiting):
+                if _end_if_due(name, shows[name], ended[name]):
+                    waiting.discard(name)
             time.sleep(0.005)
+        for name, show in shows.items():
+            ended[name].out, ended[name].err = show.communicate(timeout=120)
+            ended[name].returncode = show.returncode
     finally:
         for show in shows.values():
             show.kill()
-            show.wait()
+    return ended
+
+
+def _end_if_due(name: str, show: subprocess.Popen, e: Ended) -> bool:
+    how = ENDINGS[name]
+    if not e.started and list(e.recordings.glob("take-*/take.json")):
+        e.started = time.time()
+    if isinstance(how, signal.Signals) and flushed_rows(e.recordings) > 5:
+        show.send_signal(how)
+        return True
+    if not isinstance(how, signal.Signals) and e.started and time.time() >= e.started + how \
+            and flushed_rows(e.recordings) > 0:
+        show.kill()
+        e.killed = time.time()
+        return True
+    return False
+
+
+def test_sigterm_finishes_the_take_and_prints_the_summary_of_a_normal_end(ended_shows):
+    e = ended_shows["SIGTERM"]
+    assert e.returncode == 0 and "Traceback" not in e.err, e.err
+    assert "stopped by SIGTERM" in e.err
+    assert_finished_like_a_normal_end(e.out, e.recordings)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGHUP, signal.SIGINT], ids=["SIGHUP", "Ctrl-C"])
+def test_sighup_and_ctrl_c_finish_the_take_as_sigterm_does(tmp_path, sig, capsys):
+    """In this process (the signals reach the show's own handler, installed for the show)."""
+    recordings = tmp_path / "rec"
+
+    def send_once_recording():
+        if wait_until(lambda: flushed_rows(recordings) > 5 and signal.getsignal(sig) not in OUR_DEFAULTS, 120):
+            os.kill(os.getpid(), sig)
+
+    threading.Thread(target=send_once_recording, daemon=True).start()
+    assert main([*SHOW[3:], "--recordings", str(recordings)]) == 0
+    out, err = capsys.readouterr()
+    assert f"stopped by {sig.name}" in err and "Traceback" not in err
+    assert_finished_like_a_normal_end(out, recordings)
+
+
+OUR_DEFAULTS = (signal.SIG_DFL, signal.SIG_IGN, signal.default_int_handler, None)  # before the show's handler is in
+
+
+def assert_finished_like_a_normal_end(out: str, recordings: Path) -> None:
+    assert "livelatent perform:" in out and " frames in " in out  # the summary
+    (take,) = takes.list_takes(recordings)
+    assert f"take: {take.path} ({take.rows} frames at 30 fps, proxy " in out
+    assert take.status == "complete" and take.rows > 5 and take.meta["proxy"]["state"] == "complete"
+
+
+def test_a_take_killed_in_its_first_second_loses_no_more_than_one_killed_later(ended_shows):
+    """kill -9 as soon as a take's first cut is durable, and another after two seconds:
+    recovered, each keeps its rows up to a cut at most a flush interval (and a little) before."""
     lost = {}
-    for name in shows:
-        (take,) = take_writer.abandoned_takes(tmp_path / name)
-        lost[name] = killed[name] - started[name] - take_writer.recover(take).duration
-    assert killed["early"] - started["early"] < 1.0  # its first cut came within its first second
-    assert lost["early"] <= 0.8 and lost["later"] <= 0.8, lost  # FLUSH_SECONDS + a batch + the encoder
+    for name in ("killed early", "killed later"):
+        e = ended_shows[name]
+        (take,) = take_writer.abandoned_takes(e.recordings)
+        lost[name] = e.killed - e.started - take_writer.recover(take).duration
+    assert ended_shows["killed early"].killed - ended_shows["killed early"].started < 1.0  # its first cut: early
+    assert max(lost.values()) <= 0.8, lost  # FLUSH_SECONDS + a batch + the encoder
 
 
 @pytest.fixture
