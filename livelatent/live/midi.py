@@ -150,7 +150,7 @@ class MidiInput:
                 return None
             if self._api_down:
                 self._api_down = ""
-                self.log.log("midi-api", f"MIDI server ({midi_api()}) is back; looking for {self.wanted!r}",
+                self.log.log("midi-api-back", f"MIDI server ({midi_api()}) is back; looking for {self.wanted!r}",
                              notice=True)
         return self._lister
 
