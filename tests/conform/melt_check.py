@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +22,7 @@ from .coded_media import code_bits, decode, read_levels
 
 MELT = shutil.which("melt")
 # melt 7.12 sometimes hangs at start-up, or writes an empty file, when several run at once
-# (about 1 render in 200, whatever the project): such a render is retried, not failed
+# (about 1 render in 200, whatever the project): such a render is retried after a pause, not failed
 TRIES, TIMEOUT_S = 4, 30
 
 
@@ -48,7 +49,9 @@ def render_levels(project: Path, frames: int, first: int = 0) -> np.ndarray:
     args = [MELT, "-quiet", copy.name, f"in={first}", f"out={frames - 1}", "-consumer", f"avformat:{out.name}",
             "vcodec=ffv1", "an=1", "real_time=-1"]
     problem = ""
-    for _ in range(TRIES):
+    for attempt in range(TRIES):
+        if attempt:
+            time.sleep(2 ** attempt)  # what made it fail (other renders starting) passes
         out.unlink(missing_ok=True)
         try:
             run = subprocess.run(args, cwd=project.parent, env=env, timeout=TIMEOUT_S, capture_output=True)
@@ -57,7 +60,8 @@ def render_levels(project: Path, frames: int, first: int = 0) -> np.ndarray:
             continue
         if run.returncode == 0 and out.exists() and out.stat().st_size > 0:
             return read_levels(out)
-        problem = f"melt exit {run.returncode}: {run.stderr.decode(errors='replace')[-300:]}"
+        problem = f"melt exit {run.returncode}, {out.stat().st_size if out.exists() else 'no'} bytes written: " \
+                  f"{run.stderr.decode(errors='replace')[-300:]}"
     raise MeltError(f"{project.name}: {problem} ({TRIES} tries)")
 
 
