@@ -20,6 +20,7 @@ from lxml import etree
 from livelatent.adapters.kdenlive_clips import PLAYLIST_CLIP, ClipResolver, entry_freeze, is_disabled, props
 from livelatent.adapters.mlt_xml import MAX_DEPTH, MediaSeconds, read_mlt
 from livelatent.errors import ProjectError
+from livelatent.inputs import regular_file
 from livelatent.mlt_time import check_position, cut_range, format_clock, frame_rate_of, parse_index, parse_time
 from livelatent.timeline import COVER, DISSOLVE, WIPE, ClipSegment, Source, Timeline, Track, Transition
 
@@ -39,6 +40,7 @@ def _read(path: Path, sequence: str | None = None, *, fps: Fraction | None = Non
           opened: tuple[Path, ...] = (), media_seconds: MediaSeconds | None = None) -> Timeline:
     """read_project, for a playlist clip too: fps overrides the file's own profile (an `xml`
     producer plays its file at the outer project's rate); opened: the files that include it."""
+    path = regular_file(path, ProjectError, "Kdenlive or MLT project")  # a FIFO would block the parser for ever
     try:
         tree = etree.parse(str(path), etree.XMLParser(huge_tree=True, remove_comments=True))
     except OSError as exc:

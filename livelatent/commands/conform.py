@@ -13,8 +13,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from livelatent import values
 from livelatent.assemble import FOREIGN_POLICIES, GAP_POLICIES
-from livelatent.commands import argtypes
 from livelatent.commands.options import add_model_arguments, add_render_arguments
 from livelatent.commands.outputs import add_force_argument, claim, claim_pair
 from livelatent.errors import UsageError
@@ -22,7 +22,7 @@ from livelatent.errors import UsageError
 
 def add_arguments(parser) -> None:
     parser.add_argument("project", metavar="PROJECT.kdenlive", help="the Kdenlive project (or a Shotcut / MLT XML .mlt)")
-    parser.add_argument("-o", "--out", type=argtypes.output, required=True, metavar="OUT",
+    parser.add_argument("-o", "--out", type=values.output, required=True, metavar="OUT",
                         help="output pair: OUT.npy, OUT.json")
     parser.add_argument("--sequence", default=None, metavar="NAME",
                         help="the sequence to conform, by name or uuid (default: the active one)")
@@ -30,13 +30,13 @@ def add_arguments(parser) -> None:
                         help="gaps: repeat the last z (hold, default), slerp across (bridge), drop, or stop")
     parser.add_argument("--foreign", choices=FOREIGN_POLICIES, default="hold",
                         help="clips without a z-sequence (titles, colours, other footage): hold, skip or stop")
-    parser.add_argument("--search", type=argtypes.folder, action="append", default=[], metavar="DIR",
+    parser.add_argument("--search", type=values.folder, action="append", default=[], metavar="DIR",
                         help="also look here for z-sequences of moved media (repeatable)")
     parser.add_argument("--smooth-speed", action="store_true",
                         help="speed changes use the exact fractional source position, slerped between rows")
     parser.add_argument("--partial", action="store_true",
                         help="write what can be conformed even when clips or rows are missing")
-    parser.add_argument("--report", type=argtypes.output, metavar="FILE", default=None,
+    parser.add_argument("--report", type=values.output, metavar="FILE", default=None,
                         help="also write the full report as JSON")
     add_force_argument(parser)
     parser.add_argument("--render", action="store_true", help="then render OUT.mp4 through the model")
@@ -72,12 +72,14 @@ def run(args) -> int:
                                   search=args.search, smooth=args.smooth_speed, partial=args.partial)
     print_report(report)
     if args.report:
+        Path(args.report).parent.mkdir(parents=True, exist_ok=True)
         with open(args.report, "w") as fh:
             json.dump(report, fh, indent=2)
     if args.render:
         from livelatent.commands.options import finish, load_model
 
-        return finish(args, seq, load_model(args))
+        choice, generator = load_model(args, seq.meta, where=f"{args.project}: its clips")
+        return finish(args, seq.with_meta(**choice.meta(generator)), generator)
     npy = zseq.save(seq, args.out)
     print(f"wrote {npy} and {npy.with_suffix('.json')} ({len(seq)} frames, d={seq.d})")
     return 0

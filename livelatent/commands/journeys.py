@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from livelatent.commands import argtypes
-from livelatent.commands.options import add_model_arguments, add_render_arguments, finish, generator_for, model_meta
+from livelatent import values
+from livelatent.commands.options import add_model_arguments, add_render_arguments, finish, generator_for
 from livelatent.commands.outputs import add_force_argument, claim_journeys
 from livelatent.errors import UsageError
 from livelatent.limits import MAX_JOURNEYS
@@ -21,15 +21,15 @@ from livelatent.motion.paths import METHODS as INTERPOLATORS
 
 def add_arguments(parser) -> None:
     parser.add_argument("zseq", metavar="ZSEQ", help="the z-sequence to pick frames from (NAME or NAME.npy)")
-    parser.add_argument("-n", type=argtypes.journeys, default=4, help="number of journeys (default 4; ignored with --pick)")
+    parser.add_argument("-n", type=values.journeys, default=4, help="number of journeys (default 4; ignored with --pick)")
     parser.add_argument("--keys", type=int, default=2, choices=(1, 2, 3), help="frames per journey (default 2)")
-    parser.add_argument("--frames", type=argtypes.journey_frames, default=120, help="frames per journey (default 120)")
+    parser.add_argument("--frames", type=values.journey_frames, default=120, help="frames per journey (default 120)")
     parser.add_argument("--pick", default=None, help="frame numbers: 12,40,77 (several journeys: 3,9;12,40)")
-    parser.add_argument("--noise", type=argtypes.unit, default=0.0, help="neighbourhood noise 0..1 around the picks")
+    parser.add_argument("--noise", type=values.unit, default=0.0, help="neighbourhood noise 0..1 around the picks")
     parser.add_argument("--interp", default="spline", choices=INTERPOLATORS,
                         help="spline (default), slerp, lerp, geodesic, smooth, spring")
-    parser.add_argument("--seed", type=argtypes.seed, default=0, help="random seed for picks and noise (default 0)")
-    parser.add_argument("-o", "--out", type=argtypes.output, required=True, metavar="OUTDIR",
+    parser.add_argument("--seed", type=values.seed, default=0, help="random seed for picks and noise (default 0)")
+    parser.add_argument("-o", "--out", type=values.output, required=True, metavar="OUTDIR",
                         help="folder for journey-NNN pairs")
     add_force_argument(parser, "replace the journeys already in OUTDIR (all of them: none is left mixed in)")
     add_render_arguments(parser, fps_default=None)
@@ -37,7 +37,10 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
+    from dataclasses import replace
+
     from livelatent import explore, zseq
+    from livelatent.picture import PictureTrack
 
     stale = claim_journeys(Path(args.out), force=args.force)
     source = zseq.load(args.zseq)
@@ -46,14 +49,16 @@ def run(args) -> int:
              else explore.journey_picks(len(source), count=args.n, keys=args.keys, seed=args.seed))
     if len(picks) > MAX_JOURNEYS:
         raise UsageError(f"--pick: {len(picks)} journeys; at most {MAX_JOURNEYS} go in one folder")
-    generator = generator_for(source, args.zseq, args)
+    choice, generator = generator_for(source, args.zseq, args)
     for path in stale:
         path.unlink(missing_ok=True)
     status = 0
     for i, frames in enumerate(picks):
         keys = explore.journey_keyframes(source.z, frames, noise=args.noise, seed=args.seed, journey=i)
         z = explore.journey(keys, frames=args.frames, fps=fps, interp=args.interp)
-        meta = {"made_by": "journey", **model_meta(args, generator, source.meta.get("model")),
+        # a journey is drawn as its first picked frame was (psi, class, ... may change along a take)
+        drawn = replace(choice, track=PictureTrack(choice.track.at(frames[0])))
+        meta = {"made_by": "journey", **drawn.meta(generator),
                 "parents": [source.meta.get("id", str(args.zseq))],
                 "picked_frames": frames, "noise": args.noise, "interp": args.interp, "seed": args.seed}
         status = finish(args, zseq.ZSequence(z, fps, meta), generator, out=Path(args.out) / f"journey-{i:03d}")

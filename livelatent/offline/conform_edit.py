@@ -15,6 +15,7 @@ from livelatent.adapters.kdenlive import read_project
 from livelatent.adapters.zsources import Found, ZFinder
 from livelatent.assemble import assemble
 from livelatent.conform import Picks, pick
+from livelatent.conform_pictures import edit_provenance
 from livelatent.adapters.video import duration_seconds
 from livelatent.errors import LivelatentError, ProjectError
 from livelatent.timeline import Source
@@ -135,5 +136,6 @@ def conform_project(project: str | os.PathLike, *, sequence: str | None = None, 
               "problems": problems + result.report.get("problems", [])}
     meta = {"made_by": "conform", "project": str(project), "sequence": timeline.name,
             "parents": sorted({str(h.seq.meta.get("id")) for h in hits if h.seq is not None and h.seq.meta.get("id")}),
-            "conform": {k: report[k] for k in ("frames_from", "blended_frames", "gap_frames", "frames_without_z")}}
+            "conform": {k: report[k] for k in ("frames_from", "blended_frames", "gap_frames", "frames_without_z")},
+            **edit_provenance(picks, result.kept, [h.seq.meta if h.seq is not None else None for h in hits])}
     return ZSequence(result.z, FrameRate(timeline.fps), meta), report

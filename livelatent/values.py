@@ -1,12 +1,16 @@
-"""argparse types shared by every command: each flag's value is checked as it is parsed,
-before any model loads, any file is read or the show starts.
+"""Checked values from text: sizes, rates, counts, seeds, ports, addresses, output paths.
 
-    parser.add_argument("--seed", type=argtypes.seed, default=0)
-    parser.add_argument("--size", type=argtypes.size)          # "512" -> "512x512", checked
+Every command's flags use these as argparse types, so each value is checked as it is parsed,
+before any model loads, any file is read or the show starts; presets.py checks a preset's
+settings with the same functions, so a preset cannot say what a flag may not.
 
-A bad value raises argparse.ArgumentTypeError("'VALUE': expected ..."); cli.py turns it into
-one line, `livelatent CMD: --seed '-1': expected ...`, exit status 2. The numbers and their
-reasons are in livelatent/limits.py.
+    parser.add_argument("--seed", type=values.seed, default=0)
+    parser.add_argument("--size", type=values.size)          # "512" -> "512x512", checked
+
+A bad value raises argparse.ArgumentTypeError("'VALUE': expected ...") (argparse is the
+standard library's; its error is what makes these argparse types); cli.py turns it into one
+line, `livelatent CMD: --seed '-1': expected ...`, exit status 2. The numbers and their reasons
+are in livelatent/limits.py.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import math
 from livelatent import limits
 from livelatent.errors import UsageError
 from livelatent.frames import FrameRate
+from livelatent.picture import PSI_RAW
 
 
 def _refuse(text, expected: str):
@@ -57,6 +62,17 @@ def size(text) -> str:
     except (ValueError, UsageError):
         raise _refuse(text, expected) from None
     return f"{w}x{h}"
+
+
+def grid(text) -> str:
+    """'CxR': columns and rows of a snapshot grid, 1 to 64 each."""
+    try:
+        columns, rows = (int(v) for v in str(text).lower().split("x"))
+    except ValueError:
+        columns = rows = 0
+    if not (1 <= columns <= 64 and 1 <= rows <= 64):
+        raise _refuse(text, "COLUMNSxROWS such as 7x4, 1 to 64 each")
+    return f"{columns}x{rows}"
 
 
 def frames(text) -> int:
@@ -121,8 +137,22 @@ def positive(text) -> float:
     return _real(text, 0.0, math.inf, "a finite number above 0", low_open=True)
 
 
+def slots(text) -> int:
+    return _whole(text, 1, 1024, "a number of keyframe slots from 1 to 1024")
+
+
 def index(text) -> int:
     return _whole(text, 0, 1 << 16, "a whole number from 0")
+
+
+def psi(text) -> float:
+    """StyleGAN truncation psi (livelatent.picture.PSI_RAW)."""
+    return _real(text, PSI_RAW[0], PSI_RAW[1], f"a finite number from {PSI_RAW[0]:g} to {PSI_RAW[1]:g}")
+
+
+def class_or_none(text) -> int | str:
+    """A class number, or 'none': no class (drops the class a z-sequence's sidecar recorded)."""
+    return "none" if str(text).strip().lower() == "none" else class_index(text)
 
 
 def class_index(text) -> int:
