@@ -89,7 +89,8 @@ def _read_and_pick(project: Path, sequence: str | None, search: list | None, smo
     timeline = read_project(project, sequence, media_seconds=_media_seconds(finder))
     found = {s.key: finder.find(s) for s in timeline.sources()}
     rate_of = {key: hit.seq.fps.value for key, hit in found.items() if hit.seq is not None}
-    rows_of = {key: len(hit.seq) for key, hit in found.items() if hit.seq is not None}
+    # a clip's frame count (a still shows one row at every position)
+    rows_of = {key: len(hit.seq) for key, hit in found.items() if hit.seq is not None and hit.still is None}
     picks = pick(timeline, smooth=smooth, fps_of=lambda s: s.fps or rate_of.get(s.key),
                  frames_of=lambda s: rows_of.get(s.key))
     return timeline, picks, found
