@@ -1,7 +1,9 @@
-"""Conform a Kdenlive project onto the z-sequences behind its clips: read, find, pick, assemble.
+"""Conform an edit onto the z-sequences behind its clips: read, find, pick, assemble.
 
     seq, report = conform_project("edit.kdenlive", search=["recordings"])
     zseq.save(seq, "final/edit")        # one z per timeline frame, at the project's rate
+    seq, report = conform_project("cut.xml")               # Premiere / Resolve, through OTIO
+    seq, report = conform_project("cut.edl", rate=Fraction(25))
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ from pathlib import Path
 
 import numpy as np
 
-from livelatent.adapters.kdenlive import read_project
 from livelatent.adapters.zsources import ZFinder
 from livelatent.assemble import assemble
 from livelatent.conform import Picks, pick
@@ -20,6 +21,7 @@ from livelatent.errors import LivelatentError, ProjectError
 from livelatent.timeline import Source
 from livelatent.frames import FrameRate
 from livelatent.mlt_time import format_clock
+from livelatent.offline.edit_reader import read_edit
 from livelatent.zseq import ZSequence
 
 
@@ -41,7 +43,8 @@ def _check(picks: Picks, found, fps) -> None:
     for i, (source, hit) in enumerate(zip(picks.sources, found)):
         where = _first_use(picks, i)
         if hit.how == "missing clip":
-            raise ProjectError(f"{where}: {source.path} not found and no z-sequence for it "
+            what = source.path or f"no media file, and no z-sequence named {' or '.join(source.names)}"
+            raise ProjectError(f"{where}: {what} not found and no z-sequence for it "
                                f"(use --search DIR for moved media)")
         if hit.lost_id:
             what = "still" if source.kind == "image" else "video"
@@ -81,10 +84,20 @@ def _probe_seconds(path: Path, finder: ZFinder) -> float | None:
     return None if hit.seq is None else len(hit.seq) / float(hit.seq.fps.value)
 
 
-def _read_and_pick(project: Path, sequence: str | None, search: list | None, smooth: bool):
+def _shared_rate(finder: ZFinder):
+    """The frame rate the z-sequences of some sources share (None if none is found or they differ)."""
+    def rate_of(sources: list[Source]):
+        rates = {hit.seq.fps.value for hit in map(finder.find, sources) if hit.seq is not None}
+        return rates.pop() if len(rates) == 1 else None
+    return rate_of
+
+
+def _read_and_pick(project: Path, sequence: str | None, search: list | None, smooth: bool,
+                   fmt: str | None = None, rate=None):
     """The timeline, its picks, and the z-sequence found for each source (by key)."""
     finder = ZFinder(project, [Path(s) for s in search or []])
-    timeline = read_project(project, sequence, media_seconds=_media_seconds(finder))
+    timeline = read_edit(project, fmt=fmt, sequence=sequence, rate=rate, media_seconds=_media_seconds(finder),
+                         rate_of=_shared_rate(finder))
     found = {s.key: finder.find(s) for s in timeline.sources()}
     rate_of = {key: hit.seq.fps.value for key, hit in found.items() if hit.seq is not None}
     picks = pick(timeline, smooth=smooth, fps_of=lambda s: s.fps or rate_of.get(s.key))
@@ -92,17 +105,19 @@ def _read_and_pick(project: Path, sequence: str | None, search: list | None, smo
 
 
 def conform_picks(project: str | os.PathLike, *, sequence: str | None = None, search: list | None = None,
-                  smooth: bool = False) -> Picks:
+                  smooth: bool = False, fmt: str | None = None, rate=None) -> Picks:
     """Which source frames show on each timeline frame, with what weights (no z gathered)."""
-    return _read_and_pick(Path(project), sequence, search, smooth)[1]
+    return _read_and_pick(Path(project), sequence, search, smooth, fmt, rate)[1]
 
 
 def conform_project(project: str | os.PathLike, *, sequence: str | None = None, gaps: str = "hold",
                     foreign: str = "hold", search: list | None = None, smooth: bool = False,
-                    partial: bool = False) -> tuple[ZSequence, dict]:
-    """The conformed z-sequence and a report (clips used, frames from each, blends, gaps)."""
+                    partial: bool = False, fmt: str | None = None, rate=None) -> tuple[ZSequence, dict]:
+    """The conformed z-sequence and a report (clips used, frames from each, blends, gaps).
+    fmt: the edit's format (edit_formats.FORMATS; default: told by its content); rate: an
+    EDL's frame rate (default: its z-sequences')."""
     project = Path(project)
-    timeline, picks, found = _read_and_pick(project, sequence, search, smooth)
+    timeline, picks, found = _read_and_pick(project, sequence, search, smooth, fmt, rate)
     hits = [found[s.key] for s in picks.sources]
     for index, hit in enumerate(hits):
         if hit.still is not None:  # a tagged still shows one row for as long as it lasts
