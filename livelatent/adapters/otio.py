@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import sys
 from fractions import Fraction
 from pathlib import Path
@@ -25,6 +26,7 @@ import opentimelineio as otio
 from livelatent.adapters.otio_timeline import timeline_rate, to_timeline
 from livelatent.edit_formats import FORMATS, bundle_file
 from livelatent.errors import ProjectError, shorten
+from livelatent.exact_time import round_half_up
 from livelatent.timeline import Timeline
 
 # format -> (package, adapter module file in it, OTIO's adapter name, the pip package)
@@ -37,6 +39,7 @@ PLUGINS = {
 }
 LIBRARY_ERRORS = (otio.exceptions.OTIOError, ValueError, TypeError)
 INSTALL = "pip install 'livelatent[otio]'"
+NTSC_FRAME = re.compile(r'frameDuration="(\d+/\d*1001\d*s|1001/\d+s)"')
 
 
 def _pin_builtin_manifest() -> None:
@@ -70,8 +73,29 @@ def adapter(fmt: str):
     module_spec = importlib.util.spec_from_file_location(module_name, Path(spec.origin).parent / filename)
     module = importlib.util.module_from_spec(module_spec)
     module_spec.loader.exec_module(module)
+    if fmt == "fcpxml":  # its reader truncates double quotients: 29/25 s at 25 fps reads as 28 frames
+        module.to_rational_time = _fcpx_rational_time
+        module.FcpxXml._number_of_frames = _fcpx_number_of_frames
     sys.modules[module_name] = module
     return module
+
+
+def _fcpx_frames(time_value: str | None, fps: Fraction) -> int:
+    """An FCP X time ("29/25s", "6s") in frames at fps, to the nearest frame."""
+    if time_value is None or time_value == "0s":
+        return 0
+    return round_half_up(Fraction(time_value.strip().rstrip("s")) * fps)
+
+
+def _fcpx_rational_time(rational_number, fps):
+    """otio-fcpx-xml-adapter 1.0.0's to_rational_time, rounding instead of truncating."""
+    return otio.opentime.RationalTime(_fcpx_frames(rational_number, Fraction(fps)), int(fps))
+
+
+def _fcpx_number_of_frames(self, time_value, format_id):
+    """FcpxXml._number_of_frames of otio-fcpx-xml-adapter 1.0.0, rounding instead of truncating."""
+    total, rate = self._format_frame_duration(format_id)
+    return _fcpx_frames(time_value, Fraction(rate) / Fraction(total))
 
 
 def load(path: Path, fmt: str, rate: Fraction | None = None):
@@ -85,6 +109,10 @@ def load(path: Path, fmt: str, rate: Fraction | None = None):
         if fmt == "aaf":
             return adapter(fmt).read_from_file(str(path))
         text = bundle_file(path, fmt).read_text(encoding="utf-8-sig", errors="replace")
+        if fmt == "fcpxml" and NTSC_FRAME.search(text):
+            raise ProjectError(f"{path}: FCP X XML at an NTSC rate ({NTSC_FRAME.search(text).group(1)} a frame), "
+                               f"which OpenTimelineIO's FCP X adapter reads as a whole rate (29 for 29.97); "
+                               f"export FCP 7 XML or .otio instead")
         if fmt == "edl":
             return adapter(fmt).read_from_string(text, rate=float(rate or 24))
         return adapter(fmt).read_from_string(text)

@@ -33,6 +33,7 @@ from livelatent.mlt_time import MAX_HOURS, format_clock, max_frames
 from livelatent.timeline import DISSOLVE, WIPE, ClipSegment, Source, SourceTime, Timeline, Track, Transition
 
 COMPOSITIONS = ("Stack", "Track")
+FRAME_GRID = 1000  # times are exact to 1/1000 of a timeline frame
 # names editors give time effects that adapters pass through as plain effects
 TIME_EFFECT_NAMES = {"time remap", "time remapping", "timeremap", "speed", "speed ramp", "retime", "timewarp",
                      "frame hold", "freeze frame", "reverse", "motion effect"}
@@ -48,9 +49,10 @@ class _Reader:
 
     # ---- time ----
     def frames(self, rt, where: str) -> Fraction:
-        """A duration or position (RationalTime) in exact timeline frames."""
+        """A duration or position (RationalTime) in exact timeline frames, to the nearest 1/1000
+        frame: adapters that compute in doubles hand over 52.99999999999999 for 53."""
         try:
-            return seconds(rt.value, rt.rate) * self.fps
+            return (seconds(rt.value, rt.rate) * self.fps).limit_denominator(FRAME_GRID)
         except (ValueError, ZeroDivisionError) as exc:
             raise ProjectError(f"{where}: time {rt.value} at rate {rt.rate}: {exc}") from None
 
@@ -131,6 +133,7 @@ class _Reader:
             origin = getattr(media, "available_range", None) if media is not None else None
             first = self.seconds(self.trimmed(item, where).start_time, where)
             first -= self.seconds(origin.start_time, where) if origin is not None else 0
+            first = (first * self.fps).limit_denominator(FRAME_GRID) / self.fps
         elif kind in COMPOSITIONS:
             source = self.composition(item, where)
             first = self.seconds(self.trimmed(item, where).start_time, where)

@@ -28,13 +28,18 @@ from conform.random_edit import draw_edit
 from livelatent.conform import NONE
 
 from .edit_to_otio import expressible, to_otio
+from .simplify import ALL, edl_safe, fcpx_safe, within
 
-# format -> (suffix, what of the edit it can express)
-ALL = {"tracks", "gaps", "hidden", "disabled", "mix", "speed", "reverse", "freeze", "nested", "rates"}
+# format -> (suffix, what of an edit it carries through its OTIO adapter, written and read back)
 FORMAT_FEATURES = {
     "otio": (".otio", ALL),
+    "edl": (".edl", {"gaps", "mix", "speed", "reverse", "freeze"}),
+    "fcp-xml": (".xml", {"tracks", "gaps", "mix", "rates"}),
+    "fcpxml": (".fcpxml", {"tracks", "gaps", "nested", "rates"}),
 }
 
+
+SAFE = {"edl": edl_safe, "fcpxml": fcpx_safe}  # what the format's adapter writes faithfully, besides
 
 # melt truncates a timewarp's rate to 1/1000 frame/s (fps * 1000 / speed); OTIO is exact. Where
 # melt's rate is not exact (25 and 50 fps at 0.75, 1.5, 3) the two differ by under 1e-4 of a
@@ -56,9 +61,17 @@ def exact_in_melt(edit):
     return replace(edit, tracks=tracks(edit.tracks), nested={k: tracks(v) for k, v in edit.nested.items()})
 
 
-def drawn(seed: int):
-    """Seed's random edit as OTIO can hold it, at speeds melt computes exactly."""
-    return exact_in_melt(expressible(draw_edit("sequences", seed)))
+def drawn(seed: int, fmt: str = "otio"):
+    """Seed's random edit as the format can hold it, at speeds melt computes exactly (drawn
+    again from a derived seed until what the format keeps is a valid edit)."""
+    for attempt in range(100):
+        edit = exact_in_melt(expressible(draw_edit("sequences", seed + 100_003 * attempt)))
+        edit = within(edit, FORMAT_FEATURES[fmt][1])
+        if edit is not None and fmt in SAFE:
+            edit = SAFE[fmt](edit)
+        if edit is not None:
+            return replace(edit, seed=seed)
+    raise RuntimeError(f"no {fmt} edit from seed {seed}")
 
 
 def write(edit, folder: Path, fmt: str) -> Path:
@@ -68,6 +81,8 @@ def write(edit, folder: Path, fmt: str) -> Path:
     timeline = to_otio(edit)
     if fmt == "otio":
         timeline.to_json_file(str(path))
+    elif fmt == "edl":
+        path.write_text(otio_adapter.adapter(fmt).write_to_string(timeline, rate=float(edit.fps)))
     else:
         path.write_text(otio_adapter.adapter(fmt).write_to_string(timeline))
     return path
@@ -99,7 +114,9 @@ def compare(edit, folder: Path, fmt: str) -> list[str]:
     """Frames where the conform of the OTIO form differs from that of the Kdenlive form."""
     project = folder / f"{edit.structure}-{edit.seed}.kdenlive"
     project.write_text(project_text(edit))
-    return differences(frames_shown(conform_picks(write(edit, folder, fmt))), frames_shown(conform_picks(project)))
+    rate = edit.fps if fmt == "edl" else None  # an EDL does not say its rate: --rate
+    ours = conform_picks(write(edit, folder, fmt), rate=rate)
+    return differences(frames_shown(ours), frames_shown(conform_picks(project)))
 
 
 def main(argv=None) -> int:
@@ -113,7 +130,7 @@ def main(argv=None) -> int:
         folder = Path(tmp)
         ensure_clips(folder)
         for seed in range(args.first, args.first + args.seeds):
-            edit = drawn(seed)
+            edit = drawn(seed, args.format)
             problems = compare(edit, folder, args.format)
             if problems:
                 failed += 1
