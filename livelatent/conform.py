@@ -24,6 +24,7 @@ from livelatent.retime import source_positions
 from livelatent.timeline import COVER, ClipSegment, Source, Timeline, Track, Transition
 
 NONE = -1
+TRANSPARENT = -2  # a nested sequence's transparent gap: see-through, yet a frame to transitions
 
 
 @dataclass
@@ -70,7 +71,8 @@ def _overlay(lower: dict, upper: dict, where: np.ndarray | None = None) -> dict:
     """upper where it shows something (and `where`), else lower."""
     k = max(lower["src"].shape[1], upper["src"].shape[1])
     lower, upper = _widen(lower, k), _widen(upper, k)
-    take = upper["src"][:, 0] != NONE
+    up, low = upper["src"][:, 0], lower["src"][:, 0]
+    take = (up >= 0) | ((up == TRANSPARENT) & (low == NONE))  # a transparent frame lets a lower one show
     if where is not None:
         take &= where
     return {key: np.where(take[:, None], upper[key], lower[key]) for key in lower}
@@ -90,12 +92,21 @@ def _blend_into(out: dict, a: dict, b: dict, w: np.ndarray, rows: np.ndarray) ->
     return out
 
 
+def _refuse_transparent(tr: Transition, a: dict, b: dict, rows: np.ndarray) -> None:
+    """melt dissolves a transparent frame as black with no alpha, then lays the half-transparent
+    result over what lies below: a picture no z can stand for."""
+    clear = rows[(a["src"][rows, 0] == TRANSPARENT) | (b["src"][rows, 0] == TRANSPARENT)]
+    if len(clear):
+        raise ProjectError(f"{tr.label or 'transition'} at frame {clear[0]}: a dissolve with the transparent gap "
+                           f"of a nested sequence (melt fades to see-through there) is not supported")
+
+
 class _Picker:
     def __init__(self, fps_of: Callable[[Source], Fraction | None], smooth: bool):
         self.fps_of, self.smooth = fps_of, smooth
         self.source_index: dict[str, int] = {}
         self.picks = Picks(*(np.empty(0),) * 4)
-        self.nested: dict[int, dict] = {}
+        self.nested: dict[tuple[int, int], dict] = {}
 
     def source_id(self, source: Source) -> int:
         if source.key not in self.source_index:
@@ -132,6 +143,7 @@ class _Picker:
         t = t[(a["src"][t, 0] != NONE) & (b["src"][t, 0] != NONE)]
         if tr.kind == COVER or not len(t):
             return out
+        _refuse_transparent(tr, a, b, t)
         return _blend_into(out, a, b, tr.weight_b(t).astype(np.float32), t)
 
     def composition(self, tr: Transition, layers: list[dict], n: int) -> None:
@@ -147,13 +159,15 @@ class _Picker:
         b = layers[tr.b]
         span = np.zeros(n, bool)
         span[max(tr.start, 0):min(tr.end + 1, n)] = True
-        pending = span & (b["src"][:, 0] != NONE)
+        # a transparent B drawn over A leaves A; MLT still dissolves with it (see _refuse_transparent)
+        pending = span & (b["src"][:, 0] >= 0 if tr.kind == COVER else b["src"][:, 0] != NONE)
         for i in range(tr.a, tr.b):
             rows = np.flatnonzero(pending & (layers[i]["src"][:, 0] != NONE))
             if len(rows):
                 if tr.kind == COVER:
                     layers[i] = _overlay(layers[i], b, np.isin(np.arange(n), rows))
                 else:
+                    _refuse_transparent(tr, layers[i], b, rows)
                     layers[i] = _blend_into(layers[i], layers[i], b, tr.weight_b(rows).astype(np.float32), rows)
                 b = {key: value.copy() for key, value in b.items()}
                 b["src"][rows] = NONE
@@ -181,19 +195,24 @@ class _Picker:
         return out
 
     def nested_segment(self, seg: ClipSegment, out: dict, offsets, lo: int, hi: int, fps) -> None:
+        """The nested sequence's frames at the entry's positions; past its last clip its
+        background goes on (black, or transparent gaps), as the sequence's tractor does."""
         inner = seg.source
-        if id(inner) not in self.nested:
-            self.nested[id(inner)] = self.timeline(inner, max(inner.length, 1), top=False)
-        nested = self.nested[id(inner)]
         positions = source_positions(seg, fps, inner.fps, offsets=offsets).astype(np.int64)
-        inside = (positions >= 0) & (positions < nested["src"].shape[0])
+        n = max(inner.length, int(positions.max(initial=0)) + 1, 1)
+        if (id(inner), n) not in self.nested:
+            self.nested[(id(inner), n)] = self.timeline(inner, n, top=False)
+        nested = self.nested[(id(inner), n)]
+        inside = positions >= 0
         k = nested["src"].shape[1]
         if out["src"].shape[1] < k:
             out.update(_widen(out, k))
         rows = np.arange(lo, hi)[inside]
         for key in out:
             out[key][rows, :k] = nested[key][positions[inside]]
-
+        if inner.transparent:  # its gaps are transparent frames, not nothing
+            gaps = rows[out["src"][rows, 0] == NONE]
+            out["src"][gaps, 0] = TRANSPARENT
 
 def pick(timeline: Timeline, *, smooth: bool = False,
          fps_of: Callable[[Source], Fraction | None] | None = None) -> Picks:
@@ -203,6 +222,7 @@ def pick(timeline: Timeline, *, smooth: bool = False,
         raise ProjectError(f"timeline {timeline.name}: {timeline.length} frames; expected under {MAX_HOURS} hours")
     picker = _Picker(fps_of or (lambda s: s.fps), smooth)
     layer = picker.timeline(timeline, timeline.length, top=True)
+    layer["src"][layer["src"] == TRANSPARENT] = NONE
     picks = picker.picks
     picks.src, picks.pos, picks.weight, picks.seg = layer["src"], layer["pos"], layer["weight"], layer["seg"]
     return _compact(picks)

@@ -15,8 +15,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from livelatent import values
 from livelatent.assemble import FOREIGN_POLICIES, GAP_POLICIES
-from livelatent.commands import argtypes
 from livelatent.commands.options import add_model_arguments, add_render_arguments
 from livelatent.commands.outputs import add_force_argument, claim, claim_pair
 from livelatent.edit_formats import FORMATS
@@ -28,10 +28,10 @@ def add_arguments(parser) -> None:
                         ".otioz, .otiod, EDL, FCP 7 XML (Premiere, Resolve), .fcpxml, .aaf (the otio extra)")
     parser.add_argument("--format", choices=list(FORMATS), default=None,
                         help="the edit's format when its content does not tell (default: told by the content)")
-    parser.add_argument("--rate", type=argtypes.rate, default=None, metavar="FPS",
+    parser.add_argument("--rate", type=values.rate, default=None, metavar="FPS",
                         help="an EDL's frame rate (default: drop frame 30000/1001 if its FCM line says so, "
                              "else its z-sequences' rate); for other edits it overrides the file's")
-    parser.add_argument("-o", "--out", type=argtypes.output, required=True, metavar="OUT",
+    parser.add_argument("-o", "--out", type=values.output, required=True, metavar="OUT",
                         help="output pair: OUT.npy, OUT.json")
     parser.add_argument("--sequence", default=None, metavar="NAME",
                         help="the sequence to conform, by name or uuid (default: the active one); for a file "
@@ -40,15 +40,15 @@ def add_arguments(parser) -> None:
                         help="gaps: repeat the last z (hold, default), slerp across (bridge), drop, or stop")
     parser.add_argument("--foreign", choices=FOREIGN_POLICIES, default="hold",
                         help="clips without a z-sequence (titles, colours, other footage): hold, skip or stop")
-    parser.add_argument("--search", type=argtypes.folder, action="append", default=[], metavar="DIR",
+    parser.add_argument("--search", type=values.folder, action="append", default=[], metavar="DIR",
                         help="also look here for z-sequences of moved media (repeatable)")
     parser.add_argument("--smooth-speed", action="store_true",
                         help="speed changes use the exact fractional source position, slerped between rows")
     parser.add_argument("--partial", action="store_true",
                         help="write what can be conformed even when clips or rows are missing")
-    parser.add_argument("--report", type=argtypes.output, metavar="FILE", default=None,
+    parser.add_argument("--report", type=values.output, metavar="FILE", default=None,
                         help="also write the full report as JSON")
-    parser.add_argument("--otio", type=argtypes.output, metavar="OUT.otio", default=None,
+    parser.add_argument("--otio", type=values.output, metavar="OUT.otio", default=None,
                         help="also write the result as an OpenTimelineIO timeline whose one clip plays OUT.mp4 "
                              "(the final render), to drop into any editor")
     add_force_argument(parser)
@@ -91,6 +91,7 @@ def run(args) -> int:
                                   fmt=args.format, rate=rate)
     print_report(report)
     if args.report:
+        Path(args.report).parent.mkdir(parents=True, exist_ok=True)
         with open(args.report, "w") as fh:
             json.dump(report, fh, indent=2)
     status = _write(args, seq)

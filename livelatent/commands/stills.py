@@ -9,7 +9,11 @@ cut from it in Kdenlive conforms to that z for as long as the clip lasts.
 
 from __future__ import annotations
 
-from livelatent.commands.options import add_model_arguments, load_input, parse_size
+from pathlib import Path
+
+from livelatent import values
+from livelatent.commands.options import add_model_arguments, generator_for, parse_size
+from livelatent.commands.outputs import add_force_argument, claim
 from livelatent.errors import UsageError
 
 
@@ -18,9 +22,12 @@ def add_arguments(parser) -> None:
     which = parser.add_mutually_exclusive_group(required=True)
     which.add_argument("--frames", metavar="LIST", help="frame numbers, e.g. 3,8,12")
     which.add_argument("--all", action="store_true", help="every frame")
-    parser.add_argument("-o", "--out", required=True, metavar="DIR", help="folder for the PNG stills")
-    parser.add_argument("--size", default=None, metavar="WxH", help="still size, e.g. 512 or 1280x720")
-    parser.add_argument("--batch", type=int, default=16, help="frames decoded at once (default 16)")
+    parser.add_argument("-o", "--out", type=values.output, required=True, metavar="DIR",
+                        help="folder for the PNG stills")
+    parser.add_argument("--size", type=values.size, default=None, metavar="WxH",
+                        help="still size, e.g. 512 or 1280x720")
+    parser.add_argument("--batch", type=values.batch, default=16, help="frames decoded at once (default 16)")
+    add_force_argument(parser)
     add_model_arguments(parser)
 
 
@@ -37,14 +44,17 @@ def parse_frames(text: str) -> list[int]:
 
 def run(args) -> int:
     from livelatent import zseq
-    from livelatent.offline.stills import write_stills
+    from livelatent.offline.stills import still_name, write_stills
 
-    seq, generator = load_input(args.zseq, args)
+    seq = zseq.load(args.zseq)
     frames = list(range(len(seq))) if args.all else parse_frames(args.frames)
-    if args.batch < 1:
-        raise UsageError(f"--batch {args.batch}: expected at least 1")
+    bad = [f for f in frames if not 0 <= f < len(seq)]
+    if bad:
+        raise UsageError(f"--frames: frame {bad[0]} is not in the z-sequence (frames 0..{len(seq) - 1})")
     stem = zseq.resolve(args.zseq)
     npy = zseq.pair_paths(stem)[0]
+    claim([Path(args.out) / still_name(npy.stem, f) for f in frames], force=args.force)
+    generator = generator_for(seq, args.zseq, args)
     written = write_stills(seq, generator, frames, args.out, stem=npy.stem, pair=str(npy.with_suffix("").resolve()),
                            size=parse_size(args.size), batch=args.batch)
     print(f"wrote {len(written)} stills to {args.out} ({written[0].name} .. {written[-1].name})")

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from livelatent.adapters.kdenlive import read_project
-from livelatent.conform import pick
+from livelatent.offline.conform_edit import conform_picks
 
 from .coded_media import coded_rows, decode, write_clip
 from .kdenlive_writer import Clip
@@ -60,7 +59,7 @@ def conformed_rows_vs_melt(project: Path, **options) -> list[str]:
     return problems
 
 
-def mismatches_with_melt(project: Path, first: int = 0, **pick_options) -> list[str]:
+def mismatches_with_melt(project: Path, first: int = 0) -> list[str]:
     """Every timeline frame (from `first` on) where the conform's picks differ from melt's."""
-    picks = pick(read_project(project), **pick_options)
+    picks = conform_picks(project)
     return compare(picks, render_levels(project, len(picks), first), first)

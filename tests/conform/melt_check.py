@@ -2,7 +2,7 @@
 
 Clips are the coded clips of coded_media.py named `c<code>.<ext>`, so a source's clip code is
 in its file name. A frame agrees when melt shows the clip and frame the conform picked, a plain
-black or white frame where the conform has nothing, or, for a blend, the same sources with
+(black, grey or white) frame where the conform has nothing, or, for a blend, the same sources with
 weights within 0.01 (fitted by least squares to the block levels).
 """
 
@@ -81,8 +81,8 @@ def fitted_weights(levels: np.ndarray, sources: list[tuple[int, int]]) -> tuple[
 def frame_problem(levels: np.ndarray, cols: list[tuple[int, int, float]]) -> str | None:
     """None when melt's frame agrees with the conform's columns, else what differs."""
     seen = decode(levels)
-    if not cols:  # nothing: black over a background, melt's white test card where there is none
-        blank = levels.max() < 0.05 or levels.min() > 0.95
+    if not cols:  # nothing: black over a background, else one of melt's plain test cards
+        blank = levels.max() - levels.min() < 0.05
         return None if seen is None and blank else f"conform nothing, melt shows {seen}"
     if len(cols) == 1:
         return None if seen == cols[0][:2] else f"conform {cols[0][:2]}, melt shows {seen}"

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from livelatent.adapters import otio as otio_adapter
 from livelatent.offline.conform_edit import conform_picks
+from livelatent.retime import warp_rate
 
 from conform.fuzz import ensure_clips, project_text
 from conform.kdenlive_writer import Cut
@@ -41,9 +42,9 @@ FORMAT_FEATURES = {
 
 SAFE = {"edl": edl_safe, "fcpxml": fcpx_safe}  # what the format's adapter writes faithfully, besides
 
-# melt truncates a timewarp's rate to 1/1000 frame/s (fps * 1000 / speed); OTIO is exact. Where
-# melt's rate is not exact (25 and 50 fps at 0.75, 1.5, 3) the two differ by under 1e-4 of a
-# frame per frame, so the check swaps in a speed melt computes exactly, whose range still fits.
+# melt truncates a timewarp's rate (retime.warp_rate); OTIO is exact. Where melt's rate is not
+# exact (25 and 50 fps at 0.75, 1.5, 3) the two differ by under 1e-4 of a frame per frame, so
+# the check swaps in a speed melt computes exactly, whose range still fits.
 EXACT_IN_MELT = {0.75: 0.5, 1.5: 1.25, 3.0: 2.0}
 
 
@@ -52,7 +53,7 @@ def exact_in_melt(edit):
     def fix(item):
         if not isinstance(item, Cut) or abs(item.speed) not in EXACT_IN_MELT:
             return item
-        if (edit.fps.numerator * 1000 / Fraction(abs(item.speed))).denominator == 1:
+        if warp_rate(edit.fps, item.speed) == float(edit.fps / Fraction(abs(item.speed))):
             return item
         return replace(item, speed=EXACT_IN_MELT[abs(item.speed)] * (1 if item.speed > 0 else -1))
 
