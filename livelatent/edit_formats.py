@@ -17,6 +17,7 @@ import zipfile
 from pathlib import Path
 
 from livelatent.errors import ProjectError
+from livelatent.inputs import regular_file
 
 # format -> what it is (for --format's help and messages)
 FORMATS = {
@@ -40,6 +41,8 @@ HEAD = 8192
 
 def detect(path: Path, given: str | None = None) -> str:
     """The edit's format: `given` (--format) if set, else its content's, else its extension's."""
+    if not path.is_dir():
+        regular_file(path, ProjectError, "timeline file")  # a FIFO or a device would block or never end
     if given is not None:
         return given
     found = _by_content(path)

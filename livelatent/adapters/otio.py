@@ -161,8 +161,9 @@ def _choose(found: list, path: Path, sequence: str | None):
 
 def records_from_first_event(timeline) -> None:
     """The CMX 3600 adapter keeps each track's record start as a negative source_range start
-    (-record in of its first event). Make that plain OTIO: tracks begin at the earliest event
-    of the edit (frame 0 of the conform), later-starting tracks with a gap before them."""
+    (-record in of its first event), and .otio files converted from EDLs carry it on. Nothing
+    can be trimmed before a track's start, so read it as the EDL meant it: tracks begin at the
+    earliest event (frame 0 of the conform), later-starting tracks with a gap before them."""
     offsets = {id(t): -t.source_range.start_time for t in timeline.tracks
                if t.source_range is not None and t.source_range.start_time.value < 0}
     if not offsets:
@@ -183,8 +184,7 @@ def read_edit(path: Path, fmt: str, *, rate: Fraction | None = None, sequence: s
     if fmt == "edl" and rate is None:
         raise ProjectError(f"{path}: an EDL does not record its frame rate; give it with --rate (e.g. 25 or 30000/1001)")
     timeline = _choose(timelines_in(load(path, fmt, rate)), path, sequence)
-    if fmt == "edl":
-        records_from_first_event(timeline)
+    records_from_first_event(timeline)
     fps = rate or timeline_rate(timeline)
     if fps is None:
         raise ProjectError(f"{path}: no frame rate (no clip with a duration); give it with --rate")
