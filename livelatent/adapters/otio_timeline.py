@@ -4,7 +4,8 @@
 
 The rules (docs/editors.md has them with examples):
   * positions: each item's duration converted exactly (30000/1001 stays exact) and summed;
-    an edge between timeline frames goes to the nearest one, halves up;
+    an edge between timeline frames goes to the nearest one, halves up, and the clip's first
+    frame there shows its source in point;
   * a clip's frame k shows its media at source start + k * speed / fps, the nearest media
     frame (timeline.SourceTime; livelatent.retime); speed is the product of its
     LinearTimeWarp time scalars (negative: reverse), 0 with a FreezeFrame; any other time
@@ -60,9 +61,9 @@ class _Reader:
         return self.frames(rt, where) / self.fps
 
     def at(self, item, track: str, frame: int) -> str:
-        kind = "clip" if item.schema_name() == "Clip" else item.schema_name().lower()
-        return f"{kind} {shorten(item.name or '(unnamed)')!r} on track {track} at frame {frame} " \
-               f"({format_clock(frame, self.fps)})"
+        kind = item.schema_name().lower()
+        named = f"{kind} {shorten(item.name)!r}" if item.name else kind
+        return f"{named} on track {track} at frame {frame} ({format_clock(frame, self.fps)})"
 
     def trimmed(self, item, where: str):
         try:
@@ -139,8 +140,7 @@ class _Reader:
             first = self.seconds(self.trimmed(item, where).start_time, where)
         else:
             raise ProjectError(f"{where}: a {kind} in a track; expected clips, gaps, transitions and nested stacks")
-        # the segment starts on a whole frame: the media time there, exactly
-        first += (start - lo) / self.fps * speed
+        # an edge between frames moves to the nearest frame, which shows the source in point
         label = item.name or (source.label if isinstance(source, Source) else source.name)
         return ClipSegment(start, end - start, source, in_frame=round_half_up(first * self.fps), label=label,
                            exact=SourceTime(first, speed))

@@ -42,9 +42,11 @@ def _check(picks: Picks, found, fps) -> None:
     first_d = None
     for i, (source, hit) in enumerate(zip(picks.sources, found)):
         where = _first_use(picks, i)
+        if hit.how == "missing clip" and source.path is None:  # an EDL's clip: only names to go by
+            raise ProjectError(f"{where}: no media file, and no z-sequence named {' or '.join(source.names)} "
+                               f"beside the edit (use --search DIR)")
         if hit.how == "missing clip":
-            what = source.path or f"no media file, and no z-sequence named {' or '.join(source.names)}"
-            raise ProjectError(f"{where}: {what} not found and no z-sequence for it "
+            raise ProjectError(f"{where}: {source.path} not found and no z-sequence for it "
                                f"(use --search DIR for moved media)")
         if hit.lost_id:
             what = "still" if source.kind == "image" else "video"
@@ -134,7 +136,8 @@ def conform_project(project: str | os.PathLike, *, sequence: str | None = None, 
     report = {**result.report, "project": str(project), "sequence": timeline.name,
               "fps": str(FrameRate(timeline.fps)), "duration": format_clock(len(result.z), timeline.fps),
               "sources": {s.label: hit.how for s, hit in zip(picks.sources, hits)},
-              "problems": problems + result.report.get("problems", [])}
+              "problems": problems + result.report.get("problems", []),
+              "notes": list(dict.fromkeys([*timeline.notes, *result.report["notes"]]))}  # the reader's too
     meta = {"made_by": "conform", "project": str(project), "sequence": timeline.name,
             "parents": sorted({str(h.seq.meta.get("id")) for h in hits if h.seq is not None and h.seq.meta.get("id")}),
             "conform": {k: report[k] for k in ("frames_from", "blended_frames", "gap_frames", "frames_without_z")}}
