@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
+from functools import lru_cache
 
 NTSC = Fraction(1000, 1001)
 NTSC_TOLERANCE = 1e-3  # 23.976 and 29.97 as written by FCP 7 XML are within 3e-5 of n * 1000/1001
@@ -27,6 +28,7 @@ def exact(value: float) -> Fraction:
     return Fraction(repr(value))
 
 
+@lru_cache(maxsize=64)  # an edit uses a few rates, thousands of times
 def snap_rate(rate: float) -> Fraction:
     """A frame rate as the rational it stands for: whole rates stay whole, n * 1000/1001 within
     1e-3 (29.97, 23.976, 59.94...) becomes exactly that, anything else its written decimal."""
@@ -48,4 +50,6 @@ def seconds(value: float, rate: float) -> Fraction:
 
 def round_half_up(x: Fraction) -> int:
     """The nearest whole number, halves going up (as avformat's + 0.5, and editors' frame grids)."""
+    if x.denominator == 1:
+        return x.numerator
     return math.floor(x + Fraction(1, 2))

@@ -43,8 +43,10 @@ TIME_EFFECT_NAMES = {"time remap", "time remapping", "timeremap", "speed", "spee
 class _Reader:
     def __init__(self, edit: Path, fps: Fraction, library_errors: tuple, media_at_edit_rate: bool):
         self.edit, self.fps, self.errors = edit, fps, library_errors
+        self.rate = float(fps)
         self.media_rate = fps if media_at_edit_rate else None
         self.sources: dict[str, Source] = {}
+        self.seen: dict[tuple, Source] = {}
         self.notes: list[str] = []
         self.nested: dict[int, Timeline] = {}
 
@@ -52,6 +54,8 @@ class _Reader:
     def frames(self, rt, where: str) -> Fraction:
         """A duration or position (RationalTime) in exact timeline frames, to the nearest 1/1000
         frame: adapters that compute in doubles hand over 52.99999999999999 for 53."""
+        if rt.rate == self.rate and rt.value.is_integer():  # the common case, exact already
+            return Fraction(int(rt.value))
         try:
             return (seconds(rt.value, rt.rate) * self.fps).limit_denominator(FRAME_GRID)
         except (ValueError, ZeroDivisionError) as exc:
@@ -60,10 +64,8 @@ class _Reader:
     def seconds(self, rt, where: str) -> Fraction:
         return self.frames(rt, where) / self.fps
 
-    def at(self, item, track: str, frame: int) -> str:
-        kind = item.schema_name().lower()
-        named = f"{kind} {shorten(item.name)!r}" if item.name else kind
-        return f"{named} on track {track} at frame {frame} ({format_clock(frame, self.fps)})"
+    def at(self, item, track: str, frame: int) -> "_At":
+        return _At(item.schema_name().lower(), item.name, track, frame, self.fps)
 
     def trimmed(self, item, where: str):
         try:
@@ -99,17 +101,17 @@ class _Reader:
         return Track(name, ((entry,),), hidden=built.hidden, extent=length)
 
     def items(self, children: list, name: str, hidden: bool) -> Track:
-        placed, cuts, position = [], [], Fraction(0)
+        placed, cuts, position, limit = [], [], Fraction(0), max_frames(self.fps)
         for child in children:
             if child.schema_name() == "Transition":
                 cuts.append((len(placed), child, position))
                 continue
-            start = round_half_up(position)
-            duration = self.frames(self.trimmed(child, self.at(child, name, start)).duration, self.at(child, name, start))
+            where = self.at(child, name, round_half_up(position))
+            duration = self.frames(self.trimmed(child, where).duration, where)
             if duration < 0:
-                raise ProjectError(f"{self.at(child, name, start)}: negative duration {float(duration):g} frames")
-            if position + duration > max_frames(self.fps):
-                raise ProjectError(f"{self.at(child, name, start)}: ends past {MAX_HOURS} hours; expected a shorter edit")
+                raise ProjectError(f"{where}: negative duration {float(duration):g} frames")
+            if position + duration > limit:
+                raise ProjectError(f"{where}: ends past {MAX_HOURS} hours; expected a shorter edit")
             placed.append((child, position, position + duration))
             position += duration
         segments = [self.segment(child, lo, hi, name) for child, lo, hi in placed]
@@ -157,8 +159,15 @@ class _Reader:
         return self.nested[id(item)]
 
     def source(self, clip) -> Source:
-        source = source_for(clip, self.edit.parent, self.media_rate)
-        return self.sources.setdefault(source.key, source)
+        """The clip's Source, one per media (looked up once per URL and name: long edits cut the
+        same takes hundreds of times)."""
+        ref = clip.media_reference
+        seen = (getattr(ref, "target_url", None), ref.schema_name() if ref is not None else None, clip.name,
+                str(clip.metadata.get("cmx_3600", {}).get("reel", "")))
+        if seen not in self.seen:
+            source = source_for(clip, self.edit.parent, self.media_rate)
+            self.seen[seen] = self.sources.setdefault(source.key, source)
+        return self.seen[seen]
 
     def speed(self, item, where: str) -> Fraction:
         """The product of LinearTimeWarp / FreezeFrame time scalars; other time effects refused."""
@@ -205,6 +214,20 @@ class _Reader:
         if kind == WIPE:
             self.notes.append(f"{transition.transition_type} {shorten(transition.name or '')!r} conformed as a dissolve")
         return [Transition(begin, at + tail, lanes[index - 1], lanes[index], kind, label=transition.name or "")]
+
+
+class _At:
+    """Where an item is, for a message: 'clip NAME on track V1 at frame N (clock)', formatted
+    only when a message is raised (a long edit has thousands of items)."""
+
+    __slots__ = ("kind", "name", "track", "frame", "fps")
+
+    def __init__(self, kind: str, name: str, track: str, frame: int, fps: Fraction):
+        self.kind, self.name, self.track, self.frame, self.fps = kind, name, track, frame, fps
+
+    def __str__(self) -> str:
+        named = f"{self.kind} {shorten(self.name)!r}" if self.name else self.kind
+        return f"{named} on track {self.track} at frame {self.frame} ({format_clock(self.frame, self.fps)})"
 
 
 def _lanes(segments: list, cuts: list) -> list[int]:
