@@ -168,3 +168,39 @@ def test_no_code_runs_from_an_otio_plugin_manifest_livelatent_did_not_name(edit,
     # the control: OpenTimelineIO's own reader would have run it
     run_python(f"import opentimelineio as otio; otio.adapters.read_from_file({str(path)!r})", tmp_path, env)
     assert marker.exists()
+
+
+def test_otio_bundles_conform_like_the_otio_inside_them(tmp_path):
+    import zipfile
+
+    zpair(tmp_path / "a", 0)
+    tl = timeline([track(clip("a", 5, 10, url="media/a.mp4"))])
+    folder = tmp_path / "cut.otiod"
+    folder.mkdir()
+    write(folder / "content.otio", tl)
+    with zipfile.ZipFile(tmp_path / "cut.otioz", "w") as bundle:
+        bundle.write(folder / "content.otio", "content.otio")
+    for edit in (folder, tmp_path / "cut.otioz"):
+        status, out = conform(edit, "--force")
+        assert status == 0 and zseq.load(out).z[:, 1].tolist() == list(range(5, 15))
+
+
+def test_the_gap_and_foreign_policies_apply_to_otio_edits(tmp_path, capsys):
+    zpair(tmp_path / "a", 0)
+    bars = otio.schema.Clip(name="bars", media_reference=otio.schema.GeneratorReference(generator_kind="SMPTEBars"),
+                            source_range=otio.opentime.TimeRange(rt(0), rt(5)))
+    edit = write(tmp_path / "cut.otio", timeline([track(clip("a", 0, 10), gap(4), bars, clip("a", 20, 6))]))
+    status, out = conform(edit, "--gaps", "skip", "--foreign", "skip")
+    capsys.readouterr()
+    assert status == 0 and zseq.load(out).z[:, 1].tolist() == list(range(10)) + list(range(20, 26))
+    assert conform(edit, "--force", "--foreign", "error")[0] == 1
+    assert one_line(capsys).endswith("clip 'bars' on track V1 at frame 14 (00:00:00.467): bars (SMPTEBars) "
+                                     "has no z-sequence (--foreign error)")
+
+
+def test_smooth_speed_takes_the_exact_fractional_media_position(tmp_path):
+    zpair(tmp_path / "a", 0)
+    slow = clip("a", 40, 6, effects=[otio.schema.LinearTimeWarp(time_scalar=0.5)])
+    status, out = conform(write(tmp_path / "cut.otio", timeline([track(slow)])), "--smooth-speed")
+    assert status == 0
+    assert zseq.load(out).z[:, 1].tolist() == pytest.approx([40, 40.5, 41, 41.5, 42, 42.5], abs=1e-4)
