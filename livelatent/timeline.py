@@ -38,10 +38,11 @@ class Source:
     fps: Fraction | None = None
     proxy: Path | None = None
     kind: str = "media"  # media | colour | image | title | generated | other
+    names: tuple[str, ...] = ()  # other names it goes by (an EDL's clip name, a reel): looked up as stems
 
     @property
     def has_frames(self) -> bool:
-        return self.kind == "media" and self.path is not None
+        return self.kind == "media" and (self.path is not None or bool(self.names))
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +73,17 @@ class TimeRemap:
 
 
 @dataclass(frozen=True, slots=True)
+class SourceTime:
+    """Exact-time source positions (an OpenTimelineIO clip), in place of MLT's arithmetic:
+    the segment's frame k shows the source at `start + k * speed / timeline fps` seconds from
+    the media's first frame (speed 0: a freeze frame; negative: reverse), as the media frame
+    nearest to that time, in melt's double arithmetic for the same clip (livelatent.retime)."""
+
+    start: Fraction
+    speed: Fraction = Fraction(1)
+
+
+@dataclass(frozen=True, slots=True)
 class ClipSegment:
     """A clip on a track: timeline frames start .. start + length - 1.
 
@@ -91,6 +103,7 @@ class ClipSegment:
     freeze: Freeze | None = None
     remap: TimeRemap | None = None
     label: str = ""
+    exact: SourceTime | None = None  # set by exact-time readers (OTIO): overrides in_frame/speed/freeze
 
     def __post_init__(self) -> None:
         if self.length <= 0:
