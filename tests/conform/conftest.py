@@ -14,15 +14,31 @@ import pytest
 from livelatent.adapters.kdenlive import read_project
 from livelatent.conform import NONE, pick
 
+from tests.xvfb import running_xvfb
+
 from .coded_media import blend_weight, coded_rows, decode, read_levels, write_clip
 from .kdenlive_writer import Clip
 
 MELT = shutil.which("melt")
+_MELT_ENV = {"QT_QPA_PLATFORM": "offscreen"}
 requires_melt = pytest.mark.skipif(MELT is None, reason="needs Debian's melt (apt install melt frei0r-plugins)")
 
 # code -> (frames, fps) of the test clips, all in one folder beside the projects
 CLIPS = {1: (90, Fraction(25)), 2: (90, Fraction(25)), 3: (90, Fraction(30)),
          4: (90, Fraction(30000, 1001)), 5: (90, Fraction(25))}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def melt_display():
+    """An X display for melt's Qt module (qtblend, kdenlivetitle, qimage), which Kdenlive's
+    own renders have: Debian's melt 7.12 refuses to load it without one."""
+    if MELT is None or shutil.which("Xvfb") is None:
+        yield None
+        return
+    with running_xvfb(first=131) as display:
+        _MELT_ENV["DISPLAY"] = display
+        yield display
+        _MELT_ENV.pop("DISPLAY", None)
 
 
 @pytest.fixture(scope="session")
@@ -71,7 +87,7 @@ def render_with_melt(project: Path, frames: int, first: int = 0) -> np.ndarray:
     text = project.read_text().replace("avformat-novalidate", "avformat")
     melt_copy.write_text(text.replace('name="time_map"', 'name="map"'))
     out = project.with_suffix(".render.mkv")
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env = {**os.environ, **_MELT_ENV}
     # Kdenlive pads its timelines with ~20 min of black; render the content only, as it does
     subprocess.run([MELT, "-quiet", melt_copy.name, f"in={first}", f"out={frames - 1}", "-consumer", f"avformat:{out.name}", "vcodec=ffv1",
                     "an=1", "real_time=-1"], cwd=project.parent, env=env, check=True, timeout=120,
