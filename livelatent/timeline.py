@@ -15,12 +15,16 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
+import numpy as np
+
 from livelatent.errors import ProjectError
+from livelatent.layering import Look
 
 # Transition kinds: how the conform blends its two inputs
 DISSOLVE = "dissolve"  # weight = progress; latent slerp by that weight
 WIPE = "wipe"  # a luma wipe: pixels switch at different times; conformed as a dissolve
-COVER = "cover"  # B drawn over A with geometry/opacity (composite, affine, qtblend...): B wins
+COVER = "cover"  # B drawn over A with geometry/opacity (composite, affine, qtblend...): layering.py
+BLEND = "blend"  # a blend mode (addition, screen...): both by a fixed weight of B
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +42,7 @@ class Source:
     fps: Fraction | None = None
     proxy: Path | None = None
     kind: str = "media"  # media | colour | image | title | generated | other
+    alpha: float = 1.0  # how it covers the frame by itself: 1 opaque, 0 not (a title), else translucent
 
     @property
     def has_frames(self) -> bool:
@@ -83,6 +88,7 @@ class ClipSegment:
     freeze: Freeze | None = None
     remap: TimeRemap | None = None
     label: str = ""
+    look: Look = ()  # effects that move, shrink or fade it (layering.py), at producer positions
 
     def __post_init__(self) -> None:
         if self.length <= 0:
@@ -117,8 +123,12 @@ class Transition:
     kind: str = DISSOLVE
     reverse: bool = False
     label: str = ""
+    look: Look = ()  # COVER: B's geometry and opacity, at positions from `start`
+    weight: float | None = None  # BLEND: B's fixed weight
 
     def weight_b(self, t):
+        if self.weight is not None:
+            return np.full(np.shape(t), self.weight)
         progress = (t - self.start) / (self.end - self.start + 1)
         return 1 - progress if self.reverse else progress
 
@@ -132,6 +142,7 @@ class Track:
     lanes: tuple[tuple[ClipSegment, ...], ...]
     mixes: tuple[Transition, ...] = ()
     hidden: bool = False
+    look: Look = ()  # track effects (a whole track shrunk or faded), at timeline frames
 
     @property
     def end(self) -> int:
