@@ -26,7 +26,7 @@ import numpy as np
 from livelatent.layering import look_cover
 from livelatent.retime import source_positions
 from livelatent.stacking import NONE, blend_into, empty_layer, overlay, shows, stack, widen
-from livelatent.timeline import COVER, ClipSegment, Source, Timeline, Track, Transition
+from livelatent.timeline import BLEND, COVER, ClipSegment, Source, Timeline, Track, Transition
 
 LAYER_RULES = ("fill", "top")
 
@@ -110,7 +110,7 @@ class _Picker:
 
     def composition(self, tr: Transition, layers: list[dict], n: int) -> None:
         """MLT: B onto the first track from a upwards that has a frame; B is consumed there."""
-        if tr.b >= len(layers) or (tr.kind == COVER and self.draw is overlay):
+        if tr.b >= len(layers) or (tr.kind in (COVER, BLEND) and self.draw is overlay):
             return
         if tr.a < 0:
             self.picks.notes.append(f"composition {tr.label} onto the background: B shown alone")

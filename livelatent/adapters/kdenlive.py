@@ -12,12 +12,14 @@ The only module that imports lxml.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
 
 from lxml import etree
 
 from livelatent.adapters.kdenlive_clips import PLAYLIST_CLIP, ClipResolver, entry_freeze, is_disabled, props
+from livelatent.adapters.kdenlive_looks import LookReader, source_alpha
 from livelatent.errors import ProjectError
 from livelatent.mlt_time import format_clock, frame_rate_of, parse_time
 from livelatent.timeline import COVER, DISSOLVE, WIPE, ClipSegment, Source, Timeline, Track, Transition
@@ -47,6 +49,15 @@ def _read(path: Path, sequence: str | None = None, *, fps: Fraction | None = Non
     return _Reader(path, root, fps=fps, opened=(*opened, path.resolve())).timeline(sequence)
 
 
+def _profile_size(root) -> tuple[int, int]:
+    """The frame size rects are measured in (pixels); 1920x1080 when the profile is missing."""
+    el = root.find("profile")
+    try:
+        return int(el.get("width")), int(el.get("height"))
+    except (AttributeError, TypeError, ValueError):
+        return 1920, 1080
+
+
 def _profile_fps(root) -> Fraction:
     for el in (root.find("profile"), root.find("kdenlivedoc/profileinfo")):
         if el is not None:
@@ -71,6 +82,7 @@ class _Reader:
             self.fps = fps or _profile_fps(root)
         except ProjectError as exc:
             raise ProjectError(f"{path}: {exc}") from None
+        self.looks = LookReader(self.fps, _profile_size(root))
         self.by_id = {el.get("id"): el for el in root if el.get("id") and el.tag != "profile"}
         self.tractors = [el for el in root if el.tag == "tractor"]
         bin_props = [props(el) for el in root if el.tag in ("producer", "chain")]
@@ -158,7 +170,7 @@ class _Reader:
         hide = track_el.get("hide", "")
         if target.tag == "playlist":  # gen-1 / gen-2: a playlist straight in the main tractor
             lane = self._lane(target, name)
-            return Track(name, (lane,), hidden=hide in ("video", "both"))
+            return Track(name, (lane,), hidden=hide in ("video", "both"), look=self.looks.filters(target))
         if target.tag != "tractor":
             raise ProjectError(f"{self.path}: track {name}: expected a playlist or track tractor, "
                                f"got <{target.tag} id={target.get('id')}>")
@@ -172,7 +184,7 @@ class _Reader:
         hidden = hide in ("video", "both") or (subs and subs[0][0].get("hide") in ("video", "both"))
         lanes = tuple(self._lane(pl, name) for _, pl in subs)
         mixes = self._mixes(target, name)
-        return Track(name, lanes, mixes, hidden=bool(hidden))
+        return Track(name, lanes, mixes, hidden=bool(hidden), look=self.looks.filters(target))
 
     def _lane(self, playlist, track: str) -> tuple[ClipSegment, ...]:
         position, segments = 0, []
@@ -203,22 +215,32 @@ class _Reader:
         length = out - start + 1
         if length <= 0:
             return 0
+        look = self._clip_look(entry, producer, p, where)
         if producer.tag == "tractor":
             return ClipSegment(position, length, self._tractor_timeline(producer), in_frame=start,
-                               label=p.get("kdenlive:clipname") or producer.get("id"))
+                               label=p.get("kdenlive:clipname") or producer.get("id"), look=look)
         if is_disabled(p):
             return length
         if p.get("mlt_service") in PLAYLIST_CLIP:
             nested = self._playlist_clip(p, where)
             if nested is not None:
                 return ClipSegment(position, length, nested, in_frame=start,
-                                   label=p.get("kdenlive:clipname") or nested.name)
+                                   label=p.get("kdenlive:clipname") or nested.name, look=look)
         try:
             source = self.clips.source(producer, p)
+            source = replace(source, alpha=source_alpha(source, p, self.looks.frame))
             timing = self.clips.timing(producer, p)
-            return ClipSegment(position, length, source, in_frame=start, speed=timing.speed,
+            return ClipSegment(position, length, source, in_frame=start, speed=timing.speed, look=look,
                                warp_out=timing.warp_out, slowmotion=timing.slowmotion,
                                freeze=entry_freeze(entry), remap=timing.remap, label=source.label)
+        except ProjectError as exc:
+            raise ProjectError(f"{where}: {exc}") from None
+
+    def _clip_look(self, entry, producer, p: dict[str, str], where: str) -> tuple:
+        """The effects on an entry and on its producer (bin effects), at producer positions."""
+        try:
+            length = self._time(p["length"], where) if p.get("length") else None
+            return self.looks.filters(entry, length) + self.looks.filters(producer, length)
         except ProjectError as exc:
             raise ProjectError(f"{where}: {exc}") from None
 
@@ -262,9 +284,13 @@ class _Reader:
             a, b = int(p.get("a_track", "0") or 0), int(p.get("b_track", "1") or 1)
             if b not in index_map:
                 continue  # onto an audio or reserved track
-            start, end = self._span(tr, p, f"timeline {name}: composition {tr.get('id')}")
-            out.append(Transition(start, end, index_map.get(a, -1), index_map[b], kind,
-                                  p.get("reverse") == "1", label=p.get("kdenlive_id") or p["mlt_service"]))
+            where = f"timeline {name}: composition {tr.get('id')}"
+            start, end = self._span(tr, p, where)
+            look, weight = (), None
+            if kind == COVER:
+                kind, look, weight = self.looks.composition(p, start, end, where)
+            out.append(Transition(start, end, index_map.get(a, -1), index_map[b], kind, p.get("reverse") == "1",
+                                  label=p.get("kdenlive_id") or p["mlt_service"], look=look, weight=weight))
         return out
 
     def _span(self, tr, p, where: str) -> tuple[int, int]:

@@ -14,7 +14,7 @@ import numpy as np
 from livelatent.adapters.kdenlive import read_project
 from livelatent.adapters.zsources import ZFinder
 from livelatent.assemble import assemble
-from livelatent.conform import Picks, pick
+from livelatent.conform import NONE, Picks, pick
 from livelatent.errors import ProjectError
 from livelatent.frames import FrameRate
 from livelatent.mlt_time import format_clock
@@ -57,17 +57,31 @@ def _check(picks: Picks, found, fps) -> None:
             raise ProjectError(f"{where}: z size {seq.d}, but {first_d[1]} has z size {first_d[0]}")
 
 
+def overlays(picks: Picks, fps) -> list[dict]:
+    """Each clip drawn over frames whose z comes from below it (a title, an inset): the
+    frames where the final render will not show it."""
+    found = []
+    for seg_id in np.unique(picks.overlay[picks.overlay != NONE]):
+        seg, track = picks.segments[seg_id]
+        rows = np.flatnonzero(picks.overlay == seg_id)
+        found.append({"clip": seg.label or seg.source_label, "track": track, "frames": int(len(rows)),
+                      "first": int(rows[0]), "last": int(rows[-1]),
+                      "from": format_clock(int(rows[0]), fps), "to": format_clock(int(rows[-1]), fps)})
+    return found
+
+
 def conform_project(project: str | os.PathLike, *, sequence: str | None = None, gaps: str = "hold",
                     foreign: str = "hold", search: list | None = None, smooth: bool = False,
-                    partial: bool = False) -> tuple[ZSequence, dict]:
-    """The conformed z-sequence and a report (clips used, frames from each, blends, gaps)."""
+                    partial: bool = False, layers: str = "fill") -> tuple[ZSequence, dict]:
+    """The conformed z-sequence and a report (clips used, frames from each, blends, gaps,
+    overlays). layers: "fill" (the layering rule) or "top" (the topmost clip, whatever it covers)."""
     project = Path(project)
     timeline = read_project(project, sequence)
     finder = ZFinder(project, [Path(s) for s in search or []])
     sources = timeline.sources()
     found = {s.key: finder.find(s) for s in sources}
     rate_of = {key: hit.seq.fps.value for key, hit in found.items() if hit.seq is not None}
-    picks = pick(timeline, smooth=smooth, fps_of=lambda s: s.fps or rate_of.get(s.key))
+    picks = pick(timeline, smooth=smooth, fps_of=lambda s: s.fps or rate_of.get(s.key), layers=layers)
     hits = [found[s.key] for s in picks.sources]
     for index, hit in enumerate(hits):
         if hit.still is not None:  # a tagged still shows one row for as long as it lasts
@@ -84,6 +98,7 @@ def conform_project(project: str | os.PathLike, *, sequence: str | None = None, 
     report = {**result.report, "project": str(project), "sequence": timeline.name,
               "fps": str(FrameRate(timeline.fps)), "duration": format_clock(len(result.z), timeline.fps),
               "sources": {s.label: hit.how for s, hit in zip(picks.sources, hits)},
+              "overlays": overlays(picks, timeline.fps),
               "problems": problems + result.report.get("problems", [])}
     meta = {"made_by": "conform", "project": str(project), "sequence": timeline.name,
             "parents": sorted({str(h.seq.meta.get("id")) for h in hits if h.seq is not None and h.seq.meta.get("id")}),

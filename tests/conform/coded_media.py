@@ -58,23 +58,40 @@ def read_levels(path: Path) -> np.ndarray:
     return np.array(rows)
 
 
-def decode(levels: np.ndarray) -> tuple[int, int] | None:
-    """(clip, frame) of a clean frame, None when it is a blend or not a code at all."""
-    if np.abs(levels - np.round(levels)).max() > 0.08:
+def _unmasked(masked) -> np.ndarray:
+    keep = np.ones(2 * BITS, bool)
+    keep[list(masked)] = False
+    return keep
+
+
+def decode(levels: np.ndarray, masked=()) -> tuple[int, int] | None:
+    """(clip, frame) of a clean frame, None when it is a blend or not a code at all. masked:
+    blocks something is drawn over (an inset); each bit is read from its complement there."""
+    keep = _unmasked(masked)
+    if np.abs(levels - np.round(levels))[keep].max() > 0.08:
         return None
     bits = np.round(levels).astype(int)
+    for i in masked:
+        bits[i] = 1 - bits[(i + BITS) % (2 * BITS)]
     if not np.all(bits[:BITS] + bits[BITS:] == 1):
         return None
     value = sum(int(b) << i for i, b in enumerate(bits[:BITS]))
     return value >> 12, value & 0xFFF
 
 
-def blend_weight(levels: np.ndarray, a: tuple[int, int], b: tuple[int, int]) -> tuple[float, float]:
+def blend_weight(levels: np.ndarray, a: tuple[int, int], b: tuple[int, int], masked=()) -> tuple[float, float]:
     """Least-squares weight w of b in levels = a*(1-w) + b*w, and the worst residual."""
-    ca, cb = code_bits(*a), code_bits(*b)
+    keep = _unmasked(masked)
+    ca, cb, levels = code_bits(*a)[keep], code_bits(*b)[keep], levels[keep]
     diff = cb - ca
     w = float((levels - ca) @ diff / (diff @ diff))
     return w, float(np.abs(levels - (ca + w * diff)).max())
+
+
+def added(levels: np.ndarray, a: tuple[int, int], b: tuple[int, int], masked=()) -> bool:
+    """Whether levels show a + b (an additive blend: white wherever either is white)."""
+    keep = _unmasked(masked)
+    return bool(np.abs(levels - np.maximum(code_bits(*a), code_bits(*b)))[keep].max() < 0.08)
 
 
 def write_still(path: Path, clip: int, frame: int, tags: dict | None = None) -> Path:

@@ -16,7 +16,7 @@ from livelatent.conform import NONE, pick
 
 from tests.xvfb import running_xvfb
 
-from .coded_media import blend_weight, coded_rows, decode, read_levels, write_clip
+from .coded_media import added, blend_weight, coded_rows, decode, read_levels, write_clip
 from .kdenlive_writer import Clip
 
 MELT = shutil.which("melt")
@@ -95,8 +95,12 @@ def render_with_melt(project: Path, frames: int, first: int = 0) -> np.ndarray:
     return read_levels(out)
 
 
-def mismatches_with_melt(project: Path, first: int = 0, **pick_options) -> list[str]:
-    """Every timeline frame (from `first` on) where the conform's picks differ from melt's."""
+def mismatches_with_melt(project: Path, first: int = 0, *, masked=(), tolerance: float = 0.01,
+                         additive: bool = False, **pick_options) -> list[str]:
+    """Every timeline frame (from `first` on) where the conform's picks differ from melt's.
+
+    masked: code blocks an inset or overlay covers; tolerance: of blend weights; additive:
+    blends are an additive composition (melt shows a + b, the conform weighs both alike)."""
     timeline = read_project(project)
     picks = pick(timeline, **pick_options)
     levels = np.concatenate([np.zeros((first, 32)), render_with_melt(project, len(picks), first)])
@@ -107,16 +111,19 @@ def mismatches_with_melt(project: Path, first: int = 0, **pick_options) -> list[
     for t in range(first, min(len(levels), len(picks))):
         cols = [(code_of[s], int(p), float(w)) for s, p, w in zip(picks.src[t], picks.pos[t], picks.weight[t])
                 if s != NONE and w > 0]
-        seen = decode(levels[t])
+        seen = decode(levels[t], masked)
         if not cols:
             ok = seen is None and levels[t].max() < 0.05
             want = "black"
-        elif len(cols) == 1:
-            ok, want = seen == cols[0][:2], cols[0][:2]
+        elif len(cols) == 1:  # a picture without a code (a title, a colour) shows no code either
+            ok, want = seen == (cols[0][:2] if cols[0][0] is not None else None), cols[0][:2]
+        elif additive:
+            (ca, fa, wa), (cb, fb, wb) = cols[0], cols[1]
+            ok, want = added(levels[t], (ca, fa), (cb, fb), masked) and wa == wb, f"{(ca, fa)} + {(cb, fb)}"
         else:
             (ca, fa, _), (cb, fb, wb) = cols[0], cols[1]
-            w, residual = blend_weight(levels[t], (ca, fa), (cb, fb))
-            ok = abs(w - wb) < 0.01 and residual < 0.05
+            w, residual = blend_weight(levels[t], (ca, fa), (cb, fb), masked)
+            ok = abs(w - wb) < tolerance and residual < 0.05
             want = f"{(ca, fa)}->{(cb, fb)} w={wb:.3f} (melt: w={w:.3f}, residual {residual:.3f})"
         if not ok:
             problems.append(f"frame {t}: conform {want}, melt shows {seen}")

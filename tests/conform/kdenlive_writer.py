@@ -165,7 +165,8 @@ class _Doc:
                 self.count += 1
                 clip_id = f"{item.service}{self.count}"
                 extra = _props(ttl=25) if item.service in ("qimage", "pixbuf") else ""
-                clip = _props(length=15000, resource=item.path, mlt_service=item.service,
+                resource = "" if item.service == "kdenlivetitle" else item.path  # a title is its xmldata
+                clip = _props(length=15000, resource=resource, mlt_service=item.service,
                               kdenlive__clipname=item.path.stem) + extra + _named_props(item.props)
                 self.parts.append(f'<producer id="{clip_id}" in="{self.t(0)}" out="{self.t(14999)}">{clip}</producer>')
                 body.append(f'<entry producer="{clip_id}" in="{self.t(item.first)}" out="{self.t(item.last)}">'
@@ -310,3 +311,16 @@ def sequences(fps: Fraction, main: list[Lanes], nested: dict[str, list[Lanes]], 
     wrapper = (f'<tractor id="project">{_props(kdenlive__projectTractor=1)}'
                f'<track producer="{uuid}" in="{doc.t(0)}" out="{doc.t(length - 1)}"/></tractor>')
     return _mlt(fps, 'producer="main_bin" version="7.22.0"', bin_xml, doc.parts, wrapper)
+
+
+GENERATIONS = ("gen2", "timeline2", "sequences")
+
+
+def in_generation(generation: str, fps: Fraction, tracks: list[list], **options) -> str:
+    """One edit (tracks of items, bottom to top) in a generation's structure (one lane a track)."""
+    if generation == "gen2":
+        return gen2(fps, tracks, **options)
+    lanes = [Lanes(items) for items in tracks]
+    if generation == "timeline2":
+        return timeline2(fps, lanes, **options)
+    return sequences(fps, lanes, {}, **options)

@@ -20,28 +20,20 @@ from livelatent.zseq import ZSequence
 
 from .coded_media import coded_rows, write_still
 from .conftest import conformed_rows_vs_melt, mismatches_with_melt, requires_melt
-from .kdenlive_writer import Blank, Cut, Image, Lanes, Nest, PlaylistClip, gen2, sequences, timeline2
+from .kdenlive_writer import GENERATIONS, Blank, Cut, Image, Lanes, Nest, PlaylistClip, sequences, timeline2
+from .kdenlive_writer import in_generation as _in_generation
 
 FPS = Fraction(25)
+
+
+def in_generation(generation, tracks, **options):
+    return _in_generation(generation, FPS, tracks, **options)
 
 
 def _write(folder, name, text):
     path = folder / f"{name}.kdenlive"
     path.write_text(text)
     return path
-
-
-def in_generation(generation: str, tracks: list[list], **options) -> str:
-    """One edit (tracks of cuts and blanks, bottom to top) in a generation's structure."""
-    if generation == "gen2":
-        return gen2(FPS, tracks, **options)
-    lanes = [Lanes(items) for items in tracks]
-    if generation == "timeline2":
-        return timeline2(FPS, lanes, **options)
-    return sequences(FPS, lanes, {}, **options)
-
-
-GENERATIONS = ["gen2", "timeline2", "sequences"]
 
 
 @requires_melt
