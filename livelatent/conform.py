@@ -23,7 +23,9 @@ from typing import Callable
 
 import numpy as np
 
+from livelatent.errors import ProjectError
 from livelatent.layering import look_cover
+from livelatent.mlt_time import MAX_HOURS, max_frames
 from livelatent.retime import source_positions
 from livelatent.stacking import NONE, blend_into, empty_layer, overlay, shows, stack, widen
 from livelatent.timeline import BLEND, COVER, ClipSegment, Source, Timeline, Track, Transition
@@ -109,23 +111,29 @@ class _Picker:
         return blend_into(out, a, b, tr.weight_b(t).astype(np.float32), t)
 
     def composition(self, tr: Transition, layers: list[dict], n: int) -> None:
-        """MLT: B onto the first track from a upwards that has a frame; B is consumed there."""
-        if tr.b >= len(layers) or (tr.kind in (COVER, BLEND) and self.draw is overlay):
+        """MLT: where B has a frame, B goes onto the first track from a upwards that has one, and
+        is consumed there (a track above still covers the result). A dissolve or a blend mode
+        blends by the transition's weight; a cover draws B over A by the layering rule (its
+        geometry and opacity), or wholly with layers="top" (where blend modes cover too)."""
+        fill = self.draw is stack
+        kind = COVER if tr.kind == BLEND and not fill else tr.kind
+        if tr.b >= len(layers):
             return
         if tr.a < 0:
-            self.picks.notes.append(f"composition {tr.label} onto the background: B shown alone")
+            if kind != COVER:
+                self.picks.notes.append(f"composition {tr.label} onto the background: B shown alone")
             return
         b = layers[tr.b]
         span = np.zeros(n, bool)
         span[max(tr.start, 0):min(tr.end + 1, n)] = True
         pending = span & shows(b)
-        if tr.kind == COVER:  # B's own cover times the composition's geometry and opacity
+        if kind == COVER and fill:  # B's own cover times the composition's geometry and opacity
             b = {**b, "cover": b["cover"] * np.where(span, look_cover(tr.look, np.arange(n) - tr.start), 1.0)}
         for i in range(tr.a, tr.b):
             rows = np.flatnonzero(pending & shows(layers[i]))
             if len(rows):
-                if tr.kind == COVER:
-                    layers[i] = stack(layers[i], b, rows)
+                if kind == COVER:
+                    layers[i] = stack(layers[i], b, rows) if fill else overlay(layers[i], b, np.isin(np.arange(n), rows))
                 else:
                     layers[i] = blend_into(layers[i], layers[i], b, tr.weight_b(rows).astype(np.float32), rows)
                 b = {key: value.copy() for key, value in b.items()}
@@ -179,6 +187,8 @@ def pick(timeline: Timeline, *, smooth: bool = False,
     """Picks for frames 0 .. timeline.length - 1. fps_of(source) gives a source's frame rate
     (default: the rate the project records, else the project's); layers: "fill" (the
     layering rule) or "top" (the topmost clip wins, whatever it covers)."""
+    if timeline.length > max_frames(timeline.fps):  # readers refuse earlier, naming the track
+        raise ProjectError(f"timeline {timeline.name}: {timeline.length} frames; expected under {MAX_HOURS} hours")
     picker = _Picker(fps_of or (lambda s: s.fps), smooth, layers)
     layer = picker.timeline(timeline, timeline.length, top=True)
     picks = picker.picks

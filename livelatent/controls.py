@@ -48,12 +48,18 @@ class ControlEvent:
         try:
             return make(d["action"], *d.get("args", ()), source=d.get("source", "replay"),
                         arrival=float(d.get("arrival", 0.0)))
-        except (KeyError, TypeError) as exc:
-            raise ControlMessageError(f"event {d!r}: expected keys action, args, source, arrival ({exc})") from None
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ControlMessageError(f"event {_short_dict(d)}: expected keys action, args, source, arrival "
+                                      f"({type(exc).__name__}: {exc})") from None
 
     def __str__(self) -> str:
         shown = ", ".join(_short(a) for a in self.args)
         return f"{self.action}({shown})"
+
+
+def _short_dict(d) -> str:
+    text = repr(d)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _short(value) -> str:
@@ -189,15 +195,19 @@ def _unit(action, args):
 
 
 def _hud(action, args):
+    """() toggles; (on,) sets: a number from OSC/MIDI, or the bool that the event log keeps."""
     _count(action, args, 0, 1)
-    return (bool(_number(action, args[0], "on/off")),) if args else ()
+    if not args:
+        return ()
+    return (args[0] if isinstance(args[0], bool) else bool(_number(action, args[0], "on/off")),)
 
 
 def _learn(action, args):
     _count(action, args, 1, 1)
-    if not isinstance(args[0], str) or not args[0]:
+    target = args[0].strip("/") if isinstance(args[0], str) else ""
+    if not target:
         raise ControlMessageError(f"{action}: expected a target such as 'motion/damping', got {args[0]!r}")
-    return (args[0].strip("/"),)
+    return (target,)
 
 
 _CHECKS = {

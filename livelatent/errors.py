@@ -5,6 +5,16 @@ exit status 1; the live loop shows it on the HUD and keeps playing.
 """
 
 
+def shorten(text: str, limit: int = 64) -> str:
+    """`text` as a message may quote it when it came from outside (an OSC address, a file
+    name): control and non-ASCII characters escaped, cut to about `limit` characters with its
+    full length said, so it is one line, safe on a terminal and in the HUD's ASCII font."""
+    safe = text if text.isascii() and text.isprintable() else ascii(text)[1:-1]
+    if len(safe) <= limit:
+        return safe
+    return f"{safe[:limit]}...({len(text)} chars)"
+
+
 class LivelatentError(Exception):
     """Base class: the message is the whole one-line report."""
 

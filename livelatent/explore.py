@@ -109,6 +109,12 @@ def journey(keys: np.ndarray, *, frames: int, fps: FrameRate, interp: str = "spl
     return np.asarray(z[:frames], dtype=np.float32)
 
 
+def resampled_length(n: int, src: FrameRate, dst: FrameRate) -> int:
+    """Rows of an n-row journey at `src` resampled to `dst` (see resample)."""
+    src, dst = FrameRate.parse(src), FrameRate.parse(dst)
+    return n if src == dst else max(1, int(Fraction(n) * dst.value / src.value))
+
+
 def resample(z: np.ndarray, src: FrameRate, dst: FrameRate) -> np.ndarray:
     """The same journey at another frame rate: same duration (n frames last n / fps, so 48 at
     30 fps become 96 at 60, as a replay at 60 fps doubles a take), rows slerped between
@@ -116,7 +122,7 @@ def resample(z: np.ndarray, src: FrameRate, dst: FrameRate) -> np.ndarray:
     src, dst = FrameRate.parse(src), FrameRate.parse(dst)
     if src == dst:
         return np.asarray(z, dtype=np.float32)
-    n = max(1, int(Fraction(len(z)) * dst.value / src.value))
+    n = resampled_length(len(z), src, dst)
     positions = [Fraction(k) * src.value / dst.value for k in range(n)]
     rows = []
     for p in positions:

@@ -14,12 +14,13 @@ or raise ControlMessageError naming the address, the arguments and what was expe
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from livelatent.controls import MOTION_PARAMS, MOVERS, ControlEvent, make
-from livelatent.errors import ControlMessageError
+from livelatent.errors import ControlMessageError, shorten
 
 OSC_PREFIX = "/livelatent"
 CURVES = {"linear": 1.0, "exp": 2.0, "log": 0.5}
@@ -35,7 +36,7 @@ def check_target(target: str) -> str:
     if t in TRIGGERS or t in CONTINUOUS or (head in SLOT_TRIGGERS and tail.isdigit()):
         return t
     allowed = ", ".join(CONTINUOUS + TRIGGERS + tuple(f"{s}/<n>" for s in SLOT_TRIGGERS))
-    raise ControlMessageError(f"target {target!r}: expected one of {allowed}")
+    raise ControlMessageError(f"target {shorten(target, 40)!r}: expected one of {allowed}")
 
 
 def target_event(target: str, value: float, *, source: str, strength: float = 1.0) -> ControlEvent | None:
@@ -63,7 +64,7 @@ def osc_event(address: str, args: tuple, d: int | None = None) -> ControlEvent |
     try:
         return _osc_event(address, tuple(args), d)
     except ControlMessageError as exc:
-        raise ControlMessageError(f"OSC {address} {_show(args)}: {exc}") from None
+        raise ControlMessageError(f"OSC {shorten(address)} {_show(args)}: {exc}") from None
 
 
 def _osc_event(address: str, args: tuple, d: int | None) -> ControlEvent | None:
@@ -96,8 +97,10 @@ def is_knob_address(address: str) -> bool:
 
 
 def _single(args: tuple) -> float:
-    if len(args) != 1 or isinstance(args[0], (str, bytes, bool)):
+    if len(args) != 1 or isinstance(args[0], bool) or not isinstance(args[0], (int, float)):
         raise ControlMessageError("expected one number")
+    if not math.isfinite(args[0]):
+        raise ControlMessageError(f"value must be finite, got {args[0]!r}")
     return float(args[0])
 
 
@@ -117,7 +120,14 @@ def _show(args) -> str:
     args = tuple(args)
     if len(args) > 6:
         return f"[{len(args)} args]"
-    return "[" + ", ".join(f"<blob {len(a)} bytes>" if isinstance(a, bytes) else repr(a) for a in args) + "]"
+    return "[" + ", ".join(f"<blob {len(a)} bytes>" if isinstance(a, bytes) else _short_repr(a) for a in args) + "]"
+
+
+def _short_repr(value) -> str:
+    """repr of an argument, cut short: a string or an array (a list) from outside may be huge or deep."""
+    if isinstance(value, list):
+        return f"<array of {len(value)}>"
+    return shorten(repr(value), 40)
 
 
 # ---- MIDI ----

@@ -107,3 +107,45 @@ def frame_rate_of(num: str | int | None, den: str | int | None) -> Fraction | No
     except (TypeError, ValueError):
         return None
     return Fraction(n, d) if n > 0 and d > 0 else None
+
+
+MAX_HOURS = 24  # a timeline (or a position in one) beyond this is a broken file, not an edit
+
+
+def max_frames(fps: Fraction | float) -> int:
+    """The most frames a timeline may hold at `fps` before the conform refuses it."""
+    return int(MAX_HOURS * 3600 * float(fps))
+
+
+def cut_range(first: int, last: int, length: int | None) -> tuple[int, int | None]:
+    """An entry's in/out as MLT clamps them to its producer's length (mlt_producer_set_in_and_out):
+    in < 0 -> 0 and in >= length -> length - 1; out < 0 or >= length -> length - 1; then swapped
+    when out < in (melt plays an inverted cut forwards). With the length unknown, a negative
+    out cannot be resolved: None.
+
+    >>> cut_range(-5, 3, 90), cut_range(20, 15, 90), cut_range(85, 95, 90), cut_range(10, -1, 90)
+    ((0, 3), (15, 20), (85, 89), (10, 89))
+    """
+    if length is not None and length <= 0:
+        return 0, None
+    first = max(first, 0)
+    if length is not None:
+        first = min(first, length - 1)
+        if last < 0 or last >= length:
+            last = length - 1
+    elif last < 0:
+        return first, None
+    return (last, first) if last < first else (first, last)
+
+
+def media_length(seconds: float, fps: Fraction | float) -> int:
+    """Frames avformat gives a file of `seconds` (its container duration) at `fps`, rounded as
+    melt 7.12 does (a 3.6 s clip at 30000/1001 is 108 frames, a 3.0 s one 90)."""
+    return math.floor(seconds * float(fps) + 0.5)
+
+
+def check_position(position: int, fps: Fraction | float, what: str) -> None:
+    """Refuse, before anything is allocated, a timeline position beyond MAX_HOURS."""
+    if position > max_frames(fps):
+        raise ProjectError(f"{what} reaches frame {position} ({position / float(fps) / 3600:.0f} hours); "
+                           f"expected a timeline under {MAX_HOURS} hours")

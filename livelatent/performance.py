@@ -161,7 +161,7 @@ class Performance:
         bank = KeyframeBank(arrays["bank"], desc.get("bank_labels"))
         perf = cls(bank, MotionParams(**desc["motion"]), seed=desc["seed"], tick_rate=desc["tick_rate"],
                    start=bank[0], radius=desc["radius"], tick=desc["tick"], noise=desc.get("noise", 0.0))
-        perf.mover.set_state({k[len("mover."):]: v for k, v in arrays.items() if k.startswith("mover.")})
+        perf.mover.set_state(_mover_state(arrays, perf.mover.state()))
         perf.target_slot, perf.current_slot = desc.get("target_slot"), desc.get("current_slot")
         return perf
 
@@ -171,3 +171,13 @@ def _on_radius(z: np.ndarray, radius: float) -> np.ndarray:
     n = float(np.linalg.norm(z))
     return z * (radius / n) if n > 0 else z
 
+
+def _mover_state(arrays: dict[str, np.ndarray], like: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The "mover.*" arrays, when they are exactly the finite arrays a mover like this one holds."""
+    state = {k[len("mover."):]: v for k, v in arrays.items() if k.startswith("mover.")}
+    if set(state) != set(like) or any(np.shape(state[k]) != v.shape for k, v in like.items()):
+        raise LatentShapeError(f"mover state {sorted(state)}: expected arrays {sorted(like)} "
+                               f"of shape {next(iter(like.values())).shape}")
+    for name, value in state.items():
+        check_z(value, len(value), what=f"mover state {name}")
+    return state

@@ -1,7 +1,10 @@
 """Which source frame a clip shows at each of its positions, with MLT's arithmetic.
 
 Measured with melt 7.12 (FORMAT.md §4, §10); all in doubles, as MLT computes them:
-  freeze      position -> in + frame (only before/after it when a flag is set)
+  freeze      position -> in + frame (only before/after it when a flag is set); on a chain or
+              a timewarp: the inner producer's frame `frame` (no in, warped rate, not reversed;
+              behind a time remap: source frame `frame`), before/after comparing the bare
+              `frame` with the position
   timewarp    q = p (forward) or warp_out - p (reverse); the inner producer runs at
               fps' = trunc(num*1000/|speed|) / (den*1000), so src = (int)(q / fps' * src_fps + 0.5)
   framebuffer (pre-16.04 slow motion) floor(speed * p), then the fps mapping; a source faster
@@ -22,16 +25,11 @@ import numpy as np
 from livelatent.timeline import ClipSegment, Freeze, TimeRemap
 
 
-def _freeze(p: np.ndarray, in_frame: int, freeze: Freeze) -> np.ndarray:
-    held = in_frame + freeze.frame
+def _frozen(p: np.ndarray, held: float, freeze: Freeze) -> np.ndarray:
+    """Which positions the freeze filter holds: all, or those before / after `held`."""
     if not freeze.before and not freeze.after:
-        return np.full_like(p, held)
-    out = p.copy()
-    if freeze.after:
-        out = np.where(p > held, held, out)
-    if freeze.before:
-        out = np.where(p < held, held, out)
-    return out
+        return np.ones(p.shape, bool)
+    return (freeze.after & (p > held)) | (freeze.before & (p < held))
 
 
 def _remap_seconds(p: np.ndarray, remap: TimeRemap, rate: float) -> np.ndarray:
@@ -40,9 +38,42 @@ def _remap_seconds(p: np.ndarray, remap: TimeRemap, rate: float) -> np.ndarray:
     return np.interp(p - remap.origin, pos, secs) + remap.origin / rate
 
 
-def _warp_rate(fps: Fraction, speed: float) -> float:
+def warp_rate(fps: Fraction, speed: float) -> float:
     """The fake profile rate MLT gives the producer inside a timewarp."""
     return math.trunc(fps.numerator * 1000 / abs(speed)) / (fps.denominator * 1000)
+
+
+def _producer_rate(seg: ClipSegment, project_fps: Fraction) -> float:
+    """The rate at which the clip's (inner) producer counts its positions."""
+    if seg.speed != 1 and not seg.slowmotion:
+        return warp_rate(project_fps, seg.speed)
+    return float(project_fps)
+
+
+def _to_source(q: np.ndarray, producer_rate: float, src_rate: float, smooth: bool) -> np.ndarray:
+    """avformat: producer position q at producer_rate -> source frame (rounded half up)."""
+    exact = q / producer_rate * src_rate
+    if smooth:
+        return np.maximum(exact, 0.0)
+    if producer_rate == src_rate:
+        return q
+    return np.floor(exact + 0.5)
+
+
+def _mapped(seg: ClipSegment, p: np.ndarray, project_fps: Fraction, src_rate: float, smooth: bool) -> np.ndarray:
+    """Producer positions p (after a plain freeze) -> source frames: remap, framebuffer or timewarp."""
+    rate = float(project_fps)
+    if seg.remap is not None:  # straight to source frames at the source's own rate (melt 7.12)
+        exact = _remap_seconds(p, seg.remap, rate) * src_rate
+        return np.maximum(exact, 0.0) if smooth else np.floor(exact)
+    if seg.slowmotion:
+        if src_rate > rate:  # framebuffer then forces the source to src_fps * speed, speed 1
+            exact = p / rate * (src_rate * seg.speed)
+            return exact if smooth else np.floor(exact + 0.5)
+        return _to_source(p * seg.speed if smooth else np.floor(p * seg.speed), rate, src_rate, smooth)
+    if seg.speed < 0:
+        p = (seg.warp_out if seg.warp_out is not None else 0) - p
+    return _to_source(p, _producer_rate(seg, project_fps), src_rate, smooth)
 
 
 def source_positions(seg: ClipSegment, project_fps: Fraction, source_fps: Fraction | None,
@@ -55,28 +86,17 @@ def source_positions(seg: ClipSegment, project_fps: Fraction, source_fps: Fracti
     if offsets is None:
         offsets = np.arange(seg.length, dtype=np.int64)
     p = seg.in_frame + offsets.astype(np.float64)
-    if seg.freeze is not None:
-        p = _freeze(p, seg.in_frame, seg.freeze)
-    rate = float(project_fps)
-    src_rate = float(source_fps) if source_fps else rate
-    if seg.remap is not None:  # straight to source frames at the source's own rate (melt 7.12)
-        exact = _remap_seconds(p, seg.remap, rate) * src_rate
-        return np.maximum(exact, 0.0) if smooth else np.floor(exact)
-    if seg.slowmotion:
-        if src_rate > rate:  # framebuffer then forces the source to src_fps * speed, speed 1
-            exact = p / rate * (src_rate * seg.speed)
-            return exact if smooth else np.floor(exact + 0.5)
-        p = p * seg.speed if smooth else np.floor(p * seg.speed)
-        producer_rate = rate
-    elif seg.speed != 1:
-        if seg.speed < 0:
-            p = (seg.warp_out if seg.warp_out is not None else 0) - p
-        producer_rate = _warp_rate(project_fps, seg.speed)
-    else:
-        producer_rate = rate
-    exact = p / producer_rate * src_rate
-    if smooth:
-        return np.maximum(exact, 0.0)
-    if producer_rate == src_rate:
-        return p
-    return np.floor(exact + 0.5)
+    src_rate = float(source_fps) if source_fps else float(project_fps)
+    freeze = seg.freeze
+    if freeze is None:
+        return _mapped(seg, p, project_fps, src_rate, smooth)
+    if not freeze.inner:  # a plain producer: hold its own position in + frame
+        held = seg.in_frame + freeze.frame
+        return _mapped(seg, np.where(_frozen(p, held, freeze), held, p), project_fps, src_rate, smooth)
+    # a chain or a timewarp: the inner producer's frame `frame`, compared bare with p; behind a
+    # time remap link that producer runs at the source's own rate, so `frame` is a source frame
+    frozen = _frozen(p, freeze.frame, freeze)
+    shown = _mapped(seg, p, project_fps, src_rate, smooth)
+    held = np.float64(freeze.frame) if seg.remap is not None else \
+        _to_source(np.float64(freeze.frame), _producer_rate(seg, project_fps), src_rate, smooth)
+    return np.where(frozen, held, shown)

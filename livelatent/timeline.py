@@ -51,11 +51,19 @@ class Source:
 
 @dataclass(frozen=True, slots=True)
 class Freeze:
-    """Freeze filter: show position in + frame; only before / after it if a flag is set."""
+    """Freeze filter: show position in + frame; only before / after it if a flag is set.
+
+    inner: the clip is a `<chain>` or a timewarp, whose frames come from an inner producer
+    that starts at 0 (melt 7.12): the frozen frame is then that producer's position `frame`
+    (no entry in, at the warped rate, never reversed; behind a time remap link the source's own
+    frame `frame`), and before / after compare the bare `frame` with the entry's absolute
+    positions.
+    """
 
     frame: int
     before: bool = False
     after: bool = False
+    inner: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,17 +144,21 @@ class Transition:
 @dataclass(frozen=True, slots=True)
 class Track:
     """A video track: one or more lanes of segments (Kdenlive's two sub-playlists), drawn
-    lane over lane like MLT's track tractor, and same-track mixes between lanes."""
+    lane over lane like MLT's track tractor, and same-track mixes between lanes.
+
+    extent: where its last entry ends, clips that show nothing (disabled) included: they
+    still make the timeline that long, as the editor renders it."""
 
     name: str
     lanes: tuple[tuple[ClipSegment, ...], ...]
     mixes: tuple[Transition, ...] = ()
     hidden: bool = False
+    extent: int = 0
     look: Look = ()  # track effects (a whole track shrunk or faded), at timeline frames
 
     @property
     def end(self) -> int:
-        return max((seg.end for lane in self.lanes for seg in lane), default=0)
+        return max([self.extent] + [seg.end for lane in self.lanes for seg in lane])
 
     def segments(self):
         return [seg for lane in self.lanes for seg in lane]

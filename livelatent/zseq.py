@@ -14,12 +14,22 @@ from pathlib import Path
 import numpy as np
 
 from livelatent import __version__
-from livelatent.errors import LatentShapeError, ZSequenceError
+from livelatent.arrayfile import read_npy
+from livelatent.errors import LatentShapeError, UsageError, ZSequenceError
 from livelatent.frames import FrameRate
-from livelatent.jsonfile import read_json_object
+from livelatent.jsonfile import FLAG, NAME, NUMBER, POSITIVE, RATE, TEXT, WHOLE, check_fields, list_of, read_json_object
 from livelatent.latent import check_z
+from livelatent.limits import check_rate
 
 MADE_BY = ("samples", "journey", "noise", "performance", "replay", "conform", "render", "path", "other")
+
+# the sidecar fields that commands read, each checked when present (others are kept as they are)
+SIDECAR_FIELDS = {
+    "fps": RATE, "frames": WHOLE, "d": POSITIVE, "id": NAME, "made_by": TEXT, "model": NAME,
+    "model_label": TEXT, "parents": list_of(TEXT), "seed": WHOLE, "snapshot_labels": list_of(TEXT),
+    "keyframe_frames": list_of(WHOLE), "keyframe_times": list_of(TEXT), "picked_frames": list_of(WHOLE),
+    "noise": NUMBER, "interp": TEXT, "interrupted": FLAG, "take": TEXT, "created": TEXT, "software": TEXT,
+}
 
 
 @dataclass(frozen=True)
@@ -58,7 +68,10 @@ def pair_paths(out: str | os.PathLike, video_ext: str = ".mp4") -> tuple[Path, P
 def save(seq: ZSequence, out: str | os.PathLike) -> Path:
     """Write NAME.npy and NAME.json atomically; returns the .npy path."""
     npy, js, _ = pair_paths(out)
-    npy.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        npy.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ZSequenceError(f"{npy.parent}: cannot make the folder ({exc.strerror or exc})") from None
     meta = {
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "software": f"livelatent {__version__}",
@@ -68,10 +81,15 @@ def save(seq: ZSequence, out: str | os.PathLike) -> Path:
         "d": seq.d,
     }
     tmp_npy, tmp_js = npy.with_name(npy.name + ".tmp.npy"), js.with_name(js.name + ".tmp")
-    np.save(tmp_npy, seq.z)
-    tmp_js.write_text(json.dumps(meta, indent=2) + "\n")
-    os.replace(tmp_npy, npy)
-    os.replace(tmp_js, js)
+    try:
+        np.save(tmp_npy, seq.z)
+        tmp_js.write_text(json.dumps(meta, indent=2) + "\n")
+        os.replace(tmp_npy, npy)
+        os.replace(tmp_js, js)
+    except OSError as exc:  # a full disk, a read-only folder: no half-written pair is left
+        for tmp in (tmp_npy, tmp_js):
+            tmp.unlink(missing_ok=True)
+        raise ZSequenceError(f"{npy}: cannot write the z-sequence ({exc.strerror or exc})") from None
     return npy
 
 
@@ -82,31 +100,35 @@ def resolve(path: str | os.PathLike) -> Path:
     return p / p.name if p.is_dir() and (p / f"{p.name}.npy").exists() else p
 
 
-def load(path: str | os.PathLike, d: int | None = None) -> ZSequence:
-    """Read NAME.npy + NAME.json (either path, the stem, or a take folder); every defect names the file."""
+def load(path: str | os.PathLike, d: int | None = None, *, allow_empty: bool = False) -> ZSequence:
+    """Read NAME.npy + NAME.json (either path, the stem, or a take folder); every defect names the file.
+
+    A z-sequence of no frames is refused (there is nothing to render, plot or pick from)
+    unless allow_empty: a take cut off before its first frame is still a take."""
     npy, js, _ = pair_paths(resolve(path))
-    if not npy.exists():
+    if not npy.exists() and not npy.is_symlink():
         raise ZSequenceError(f"{npy}: z-sequence not found")
-    try:
-        z = np.load(npy, allow_pickle=False)
-    except (ValueError, OSError) as exc:
-        raise ZSequenceError(f"{npy}: not a numpy array file ({exc})") from None
-    if not js.exists():
-        raise ZSequenceError(f"{js}: metadata sidecar missing; expected it beside {npy.name}")
-    meta = read_json_object(js, ZSequenceError)
-    if "fps" not in meta:
-        raise ZSequenceError(f"{js}: expected a JSON object with at least 'fps'")
+    z = read_npy(npy, ZSequenceError, what="z-sequence (frames, d) of numbers")
     if z.ndim != 2:
         raise ZSequenceError(f"{npy}: expected a 2-D array (frames, d), got shape {z.shape}")
+    if not js.exists() and not js.is_symlink():
+        raise ZSequenceError(f"{js}: metadata sidecar missing; expected it beside {npy.name}")
+    meta = check_fields(read_json_object(js, ZSequenceError), SIDECAR_FIELDS, js, ZSequenceError)
+    if "fps" not in meta:
+        raise ZSequenceError(f"{js}: expected a JSON object with at least 'fps'")
+    if not len(z) and not allow_empty:
+        raise ZSequenceError(f"{npy}: no frames; expected a z-sequence of at least one frame")
     try:
         z = check_z(z, d, what=str(npy))
     except LatentShapeError as exc:
         raise ZSequenceError(str(exc)) from None
     for key, actual in (("frames", z.shape[0]), ("d", z.shape[1])):
-        if key in meta and int(meta[key]) != actual:
+        if key in meta and meta[key] != actual:
             raise ZSequenceError(f"{js}: says {key}={meta[key]} but {npy.name} has {actual}")
     try:
         fps = FrameRate.parse(meta["fps"])
-    except Exception:
-        raise ZSequenceError(f"{js}: fps {meta['fps']!r} is not a rate such as 30 or 30000/1001") from None
+        check_rate(fps.value, "fps")
+    except UsageError:
+        raise ZSequenceError(f"{js}: fps {meta['fps']!r} is not a rate such as 30 or 30000/1001 "
+                             "(from 1/100 to 1000)") from None
     return ZSequence(z, fps, meta)

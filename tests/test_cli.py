@@ -123,7 +123,9 @@ def test_help_does_not_import_torch(argv):
 def test_rendering_a_pair_onto_its_own_name_keeps_its_identity(tmp_path, capsys):
     assert run(capsys, "samples", "-n", 2, "--size", 32, "-o", tmp_path / "reel", "-q")[0] == 0
     before = zseq.load(tmp_path / "reel")
-    assert run(capsys, "render", tmp_path / "reel", "-o", tmp_path / "reel.mp4", "--size", 32, "-q")[0] == 0
+    code, _, err = run(capsys, "render", tmp_path / "reel", "-o", tmp_path / "reel.mp4", "--size", 32, "-q")
+    assert code == 2 and "reel.mp4: already exists; add --force" in err  # the video samples made
+    assert run(capsys, "render", tmp_path / "reel", "-o", tmp_path / "reel.mp4", "--size", 32, "-q", "--force")[0] == 0
     after = zseq.load(tmp_path / "reel")
     assert (after.meta["id"], after.meta["made_by"]) == (before.meta["id"], "samples")
     assert np.array_equal(after.z, before.z)

@@ -20,21 +20,25 @@ from lxml import etree
 
 from livelatent.adapters.kdenlive_clips import PLAYLIST_CLIP, ClipResolver, entry_freeze, is_disabled, props
 from livelatent.adapters.kdenlive_looks import LookReader, source_alpha
+from livelatent.adapters.mlt_xml import MediaSeconds, read_mlt
 from livelatent.errors import ProjectError
-from livelatent.mlt_time import format_clock, frame_rate_of, parse_time
+from livelatent.mlt_time import check_position, cut_range, format_clock, frame_rate_of, parse_time
 from livelatent.timeline import COVER, DISSOLVE, WIPE, ClipSegment, Source, Timeline, Track, Transition
 
 RESERVED = {"black_track", "timeline_preview", "timeline_overlay", "overlay_track", "playlistmain"}
 PROFILE_RATES = {"dv_pal": (25, 1), "dv_ntsc": (30000, 1001)}  # besides names ending _<fps>
 
 
-def read_project(path: str | os.PathLike, sequence: str | None = None) -> Timeline:
-    """The timeline Kdenlive renders (the active sequence), or `sequence` by name or uuid."""
-    return _read(Path(path), sequence)
+def read_project(path: str | os.PathLike, sequence: str | None = None,
+                 media_seconds: MediaSeconds | None = None) -> Timeline:
+    """The timeline Kdenlive renders (the active sequence), or `sequence` by name or uuid.
+    A plain MLT or Shotcut file is read as melt plays it (adapters/mlt_xml.py); media_seconds(path)
+    gives a media file's duration where such a file does not record a clip's length."""
+    return _read(Path(path), sequence, media_seconds=media_seconds)
 
 
 def _read(path: Path, sequence: str | None = None, *, fps: Fraction | None = None,
-          opened: tuple[Path, ...] = ()) -> Timeline:
+          opened: tuple[Path, ...] = (), media_seconds: MediaSeconds | None = None) -> Timeline:
     """read_project, for a playlist clip too: fps overrides the file's own profile (an `xml`
     producer plays its file at the outer project's rate); opened: the files that include it."""
     try:
@@ -46,6 +50,8 @@ def _read(path: Path, sequence: str | None = None, *, fps: Fraction | None = Non
     root = tree.getroot()
     if root.tag != "mlt":
         raise ProjectError(f"{path}: expected an MLT/Kdenlive project (<mlt> root), got <{root.tag}>")
+    if not _is_kdenlive(path, root):
+        return _plain_mlt(path, root, sequence, media_seconds, fps)
     return _Reader(path, root, fps=fps, opened=(*opened, path.resolve())).timeline(sequence)
 
 
@@ -56,6 +62,25 @@ def _profile_size(root) -> tuple[int, int]:
         return int(el.get("width")), int(el.get("height"))
     except (AttributeError, TypeError, ValueError):
         return 1920, 1080
+
+
+def _is_kdenlive(path: Path, root) -> bool:
+    """Kdenlive's conventions apply (black track, track tractors, sequences): a .kdenlive file,
+    or an MLT file that Kdenlive wrote (kdenlive: properties, a <kdenlivedoc>)."""
+    if path.suffix.lower() == ".kdenlive" or root.find("kdenlivedoc") is not None:
+        return True
+    return any((p.get("name") or "").startswith("kdenlive:") for p in root.iter("property"))
+
+
+def _plain_mlt(path: Path, root, sequence: str | None, media_seconds, fps: Fraction | None) -> Timeline:
+    if sequence is not None:
+        raise ProjectError(f"{path}: --sequence {sequence}: an MLT file that is not a Kdenlive project "
+                           f"has one timeline (the last tractor)")
+    try:
+        fps = fps or _profile_fps(root)
+    except ProjectError as exc:
+        raise ProjectError(f"{path}: {exc}") from None
+    return read_mlt(path, root, fps, media_seconds)
 
 
 def _profile_fps(root) -> Fraction:
@@ -169,8 +194,9 @@ class _Reader:
             return None
         hide = track_el.get("hide", "")
         if target.tag == "playlist":  # gen-1 / gen-2: a playlist straight in the main tractor
-            lane = self._lane(target, name)
-            return Track(name, (lane,), hidden=hide in ("video", "both"), look=self.looks.filters(target))
+            lane, extent = self._lane(target, name)
+            return Track(name, (lane,), hidden=hide in ("video", "both"), extent=extent,
+                         look=self.looks.filters(target))
         if target.tag != "tractor":
             raise ProjectError(f"{self.path}: track {name}: expected a playlist or track tractor, "
                                f"got <{target.tag} id={target.get('id')}>")
@@ -182,21 +208,26 @@ class _Reader:
             raise ProjectError(f"{self.path}: track {name}: expected sub-playlists in {target.get('id')}")
         # Kdenlive reads the hidden state from the first sub-playlist only (FORMAT.md §9.1)
         hidden = hide in ("video", "both") or (subs and subs[0][0].get("hide") in ("video", "both"))
-        lanes = tuple(self._lane(pl, name) for _, pl in subs)
+        lanes = [self._lane(pl, name) for _, pl in subs]
         mixes = self._mixes(target, name)
-        return Track(name, lanes, mixes, hidden=bool(hidden), look=self.looks.filters(target))
+        return Track(name, tuple(lane for lane, _ in lanes), mixes, hidden=bool(hidden),
+                     extent=max((end for _, end in lanes), default=0), look=self.looks.filters(target))
 
-    def _lane(self, playlist, track: str) -> tuple[ClipSegment, ...]:
-        position, segments = 0, []
+    def _lane(self, playlist, track: str) -> tuple[tuple[ClipSegment, ...], int]:
+        """The playlist's segments, and where its last entry ends (disabled clips included)."""
+        position, segments, end = 0, [], 0
         for child in playlist:
-            if child.tag == "blank":
-                position += self._time(child.get("length", "0"), f"track {track}: blank")
+            if child.tag == "blank":  # melt skips a blank of zero or negative length
+                position += max(self._time(child.get("length", "0"), f"track {track}: blank"), 0)
             elif child.tag == "entry":
                 seg = self._segment(child, track, position)
                 position += seg.length if isinstance(seg, ClipSegment) else seg
+                end = position
                 if isinstance(seg, ClipSegment):
                     segments.append(seg)
-        return tuple(segments)
+            check_position(position, self.fps, f"{self.path.name}: track {track}: {child.tag} "
+                                               f"{child.get('length') or child.get('producer')!r}")
+        return tuple(segments), end
 
     def _segment(self, entry, track: str, position: int):
         where = f"{self.path.name}: track {track}, frame {position} ({format_clock(position, self.fps)})"
@@ -204,19 +235,20 @@ class _Reader:
         if producer is None:
             raise ProjectError(f"{where}: entry names a missing producer {entry.get('producer')!r}")
         p = props(producer)
-        start = self._time(entry.get("in") or "0", where)
         out_text = entry.get("out") or producer.get("out") or p.get("out")
         if out_text is None:
             raise ProjectError(f"{where}: entry has no out point")
-        out = self._time(out_text, where)
-        if producer.tag != "tractor" and p.get("length"):
-            # MLT clamps a cut to its producer's length (e.g. a timewarp producer's)
-            out = min(out, self._time(p["length"], where) - 1)
+        # melt clamps a cut to its producer's length (e.g. a timewarp producer's) and plays an
+        # inverted or negative one as mlt_producer_set_in_and_out corrects it
+        clip_length = self._time(p["length"], where) if producer.tag != "tractor" and p.get("length") else None
+        start, out = cut_range(self._time(entry.get("in") or "0", where), self._time(out_text, where), clip_length)
+        if out is None:
+            raise ProjectError(f"{where}: entry out {out_text!r} is negative and the clip's length is unknown")
         length = out - start + 1
-        if length <= 0:
-            return 0
         look = self._clip_look(entry, producer, p, where)
         if producer.tag == "tractor":
+            if entry_freeze(entry, self.fps) is not None:
+                raise ProjectError(f"{where}: a freeze effect on a sequence clip is not supported")
             return ClipSegment(position, length, self._tractor_timeline(producer), in_frame=start,
                                label=p.get("kdenlive:clipname") or producer.get("id"), look=look)
         if is_disabled(p):
@@ -232,7 +264,8 @@ class _Reader:
             timing = self.clips.timing(producer, p)
             return ClipSegment(position, length, source, in_frame=start, speed=timing.speed, look=look,
                                warp_out=timing.warp_out, slowmotion=timing.slowmotion,
-                               freeze=entry_freeze(entry), remap=timing.remap, label=source.label)
+                               freeze=entry_freeze(entry, self.fps, inner=_inner_producer(producer, p)),
+                               remap=timing.remap, label=source.label)
         except ProjectError as exc:
             raise ProjectError(f"{where}: {exc}") from None
 
@@ -298,6 +331,11 @@ class _Reader:
         end_text = tr.get("out") or p.get("out")
         end = self._time(end_text, where) if end_text else 2**31 - 1
         return start, end
+
+
+def _inner_producer(el, p: dict[str, str]) -> bool:
+    """A chain or a timewarp: its frames come from an inner producer that starts at 0."""
+    return el.tag == "chain" or p.get("mlt_service") == "timewarp"
 
 
 def _blend_kind(p: dict[str, str]) -> str | None:

@@ -156,15 +156,24 @@ def _time_map(text: str, fps: Fraction) -> tuple[tuple[int, float], ...]:
     return tuple(sorted(points))
 
 
-def entry_freeze(entry) -> Freeze | None:
-    """The first enabled `freeze` filter on an entry, or None."""
+def entry_freeze(entry, fps: Fraction, *, inner: bool = False) -> Freeze | None:
+    """The first enabled `freeze` filter on an entry, or None. inner: the entry's producer is
+    a `<chain>` or a timewarp (see timeline.Freeze); `frame` is an MLT time value."""
     for f in entry.findall("filter"):
         fp = props(f)
         if fp.get("mlt_service") == "freeze" and fp.get("disable", "0") != "1":
-            return Freeze(int(float(fp.get("frame", "0") or 0)),
-                          before=fp.get("freeze_before", "0") == "1",
-                          after=fp.get("freeze_after", "0") == "1")
+            return Freeze(parse_time(fp.get("frame") or "0", fps, what="freeze frame"),
+                          before=_flag(fp.get("freeze_before")), after=_flag(fp.get("freeze_after")),
+                          inner=inner)
     return None
+
+
+def _flag(text: str | None) -> bool:
+    """An MLT integer property read as a flag (atoi: "1", "01", " 2" are set)."""
+    try:
+        return int(float(text or 0)) != 0
+    except ValueError:
+        return False
 
 
 def is_disabled(p: dict[str, str]) -> bool:

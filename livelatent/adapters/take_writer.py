@@ -46,10 +46,19 @@ def finalise(take: takes.Take) -> takes.Take:
     """z.f32 -> NAME.npy/.json (the rows of the last flush), then drop z.f32; status stays as given."""
     seq = takes.load_z(takes.Take(take.path, {**take.meta, "status": "recording"}))
     zseq.save(seq, take.zseq_stem)
-    take = takes.update_meta(take, frames=len(seq))
+    take = takes.update_meta(take, frames=len(seq), events=_count_lines(take.path / takes.EVENTS_FILE))
     for name in (takes.ROWS_FILE, takes.FLUSHED_FILE):
         (take.path / name).unlink(missing_ok=True)
     return take
+
+
+def _count_lines(path: Path) -> int:
+    """Whole lines in a file (0 when there is none): replay checks the event log against it."""
+    try:
+        with open(path, "rb") as f:
+            return sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
+    except FileNotFoundError:
+        return 0
 
 
 class TakeWriter:
@@ -176,13 +185,18 @@ def is_abandoned(take: takes.Take) -> bool:
     """A take still 'recording' whose writer is gone (crash, kill -9, power loss)."""
     if take.status != "recording":
         return False
+    try:  # read-only: flock needs no write access, so a take on a read-only disk is still seen
+        lock = os.open(take.path / takes.LOCK_FILE, os.O_RDONLY)
+    except FileNotFoundError:
+        return True  # no lock file: no writer holds it
     try:
-        with open(take.path / takes.LOCK_FILE, "a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            fcntl.flock(lock, fcntl.LOCK_UN)
-            return True
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(lock, fcntl.LOCK_UN)
+        return True
     except BlockingIOError:
         return False
+    finally:
+        os.close(lock)
 
 
 def recover(take: takes.Take) -> takes.Take:

@@ -28,10 +28,13 @@ from pathlib import Path
 import numpy as np
 
 from livelatent import zseq
+from livelatent.arrayfile import read_npz
 from livelatent.clock import FrameSampler
-from livelatent.errors import TakeError
+from livelatent.errors import TakeError, UsageError
 from livelatent.frames import FrameRate
-from livelatent.jsonfile import read_json_object
+from livelatent.inputs import regular_file
+from livelatent.jsonfile import (NAME, OBJECT, POSITIVE, RATE, SIZE, TEXT, WHOLE, check_fields, list_of, one_of,
+                                 optional, read_json_object)
 from livelatent.motion.geometry import blend
 
 SCHEMA_VERSION = 1
@@ -42,6 +45,20 @@ SHOWN_FILE = "shown.jsonl"
 START_FILE = "start.npz"
 LOCK_FILE = "lock"
 FLUSHED_FILE = "flushed"
+STATUSES = ("recording", "complete", "recovered")
+MAX_JSON_LINE = 1 << 20  # an event line is at most a z of 65,536 numbers, well under 1 MB
+
+# take.json's fields, each checked when present; REQUIRED must be there
+REQUIRED = ("id", "fps", "d", "status", "tick_rate", "start_tick")
+TAKE_FIELDS = {
+    "id": NAME, "name": TEXT, "status": one_of(*STATUSES), "fps": RATE, "d": POSITIVE, "tick_rate": POSITIVE,
+    "start_tick": WHOLE, "stop_tick": optional(WHOLE), "frames": WHOLE, "events": WHOLE, "model": NAME,
+    "size": SIZE, "seed": WHOLE, "preset": TEXT, "proxy": OBJECT, "performance": OBJECT,
+}
+PROXY_FIELDS = {
+    "state": one_of("complete", "partial", "missing"), "size": optional(SIZE), "codec": optional(TEXT),
+    "present": list_of(list_of(WHOLE, 2)),
+}
 
 
 def sample_rows(sampler: FrameSampler, tick: int, prev: np.ndarray, cur: np.ndarray) -> list[tuple[int, np.ndarray]]:
@@ -91,11 +108,15 @@ def parse_size(text: str) -> tuple[int, int]:
 def write_json_atomic(path: Path, data: dict) -> None:
     """Replace `path` with `data` so that a crash leaves the old file or the new, never half."""
     tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w") as f:
-        f.write(json.dumps(data, indent=2) + "\n")
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "w") as f:
+            f.write(json.dumps(data, indent=2) + "\n")
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # a full disk leaves the old file, and nothing half-written beside it
+        raise
     fsync_path(path.parent)
 
 
@@ -189,10 +210,23 @@ def read_take(path: str | os.PathLike) -> Take:
     version = meta.get("schema_version")
     if version != SCHEMA_VERSION:
         raise TakeError(f"{tj}: schema_version {version!r}; this livelatent reads {SCHEMA_VERSION}")
-    for key in ("id", "fps", "d", "status", "tick_rate", "start_tick"):
+    for key in REQUIRED:
         if key not in meta:
             raise TakeError(f"{tj}: missing key {key!r}")
+    check_fields(meta, TAKE_FIELDS, tj, TakeError)
+    check_fields(meta.get("proxy", {}), PROXY_FIELDS, f"{tj}: proxy", TakeError)
+    try:
+        FrameRate.parse(meta["fps"])
+    except UsageError:
+        raise TakeError(f"{tj}: fps {meta['fps']!r}: expected a rate such as 30 or 30000/1001") from None
     return Take(p, meta)
+
+
+def is_take_folder(path: str | os.PathLike) -> bool:
+    """A folder the recorder made: its take.json beside the files only a take has (a z-sequence
+    pair that happens to be called "take" is not one)."""
+    p = Path(path)
+    return (p / TAKE_FILE).is_file() and any((p / name).exists() for name in (EVENTS_FILE, START_FILE, LOCK_FILE))
 
 
 def list_takes(recordings: str | os.PathLike, on_error=None) -> list[Take]:
@@ -202,7 +236,7 @@ def list_takes(recordings: str | os.PathLike, on_error=None) -> list[Take]:
     if not root.is_dir():
         return []
     found = []
-    for path in sorted(p for p in root.iterdir() if (p / TAKE_FILE).exists()):
+    for path in sorted(p for p in root.iterdir() if (p / TAKE_FILE).exists() or (p / TAKE_FILE).is_symlink()):
         try:
             found.append(read_take(path))
         except TakeError as exc:
@@ -226,7 +260,7 @@ def load_z(take: Take) -> zseq.ZSequence:
         n = take.rows
         raw = np.fromfile(take.path / ROWS_FILE, dtype="<f4", count=n * take.d) if n else np.zeros(0, np.float32)
         return zseq.ZSequence(raw.reshape(n, take.d), take.fps, _zseq_meta(take))
-    return zseq.load(take.zseq_stem, d=take.d)
+    return zseq.load(take.zseq_stem, d=take.d, allow_empty=True)
 
 
 def read_flushed(path: Path) -> tuple[int, int]:
@@ -239,35 +273,48 @@ def read_flushed(path: Path) -> tuple[int, int]:
 
 
 def load_start(take: Take) -> dict[str, np.ndarray]:
-    """The arrays saved at the start of the take (bank, z, velocity, ...)."""
+    """The arrays saved at the start of the take (bank, z, velocity, ...): what replay restarts from."""
     path = take.path / START_FILE
-    if not path.exists():
-        return {}
-    with np.load(path, allow_pickle=False) as data:
-        return {key: data[key] for key in data.files}
+    if not path.exists() and not path.is_symlink():
+        raise TakeError(f"{path}: missing; a take cannot be replayed without the state it started from")
+    return read_npz(path, TakeError, what="take's start state (.npz of numbers)")
 
 
 def read_events(take: Take) -> list[dict]:
     """The event log, each event with the take frame that first showed it on screen ("frame",
     "shown_at") where shown.jsonl knows it; a line cut off by a crash (the last) is left out."""
-    events = _read_json_lines(take.path / EVENTS_FILE)
+    path = take.path / EVENTS_FILE
+    if not path.exists() and not path.is_symlink():
+        raise TakeError(f"{path}: missing; the take's control events are gone, so it cannot be replayed")
+    events = _read_json_lines(path)
+    if len(events) < take.meta.get("events", 0):
+        raise TakeError(f"{path}: {len(events)} events, but {TAKE_FILE} counts {take.meta['events']}; "
+                        "the log was cut or emptied, so the take cannot be replayed")
     for shown in _read_json_lines(take.path / SHOWN_FILE):
-        if 0 <= shown.get("event", -1) < len(events):
-            events[shown["event"]].update(frame=shown.get("frame"), shown_at=shown.get("shown_at"))
+        line = shown.get("event")
+        if isinstance(line, int) and 0 <= line < len(events):
+            events[line].update(frame=shown.get("frame"), shown_at=shown.get("shown_at"))
     return events
 
 
 def _read_json_lines(path: Path) -> list[dict]:
-    if not path.exists():
+    """One JSON object per line; a cut-off last line (a crash mid-write) is left out."""
+    if not path.exists() and not path.is_symlink():
         return []
-    lines = path.read_text().splitlines()
+    try:
+        lines = regular_file(path, TakeError, "JSON lines file").read_bytes().decode("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TakeError(f"{path}: cannot be read as text ({exc})") from None
     out = []
     for number, line in enumerate(lines, 1):
         try:
-            out.append(json.loads(line))
-        except ValueError:
-            if number < len(lines):
-                raise TakeError(f"{path}:{number}: not a JSON line") from None
+            value = json.loads(line) if len(line) <= MAX_JSON_LINE else None
+        except (ValueError, RecursionError):
+            value = None
+        if isinstance(value, dict):
+            out.append(value)
+        elif number < len(lines):
+            raise TakeError(f"{path}:{number}: expected a JSON object on each line")
     return out
 
 

@@ -22,6 +22,7 @@ import numpy as np
 
 from livelatent.errors import VideoError
 from livelatent.frames import FrameRate
+from livelatent.inputs import regular_file
 
 # x264 quality is set by crf (16: visually lossless) or qp 0 (lossless); the preset only trades
 # file size for encoding time. "ultrafast" keeps the encoder's share of a render small on a
@@ -69,6 +70,7 @@ class VideoWriter:
         self.fps = FrameRate.parse(fps)
         self.width, self.height = (int(v) for v in size)
         self.frames_written = 0
+        self._failed: str | None = None  # why the muxer failed, once it has
         codec_name, self._pix_fmt, options = _stream_settings(codec, intra_only, lossless, preset, threads)
         if self._pix_fmt.startswith("yuv420") and (self.width % 2 or self.height % 2):
             raise VideoError(f"{self.path}: size {self.width}x{self.height} must be even for {codec_name}")
@@ -112,15 +114,28 @@ class VideoWriter:
         for image in batch:
             frame = wrap(np.ascontiguousarray(image), format="rgb24")
             frame.pts = self.frames_written
-            self._container.mux(self._stream.encode(frame))
+            self._mux(self._stream.encode(frame))
             self.frames_written += 1
 
+    def _mux(self, packets) -> None:
+        """Write packets; after one failure (a full disk) never again: PyAV 18 crashes the
+        process when a muxer that failed is asked to write once more."""
+        if self._failed is not None:
+            raise VideoError(f"{self.path}: cannot write ({self._failed})")
+        try:
+            self._container.mux(packets)
+        except Exception as exc:  # noqa: BLE001 - FFmpeg's errors, OSError (ENOSPC) among them
+            self._failed = getattr(exc, "strerror", None) or str(exc)
+            raise VideoError(f"{self.path}: cannot write ({self._failed})") from None
+
     def close(self) -> None:
-        """Flush the encoder and finish the file (safe to call twice)."""
+        """Flush the encoder and finish the file (safe to call twice); after a failed write,
+        only release the file (it stays unfinished)."""
         if self._container is None:
             return
         try:
-            self._container.mux(self._stream.encode(None))
+            if self._failed is None:
+                self._mux(self._stream.encode(None))
         finally:
             self._container.close()
             self._container = None
@@ -138,9 +153,7 @@ def _reading(path: str | os.PathLike, doing: str = "read"):
     VideoError naming the file, and the container is always closed."""
     import av
 
-    p = Path(path)
-    if not p.exists():
-        raise VideoError(f"{p}: video not found")
+    p = regular_file(path, VideoError, "video")  # a FIFO or a device would block FFmpeg for ever
     try:
         container = av.open(str(p), "r")
     except (av.error.FFmpegError, ValueError) as exc:
@@ -184,6 +197,12 @@ def video_info(path: str | os.PathLike) -> dict:
         return {"width": stream.codec_context.width, "height": stream.codec_context.height,
                 "fps": FrameRate.parse(Fraction(rate.numerator, rate.denominator)),
                 "codec": stream.codec_context.name}
+
+
+def duration_seconds(path: str | os.PathLike) -> float | None:
+    """The container's duration in seconds, as MLT's avformat producer reads it (None if unset)."""
+    with _reading(path) as (container, _):
+        return None if container.duration is None else container.duration / 1_000_000
 
 
 def write_image(path: str | os.PathLike, image: np.ndarray) -> Path:

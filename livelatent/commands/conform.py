@@ -11,16 +11,20 @@ and prints a short report; nothing is written unless the conform completes (or -
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from livelatent.assemble import FOREIGN_POLICIES, GAP_POLICIES
-from livelatent.conform import LAYER_RULES
+from livelatent.commands import argtypes
 from livelatent.commands.options import add_model_arguments, add_render_arguments
+from livelatent.commands.outputs import add_force_argument, claim, claim_pair
+from livelatent.conform import LAYER_RULES
 from livelatent.errors import UsageError
 
 
 def add_arguments(parser) -> None:
     parser.add_argument("project", metavar="PROJECT.kdenlive", help="the Kdenlive project")
-    parser.add_argument("-o", "--out", required=True, metavar="OUT", help="output pair: OUT.npy, OUT.json")
+    parser.add_argument("-o", "--out", type=argtypes.output, required=True, metavar="OUT",
+                        help="output pair: OUT.npy, OUT.json")
     parser.add_argument("--sequence", default=None, metavar="NAME",
                         help="the sequence to conform, by name or uuid (default: the active one)")
     parser.add_argument("--gaps", choices=GAP_POLICIES, default="hold",
@@ -30,13 +34,15 @@ def add_arguments(parser) -> None:
     parser.add_argument("--layers", choices=LAYER_RULES, default="fill",
                         help="layered clips: the topmost clip that fills the frame opaquely gives the z "
                              "(fill, default: titles and insets are overlays, fades blend), or the topmost clip (top)")
-    parser.add_argument("--search", action="append", default=[], metavar="DIR",
+    parser.add_argument("--search", type=argtypes.folder, action="append", default=[], metavar="DIR",
                         help="also look here for z-sequences of moved media (repeatable)")
     parser.add_argument("--smooth-speed", action="store_true",
                         help="speed changes use the exact fractional source position, slerped between rows")
     parser.add_argument("--partial", action="store_true",
                         help="write what can be conformed even when clips or rows are missing")
-    parser.add_argument("--report", metavar="FILE", default=None, help="also write the full report as JSON")
+    parser.add_argument("--report", type=argtypes.output, metavar="FILE", default=None,
+                        help="also write the full report as JSON")
+    add_force_argument(parser)
     parser.add_argument("--render", action="store_true", help="then render OUT.mp4 through the model")
     add_model_arguments(parser)
     add_render_arguments(parser, fps_default=None)
@@ -66,6 +72,9 @@ def run(args) -> int:
     if args.fps is not None:
         raise UsageError(f"--fps {args.fps}: the conform keeps the project's frame rate; "
                          f"`livelatent render {args.out} --fps {args.fps}` resamples the result")
+    claim_pair(args.out, force=args.force, video=args.render)
+    if args.report:
+        claim([Path(args.report)], force=args.force, flag="--report")
     seq, report = conform_project(args.project, sequence=args.sequence, gaps=args.gaps, foreign=args.foreign,
                                   search=args.search, smooth=args.smooth_speed, partial=args.partial,
                                   layers=args.layers)

@@ -11,19 +11,27 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from livelatent.commands.options import add_model_arguments, add_render_arguments, finish, load_input, model_meta
+from livelatent.commands import argtypes
+from livelatent.commands.options import add_model_arguments, add_render_arguments, finish, generator_for, model_meta
+from livelatent.commands.outputs import add_force_argument, claim_journeys
+from livelatent.errors import UsageError
+from livelatent.limits import MAX_JOURNEYS
+from livelatent.motion.paths import METHODS as INTERPOLATORS
 
 
 def add_arguments(parser) -> None:
     parser.add_argument("zseq", metavar="ZSEQ", help="the z-sequence to pick frames from (NAME or NAME.npy)")
-    parser.add_argument("-n", type=int, default=4, help="number of journeys (default 4; ignored with --pick)")
+    parser.add_argument("-n", type=argtypes.journeys, default=4, help="number of journeys (default 4; ignored with --pick)")
     parser.add_argument("--keys", type=int, default=2, choices=(1, 2, 3), help="frames per journey (default 2)")
-    parser.add_argument("--frames", type=int, default=120, help="frames per journey (default 120)")
+    parser.add_argument("--frames", type=argtypes.journey_frames, default=120, help="frames per journey (default 120)")
     parser.add_argument("--pick", default=None, help="frame numbers: 12,40,77 (several journeys: 3,9;12,40)")
-    parser.add_argument("--noise", type=float, default=0.0, help="neighbourhood noise 0..1 around the picks")
-    parser.add_argument("--interp", default="spline", help="spline (default), slerp, lerp, geodesic, smooth, spring")
-    parser.add_argument("--seed", type=int, default=0, help="random seed for picks and noise (default 0)")
-    parser.add_argument("-o", "--out", required=True, metavar="OUTDIR", help="folder for journey-NNN pairs")
+    parser.add_argument("--noise", type=argtypes.unit, default=0.0, help="neighbourhood noise 0..1 around the picks")
+    parser.add_argument("--interp", default="spline", choices=INTERPOLATORS,
+                        help="spline (default), slerp, lerp, geodesic, smooth, spring")
+    parser.add_argument("--seed", type=argtypes.seed, default=0, help="random seed for picks and noise (default 0)")
+    parser.add_argument("-o", "--out", type=argtypes.output, required=True, metavar="OUTDIR",
+                        help="folder for journey-NNN pairs")
+    add_force_argument(parser, "replace the journeys already in OUTDIR (all of them: none is left mixed in)")
     add_render_arguments(parser, fps_default=None)
     add_model_arguments(parser)
 
@@ -31,10 +39,16 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     from livelatent import explore, zseq
 
-    source, generator = load_input(args.zseq, args)
+    stale = claim_journeys(Path(args.out), force=args.force)
+    source = zseq.load(args.zseq)
     fps = args.fps or source.fps
     picks = (explore.parse_picks(args.pick, len(source)) if args.pick
              else explore.journey_picks(len(source), count=args.n, keys=args.keys, seed=args.seed))
+    if len(picks) > MAX_JOURNEYS:
+        raise UsageError(f"--pick: {len(picks)} journeys; at most {MAX_JOURNEYS} go in one folder")
+    generator = generator_for(source, args.zseq, args)
+    for path in stale:
+        path.unlink(missing_ok=True)
     status = 0
     for i, frames in enumerate(picks):
         keys = explore.journey_keyframes(source.z, frames, noise=args.noise, seed=args.seed, journey=i)

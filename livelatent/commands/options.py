@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 
+from livelatent.commands import argtypes
 from livelatent.errors import UsageError
 
 
@@ -25,17 +26,17 @@ def add_model_arguments(parser, *, snapshots: bool = False) -> None:
     group.add_argument("--device", default="auto", help="cpu, cuda or auto (default: auto = cuda when available)")
     group.add_argument("--stylegan-repo", default=None, metavar="PATH",
                        help="your checkout of stylegan3 / stylegan2-ada-pytorch (or $LIVELATENT_STYLEGAN_REPO)")
-    group.add_argument("--psi", type=float, default=1.0, help="StyleGAN truncation psi (default 1)")
-    group.add_argument("--class", dest="class_idx", type=int, default=None, help="class of a conditional StyleGAN")
+    group.add_argument("--psi", type=argtypes.finite, default=1.0, help="StyleGAN truncation psi (default 1)")
+    group.add_argument("--class", dest="class_idx", type=argtypes.class_index, default=None, help="class of a conditional StyleGAN")
 
 
 def add_render_arguments(parser, *, fps_default: str | None) -> None:
     group = parser.add_argument_group("video")
     rate = fps_default or "the input's"
-    group.add_argument("--fps", default=fps_default, help=f"frame rate, e.g. 30 or 30000/1001 (default: {rate})")
-    group.add_argument("--size", default=None, metavar="WxH",
+    group.add_argument("--fps", type=argtypes.rate, default=fps_default, help=f"frame rate, e.g. 30 or 30000/1001 (default: {rate})")
+    group.add_argument("--size", type=argtypes.size, default=None, metavar="WxH",
                        help="frame size, e.g. 512 or 1280x720 (default: the model's); with a grid, one tile")
-    group.add_argument("--batch", type=int, default=16, help="frames decoded at once (default 16)")
+    group.add_argument("--batch", type=argtypes.batch, default=16, help="frames decoded at once (default 16)")
     group.add_argument("--lossless", action="store_true", help="bit-exact video (x264 RGB at qp 0)")
     group.add_argument("--intra", action="store_true", help="every frame a key frame (frame-accurate editing)")
     group.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
@@ -86,8 +87,6 @@ def finish(args, seq, generator, out=None) -> int:
     """Render seq as the pair `out` (default args.out) and say what was written."""
     from livelatent.offline.render import render
 
-    if args.batch < 1:
-        raise UsageError(f"--batch {args.batch}: expected at least 1")
     result = render(seq, generator, out or args.out, batch=args.batch, lossless=args.lossless,
                     intra_only=args.intra, progress=not args.quiet)
     if result.interrupted:
@@ -100,11 +99,18 @@ def finish(args, seq, generator, out=None) -> int:
 def load_input(path: str, args):
     """(z-sequence, generator): the model from the options, else the one the sequence names."""
     from livelatent import zseq
-    from livelatent.errors import ZSequenceError
 
     seq = zseq.load(path)
+    return seq, generator_for(seq, path, args)
+
+
+def generator_for(seq, path: str, args):
+    """The generator for decoding seq (read from `path`): its z size checked against the model's."""
+    from livelatent import zseq
+    from livelatent.errors import ZSequenceError
+
     generator = load_model(args, fallback=seq.meta.get("model"))
     if seq.d != generator.z_dim:
         raise ZSequenceError(f"{zseq.pair_paths(path)[0]}: z of size {seq.d}, but model {generator.label} "
                              f"expects {generator.z_dim}")
-    return seq, generator
+    return generator

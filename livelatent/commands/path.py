@@ -11,12 +11,16 @@ Writes OUT.npy + OUT.json; render the video with `livelatent render OUT`.
 
 from __future__ import annotations
 
+import math
 import uuid
 
 import numpy as np
 
+from livelatent.commands import argtypes
+from livelatent.commands.outputs import add_force_argument, claim_pair
 from livelatent.errors import UsageError, ZSequenceError
 from livelatent.frames import FrameRate
+from livelatent.limits import check_frames
 from livelatent.motion.params import MOVERS, MotionParams
 
 
@@ -29,7 +33,7 @@ def add_arguments(parser) -> None:
     timing.add_argument("--durations", default="2", metavar="S[,S...]",
                         help="seconds per segment: one value for all, or one per segment (default 2)")
     timing.add_argument("--times", metavar="T,T,...", help="the time of each keyframe in seconds, increasing")
-    parser.add_argument("--fps", default="30", help="frame rate of the output, e.g. 30, 25, 30000/1001 (default 30)")
+    parser.add_argument("--fps", type=argtypes.rate, default="30", help="frame rate of the output, e.g. 30, 25, 30000/1001 (default 30)")
     parser.add_argument("--method", "--interp", default="spline", choices=METHODS,
                         help="spline (default: hits every keyframe on time), a mover, or slerp / lerp")
     defaults = MotionParams()
@@ -39,23 +43,29 @@ def add_arguments(parser) -> None:
                             help=f"mover parameter, {lo:g}..{hi:g} (default {getattr(defaults, name):g})")
     parser.add_argument("--even-speed", action="store_true", help="retime so the image changes evenly (needs --model)")
     parser.add_argument("--model", default="default", help="generator used by --even-speed (default: default)")
-    parser.add_argument("--oversample", type=int, default=4, help="--even-speed: dense samples per frame (default 4)")
-    parser.add_argument("-o", "--output", required=True, metavar="OUT", help="writes OUT.npy + OUT.json")
+    parser.add_argument("--oversample", type=argtypes.oversample, default=4,
+                        help="--even-speed: dense samples per frame (default 4)")
+    parser.add_argument("-o", "--output", type=argtypes.output, required=True, metavar="OUT",
+                        help="writes OUT.npy + OUT.json")
+    add_force_argument(parser)
 
 
 def run(args) -> int:
     from livelatent import zseq
     from livelatent.motion.metrics import measure
-    from livelatent.motion.paths import build_path, keyframe_frames, keyframe_times
+    from livelatent.motion.paths import build_path, frame_count, keyframe_frames, keyframe_times
 
+    claim_pair(args.output, force=args.force, video=False)
     keys, parents = load_keyframes(args.source, args.pick)
     timing = _numbers(args.times, "--times") if args.times else _numbers(args.durations, "--durations")
     if len(timing) == 1 and not args.times:
         timing = timing[0]
-    fps = FrameRate.parse(args.fps)
+    fps = args.fps
     mover = args.method if args.method in MOVERS else "geodesic"
     params = MotionParams(mover, **{n: getattr(args, n) for n in ("settle_time", "damping", "shell_stiffness", "speed_limit")})
     times = keyframe_times(len(keys), timing)
+    dense = args.oversample if args.even_speed else 1
+    check_frames(frame_count(times, fps) * dense, "--times" if args.times else "--durations")
     z = build_path(keys, timing, fps, args.method, params)
     meta = {"id": uuid.uuid4().hex, "made_by": "path", "parents": parents, "method": args.method,
             "keyframe_frames": keyframe_frames(times, fps), "keyframe_times": [str(t) for t in times]}
@@ -97,7 +107,12 @@ def load_keyframes(source: str, pick: str | None) -> tuple[np.ndarray, list[str]
         raise ZSequenceError(f"{npy}: expected keyframes of shape (k, d), got {rows.shape}")
     if pick is None:
         return rows, parents
-    picked = [int(i) for i in _numbers(pick, "--pick")]
+    try:
+        picked = [int(i) for i in str(pick).split(",") if i.strip()]
+    except ValueError:
+        raise UsageError(f"--pick {pick!r}: expected comma-separated frame numbers such as 0,120,300") from None
+    if not picked:
+        raise UsageError(f"--pick {pick!r}: expected at least one frame number")
     bad = [i for i in picked if not 0 <= i < len(rows)]
     if bad:
         raise UsageError(f"--pick {bad[0]}: expected a frame in 0..{len(rows) - 1} of {npy}")
@@ -108,7 +123,9 @@ def _numbers(text: str, what: str) -> list[float]:
     try:
         values = [float(v) for v in str(text).split(",") if v.strip()]
     except ValueError:
-        raise UsageError(f"{what} {text!r}: expected comma-separated numbers such as 0,2.5,4") from None
+        values = [math.nan]
+    if not all(map(math.isfinite, values)):
+        raise UsageError(f"{what} {text!r}: expected comma-separated numbers such as 0,2.5,4")
     if not values:
         raise UsageError(f"{what}: expected at least one number")
     return values

@@ -9,13 +9,20 @@ are marked. Prints the motion metrics too.
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from livelatent.commands import argtypes
+from livelatent.commands.outputs import add_force_argument, claim
+
 
 def add_arguments(parser) -> None:
     parser.add_argument("zseq", metavar="ZSEQ", help="a z-sequence pair (NAME.npy + NAME.json)")
-    parser.add_argument("-o", "--output", required=True, metavar="PATH.png", help="the PNG to write")
+    parser.add_argument("-o", "--output", type=argtypes.output, required=True, metavar="PATH.png",
+                        help="the PNG to write")
     parser.add_argument("--keys", metavar="I,J,...", help="frames to mark as keyframes (default: from the metadata)")
-    parser.add_argument("--radius", type=float, help="shell radius (default: sqrt(d - 1/2))")
-    parser.add_argument("--max-rows", type=int, default=512, help="dimensions to show (default 512)")
+    parser.add_argument("--radius", type=argtypes.positive, help="shell radius (default: sqrt(d - 1/2))")
+    parser.add_argument("--max-rows", type=argtypes.rows, default=512, help="dimensions to show (default 512)")
+    add_force_argument(parser)
 
 
 def run(args) -> int:
@@ -24,6 +31,7 @@ def run(args) -> int:
     from livelatent.motion.metrics import measure
     from livelatent.motion.plot import trajectory_image, write_png
 
+    claim([Path(args.output)], force=args.force)
     seq = zseq.load(args.zseq)
     if args.keys:
         try:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from livelatent.adapters import takes
+from livelatent.adapters import take_health, takes
+from livelatent.commands import argtypes
 
 
 def add_model_arguments(parser) -> None:
@@ -12,7 +13,8 @@ def add_model_arguments(parser) -> None:
 
 def add_arguments(parser) -> None:
     parser.add_argument("takes", nargs="+", metavar="TAKE", help="take folder, or its name under --recordings")
-    parser.add_argument("--recordings", default="recordings", metavar="DIR", help="where takes live (default: recordings)")
+    parser.add_argument("--recordings", type=argtypes.folder, default="recordings", metavar="DIR",
+                        help="where takes live (default: recordings)")
     add_model_arguments(parser)
 
 
@@ -32,11 +34,18 @@ def run(args) -> int:
 
     for name in args.takes:
         take = takes.find_take(name, args.recordings)
+        damage = take_health.z_damage(take)
+        if damage:
+            raise takes.TakeError(f"{take.path}: damaged ({damage}); its proxy cannot be made")
+        if take_health.proxy_gone(take):
+            print(f"{take.name}: proxy file missing; rebuilding it")
+            take = take_health.without_proxy(take)
         if take.proxy_complete:
             print(f"{take.name}: proxy already complete ({take.rows} frames)")
             continue
         todo = len(missing_frames(take))
-        with tqdm(total=take.rows, unit="frame", desc=take.name, leave=False) as bar:
+        # a bar only on a terminal (disable=None): in a log or a pipe it would be lines of noise
+        with tqdm(total=take.rows, unit="frame", desc=take.name, leave=False, disable=None) as bar:
             take = complete_proxy(take, generator_for(take, args), progress=bar.update)
         print(f"{take.name}: rendered {todo} missing proxy frames; {take.proxy_path} complete ({take.rows} frames)")
     return 0

@@ -6,11 +6,15 @@ proxy is rebuilt from the z-sequence with the take's own model (or --model).
 
 from __future__ import annotations
 
+import sys
+
+from livelatent.commands import argtypes
 from livelatent.commands.proxies import add_model_arguments, generator_for
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--recordings", default="recordings", metavar="DIR", help="where takes live (default: recordings)")
+    parser.add_argument("--recordings", type=argtypes.folder, default="recordings", metavar="DIR",
+                        help="where takes live (default: recordings)")
     parser.add_argument("--no-proxy", action="store_true", help="recover the z-sequence and events only")
     add_model_arguments(parser)
 
@@ -19,7 +23,10 @@ def run(args) -> int:
     from livelatent.offline.proxy import recover_all
 
     loader = None if args.no_proxy else (lambda take: generator_for(take, args))
-    done = recover_all(args.recordings, loader)
-    if not done:
+    failures = []
+    done = recover_all(args.recordings, loader, failed=failures.append)
+    for line in failures:
+        print(f"livelatent recover: {line}", file=sys.stderr)
+    if not done and not failures:
         print(f"nothing to recover in {args.recordings}/")
-    return 0
+    return 1 if failures else 0

@@ -8,27 +8,38 @@ rows rendered, with the source as parent).
 
 from __future__ import annotations
 
-from livelatent.commands.options import add_model_arguments, add_render_arguments, finish, load_input, model_meta
+from livelatent.commands import argtypes
+from livelatent.commands.options import add_model_arguments, add_render_arguments, finish, generator_for, model_meta
+from livelatent.commands.outputs import add_force_argument, claim, claim_pair
 from livelatent.errors import UsageError
+from livelatent.limits import check_frames
 
 
 def add_arguments(parser) -> None:
     parser.add_argument("zseq", metavar="ZSEQ", help="the z-sequence to render (NAME or NAME.npy)")
-    parser.add_argument("-o", "--out", required=True, metavar="OUT", help="output OUT.mp4 (+ OUT.npy, OUT.json)")
+    parser.add_argument("-o", "--out", type=argtypes.output, required=True, metavar="OUT",
+                        help="output OUT.mp4 (+ OUT.npy, OUT.json)")
+    add_force_argument(parser)
     add_render_arguments(parser, fps_default=None)
     add_model_arguments(parser, snapshots=True)
 
 
 def run(args) -> int:
     from livelatent import explore, zseq
-    from livelatent.frames import FrameRate
 
-    source, generator = load_input(args.zseq, args)
-    fps = FrameRate.parse(args.fps) if args.fps else source.fps
-    if _same_pair(args.zseq, args.out):  # e.g. after a conform: render OUT -o OUT.mp4
-        if fps != source.fps:
-            raise UsageError(f"-o {args.out}: resampling to {fps} fps would overwrite {args.zseq}'s own "
-                             "z-sequence; choose another -o")
+    same_pair = _same_pair(args.zseq, args.out)  # e.g. after a conform: render OUT -o OUT.mp4
+    source = zseq.load(args.zseq)
+    fps = args.fps or source.fps
+    if same_pair and fps != source.fps:
+        raise UsageError(f"-o {args.out}: resampling to {fps} fps would overwrite {args.zseq}'s own "
+                         "z-sequence; choose another -o")
+    if same_pair:  # the video only: the pair itself is the input, written back as it is
+        claim([zseq.pair_paths(args.out)[2]], force=args.force)
+    else:
+        claim_pair(args.out, force=args.force)
+    check_frames(explore.resampled_length(len(source), source.fps, fps), f"--fps {fps}")
+    generator = generator_for(source, args.zseq, args)
+    if same_pair:
         return finish(args, source, generator)  # the pair keeps its id, provenance and rows
     inherited = {k: v for k, v in source.meta.items()
                  if k not in ("id", "created", "interrupted", "snapshot_labels")}  # this render's own

@@ -12,29 +12,39 @@ full-quality render of it.
 from __future__ import annotations
 
 from livelatent.adapters import takes
+from livelatent.commands import argtypes
+from livelatent.commands.outputs import add_force_argument, claim_pair
 
 
 def add_arguments(parser) -> None:
     parser.add_argument("take", metavar="TAKE", help="take folder, or its name under --recordings")
-    parser.add_argument("-o", "--out", required=True, metavar="OUT", help="output pair: OUT.npy, OUT.json, OUT.mp4")
-    parser.add_argument("--fps", default=None, help="frame rate, e.g. 60 or 30000/1001 (default: the take's)")
-    parser.add_argument("--size", default=None, metavar="WxH", help="render size (default: the model's own)")
+    parser.add_argument("-o", "--out", type=argtypes.output, required=True, metavar="OUT",
+                        help="output pair: OUT.npy, OUT.json, OUT.mp4")
+    parser.add_argument("--fps", type=argtypes.rate, default=None,
+                        help="frame rate, e.g. 60 or 30000/1001 (default: the take's)")
+    parser.add_argument("--size", type=argtypes.size, default=None, metavar="WxH",
+                        help="render size (default: the model's own)")
     models = parser.add_mutually_exclusive_group()
     models.add_argument("--model", default=None, help="generator (default: the take's own)")
     models.add_argument("--snapshots", default=None, metavar="GLOB", help="render through a set of snapshots")
     parser.add_argument("--device", default="auto", help="cpu, cuda, ... (default: auto)")
-    parser.add_argument("--recordings", default="recordings", metavar="DIR", help="where takes live (default: recordings)")
+    parser.add_argument("--recordings", type=argtypes.folder, default="recordings", metavar="DIR",
+                        help="where takes live (default: recordings)")
     parser.add_argument("--z-only", action="store_true", help="write the z-sequence pair only, no video")
+    add_force_argument(parser)
 
 
 def run(args) -> int:
     from livelatent import zseq
-    from livelatent.offline.replay import replay_z
+    from livelatent.limits import check_frames
+    from livelatent.offline.replay import frames_at, replay_z
 
+    claim_pair(args.out, force=args.force, video=not args.z_only)
     take = takes.find_take(args.take, args.recordings)
     if take.status == "recording":
         raise takes.TakeError(f"{take.path}: still recording or cut off; run `livelatent recover` first")
     size = takes.parse_size(args.size) if args.size else None
+    check_frames(frames_at(take, args.fps or take.fps), f"replay of {take.name} at {args.fps or take.fps} fps")
     seq = replay_z(take, args.fps)
     if args.z_only:
         print(f"{zseq.save(seq, args.out)}: {len(seq)} frames at {seq.fps} fps replayed from {take.name}")

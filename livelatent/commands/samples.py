@@ -6,13 +6,17 @@ One image per frame: watch the reel, note the frame numbers you like, and take t
 
 from __future__ import annotations
 
+from livelatent.commands import argtypes
 from livelatent.commands.options import add_model_arguments, add_render_arguments, finish, load_model, model_meta
+from livelatent.commands.outputs import add_force_argument, claim_pair
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("-n", type=int, default=100, help="number of samples (frames), default 100")
-    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    parser.add_argument("-o", "--out", required=True, metavar="OUT", help="output pair OUT.npy / OUT.json / OUT.mp4")
+    parser.add_argument("-n", type=argtypes.frames, default=100, help="number of samples (frames), default 100")
+    parser.add_argument("--seed", type=argtypes.seed, default=0, help="random seed (default 0)")
+    parser.add_argument("-o", "--out", type=argtypes.output, required=True, metavar="OUT",
+                        help="output pair OUT.npy / OUT.json / OUT.mp4")
+    add_force_argument(parser)
     add_render_arguments(parser, fps_default="30")
     add_model_arguments(parser)
 
@@ -21,6 +25,7 @@ def run(args) -> int:
     from livelatent.explore import sample_reel
     from livelatent.zseq import ZSequence
 
+    claim_pair(args.out, force=args.force)
     generator = load_model(args)
     z = sample_reel(args.n, generator.z_dim, args.seed)
     meta = {"made_by": "samples", **model_meta(args, generator), "seed": args.seed, "parents": []}

@@ -9,42 +9,51 @@ cut from it in Kdenlive conforms to that z for as long as the clip lasts.
 
 from __future__ import annotations
 
-from livelatent.commands.options import add_model_arguments, load_input, parse_size
+import argparse
+
+from livelatent.commands import argtypes
+from livelatent.commands.options import add_model_arguments, generator_for, parse_size
+from livelatent.commands.outputs import add_force_argument, claim
 from livelatent.errors import UsageError
 
 
 def add_arguments(parser) -> None:
     parser.add_argument("zseq", metavar="ZSEQ", help="the z-sequence (NAME or NAME.npy, or a take folder)")
     which = parser.add_mutually_exclusive_group(required=True)
-    which.add_argument("--frames", metavar="LIST", help="frame numbers, e.g. 3,8,12")
+    which.add_argument("--frames", type=frame_list, metavar="LIST", help="frame numbers, e.g. 3,8,12")
     which.add_argument("--all", action="store_true", help="every frame")
-    parser.add_argument("-o", "--out", required=True, metavar="DIR", help="folder for the PNG stills")
-    parser.add_argument("--size", default=None, metavar="WxH", help="still size, e.g. 512 or 1280x720")
-    parser.add_argument("--batch", type=int, default=16, help="frames decoded at once (default 16)")
+    parser.add_argument("-o", "--out", type=argtypes.output, required=True, metavar="DIR",
+                        help="folder for the PNG stills")
+    add_force_argument(parser)
+    parser.add_argument("--size", type=argtypes.size, default=None, metavar="WxH",
+                        help="still size, e.g. 512 or 1280x720")
+    parser.add_argument("--batch", type=argtypes.batch, default=16, help="frames decoded at once (default 16)")
     add_model_arguments(parser)
 
 
-def parse_frames(text: str) -> list[int]:
+def frame_list(text: str) -> list[int]:
     """"3,8,12" -> [3, 8, 12]."""
     try:
-        frames = [int(part) for part in text.split(",") if part.strip()]
+        frames = [int(part) for part in str(text).split(",") if part.strip()]
     except ValueError:
         frames = []
-    if not frames:
-        raise UsageError(f"--frames {text!r}: expected frame numbers such as 3,8,12")
+    if not frames or min(frames) < 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected frame numbers such as 3,8,12")
     return frames
 
 
 def run(args) -> int:
     from livelatent import zseq
-    from livelatent.offline.stills import write_stills
+    from livelatent.offline.stills import still_path, write_stills
 
-    seq, generator = load_input(args.zseq, args)
-    frames = list(range(len(seq))) if args.all else parse_frames(args.frames)
-    if args.batch < 1:
-        raise UsageError(f"--batch {args.batch}: expected at least 1")
-    stem = zseq.resolve(args.zseq)
-    npy = zseq.pair_paths(stem)[0]
+    seq = zseq.load(args.zseq)
+    frames = list(range(len(seq))) if args.all else args.frames
+    outside = [f for f in frames if f >= len(seq)]
+    if outside:
+        raise UsageError(f"--frames: frame {outside[0]} is not in the z-sequence (frames 0..{len(seq) - 1})")
+    npy = zseq.pair_paths(zseq.resolve(args.zseq))[0]
+    claim([still_path(args.out, npy.stem, f) for f in frames], force=args.force)
+    generator = generator_for(seq, args.zseq, args)
     written = write_stills(seq, generator, frames, args.out, stem=npy.stem, pair=str(npy.with_suffix("").resolve()),
                            size=parse_size(args.size), batch=args.batch)
     print(f"wrote {len(written)} stills to {args.out} ({written[0].name} .. {written[-1].name})")

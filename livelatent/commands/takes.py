@@ -2,26 +2,38 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
-from livelatent.adapters import take_writer, takes
+from livelatent.adapters import take_health, take_writer, takes
+from livelatent.commands import argtypes
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--recordings", default="recordings", metavar="DIR", help="where takes live (default: recordings)")
+    parser.add_argument("--recordings", type=argtypes.folder, default="recordings", metavar="DIR",
+                        help="where takes live (default: recordings)")
 
 
 def state(take: takes.Take) -> str:
-    """'complete', or what is still to do and the command that does it."""
+    """'complete', or what is still to do and the command that does it (as the files have it)."""
+    damage = take_health.z_damage(take)
+    if damage:
+        return f"damaged: {damage}"
     if take_writer.is_abandoned(take):
-        return "cut off: run `livelatent recover`"
+        return "cut off: run `livelatent recover`" + ("" if writable(take) else " (in a writable copy: read-only here)")
     if take.status == "recording":
         return "recording now"
+    if take_health.proxy_gone(take):
+        return f"proxy file missing: run `livelatent proxies {take.name}`"
     proxy = take.meta.get("proxy", {})
     if proxy.get("state") != "complete":
         held = len(take.proxy_frames_present()) if proxy.get("state") == "partial" else 0
         return f"proxy {held}/{take.rows} frames: run `livelatent proxies {take.name}`"
     return "complete (recovered)" if take.status == "recovered" else "complete"
+
+
+def writable(take: takes.Take) -> bool:
+    return os.access(take.path, os.W_OK) and not os.statvfs(take.path).f_flag & os.ST_RDONLY
 
 
 def run(args) -> int:

@@ -39,7 +39,7 @@ from livelatent.live.decoder import Decoded, DecodeWorker, Frame
 from livelatent.live.feedback import StateFeedback
 from livelatent.live.hud import hud_lines
 from livelatent.live.keyboard import Keyboard
-from livelatent.live.osc import RateLimitedLog
+from livelatent.live.ratelog import RateLimitedLog
 from livelatent.live.render import Renderer
 from livelatent.motion.geometry import blend
 
@@ -149,6 +149,7 @@ class LiveApp:
                 self._run_due_ticks(self._end_tick)  # a take lasts exactly `duration` of ticks
                 break
             self.display.poll()
+            self._show_notices()
             self._request(self._run_due_ticks(self._due(now)))
             done = self.worker.take(timeout=self._wait(now))
             if done is not None:
@@ -299,6 +300,10 @@ class LiveApp:
             self.summary.rejected += 1
             self._report(event.action, f"{event.source} {event}: {exc}; ignored")
             return False
+        except Exception as exc:  # noqa: BLE001 - a bug: one event must not end the show
+            self.summary.rejected += 1
+            self._report(event.action, f"{event.source} {event}: {type(exc).__name__}: {exc}; ignored (a bug)")
+            return False
         applied = AppliedEvent(tick, event)
         self.applied.append(applied)
         self._unshown.append(applied)
@@ -348,6 +353,13 @@ class LiveApp:
         self.error = message
         self.log.log(key, message)
         self.feedback.error(message)
+
+    def _show_notices(self) -> None:
+        """What the device threads said (an input gone or back, the OSC receiver restarted),
+        already on the console: onto the HUD and to /livelatent/error."""
+        for line in self.log.take_notices():
+            self.error = line
+            self.feedback.error(line)
 
     # ---- HUD ----
 

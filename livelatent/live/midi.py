@@ -19,7 +19,7 @@ import os
 import threading
 
 from livelatent.errors import ControlMessageError, DeviceError, LivelatentError
-from livelatent.live.osc import RateLimitedLog
+from livelatent.live.ratelog import RateLimitedLog
 from livelatent.mapping import MidiBinding, MidiMap, check_target, midi_event
 
 VIRTUAL = "virtual:"

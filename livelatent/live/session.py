@@ -59,7 +59,7 @@ def _build(args, session: Session) -> Session:
     from livelatent.generators import load
     from livelatent.live.app import LiveApp
     from livelatent.live.bus import ControlBus
-    from livelatent.live.osc import RateLimitedLog
+    from livelatent.live.ratelog import RateLimitedLog
     from livelatent.live.window import open_display
     from livelatent.presets import load_preset
 

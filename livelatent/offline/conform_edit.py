@@ -15,7 +15,9 @@ from livelatent.adapters.kdenlive import read_project
 from livelatent.adapters.zsources import ZFinder
 from livelatent.assemble import assemble
 from livelatent.conform import NONE, Picks, pick
-from livelatent.errors import ProjectError
+from livelatent.adapters.video import duration_seconds
+from livelatent.errors import LivelatentError, ProjectError
+from livelatent.timeline import Source
 from livelatent.frames import FrameRate
 from livelatent.mlt_time import format_clock
 from livelatent.zseq import ZSequence
@@ -70,18 +72,51 @@ def overlays(picks: Picks, fps) -> list[dict]:
     return found
 
 
+def _media_seconds(finder: ZFinder):
+    """A clip's duration as melt's avformat reads it (for MLT files that do not record lengths):
+    the file's container duration, else its z-sequence's rows at its rate (one row per frame)."""
+    cache: dict[Path, float | None] = {}
+
+    def seconds(path: Path) -> float | None:
+        if path not in cache:
+            cache[path] = _probe_seconds(path, finder)
+        return cache[path]
+    return seconds
+
+
+def _probe_seconds(path: Path, finder: ZFinder) -> float | None:
+    if path.is_file():
+        try:
+            return duration_seconds(path)
+        except LivelatentError:
+            pass
+    hit = finder.find(Source(str(path), path.name, path=path))
+    return None if hit.seq is None else len(hit.seq) / float(hit.seq.fps.value)
+
+
+def _read_and_pick(project: Path, sequence: str | None, search: list | None, smooth: bool, layers: str = "fill"):
+    """The timeline, its picks, and the z-sequence found for each source (by key)."""
+    finder = ZFinder(project, [Path(s) for s in search or []])
+    timeline = read_project(project, sequence, media_seconds=_media_seconds(finder))
+    found = {s.key: finder.find(s) for s in timeline.sources()}
+    rate_of = {key: hit.seq.fps.value for key, hit in found.items() if hit.seq is not None}
+    picks = pick(timeline, smooth=smooth, fps_of=lambda s: s.fps or rate_of.get(s.key), layers=layers)
+    return timeline, picks, found
+
+
+def conform_picks(project: str | os.PathLike, *, sequence: str | None = None, search: list | None = None,
+                  smooth: bool = False, layers: str = "fill") -> Picks:
+    """Which source frames show on each timeline frame, with what weights (no z gathered)."""
+    return _read_and_pick(Path(project), sequence, search, smooth, layers)[1]
+
+
 def conform_project(project: str | os.PathLike, *, sequence: str | None = None, gaps: str = "hold",
                     foreign: str = "hold", search: list | None = None, smooth: bool = False,
                     partial: bool = False, layers: str = "fill") -> tuple[ZSequence, dict]:
     """The conformed z-sequence and a report (clips used, frames from each, blends, gaps,
     overlays). layers: "fill" (the layering rule) or "top" (the topmost clip, whatever it covers)."""
     project = Path(project)
-    timeline = read_project(project, sequence)
-    finder = ZFinder(project, [Path(s) for s in search or []])
-    sources = timeline.sources()
-    found = {s.key: finder.find(s) for s in sources}
-    rate_of = {key: hit.seq.fps.value for key, hit in found.items() if hit.seq is not None}
-    picks = pick(timeline, smooth=smooth, fps_of=lambda s: s.fps or rate_of.get(s.key), layers=layers)
+    timeline, picks, found = _read_and_pick(project, sequence, search, smooth, layers)
     hits = [found[s.key] for s in picks.sources]
     for index, hit in enumerate(hits):
         if hit.still is not None:  # a tagged still shows one row for as long as it lasts

@@ -17,6 +17,7 @@ import numpy as np
 
 from livelatent.adapters import take_writer, takes
 from livelatent.adapters.video import VideoWriter, iter_frames
+from livelatent.errors import TakeError, VideoError, ZSequenceError
 
 BATCH = 8
 
@@ -43,13 +44,17 @@ def complete_proxy(take: takes.Take, generator, *, progress: Callable[[int], Non
                 out.write(frame)
                 if progress:
                     progress(1)
-    except BaseException:  # interrupted or failed: the take stays as it was, partial proxy and all
+        os.replace(tmp, take.proxy_path)
+        take = takes.update_meta(take, proxy={**take.meta["proxy"], "size": list(size), "state": "complete",
+                                              "present": [[0, take.rows]] if take.rows else []})
+    except BaseException as exc:  # interrupted or failed: the take stays as it was, partial proxy and all
         tmp.unlink(missing_ok=True)
+        if isinstance(exc, (OSError, VideoError)):  # a full disk, a read-only folder
+            raise TakeError(f"{take.path}: proxy not written ({getattr(exc, 'strerror', None) or exc}); "
+                            f"the z-sequence is kept: make room and run `livelatent proxies {take.name}`") from None
         raise
-    os.replace(tmp, take.proxy_path)
     take.partial_proxy_path.unlink(missing_ok=True)
-    return takes.update_meta(take, proxy={**take.meta["proxy"], "size": list(size), "state": "complete",
-                                          "present": [[0, take.rows]] if take.rows else []})
+    return take
 
 
 def _frames(take, z, generator, size, decode_size) -> Iterator[np.ndarray]:
@@ -103,14 +108,33 @@ def complete_after_show(pending: list[takes.Take], generator, model: str, say: C
 
 
 def recover_all(recordings, load_generator: Callable[[takes.Take], object] | None = None,
-                say: Callable[[str], None] = print) -> list[takes.Take]:
-    """Recover every abandoned take; rebuild each proxy when a generator can be loaded for it."""
+                say: Callable[[str], None] = print, failed: Callable[[str], None] | None = None) -> list[takes.Take]:
+    """Recover every abandoned take; rebuild each proxy when a generator can be loaded for it.
+
+    A take that cannot be finished where it is (a full disk, a read-only folder) is left exactly
+    as it was, for a later `recover`: failed(line) hears of it (default: TakeError), and the
+    other takes go on."""
     done = []
     for take in take_writer.abandoned_takes(recordings):
-        take = take_writer.recover(take)
-        say(f"recovered {take.name}: {take.rows} frames ({take.duration:.1f}s) up to its last flush")
-        if load_generator is not None and take.rows:
-            take = complete_proxy(take, load_generator(take))
-            say(f"{take.name}: proxy rebuilt from its z-sequence")
-        done.append(take)
+        try:
+            done.append(_recover_one(take, load_generator, say))
+        except TakeError as exc:
+            if failed is None:
+                raise
+            failed(str(exc))
     return done
+
+
+def _recover_one(take: takes.Take, load_generator, say) -> takes.Take:
+    try:
+        take = take_writer.recover(take)
+    except (OSError, ZSequenceError) as exc:
+        reason = getattr(exc, "strerror", None) or exc
+        raise TakeError(f"{take.path}: cannot be finished there ({reason}); its rows and events are "
+                        "kept as they were: make room, or copy the take somewhere writable, and run "
+                        "`livelatent recover` again") from None
+    say(f"recovered {take.name}: {take.rows} frames ({take.duration:.1f}s) up to its last flush")
+    if load_generator is not None and take.rows:
+        take = complete_proxy(take, load_generator(take))
+        say(f"{take.name}: proxy rebuilt from its z-sequence")
+    return take

@@ -23,9 +23,9 @@ from pathlib import Path
 
 import numpy as np
 
-from livelatent import zseq
+from livelatent import limits, zseq
 from livelatent.adapters.video import VideoWriter
-from livelatent.errors import VideoError
+from livelatent.errors import VideoError, ZSequenceError
 from livelatent.latent import check_z
 from livelatent.zseq import ZSequence
 
@@ -54,9 +54,13 @@ def render(seq: ZSequence, generator, out: str | os.PathLike, *, size: tuple[int
            write_zseq: bool = True, video_ext: str = ".mp4") -> RenderResult:
     """Decode every row of seq and write the video (and the z-sequence pair) for `-o out`."""
     check_z(seq.z, generator.z_dim, what=f"z-sequence for model {generator.label}")
-    seq = seq if seq.meta.get("id") else seq.with_meta(id=new_id())
     _, _, video = zseq.pair_paths(out, video_ext)
+    if not len(seq):
+        raise ZSequenceError(f"{video}: nothing to render, the z-sequence has no frames")
+    seq = seq if seq.meta.get("id") else seq.with_meta(id=new_id())
     h, w = size or generator.resolution
+    limits.check_size(w, h, what=f"{video}: frame size")
+    batch = limits.batch_for(batch, h, w)  # an 8K frame is 107 MB: a few at a time, whatever --batch says
     writer = VideoWriter(video, fps=seq.fps, size=(w, h), lossless=lossless, intra_only=intra_only,
                          metadata=_video_tags(seq, generator))
     with _ctrl_c_requests_stop() as stop:

@@ -19,10 +19,21 @@ import numpy as np
 from livelatent.adapters import takes
 from livelatent.clock import FrameSampler
 from livelatent.controls import ControlEvent
-from livelatent.errors import ControlMessageError, TakeError
+from livelatent.errors import ControlMessageError, LivelatentError, TakeError
+from livelatent.jsonfile import NUMBER, OBJECT, POSITIVE, TEXT, WHOLE, check_fields, list_of, optional
 from livelatent.frames import FrameRate
 from livelatent.performance import Performance
 from livelatent.zseq import ZSequence
+
+
+# what a take's "performance" description must hold for Performance.restore()
+DESCRIPTION_REQUIRED = ("d", "seed", "tick_rate", "tick", "radius", "motion")
+DESCRIPTION_FIELDS = {
+    "d": POSITIVE, "seed": WHOLE, "tick_rate": POSITIVE, "tick": WHOLE, "radius": NUMBER, "noise": NUMBER,
+    "target_slot": optional(WHOLE), "current_slot": optional(WHOLE), "bank_labels": list_of(TEXT), "motion": OBJECT,
+}
+MOTION_FIELDS = {"mover": TEXT, "settle_time": NUMBER, "damping": NUMBER, "shell_stiffness": NUMBER,
+                 "speed_limit": NUMBER}
 
 
 def frames_at(take: takes.Take, fps: FrameRate) -> int:
@@ -32,18 +43,44 @@ def frames_at(take: takes.Take, fps: FrameRate) -> int:
 
 def restore_performance(take: takes.Take) -> Performance:
     """The Performance exactly as it was at the take's first tick."""
-    if "performance" not in take.meta:
-        raise TakeError(f"{take.path}: take.json has no 'performance' description; cannot replay it")
-    perf = Performance.restore(take.meta["performance"], takes.load_start(take))
+    where = take.path / takes.TAKE_FILE
+    desc = take.meta.get("performance")
+    if desc is None:
+        raise TakeError(f"{where}: no 'performance' description; cannot replay it")
+    missing = [key for key in DESCRIPTION_REQUIRED if key not in desc]
+    if missing:
+        raise TakeError(f"{where}: performance: missing key {missing[0]!r}")
+    check_fields(desc, DESCRIPTION_FIELDS, f"{where}: performance", TakeError)
+    check_fields(desc["motion"], MOTION_FIELDS, f"{where}: performance: motion", TakeError)
+    unknown = sorted(set(desc["motion"]) - set(MOTION_FIELDS))
+    if unknown or desc["radius"] <= 0:
+        raise TakeError(f"{where}: performance: " + (f"motion: unknown key {unknown[0]!r}" if unknown
+                                                      else f"radius {desc['radius']}: expected a number above 0"))
+    arrays = takes.load_start(take)
+    try:
+        perf = Performance.restore(desc, arrays)
+        if perf.d != take.d:
+            raise TakeError(f"a bank of z size {perf.d} in a take of d={take.d}")
+    except (LivelatentError, KeyError) as exc:
+        reason = f"no {exc} array" if isinstance(exc, KeyError) else exc
+        raise TakeError(f"{take.path}: {takes.START_FILE} does not fit {takes.TAKE_FILE} ({reason})") from None
     if perf.tick != int(take.meta["start_tick"]):
         raise TakeError(f"{take.path}: performance starts at tick {perf.tick}, take at {take.meta['start_tick']}")
     return perf
 
 
 def events_by_tick(take: takes.Take) -> dict[int, list[ControlEvent]]:
+    """The logged events by the tick they were applied at; a line that is not an event is one
+    line naming it (a replay that skipped it would be a different performance)."""
     by_tick: dict[int, list[ControlEvent]] = defaultdict(list)
-    for line in takes.read_events(take):
-        by_tick[int(line["tick"])].append(ControlEvent.from_dict(line["event"]))
+    for number, line in enumerate(takes.read_events(take), 1):
+        tick, event = line.get("tick"), line.get("event")
+        try:
+            if not isinstance(tick, int) or isinstance(tick, bool) or not isinstance(event, dict):
+                raise ControlMessageError("expected {\"tick\": N, \"event\": {...}}")
+            by_tick[tick].append(ControlEvent.from_dict(event))
+        except ControlMessageError as exc:
+            raise TakeError(f"{take.path / takes.EVENTS_FILE}:{number}: {exc}") from None
     return by_tick
 
 

@@ -25,6 +25,10 @@ def still_tags(seq: ZSequence, frame: int, pair: str | None) -> dict[str, str]:
     return tags
 
 
+def still_path(out_dir: str | os.PathLike, stem: str, frame: int) -> Path:
+    return Path(out_dir) / f"{stem}-{frame:06d}.png"
+
+
 def write_stills(seq: ZSequence, generator, frames: list[int], out_dir: str | os.PathLike, *, stem: str,
                  pair: str | None = None, size: tuple[int, int] | None = None, batch: int = 16) -> list[Path]:
     """Decode rows `frames` of seq and write OUT_DIR/STEM-NNNNNN.png for each; pair: the
@@ -40,6 +44,5 @@ def write_stills(seq: ZSequence, generator, frames: list[int], out_dir: str | os
         chunk = frames[lo:lo + batch]
         images = generator.decode(seq.z[chunk], size)
         for frame, image in zip(chunk, images):
-            path = out_dir / f"{stem}-{frame:06d}.png"
-            written.append(write_png(path, image, still_tags(seq, frame, pair)))
+            written.append(write_png(still_path(out_dir, stem, frame), image, still_tags(seq, frame, pair)))
     return written

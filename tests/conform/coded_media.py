@@ -79,21 +79,6 @@ def decode(levels: np.ndarray, masked=()) -> tuple[int, int] | None:
     return value >> 12, value & 0xFFF
 
 
-def blend_weight(levels: np.ndarray, a: tuple[int, int], b: tuple[int, int], masked=()) -> tuple[float, float]:
-    """Least-squares weight w of b in levels = a*(1-w) + b*w, and the worst residual."""
-    keep = _unmasked(masked)
-    ca, cb, levels = code_bits(*a)[keep], code_bits(*b)[keep], levels[keep]
-    diff = cb - ca
-    w = float((levels - ca) @ diff / (diff @ diff))
-    return w, float(np.abs(levels - (ca + w * diff)).max())
-
-
-def added(levels: np.ndarray, a: tuple[int, int], b: tuple[int, int], masked=()) -> bool:
-    """Whether levels show a + b (an additive blend: white wherever either is white)."""
-    keep = _unmasked(masked)
-    return bool(np.abs(levels - np.maximum(code_bits(*a), code_bits(*b)))[keep].max() < 0.08)
-
-
 def write_still(path: Path, clip: int, frame: int, tags: dict | None = None) -> Path:
     """A PNG still showing the code (clip, frame), with PNG text tags."""
     from livelatent.adapters.png import write_png

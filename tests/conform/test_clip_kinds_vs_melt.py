@@ -107,7 +107,7 @@ def test_an_untagged_image_is_foreign_and_a_still_whose_z_sequence_is_gone_is_re
 @pytest.mark.parametrize("generation", GENERATIONS)
 def test_a_playlist_clip_plays_the_timeline_inside_its_file(media, generation):
     folder, c = media
-    # the inner file as Kdenlive exports it, with avformat for Debian's melt (see render_with_melt)
+    # the inner file as Kdenlive exports it, with avformat for Debian's melt (see melt_check.melt_copy)
     inner = timeline2(FPS, [Lanes([Cut(c[2], 0, 9), Cut(c[3], 30, 49)]), Lanes([Blank(12), Cut(c[4], 0, 5)])])
     (folder / "inner.mlt").write_text(inner.replace("avformat-novalidate", "avformat"))
     v1 = [Cut(c[1], 0, 9), PlaylistClip(Path("inner.mlt"), 5, 24), Cut(c[5], 0, 4)]

@@ -40,7 +40,7 @@ def _project(folder, tracks, name="edit"):
 
 def _conform(project, *extra):
     out = project.with_name("out")
-    return main(["conform", str(project), "-o", str(out), *extra]), out
+    return main(["conform", str(project), "-o", str(out), "--force", *extra]), out  # reruns replace out
 
 
 def test_conformed_rows_are_the_clip_rows_the_edit_shows_and_mixes_are_slerped(edit, capsys):

@@ -1,0 +1,27 @@
+"""The randomised melt check on a fixed set of seeds: random edits combining every feature,
+in every file structure, agree with melt on every frame.
+
+More seeds: `.venv/bin/python -m tests.conform.fuzz --seeds 100` (tests/conform/fuzz.py).
+"""
+
+import pytest
+
+from .conftest import requires_melt
+from .fuzz import ensure_clips, run_seed
+from .random_edit import STRUCTURES
+
+pytestmark = requires_melt
+SEEDS = (0, 1, 2)
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    path = tmp_path_factory.mktemp("fuzz")
+    ensure_clips(path)
+    return path
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("structure", sorted(STRUCTURES))
+def test_random_edit_agrees_with_melt_on_every_frame(structure, seed, folder):
+    assert run_seed(structure, seed, folder) is None
