@@ -134,8 +134,9 @@ class _Picker:
             if len(rows):
                 if kind == COVER:
                     layers[i] = stack(layers[i], b, rows) if fill else overlay(layers[i], b, np.isin(np.arange(n), rows))
-                else:
-                    layers[i] = blend_into(layers[i], layers[i], b, tr.weight_b(rows).astype(np.float32), rows)
+                else:  # a blend mode adds only as much of B as B covers (a fade on B fades it)
+                    w = tr.weight_b(rows) * (b["cover"][rows] if kind == BLEND else 1.0)
+                    layers[i] = blend_into(layers[i], layers[i], b, w.astype(np.float32), rows)
                 b = {key: value.copy() for key, value in b.items()}
                 b["src"][rows] = NONE
                 pending[rows] = False

@@ -37,7 +37,7 @@ from tests.xvfb import running_xvfb
 
 from .coded_media import BITS, code_bits, write_clip
 from .kdenlive_writer import Cut, Lanes, timeline2
-from .melt_check import MELT_ENV, MeltError, expected_columns, fitted_weights, render_levels
+from .melt_check import MELT_ENV, MeltError, expected_columns, render_levels
 
 COPIED = sorted((Path(__file__).resolve().parents[1] / "data" / "kdenlive").glob("*.kdenlive"))
 SHARED = sorted((Path(__file__).resolve().parents[3] / "shared" / "kdenlive-samples").glob("*/*.kdenlive"))
@@ -80,8 +80,8 @@ def robust_decode(levels: np.ndarray) -> tuple[int, int] | None:
 class Substitution:
     """A copy of one project in `folder` whose media are coded clips."""
 
-    def __init__(self, project: Path, folder: Path):
-        self.project, self.folder = project, folder
+    def __init__(self, project: Path, folder: Path, first: int | None = None):
+        self.project, self.folder, self.first = project, folder, first
         self.timeline = read_project(project)
         self.picks = pick(self.timeline)
         self.codes: dict[str, int] = {}  # resolved media path (or a playlist clip's) -> clip code
@@ -104,7 +104,8 @@ class Substitution:
     def _media(self) -> None:
         """A coded clip for every media source, as long as the frames the edit uses."""
         used: dict[int, float] = {}
-        for s, p in zip(self.picks.src.ravel(), self.picks.pos.ravel()):
+        rows = slice(0, self.first)  # only the frames judged need their source frames
+        for s, p in zip(self.picks.src[rows].ravel(), self.picks.pos[rows].ravel()):
             if s >= 0:
                 used[int(s)] = max(used.get(int(s), 0.0), float(p))
         for index, source in enumerate(self.picks.sources):
@@ -190,7 +191,7 @@ def judge(project: Path, *, first: int | None = None, work: Path | None = None) 
     verdict = Judgement(project.stem)
     with tempfile.TemporaryDirectory(dir=work) as tmp:
         try:
-            sub = Substitution(project, Path(tmp))
+            sub = Substitution(project, Path(tmp), first)
             copy = sub.write()
             timeline = read_project(copy)
         except LivelatentError as exc:
@@ -211,7 +212,7 @@ def judge(project: Path, *, first: int | None = None, work: Path | None = None) 
         except MeltError as exc:
             verdict.refused = str(exc)
             return verdict
-        _judge_frames(verdict, picks, levels, sub)
+        _judge_frames(verdict, picks, levels)
     return verdict
 
 
@@ -221,27 +222,41 @@ def _code(path) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _judge_frames(verdict: Judgement, picks, levels: np.ndarray, sub: Substitution) -> None:
+def _judge_frames(verdict: Judgement, picks, levels: np.ndarray) -> None:
     code_of = [_code(s.path) if s.kind == "media" else None for s in picks.sources]
     verdict.frames = len(levels)
     for t, level in enumerate(levels):
-        cols = [(c, f % 4096, w) for c, f, w in expected_columns(picks, t, code_of) if c is not None]
+        cols = expected_columns(picks, t, code_of)
+        coded = [(c, f % 4096, w) for c, f, w in cols if c is not None]
+        flat = sum(w for c, _, w in cols if c is None)  # a colour, an emptied title, a grey image
         seen = robust_decode(level)
-        if len(cols) >= 2:
+        if len(coded) >= 2 or (coded and flat > 0):
             verdict.blend += 1
-            weights, residual = fitted_weights(level, [c[:2] for c in cols])
-            ok = residual < 0.05 and np.abs(weights - [c[2] for c in cols]).max() < 0.02
+            ok, fitted = _blend_agrees(level, coded, flat > 0)
             verdict.blend_agree += ok
-            problem = f"frame {t}: conform blend {cols}, melt {np.round(weights, 3).tolist()}"
-        elif cols or seen is not None:
+            problem = f"frame {t}: conform blend {coded} (+{flat:.3f} flat), melt fits {fitted}"
+        elif coded or seen is not None:
             verdict.single += 1
-            ok = bool(cols) and seen == cols[0][:2] and abs(sum(c[2] for c in cols) - 1) < 1e-3
+            ok = bool(coded) and seen == coded[0][:2]
             verdict.single_agree += ok
-            problem = f"frame {t}: conform {cols[0][:2] if cols else None}, melt shows {seen}"
+            problem = f"frame {t}: conform {coded[0][:2] if coded else None}, melt shows {seen}"
         else:
             continue
         if not ok and len(verdict.examples) < 5:
             verdict.examples.append(problem)
+
+
+def _blend_agrees(level: np.ndarray, coded: list, flat: bool) -> tuple[bool, list]:
+    """Whether melt's frame is the coded frames by the conform's weights (plus a flat picture)."""
+    if len(coded) == 2 and not flat and coded[0][2] == coded[1][2]:  # an additive blend mode
+        added = np.maximum(code_bits(*coded[0][:2]), code_bits(*coded[1][:2]))
+        if np.abs(level - added).max() < 0.08:
+            return True, "a + b"
+    basis = [code_bits(c, f) for c, f, _ in coded] + ([np.ones(len(level))] if flat else [])
+    weights, *_ = np.linalg.lstsq(np.stack(basis, axis=1), level, rcond=None)
+    residual = np.abs(level - np.stack(basis, axis=1) @ weights).max()
+    ok = residual < 0.05 and np.abs(weights[:len(coded)] - [w for *_, w in coded]).max() < 0.02
+    return bool(ok), np.round(weights, 3).tolist()
 
 
 def main(argv=None) -> int:
