@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from livelatent import zseq
+from livelatent.arrayfile import read_npy
 from livelatent.errors import ControlMessageError, UsageError, ZSequenceError
 from livelatent.jsonfile import read_json_object
 from livelatent.latent import check_z, keyed_rng
@@ -103,9 +104,7 @@ class KeyframeBank:
     @classmethod
     def load(cls, path: str | os.PathLike, d: int | None = None) -> "KeyframeBank":
         npy, js, _ = zseq.pair_paths(path)
-        if not npy.exists():
-            raise UsageError(f"{npy}: keyframe bank not found")
-        z = np.load(npy, allow_pickle=False)
+        z = read_npy(npy, UsageError, what="keyframe bank (slots, d) of numbers")
         meta = read_json_object(js, UsageError) if js.exists() else {}
         if d is not None and z.ndim == 2 and z.shape[1] != d:
             raise UsageError(f"{npy}: bank of z size {z.shape[1]}, but the model expects {d}")

@@ -79,6 +79,10 @@ def main(argv: list[str] | None = None) -> int:
     except LivelatentError as exc:
         print(f"livelatent {load or ''}: {exc}".replace(" :", ":"), file=sys.stderr)
         return exc.exit_code
+    except OSError as exc:  # a disk or a folder failing where no command named it: still one line
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"livelatent {load or ''}: {where}{exc.strerror or exc}".replace(" :", ":"), file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("livelatent: interrupted", file=sys.stderr)
         return 130

@@ -27,7 +27,7 @@ from livelatent.errors import ProjectError
 from livelatent.layering import look_cover
 from livelatent.mlt_time import MAX_HOURS, max_frames
 from livelatent.retime import source_positions
-from livelatent.stacking import NONE, blend_into, empty_layer, overlay, shows, stack, widen
+from livelatent.stacking import NONE, TRANSPARENT, blend_into, empty_layer, overlay, shows, stack, widen
 from livelatent.timeline import BLEND, COVER, ClipSegment, Source, Timeline, Track, Transition
 
 LAYER_RULES = ("fill", "top")
@@ -62,13 +62,22 @@ class Picks:
         return (self.src[:, 1:] != NONE).any(axis=1) if self.src.shape[1] > 1 else np.zeros(len(self), bool)
 
 
+def _refuse_transparent(tr: Transition, a: dict, b: dict, rows: np.ndarray) -> None:
+    """melt dissolves a transparent frame as black with no alpha, then lays the half-transparent
+    result over what lies below: a picture no z can stand for."""
+    clear = rows[(a["src"][rows, 0] == TRANSPARENT) | (b["src"][rows, 0] == TRANSPARENT)]
+    if len(clear):
+        raise ProjectError(f"{tr.label or 'transition'} at frame {clear[0]}: a dissolve with the transparent gap "
+                           f"of a nested sequence (melt fades to see-through there) is not supported")
+
+
 class _Picker:
     def __init__(self, fps_of: Callable[[Source], Fraction | None], smooth: bool, layers: str):
         self.fps_of, self.smooth = fps_of, smooth
         self.draw = stack if layers == "fill" else overlay
         self.source_index: dict[str, int] = {}
         self.picks = Picks(*(np.empty(0),) * 4)
-        self.nested: dict[int, dict] = {}
+        self.nested: dict[tuple[int, int], dict] = {}
 
     def source_id(self, source: Source) -> int:
         if source.key not in self.source_index:
@@ -108,6 +117,7 @@ class _Picker:
         t = t[(a["src"][t, 0] != NONE) & (b["src"][t, 0] != NONE)]
         if tr.kind == COVER or not len(t):
             return out
+        _refuse_transparent(tr, a, b, t)
         return blend_into(out, a, b, tr.weight_b(t).astype(np.float32), t)
 
     def composition(self, tr: Transition, layers: list[dict], n: int) -> None:
@@ -126,7 +136,8 @@ class _Picker:
         b = layers[tr.b]
         span = np.zeros(n, bool)
         span[max(tr.start, 0):min(tr.end + 1, n)] = True
-        pending = span & shows(b)
+        # a transparent B drawn over A leaves A; MLT still dissolves with it (see _refuse_transparent)
+        pending = span & (b["src"][:, 0] >= 0 if kind == COVER else shows(b))
         if kind == COVER and fill:  # B's own cover times the composition's geometry and opacity
             b = {**b, "cover": b["cover"] * np.where(span, look_cover(tr.look, np.arange(n) - tr.start), 1.0)}
         for i in range(tr.a, tr.b):
@@ -135,6 +146,7 @@ class _Picker:
                 if kind == COVER:
                     layers[i] = stack(layers[i], b, rows) if fill else overlay(layers[i], b, np.isin(np.arange(n), rows))
                 else:  # a blend mode adds only as much of B as B covers (a fade on B fades it)
+                    _refuse_transparent(tr, layers[i], b, rows)
                     w = tr.weight_b(rows) * (b["cover"][rows] if kind == BLEND else 1.0)
                     layers[i] = blend_into(layers[i], layers[i], b, w.astype(np.float32), rows)
                 b = {key: value.copy() for key, value in b.items()}
@@ -166,12 +178,15 @@ class _Picker:
         return out
 
     def nested_segment(self, seg: ClipSegment, out: dict, offsets, lo: int, hi: int, fps) -> dict:
+        """The nested sequence's frames at the entry's positions; past its last clip its
+        background goes on (black, or transparent gaps), as the sequence's tractor does."""
         inner = seg.source
-        if id(inner) not in self.nested:
-            self.nested[id(inner)] = self.timeline(inner, max(inner.length, 1), top=False)
-        nested = self.nested[id(inner)]
         positions = source_positions(seg, fps, inner.fps, offsets=offsets).astype(np.int64)
-        inside = (positions >= 0) & (positions < nested["src"].shape[0])
+        n = max(inner.length, int(positions.max(initial=0)) + 1, 1)
+        if (id(inner), n) not in self.nested:
+            self.nested[(id(inner), n)] = self.timeline(inner, n, top=False)
+        nested = self.nested[(id(inner), n)]
+        inside = positions >= 0
         k = nested["src"].shape[1]
         out = widen(out, k)
         rows = np.arange(lo, hi)[inside]
@@ -180,6 +195,10 @@ class _Picker:
                 out[key][rows] = nested[key][positions[inside]]
             else:
                 out[key][rows, :k] = nested[key][positions[inside]]
+        if inner.transparent:  # its gaps are transparent frames (cover 0), not nothing
+            gaps = rows[out["src"][rows, 0] == NONE]
+            out["src"][gaps, 0] = TRANSPARENT
+            out["cover"][gaps] = 0.0
         return out
 
 
@@ -192,6 +211,7 @@ def pick(timeline: Timeline, *, smooth: bool = False,
         raise ProjectError(f"timeline {timeline.name}: {timeline.length} frames; expected under {MAX_HOURS} hours")
     picker = _Picker(fps_of or (lambda s: s.fps), smooth, layers)
     layer = picker.timeline(timeline, timeline.length, top=True)
+    layer["src"][layer["src"] == TRANSPARENT] = NONE
     picks = picker.picks
     picks.src, picks.pos, picks.weight, picks.seg = layer["src"], layer["pos"], layer["weight"], layer["seg"]
     picks.overlay = layer["over"]

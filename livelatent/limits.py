@@ -3,7 +3,7 @@
 A value past one of these limits is a typing slip or an attack, never a piece of work: it
 would allocate more memory than a machine has, run for hours before failing, or reach a
 library (the video encoder, numpy's random generator, a socket) that stops with a traceback.
-docs/hardening.md explains each number; commands/argtypes.py applies them to every flag.
+docs/hardening.md explains each number; commands/values.py applies them to every flag.
 """
 
 from __future__ import annotations

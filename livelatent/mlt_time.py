@@ -93,11 +93,23 @@ def format_clock(frame: int, fps: Fraction | float) -> str:
 
 
 def parse_speed(text: str) -> float:
-    """A timewarp speed such as "0.5", "-1.000000" or "2,05" (decimal comma before 20.08)."""
+    """A timewarp speed such as "0.5", "-1.000000" or "2,05" (decimal comma before 20.08);
+    0 plays at speed 1, as MLT's timewarp does."""
     try:
-        return float(str(text).strip().replace(",", "."))
+        speed = float(str(text).strip().replace(",", "."))
     except ValueError:
-        raise ProjectError(f"speed {text!r}: expected a number such as 0.5 or -1") from None
+        speed = math.nan
+    if not math.isfinite(speed) or abs(speed) > 1000:
+        raise ProjectError(f"speed {text!r}: expected a number such as 0.5 or -1, at most 1000 times")
+    return speed or 1.0
+
+
+def parse_index(text: str | None, default: int, what: str) -> int:
+    """A track index property (a_track, b_track): a whole number, `default` when empty."""
+    try:
+        return int(text) if text not in (None, "") else default
+    except ValueError:
+        raise ProjectError(f"{what}: track index {text!r}; expected a whole number") from None
 
 
 def frame_rate_of(num: str | int | None, den: str | int | None) -> Fraction | None:

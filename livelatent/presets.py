@@ -12,10 +12,12 @@ or value is a PresetError naming the file, the key and what is allowed:
 
 from __future__ import annotations
 
+import argparse
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from livelatent import values
 from livelatent.errors import ControlMessageError, LivelatentError, PresetError
 from livelatent.mapping import CURVES, MidiBinding, MidiMap, NoteBlock, check_target
 from livelatent.motion.params import MotionParams
@@ -76,9 +78,11 @@ def load_preset(path: str | Path | None) -> Preset:
         return Preset()
     p = _find(Path(path))
     try:
-        data = tomllib.loads(p.read_text())
-    except tomllib.TOMLDecodeError as exc:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise PresetError(f"{p}: not valid TOML ({exc})") from None
+    except OSError as exc:
+        raise PresetError(f"{p}: cannot be read ({exc.strerror or exc})") from None
     return from_dict(data, p)
 
 
@@ -104,11 +108,32 @@ def from_dict(data: dict, path: Path | None = None) -> Preset:
         raise PresetError(f"{where}: [motion] {exc}") from None
     osc = _section(data.get("osc", {}), OscSettings, where, "osc")
     osc["allow"] = tuple(osc.get("allow", ()))
-    return Preset(path=path, motion=params, noise=float(noise),
-                  bank=BankSettings(**_section(data.get("bank", {}), BankSettings, where, "bank")),
-                  osc=OscSettings(**osc), midi=_midi(data.get("midi", {}), where),
-                  display=DisplaySettings(**_section(data.get("display", {}), DisplaySettings, where, "display")),
-                  record=RecordSettings(**_section(data.get("record", {}), RecordSettings, where, "record")))
+    preset = Preset(path=path, motion=params, noise=float(noise),
+                    bank=BankSettings(**_section(data.get("bank", {}), BankSettings, where, "bank")),
+                    osc=OscSettings(**osc), midi=_midi(data.get("midi", {}), where),
+                    display=DisplaySettings(**_section(data.get("display", {}), DisplaySettings, where, "display")),
+                    record=RecordSettings(**_section(data.get("record", {}), RecordSettings, where, "record")))
+    _check_values(preset, where)
+    return preset
+
+
+# settings whose values the command line checks too, with the same checks (values.py)
+_VALUES = {("display", "size"): values.size, ("display", "fps"): values.display_fps, ("record", "fps"): values.rate,
+           ("record", "proxy_size"): values.size, ("osc", "host"): values.host, ("osc", "port"): values.port,
+           ("osc", "feedback"): values.host_port, ("bank", "seed"): values.seed, ("bank", "slots"): values.slots}
+
+
+def _check_values(preset: Preset, where: str) -> None:
+    """Each setting in range as its flag would be (an empty string means "none" / "default")."""
+    settings = [(section, key, getattr(getattr(preset, section), key)) for section, key in _VALUES]
+    settings.append(("osc", "allow", ",".join(preset.osc.allow)))
+    for section, key, value in settings:
+        if value == "":
+            continue
+        try:
+            (values.ip_list if key == "allow" else _VALUES[section, key])(value)
+        except argparse.ArgumentTypeError as exc:
+            raise PresetError(f"{where}: [{section}] {key}: {exc}") from None
 
 
 def _keys(table, allowed, where: str, what: str) -> None:

@@ -6,7 +6,8 @@ Measured with melt 7.12 (FORMAT.md §4, §10); all in doubles, as MLT computes t
               behind a time remap: source frame `frame`), before/after comparing the bare
               `frame` with the position
   timewarp    q = p (forward) or warp_out - p (reverse); the inner producer runs at
-              fps' = trunc(num*1000/|speed|) / (den*1000), so src = (int)(q / fps' * src_fps + 0.5)
+              fps' = trunc(num'/|speed|) / den' (num', den' = num, den, times 1000 when
+              num < 1000), so src = (int)(q / fps' * src_fps + 0.5)
   framebuffer (pre-16.04 slow motion) floor(speed * p), then the fps mapping; a source faster
               than the project is instead forced to src_fps * speed: (int)(p / fps * src_fps * speed + 0.5)
   timeremap   floor((map(p - chain_in) + chain_in / fps) * src_fps)  (map: linear keyframes, seconds)
@@ -39,8 +40,12 @@ def _remap_seconds(p: np.ndarray, remap: TimeRemap, rate: float) -> np.ndarray:
 
 
 def warp_rate(fps: Fraction, speed: float) -> float:
-    """The fake profile rate MLT gives the producer inside a timewarp."""
-    return math.trunc(fps.numerator * 1000 / abs(speed)) / (fps.denominator * 1000)
+    """The fake profile rate MLT gives the producer inside a timewarp: a rate under 1000/1 is
+    scaled by 1000 first, then its (integer) numerator divided by |speed| and truncated."""
+    num, den = fps.numerator, fps.denominator
+    if num < 1000:
+        num, den = num * 1000, den * 1000
+    return math.trunc(num / abs(speed)) / den
 
 
 def _producer_rate(seg: ClipSegment, project_fps: Fraction) -> float:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 NONE = -1
+TRANSPARENT = -2  # a nested sequence's transparent gap: see-through (cover 0), yet a frame to transitions
 COLUMNS = ("src", "pos", "weight", "seg")
 
 
@@ -36,14 +37,17 @@ def widen(layer: dict, k: int) -> dict:
 
 
 def shows(layer: dict) -> np.ndarray:
+    """Frames where the layer has a frame (a picture, or a transparent gap)."""
     return layer["src"][:, 0] != NONE
 
 
 def overlay(lower: dict, upper: dict, where: np.ndarray | None = None) -> dict:
-    """upper where it shows something (and `where`), else lower."""
+    """upper where it shows a picture (and `where`), else lower; a transparent frame where
+    lower has none."""
     k = max(lower["src"].shape[1], upper["src"].shape[1])
     lower, upper = widen(lower, k), widen(upper, k)
-    take = shows(upper)
+    up, low = upper["src"][:, 0], lower["src"][:, 0]
+    take = (up >= 0) | ((up == TRANSPARENT) & (low == NONE))
     if where is not None:
         take &= where
     return {key: np.where(take[:, None] if key in COLUMNS else take, upper[key], lower[key]) for key in lower}
@@ -67,7 +71,7 @@ def blend_into(out: dict, a: dict, b: dict, w: np.ndarray, rows: np.ndarray) -> 
 
 def stack(lower: dict, upper: dict, rows: np.ndarray | None = None) -> dict:
     """upper drawn over lower by the layering rule (on `rows` only, when given)."""
-    has_upper, has_lower = shows(upper), shows(lower)
+    has_upper, has_lower = shows(upper), lower["src"][:, 0] >= 0  # a transparent lower is no picture
     if rows is not None:
         only = np.zeros(len(has_upper), bool)
         only[rows] = True

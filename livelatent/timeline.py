@@ -170,6 +170,8 @@ class Timeline:
 
     background: None for an opaque black background (a gap shows nothing), or a Source shown
     in gaps (a nested sequence's black); transparent nested backgrounds use None as well.
+    transparent: nested, its gaps are transparent frames (Kdenlive's "0" background): lower
+    tracks show through them, but a transition still finds a frame there.
     """
 
     name: str
@@ -178,6 +180,7 @@ class Timeline:
     transitions: tuple[Transition, ...] = ()
     notes: tuple[str, ...] = field(default=(), compare=False)
     background: Source | None = None
+    transparent: bool = False
 
     @property
     def length(self) -> int:

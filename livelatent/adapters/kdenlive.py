@@ -20,9 +20,10 @@ from lxml import etree
 
 from livelatent.adapters.kdenlive_clips import PLAYLIST_CLIP, ClipResolver, entry_freeze, is_disabled, props
 from livelatent.adapters.kdenlive_looks import LookReader, source_alpha
-from livelatent.adapters.mlt_xml import MediaSeconds, read_mlt
+from livelatent.adapters.mlt_xml import MAX_DEPTH, MediaSeconds, read_mlt
 from livelatent.errors import ProjectError
-from livelatent.mlt_time import check_position, cut_range, format_clock, frame_rate_of, parse_time
+from livelatent.inputs import regular_file
+from livelatent.mlt_time import check_position, cut_range, format_clock, frame_rate_of, parse_index, parse_time
 from livelatent.timeline import COVER, DISSOLVE, WIPE, ClipSegment, Source, Timeline, Track, Transition
 
 RESERVED = {"black_track", "timeline_preview", "timeline_overlay", "overlay_track", "playlistmain"}
@@ -41,6 +42,7 @@ def _read(path: Path, sequence: str | None = None, *, fps: Fraction | None = Non
           opened: tuple[Path, ...] = (), media_seconds: MediaSeconds | None = None) -> Timeline:
     """read_project, for a playlist clip too: fps overrides the file's own profile (an `xml`
     producer plays its file at the outer project's rate); opened: the files that include it."""
+    path = regular_file(path, ProjectError, "Kdenlive or MLT project")  # a FIFO would block the parser for ever
     try:
         tree = etree.parse(str(path), etree.XMLParser(huge_tree=True, remove_comments=True))
     except OSError as exc:
@@ -150,10 +152,12 @@ class _Reader:
             return self.built[key]
         if key in self.building:
             raise ProjectError(f"{self.path}: sequence {key} contains itself")
+        if len(self.building) >= MAX_DEPTH:
+            raise ProjectError(f"{self.path}: sequence {key} is nested more than {MAX_DEPTH} deep")
         self.building.add(key)
         p = props(tractor)
         name = p.get("kdenlive:clipname") or key
-        tracks, index_map, background = [], {}, None
+        tracks, index_map, background, transparent = [], {}, None, False
         track_els = tractor.findall("track") or tractor.findall("multitrack/track")
         for mlt_index, track_el in enumerate(track_els):
             target = self.by_id.get(track_el.get("producer"))
@@ -163,13 +167,15 @@ class _Reader:
             if mlt_index == 0 or self._reserved(target):
                 if mlt_index == 0 and target.tag == "producer":
                     background = self._background(target)
+                    transparent = background is None
                 continue
             track = self._track(track_el, target, mlt_index)
             if track is not None:
                 index_map[mlt_index] = len(tracks)
                 tracks.append(track)
         transitions = self._compositions(tractor, index_map, name)
-        timeline = Timeline(name, self.fps, tuple(tracks), tuple(transitions), background=background)
+        timeline = Timeline(name, self.fps, tuple(tracks), tuple(transitions), background=background,
+                            transparent=transparent)
         self.building.discard(key)
         self.built[key] = timeline
         return timeline
@@ -247,6 +253,7 @@ class _Reader:
         length = out - start + 1
         look = self._clip_look(entry, producer, p, where)
         if producer.tag == "tractor":
+            check_position(out, self.fps, f"{where}: sequence clip out")
             if entry_freeze(entry, self.fps) is not None:
                 raise ProjectError(f"{where}: a freeze effect on a sequence clip is not supported")
             return ClipSegment(position, length, self._tractor_timeline(producer), in_frame=start,
@@ -303,7 +310,8 @@ class _Reader:
             if kind is None or p.get("disable") == "1":
                 continue
             start, end = self._span(tr, p, f"track {track}: mix")
-            a, b = int(p.get("a_track", "0")), int(p.get("b_track", "1"))
+            where = f"track {track}: mix"
+            a, b = parse_index(p.get("a_track"), 0, where), parse_index(p.get("b_track"), 1, where)
             mixes.append(Transition(start, end, a, b, kind, p.get("reverse") == "1", label=f"mix on {track}"))
         return tuple(mixes)
 
@@ -314,7 +322,8 @@ class _Reader:
             kind = _blend_kind(p)
             if kind is None or p.get("internal_added") == "237" or p.get("disable") == "1":
                 continue
-            a, b = int(p.get("a_track", "0") or 0), int(p.get("b_track", "1") or 1)
+            where = f"timeline {name}: composition {tr.get('id')}"
+            a, b = parse_index(p.get("a_track"), 0, where), parse_index(p.get("b_track"), 1, where)
             if b not in index_map:
                 continue  # onto an audio or reserved track
             where = f"timeline {name}: composition {tr.get('id')}"

@@ -5,6 +5,7 @@ Works on lxml elements handed over by adapters/kdenlive.py; imports no XML libra
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -150,7 +151,13 @@ def _time_map(text: str, fps: Fraction) -> tuple[tuple[int, float], ...]:
     for item in filter(None, (s.strip() for s in text.split(";"))):
         key, _, value = item.partition("=")
         key = key.rstrip("|~")
-        points.append((parse_time(key, fps, what="time_map"), float(value.replace(",", "."))))
+        try:
+            seconds = float(value.replace(",", "."))
+        except ValueError:
+            seconds = math.nan
+        if not math.isfinite(seconds):
+            raise ProjectError(f"time remap {text[:80]!r}: {value[:20]!r} is not a time in seconds")
+        points.append((parse_time(key, fps, what="time_map"), seconds))
     if not points:
         raise ProjectError(f"time remap {text!r}: expected keyframes such as 00:00:00.000=0")
     return tuple(sorted(points))

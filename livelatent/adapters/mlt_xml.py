@@ -26,8 +26,8 @@ from livelatent.adapters.kdenlive_clips import ClipResolver, entry_freeze, props
 from livelatent.adapters.mlt_services import (SERVICES, blend_kind, is_background, shows_no_picture,
                                               with_default_service)
 from livelatent.errors import ProjectError
-from livelatent.mlt_time import (check_position, cut_range, format_clock, media_length, parse_speed,
-                                 parse_time)
+from livelatent.mlt_time import (check_position, cut_range, format_clock, media_length, parse_index,
+                                 parse_speed, parse_time)
 from livelatent.retime import warp_rate
 from livelatent.timeline import COVER, ClipSegment, Timeline, Track, Transition
 
@@ -118,7 +118,7 @@ class _MltReader:
         return Timeline(name, self.fps, tuple(tracks), transitions), total
 
     def _track(self, track_el, service, index: int, tractor: str) -> tuple[Track, int]:
-        name = props(service).get("shotcut:name") or f"{tractor} track {index}"
+        name = props(service).get("shotcut:name") or f"{index} of {tractor}"
         hidden = track_el.get("hide") in ("video", "both")
         if track_el.get("in") is None and track_el.get("out") is None:
             lane = self._service_lane(service, name)
@@ -133,7 +133,7 @@ class _MltReader:
             kind = blend_kind(p, where)
             if kind is None or p.get("disable", "0") not in ("0", ""):
                 continue
-            a, b = _track_index(p.get("a_track"), 0, where), _track_index(p.get("b_track"), 1, where)
+            a, b = parse_index(p.get("a_track"), 0, where), parse_index(p.get("b_track"), 1, where)
             if b not in index_map:
                 continue  # onto the background, or a track that does not exist
             start, end = self._span(tr, p, kind, where)
@@ -164,12 +164,13 @@ class _MltReader:
                 position += max(self._time(child.get("length") or "0", f"track {track}: blank"), 0)
             elif child.tag == "entry":
                 service = self._service(child, f"track {track}, frame {position}")
-                for _ in range(max(_int(child.get("repeat"), 1), 1)):
-                    lane = self._cut(child, service, position, track)
-                    segments += lane.segments
+                repeat = max(_int(child.get("repeat"), 1), 1)  # melt plays the cut `repeat` times
+                lane = self._cut(child, service, position, track)
+                check_position(position + repeat * lane.length, self.fps,
+                               f"{self.path.name}: track {track}: entry {child.get('producer')!r}")
+                for _ in range(repeat):
+                    segments += self._cut(child, service, position, track).segments
                     position = extent = position + lane.length
-                    check_position(position, self.fps, f"{self.path.name}: track {track}: entry "
-                                                       f"{child.get('producer')!r}")
             check_position(position, self.fps, f"{self.path.name}: track {track}: {child.tag} "
                                                f"{child.get('length') or child.get('producer')!r}")
         return _Lane(tuple(segments), position, extent)
@@ -263,13 +264,13 @@ class _MltReader:
         the producer's rate (a timewarp's inner producer runs at the warped rate); None if unknown."""
         if p.get("length"):
             return self._time(p["length"], where)
-        rate = self.fps
-        if p.get("mlt_service") == "timewarp":
-            rate = warp_rate(self.fps, parse_speed(p.get("resource", "1:").split(":", 1)[0] or "1") or 1.0)
         try:
+            rate = self.fps
+            if p.get("mlt_service") == "timewarp":
+                rate = warp_rate(self.fps, parse_speed(p.get("resource", "1:").split(":", 1)[0] or "1"))
             source = self.clips.source(service, p)
-        except ProjectError:
-            return None
+        except ProjectError as exc:
+            raise ProjectError(f"{where}: {exc}") from None
         seconds = self.media_seconds(source.path) if source.path is not None else None
         return None if seconds is None else media_length(seconds, rate)
 
@@ -282,10 +283,3 @@ def _int(text: str | None, default: int) -> int:
         return int(text) if text is not None else default
     except ValueError:
         return default
-
-
-def _track_index(text: str | None, default: int, where: str) -> int:
-    try:
-        return int(text) if text not in (None, "") else default
-    except ValueError:
-        raise ProjectError(f"{where}: track index {text!r}; expected a whole number") from None

@@ -20,6 +20,7 @@ from pathlib import Path
 from livelatent import zseq
 from livelatent.adapters.png import STILL_FRAME, STILL_ID, STILL_ZSEQ, read_png_info
 from livelatent.errors import LivelatentError, ProjectError
+from livelatent.inputs import is_regular_file, regular_file
 from livelatent.timeline import Source
 
 
@@ -37,7 +38,7 @@ def _pair(stem: Path) -> Path | None:
 
 
 def _embedded_id(path: Path) -> str | None:
-    if not path.exists() or path.suffix.lower() in (".npy", ".json"):
+    if not is_regular_file(path) or path.suffix.lower() in (".npy", ".json"):
         return None
     try:
         from livelatent.adapters.video import read_metadata
@@ -58,6 +59,8 @@ class ZFinder:
             self._ids = {}
             for folder in self.folders:
                 for js in [*folder.glob("*.json"), *folder.glob("*/*.json"), *folder.glob("*/*/*.json")]:
+                    if not is_regular_file(js):  # a FIFO named x.json would block the search for ever
+                        continue
                     try:
                         meta = json.loads(js.read_text())
                     except (OSError, ValueError):
@@ -67,11 +70,14 @@ class ZFinder:
         return self._ids
 
     def find(self, source: Source) -> Found:
+        files = [p for p in (source.path, source.proxy) if p is not None]
+        for p in files:
+            if p.exists() and not is_regular_file(p):  # a FIFO or a device: reading it would hang
+                regular_file(p, ProjectError, f"media file for clip {source.label!r}")
         if source.kind == "image" and source.path is not None:
             return self._still(source)
         if not source.has_frames:
             return Found(None, f"no z-sequence ({source.kind})")
-        files = [p for p in (source.path, source.proxy) if p is not None]
         stems = [p.with_suffix("") for p in files]
         stems += [folder / p.stem for folder in self.folders for p in files]
         for stem in stems:

@@ -13,8 +13,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from livelatent import values
 from livelatent.assemble import FOREIGN_POLICIES, GAP_POLICIES
-from livelatent.commands import argtypes
 from livelatent.commands.options import add_model_arguments, add_render_arguments
 from livelatent.commands.outputs import add_force_argument, claim, claim_pair
 from livelatent.conform import LAYER_RULES
@@ -22,8 +22,8 @@ from livelatent.errors import UsageError
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("project", metavar="PROJECT.kdenlive", help="the Kdenlive project")
-    parser.add_argument("-o", "--out", type=argtypes.output, required=True, metavar="OUT",
+    parser.add_argument("project", metavar="PROJECT.kdenlive", help="the Kdenlive project (or a Shotcut / MLT XML .mlt)")
+    parser.add_argument("-o", "--out", type=values.output, required=True, metavar="OUT",
                         help="output pair: OUT.npy, OUT.json")
     parser.add_argument("--sequence", default=None, metavar="NAME",
                         help="the sequence to conform, by name or uuid (default: the active one)")
@@ -34,13 +34,13 @@ def add_arguments(parser) -> None:
     parser.add_argument("--layers", choices=LAYER_RULES, default="fill",
                         help="layered clips: the topmost clip that fills the frame opaquely gives the z "
                              "(fill, default: titles and insets are overlays, fades blend), or the topmost clip (top)")
-    parser.add_argument("--search", type=argtypes.folder, action="append", default=[], metavar="DIR",
+    parser.add_argument("--search", type=values.folder, action="append", default=[], metavar="DIR",
                         help="also look here for z-sequences of moved media (repeatable)")
     parser.add_argument("--smooth-speed", action="store_true",
                         help="speed changes use the exact fractional source position, slerped between rows")
     parser.add_argument("--partial", action="store_true",
                         help="write what can be conformed even when clips or rows are missing")
-    parser.add_argument("--report", type=argtypes.output, metavar="FILE", default=None,
+    parser.add_argument("--report", type=values.output, metavar="FILE", default=None,
                         help="also write the full report as JSON")
     add_force_argument(parser)
     parser.add_argument("--render", action="store_true", help="then render OUT.mp4 through the model")
@@ -80,6 +80,7 @@ def run(args) -> int:
                                   layers=args.layers)
     print_report(report)
     if args.report:
+        Path(args.report).parent.mkdir(parents=True, exist_ok=True)
         with open(args.report, "w") as fh:
             json.dump(report, fh, indent=2)
     if args.render:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import sys
 
-from livelatent.commands import argtypes
+from livelatent import values
 from livelatent.errors import UsageError
+from livelatent.limits import check_size
 
 
 def add_model_arguments(parser, *, snapshots: bool = False) -> None:
@@ -21,22 +22,22 @@ def add_model_arguments(parser, *, snapshots: bool = False) -> None:
     if snapshots:
         group.add_argument("--snapshots", default=None, metavar="SET",
                            help="a folder, glob or comma list of snapshots: render a labelled grid")
-        group.add_argument("--grid", default=None, metavar="CxR", help="grid of snapshots, e.g. 7x4")
+        group.add_argument("--grid", type=values.grid, default=None, metavar="CxR", help="grid of snapshots, e.g. 7x4")
         group.add_argument("--labels", default=None, help="snapshot labels, comma-separated (default: from names)")
     group.add_argument("--device", default="auto", help="cpu, cuda or auto (default: auto = cuda when available)")
     group.add_argument("--stylegan-repo", default=None, metavar="PATH",
                        help="your checkout of stylegan3 / stylegan2-ada-pytorch (or $LIVELATENT_STYLEGAN_REPO)")
-    group.add_argument("--psi", type=argtypes.finite, default=1.0, help="StyleGAN truncation psi (default 1)")
-    group.add_argument("--class", dest="class_idx", type=argtypes.class_index, default=None, help="class of a conditional StyleGAN")
+    group.add_argument("--psi", type=values.finite, default=1.0, help="StyleGAN truncation psi (default 1)")
+    group.add_argument("--class", dest="class_idx", type=values.class_index, default=None, help="class of a conditional StyleGAN")
 
 
 def add_render_arguments(parser, *, fps_default: str | None) -> None:
     group = parser.add_argument_group("video")
     rate = fps_default or "the input's"
-    group.add_argument("--fps", type=argtypes.rate, default=fps_default, help=f"frame rate, e.g. 30 or 30000/1001 (default: {rate})")
-    group.add_argument("--size", type=argtypes.size, default=None, metavar="WxH",
+    group.add_argument("--fps", type=values.rate, default=fps_default, help=f"frame rate, e.g. 30 or 30000/1001 (default: {rate})")
+    group.add_argument("--size", type=values.size, default=None, metavar="WxH",
                        help="frame size, e.g. 512 or 1280x720 (default: the model's); with a grid, one tile")
-    group.add_argument("--batch", type=argtypes.batch, default=16, help="frames decoded at once (default 16)")
+    group.add_argument("--batch", type=values.batch, default=16, help="frames decoded at once (default 16)")
     group.add_argument("--lossless", action="store_true", help="bit-exact video (x264 RGB at qp 0)")
     group.add_argument("--intra", action="store_true", help="every frame a key frame (frame-accurate editing)")
     group.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
@@ -66,6 +67,9 @@ def load_model(args, *, fallback: str | None = None):
     if getattr(args, "snapshots", None) or getattr(args, "grid", None):
         opts.update(grid=args.grid, labels=args.labels)
     size = parse_size(getattr(args, "size", None))
+    if size and getattr(args, "grid", None):  # the whole grid is one frame: it must fit as one
+        columns, rows = (int(v) for v in args.grid.split("x"))
+        check_size(columns * size[1], rows * size[0], what=f"--grid {args.grid} of --size {args.size}:")
     return generators.load(model_spec(args, fallback), device=args.device, size=size, **opts)
 
 

@@ -36,6 +36,9 @@ def claim(paths: list[Path], *, force: bool, flag: str = "-o") -> None:
     """Refuse to write any of `paths` over something that exists (unless force), over anything
     that is not a regular file, or into a take's folder."""
     for path in paths:
+        problem = _folder_problem(path)
+        if problem:
+            raise UsageError(f"{flag} {path}: {problem}; choose another output")
         take = take_folder_of(path)
         if take is not None:
             raise UsageError(f"{flag} {path}: inside take {take}, whose files only the recorder writes; "
@@ -45,6 +48,18 @@ def claim(paths: list[Path], *, force: bool, flag: str = "-o") -> None:
                 raise UsageError(f"{flag} {path}: exists and is not a regular file; choose another output")
             if not force:
                 raise UsageError(f"{flag} {path}: already exists; add --force to replace it")
+
+
+def _folder_problem(path: Path) -> str | None:
+    """Why the folder `path` goes into cannot take it, judged from its nearest existing folder."""
+    folder = Path(os.path.abspath(path)).parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        return f"{folder} is not a folder"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"{folder} is not writable"
+    return None
 
 
 def claim_pair(out, *, force: bool, video: bool = True, flag: str = "-o") -> None:

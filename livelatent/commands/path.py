@@ -16,10 +16,12 @@ import uuid
 
 import numpy as np
 
-from livelatent.commands import argtypes
+from livelatent import values
+from livelatent.arrayfile import read_npy
 from livelatent.commands.outputs import add_force_argument, claim_pair
 from livelatent.errors import UsageError, ZSequenceError
 from livelatent.frames import FrameRate
+from livelatent.latent import check_z
 from livelatent.limits import check_frames
 from livelatent.motion.params import MOVERS, MotionParams
 
@@ -33,7 +35,7 @@ def add_arguments(parser) -> None:
     timing.add_argument("--durations", default="2", metavar="S[,S...]",
                         help="seconds per segment: one value for all, or one per segment (default 2)")
     timing.add_argument("--times", metavar="T,T,...", help="the time of each keyframe in seconds, increasing")
-    parser.add_argument("--fps", type=argtypes.rate, default="30", help="frame rate of the output, e.g. 30, 25, 30000/1001 (default 30)")
+    parser.add_argument("--fps", type=values.rate, default="30", help="frame rate of the output, e.g. 30, 25, 30000/1001 (default 30)")
     parser.add_argument("--method", "--interp", default="spline", choices=METHODS,
                         help="spline (default: hits every keyframe on time), a mover, or slerp / lerp")
     defaults = MotionParams()
@@ -43,9 +45,9 @@ def add_arguments(parser) -> None:
                             help=f"mover parameter, {lo:g}..{hi:g} (default {getattr(defaults, name):g})")
     parser.add_argument("--even-speed", action="store_true", help="retime so the image changes evenly (needs --model)")
     parser.add_argument("--model", default="default", help="generator used by --even-speed (default: default)")
-    parser.add_argument("--oversample", type=argtypes.oversample, default=4,
+    parser.add_argument("--oversample", type=values.oversample, default=4,
                         help="--even-speed: dense samples per frame (default 4)")
-    parser.add_argument("-o", "--output", type=argtypes.output, required=True, metavar="OUT",
+    parser.add_argument("-o", "--output", type=values.output, required=True, metavar="OUT",
                         help="writes OUT.npy + OUT.json")
     add_force_argument(parser)
 
@@ -98,13 +100,11 @@ def load_keyframes(source: str, pick: str | None) -> tuple[np.ndarray, list[str]
         seq = zseq.load(source)
         rows, parents = seq.z, [seq.meta["id"]] if "id" in seq.meta else []
     else:
-        try:
-            rows, parents = np.load(npy, allow_pickle=False), []
-        except (OSError, ValueError) as exc:
-            raise ZSequenceError(f"{npy}: expected keyframes as a (k, d) .npy array or a z-sequence pair ({exc})") from None
+        rows, parents = read_npy(npy, ZSequenceError, what="keyframes (k, d) .npy array or a z-sequence pair"), []
     rows = np.asarray(rows, dtype=np.float64)
     if rows.ndim != 2:
-        raise ZSequenceError(f"{npy}: expected keyframes of shape (k, d), got {rows.shape}")
+        raise ZSequenceError(f"{npy}: expected keyframes of shape (k, d), got shape {rows.shape}")
+    check_z(rows, what=str(npy))
     if pick is None:
         return rows, parents
     try:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from livelatent.commands import argtypes
+from livelatent import values
 
 
 def add_arguments(p) -> None:
@@ -19,36 +19,36 @@ def add_arguments(p) -> None:
                    help="preset file or name in presets/ (default: presets/default.toml)")
     p.add_argument("--model", default="default", help="generator: default, dcgan-faces, a .pkl/.pt file, ...")
     p.add_argument("--device", default="auto", help="cpu, cuda, ... (default: auto)")
-    p.add_argument("--size", type=argtypes.size, default=None, metavar="WxH", help="decode size (default: the preset's, 256x256)")
+    p.add_argument("--size", type=values.size, default=None, metavar="WxH", help="decode size (default: the preset's, 256x256)")
     p.add_argument("--headless", action="store_true", help="no window: render through EGL (servers, CI)")
     p.add_argument("--fullscreen", action="store_true", help="fullscreen on --monitor (a projector)")
-    p.add_argument("--monitor", type=argtypes.index, default=None, metavar="N", help="monitor index for the window")
-    p.add_argument("--duration", type=argtypes.seconds, default=None, metavar="S", help="stop after S seconds")
-    p.add_argument("--fps", type=argtypes.display_fps, default=None, help="display frame grid when not recording (default 60)")
+    p.add_argument("--monitor", type=values.index, default=None, metavar="N", help="monitor index for the window")
+    p.add_argument("--duration", type=values.seconds, default=None, metavar="S", help="stop after S seconds")
+    p.add_argument("--fps", type=values.display_fps, default=None, help="display frame grid when not recording (default 60)")
     p.add_argument("--no-hud", action="store_true", help="start with the HUD hidden (H toggles it)")
     p.add_argument("--grid", action="store_true",
                    help="with a snapshot set (--model 'run/*.pkl'): start showing every snapshot, tiled "
                         "(G toggles; otherwise /livelatent/snapshot N picks the one shown)")
-    p.add_argument("--seed", type=argtypes.seed, default=None, help="seed for random slots and keyframes (default: preset's)")
+    p.add_argument("--seed", type=values.seed, default=None, help="seed for random slots and keyframes (default: preset's)")
     p.add_argument("--bank", default=None, metavar="ZSEQ[:frames]",
                    help="fill slots from frames of a z-sequence (e.g. reel.npy:0,12,40-43) or a saved bank")
     p.add_argument("--save-bank", default=None, metavar="NAME",
                    help="at the end, save the bank (with the slots stored during the show) as NAME.npy + NAME.json; "
                         "--bank NAME.npy plays it again")
-    p.add_argument("--osc-host", type=argtypes.host, default=None, help="address to listen on (default 127.0.0.1)")
-    p.add_argument("--osc-port", type=argtypes.port, default=None, help="OSC port (default 9331; 0 = no OSC)")
-    p.add_argument("--osc-feedback", type=argtypes.host_port, default=None, metavar="HOST:PORT", help="send state changes here")
-    p.add_argument("--osc-allow", type=argtypes.ip_list, default=None, metavar="IP,IP", help="accept OSC only from these senders")
+    p.add_argument("--osc-host", type=values.host, default=None, help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--osc-port", type=values.port, default=None, help="OSC port (default 9331; 0 = no OSC)")
+    p.add_argument("--osc-feedback", type=values.host_port, default=None, metavar="HOST:PORT", help="send state changes here")
+    p.add_argument("--osc-allow", type=values.ip_list, default=None, metavar="IP,IP", help="accept OSC only from these senders")
     p.add_argument("--midi", default=None, metavar="NAME",
                    help="MIDI input by partial name, or virtual:NAME for a virtual port (see `livelatent devices`)")
     p.add_argument("--event-log", default=None, metavar="FILE",
                    help="append every applied event (tick, arrival, source, first frame that showed it) as JSON lines")
-    p.add_argument("--autopilot", type=argtypes.seconds, default=None, metavar="S",
+    p.add_argument("--autopilot", type=values.seconds, default=None, metavar="S",
                    help="unattended: a random keyframe now and every S seconds, logged like any control")
     p.add_argument("--record", action="store_true", help="start recording at once")
-    p.add_argument("--recordings", type=argtypes.folder, default="recordings", metavar="DIR", help="where takes go")
-    p.add_argument("--record-fps", type=argtypes.rate, default=None, help="take frame rate (default: preset's, 30); 30000/1001 works")
-    p.add_argument("--proxy-size", type=argtypes.size, default=None, metavar="WxH", help="proxy video size (default: decode size)")
+    p.add_argument("--recordings", type=values.folder, default="recordings", metavar="DIR", help="where takes go")
+    p.add_argument("--record-fps", type=values.rate, default=None, help="take frame rate (default: preset's, 30); 30000/1001 works")
+    p.add_argument("--proxy-size", type=values.size, default=None, metavar="WxH", help="proxy video size (default: decode size)")
 
 
 def run(args) -> int:

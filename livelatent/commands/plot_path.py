@@ -11,23 +11,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from livelatent.commands import argtypes
+from livelatent import values
 from livelatent.commands.outputs import add_force_argument, claim
 
 
 def add_arguments(parser) -> None:
     parser.add_argument("zseq", metavar="ZSEQ", help="a z-sequence pair (NAME.npy + NAME.json)")
-    parser.add_argument("-o", "--output", type=argtypes.output, required=True, metavar="PATH.png",
+    parser.add_argument("-o", "--output", type=values.output, required=True, metavar="PATH.png",
                         help="the PNG to write")
     parser.add_argument("--keys", metavar="I,J,...", help="frames to mark as keyframes (default: from the metadata)")
-    parser.add_argument("--radius", type=argtypes.positive, help="shell radius (default: sqrt(d - 1/2))")
-    parser.add_argument("--max-rows", type=argtypes.rows, default=512, help="dimensions to show (default 512)")
+    parser.add_argument("--radius", type=values.positive, help="shell radius (default: sqrt(d - 1/2))")
+    parser.add_argument("--max-rows", type=values.rows, default=512, help="dimensions to show (default 512)")
     add_force_argument(parser)
 
 
 def run(args) -> int:
     from livelatent import zseq
-    from livelatent.errors import UsageError
+    from livelatent.errors import UsageError, ZSequenceError
     from livelatent.motion.metrics import measure
     from livelatent.motion.plot import trajectory_image, write_png
 
@@ -40,6 +40,11 @@ def run(args) -> int:
             raise UsageError(f"--keys {args.keys!r}: expected comma-separated frame numbers") from None
     else:
         keys = seq.meta.get("keyframe_frames")
+    outside = [k for k in keys or () if not 0 <= k < len(seq)]
+    if outside:
+        error, where = (UsageError, f"--keys {args.keys!r}") if args.keys else \
+            (ZSequenceError, f"{zseq.pair_paths(zseq.resolve(args.zseq))[1]}: keyframe_frames")
+        raise error(f"{where}: frame {outside[0]} is outside 0..{len(seq) - 1}")
     fps = float(seq.fps)
     image = trajectory_image(seq.z, fps, keys=keys, radius=args.radius, max_rows=args.max_rows)
     out = write_png(args.output, image)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from livelatent import values
 from livelatent.adapters import take_health, takes
-from livelatent.commands import argtypes
 
 
 def add_model_arguments(parser) -> None:
@@ -13,7 +13,7 @@ def add_model_arguments(parser) -> None:
 
 def add_arguments(parser) -> None:
     parser.add_argument("takes", nargs="+", metavar="TAKE", help="take folder, or its name under --recordings")
-    parser.add_argument("--recordings", type=argtypes.folder, default="recordings", metavar="DIR",
+    parser.add_argument("--recordings", type=values.folder, default="recordings", metavar="DIR",
                         help="where takes live (default: recordings)")
     add_model_arguments(parser)
 
@@ -27,6 +27,20 @@ def generator_for(take: takes.Take, args):
                            size=(int(size[1]), int(size[0])) if size else None)
 
 
+def proxy_unreadable(take: takes.Take) -> str | None:
+    """What is wrong with a proxy take.json calls complete, as its file has it (None: nothing)."""
+    from livelatent.adapters.video import count_frames
+    from livelatent.errors import VideoError
+
+    if not take.proxy_complete or not take.rows:
+        return None
+    try:
+        frames = count_frames(take.proxy_path)
+    except VideoError as exc:
+        return f"unreadable ({str(exc).removeprefix(f'{take.proxy_path}: ')})"
+    return None if frames == take.rows else f"holds {frames} of {take.rows} frames"
+
+
 def run(args) -> int:
     from tqdm import tqdm
 
@@ -37,8 +51,9 @@ def run(args) -> int:
         damage = take_health.z_damage(take)
         if damage:
             raise takes.TakeError(f"{take.path}: damaged ({damage}); its proxy cannot be made")
-        if take_health.proxy_gone(take):
-            print(f"{take.name}: proxy file missing; rebuilding it")
+        problem = "missing" if take_health.proxy_gone(take) else proxy_unreadable(take)
+        if problem:
+            print(f"{take.name}: proxy file {problem}; rebuilding it")
             take = take_health.without_proxy(take)
         if take.proxy_complete:
             print(f"{take.name}: proxy already complete ({take.rows} frames)")

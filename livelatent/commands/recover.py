@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import sys
 
-from livelatent.commands import argtypes
+from livelatent import values
 from livelatent.commands.proxies import add_model_arguments, generator_for
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--recordings", type=argtypes.folder, default="recordings", metavar="DIR",
+    parser.add_argument("--recordings", type=values.folder, default="recordings", metavar="DIR",
                         help="where takes live (default: recordings)")
     parser.add_argument("--no-proxy", action="store_true", help="recover the z-sequence and events only")
     add_model_arguments(parser)

@@ -8,7 +8,7 @@ rows rendered, with the source as parent).
 
 from __future__ import annotations
 
-from livelatent.commands import argtypes
+from livelatent import values
 from livelatent.commands.options import add_model_arguments, add_render_arguments, finish, generator_for, model_meta
 from livelatent.commands.outputs import add_force_argument, claim, claim_pair
 from livelatent.errors import UsageError
@@ -17,7 +17,7 @@ from livelatent.limits import check_frames
 
 def add_arguments(parser) -> None:
     parser.add_argument("zseq", metavar="ZSEQ", help="the z-sequence to render (NAME or NAME.npy)")
-    parser.add_argument("-o", "--out", type=argtypes.output, required=True, metavar="OUT",
+    parser.add_argument("-o", "--out", type=values.output, required=True, metavar="OUT",
                         help="output OUT.mp4 (+ OUT.npy, OUT.json)")
     add_force_argument(parser)
     add_render_arguments(parser, fps_default=None)

@@ -11,24 +11,24 @@ full-quality render of it.
 
 from __future__ import annotations
 
+from livelatent import values
 from livelatent.adapters import takes
-from livelatent.commands import argtypes
 from livelatent.commands.outputs import add_force_argument, claim_pair
 
 
 def add_arguments(parser) -> None:
     parser.add_argument("take", metavar="TAKE", help="take folder, or its name under --recordings")
-    parser.add_argument("-o", "--out", type=argtypes.output, required=True, metavar="OUT",
+    parser.add_argument("-o", "--out", type=values.output, required=True, metavar="OUT",
                         help="output pair: OUT.npy, OUT.json, OUT.mp4")
-    parser.add_argument("--fps", type=argtypes.rate, default=None,
+    parser.add_argument("--fps", type=values.rate, default=None,
                         help="frame rate, e.g. 60 or 30000/1001 (default: the take's)")
-    parser.add_argument("--size", type=argtypes.size, default=None, metavar="WxH",
+    parser.add_argument("--size", type=values.size, default=None, metavar="WxH",
                         help="render size (default: the model's own)")
     models = parser.add_mutually_exclusive_group()
     models.add_argument("--model", default=None, help="generator (default: the take's own)")
     models.add_argument("--snapshots", default=None, metavar="GLOB", help="render through a set of snapshots")
     parser.add_argument("--device", default="auto", help="cpu, cuda, ... (default: auto)")
-    parser.add_argument("--recordings", type=argtypes.folder, default="recordings", metavar="DIR",
+    parser.add_argument("--recordings", type=values.folder, default="recordings", metavar="DIR",
                         help="where takes live (default: recordings)")
     parser.add_argument("--z-only", action="store_true", help="write the z-sequence pair only, no video")
     add_force_argument(parser)

@@ -9,9 +9,9 @@ cut from it in Kdenlive conforms to that z for as long as the clip lasts.
 
 from __future__ import annotations
 
-import argparse
+from pathlib import Path
 
-from livelatent.commands import argtypes
+from livelatent import values
 from livelatent.commands.options import add_model_arguments, generator_for, parse_size
 from livelatent.commands.outputs import add_force_argument, claim
 from livelatent.errors import UsageError
@@ -20,39 +20,40 @@ from livelatent.errors import UsageError
 def add_arguments(parser) -> None:
     parser.add_argument("zseq", metavar="ZSEQ", help="the z-sequence (NAME or NAME.npy, or a take folder)")
     which = parser.add_mutually_exclusive_group(required=True)
-    which.add_argument("--frames", type=frame_list, metavar="LIST", help="frame numbers, e.g. 3,8,12")
+    which.add_argument("--frames", metavar="LIST", help="frame numbers, e.g. 3,8,12")
     which.add_argument("--all", action="store_true", help="every frame")
-    parser.add_argument("-o", "--out", type=argtypes.output, required=True, metavar="DIR",
+    parser.add_argument("-o", "--out", type=values.output, required=True, metavar="DIR",
                         help="folder for the PNG stills")
-    add_force_argument(parser)
-    parser.add_argument("--size", type=argtypes.size, default=None, metavar="WxH",
+    parser.add_argument("--size", type=values.size, default=None, metavar="WxH",
                         help="still size, e.g. 512 or 1280x720")
-    parser.add_argument("--batch", type=argtypes.batch, default=16, help="frames decoded at once (default 16)")
+    parser.add_argument("--batch", type=values.batch, default=16, help="frames decoded at once (default 16)")
+    add_force_argument(parser)
     add_model_arguments(parser)
 
 
-def frame_list(text: str) -> list[int]:
+def parse_frames(text: str) -> list[int]:
     """"3,8,12" -> [3, 8, 12]."""
     try:
-        frames = [int(part) for part in str(text).split(",") if part.strip()]
+        frames = [int(part) for part in text.split(",") if part.strip()]
     except ValueError:
         frames = []
-    if not frames or min(frames) < 0:
-        raise argparse.ArgumentTypeError(f"{text!r}: expected frame numbers such as 3,8,12")
+    if not frames:
+        raise UsageError(f"--frames {text!r}: expected frame numbers such as 3,8,12")
     return frames
 
 
 def run(args) -> int:
     from livelatent import zseq
-    from livelatent.offline.stills import still_path, write_stills
+    from livelatent.offline.stills import still_name, write_stills
 
     seq = zseq.load(args.zseq)
-    frames = list(range(len(seq))) if args.all else args.frames
-    outside = [f for f in frames if f >= len(seq)]
-    if outside:
-        raise UsageError(f"--frames: frame {outside[0]} is not in the z-sequence (frames 0..{len(seq) - 1})")
-    npy = zseq.pair_paths(zseq.resolve(args.zseq))[0]
-    claim([still_path(args.out, npy.stem, f) for f in frames], force=args.force)
+    frames = list(range(len(seq))) if args.all else parse_frames(args.frames)
+    bad = [f for f in frames if not 0 <= f < len(seq)]
+    if bad:
+        raise UsageError(f"--frames: frame {bad[0]} is not in the z-sequence (frames 0..{len(seq) - 1})")
+    stem = zseq.resolve(args.zseq)
+    npy = zseq.pair_paths(stem)[0]
+    claim([Path(args.out) / still_name(npy.stem, f) for f in frames], force=args.force)
     generator = generator_for(seq, args.zseq, args)
     written = write_stills(seq, generator, frames, args.out, stem=npy.stem, pair=str(npy.with_suffix("").resolve()),
                            size=parse_size(args.size), batch=args.batch)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 import sys
 
+from livelatent import values
 from livelatent.adapters import take_health, take_writer, takes
-from livelatent.commands import argtypes
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--recordings", type=argtypes.folder, default="recordings", metavar="DIR",
+    parser.add_argument("--recordings", type=values.folder, default="recordings", metavar="DIR",
                         help="where takes live (default: recordings)")
 
 

@@ -91,8 +91,11 @@ def _from_factory(spec: str, *, device: str, size=None) -> Generator:
         factory = getattr(importlib.import_module(module_name), func_name)
     except (ImportError, AttributeError) as exc:
         raise ModelError(f"model {spec!r}: cannot import the factory ({exc})") from None
-    takes_device = "device" in inspect.signature(factory).parameters
-    generator = factory(device=device) if takes_device else factory()
+    try:
+        takes_device = "device" in inspect.signature(factory).parameters
+        generator = factory(device=device) if takes_device else factory()
+    except Exception as exc:  # noqa: BLE001 - the user's own code: whatever it raises is one line
+        raise ModelError(f"model {spec!r}: the factory failed ({type(exc).__name__}: {exc})".splitlines()[0]) from None
     missing = [a for a in ("z_dim", "resolution", "decode") if not hasattr(generator, a)]
     if missing:
         raise ModelError(f"model {spec!r}: the factory returned {type(generator).__name__} without "

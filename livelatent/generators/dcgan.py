@@ -12,6 +12,7 @@ from pathlib import Path
 
 from livelatent.errors import ModelError
 from livelatent.generators.torchwrap import ModuleGenerator
+from livelatent.inputs import regular_file
 from livelatent.latent import shell_radius
 
 Z_DIM, FEATURES, RESOLUTION = 100, 64, 64
@@ -46,8 +47,7 @@ def load(path: str | os.PathLike | None = None, *, device: str = "cpu", size=Non
     import torch
 
     weights = Path(path) if path else packaged_weights()
-    if not weights.exists():
-        raise ModelError(f"{weights}: DCGAN weights not found")
+    regular_file(weights, ModelError, "DCGAN weights")  # a FIFO would block torch.load for ever
     try:
         state = torch.load(weights, map_location="cpu", weights_only=True)["netG_state_dict"]
         net = build_network()

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from livelatent.errors import ModelError
 from livelatent.generators.torchwrap import ModuleGenerator
+from livelatent.inputs import regular_file
 
 REPO_ENV = "LIVELATENT_STYLEGAN_REPO"
 
@@ -87,9 +88,7 @@ def find_repo(stylegan_repo: str | os.PathLike | None, path: Path) -> Path:
 
 def read_pickle(path: str | os.PathLike, stylegan_repo=None) -> dict:
     """Unpickle a network pickle with the restricted unpickler; the checkout goes on sys.path."""
-    path = Path(path)
-    if not path.exists():
-        raise ModelError(f"{path}: network pickle not found")
+    path = regular_file(path, ModelError, "network pickle")  # a FIFO would block the unpickler for ever
     repo = str(find_repo(stylegan_repo, path).resolve())
     if repo not in sys.path:
         sys.path.insert(0, repo)  # the pickled network source imports torch_utils.* at run time too

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from livelatent.errors import ModelError
 from livelatent.generators.torchwrap import ModuleGenerator
+from livelatent.inputs import regular_file
 from livelatent.latent import shell_radius
 
 
@@ -43,9 +44,7 @@ def _probe_z_dim(module, path: Path) -> int:
 def load(path: str | Path, *, device: str = "cpu", size=None) -> ModuleGenerator:
     import torch
 
-    path = Path(path)
-    if not path.exists():
-        raise ModelError(f"{path}: model file not found")
+    path = regular_file(path, ModelError, "model file")  # a FIFO would block the loader for ever
     try:
         module, z_dim = _load_module(path, device)
         z_dim = z_dim or _probe_z_dim(module, path)

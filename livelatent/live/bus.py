@@ -31,6 +31,12 @@ class ControlBus:
     def now(self) -> float:
         return time.perf_counter() - self._origin
 
+    @property
+    def origin(self) -> float:
+        """time.perf_counter() at loop time 0 (CLOCK_MONOTONIC on Linux: another process's
+        perf_counter() is comparable, e.g. a benchmark's sender)."""
+        return self._origin
+
     def zero(self) -> None:
         """Restart the clock at 0; queued events keep their order, their times shift with it."""
         with self._lock:

@@ -21,6 +21,8 @@ Time tags are not waited for: a bundle's messages apply on arrival, in order.
 
 from __future__ import annotations
 
+import struct
+
 from pythonosc.osc_message import OscMessage
 
 from livelatent.errors import ControlMessageError, shorten
@@ -32,6 +34,7 @@ MAX_DEPTH = 8  # bundles within bundles
 MAX_MESSAGES = 1024  # messages in one datagram (a 64 KiB datagram holds at most ~4,000)
 MAX_ARRAY_DEPTH = 4
 TYPE_TAGS = frozenset(b"ifdsbhrmtTFN[]")  # what python-osc parses; others it would skip with a warning
+NUMBERS = b"ifdh"  # int32, float32, float64, int64: read here in one struct.unpack
 
 
 class BadDatagram(ControlMessageError):
@@ -95,8 +98,18 @@ def _first_element(body: memoryview) -> tuple[memoryview, memoryview]:
 
 
 def read_message(data: bytes) -> tuple[str, tuple]:
-    """One message datagram to (address, params), checked before python-osc sees it."""
-    _check_type_tags(data)
+    """One message datagram to (address, params), checked before python-osc sees it.
+    Numbers only (what faders, buttons and /livelatent/z send): one struct.unpack here."""
+    end, tags, args_at = _layout(data)
+    if tags and not tags.translate(None, NUMBERS):
+        numbers = struct.Struct(">" + tags.decode().replace("h", "q"))
+        if len(data) - args_at < numbers.size:
+            raise BadDatagram(f"{_address_for_log(data)}: arguments cut short ({len(data) - args_at} bytes for "
+                              f"{len(tags)} numbers of {numbers.size})")
+        try:
+            return data[:end].decode("utf-8"), numbers.unpack_from(data, args_at)
+        except UnicodeDecodeError as exc:
+            raise BadDatagram(f"{_address_for_log(data)}: not valid OSC (address: {exc.reason})") from None
     try:
         message = OscMessage(data)
         return message.address, tuple(message.params)
@@ -105,17 +118,20 @@ def read_message(data: bytes) -> tuple[str, tuple]:
                           f"{shorten(str(exc), 80)})") from None
 
 
-def _check_type_tags(data: bytes) -> None:
+def _layout(data: bytes) -> tuple[int, bytes, int]:
+    """(where the address ends, the type tags without ',', where the arguments start), checked:
+    only tags python-osc knows, arrays at most MAX_ARRAY_DEPTH deep."""
     end = data.find(b"\0")
     if end < 0:
         raise BadDatagram(f"{_address_for_log(data)}: address not terminated")
-    start = (end // 4 + 1) * 4  # the address with its NUL, padded to 4 bytes
+    start = _padded(end + 1)
     if start >= len(data):
-        return  # no type tag: a message without arguments
+        return end, b"", start  # no type tag: a message without arguments
     if data[start:start + 1] != b",":
         raise BadDatagram(f"{_address_for_log(data)}: type tags must start with ','")
     tags_end = data.find(b"\0", start)
-    tags = data[start + 1: tags_end if tags_end >= 0 else len(data)]
+    tags_end = len(data) if tags_end < 0 else tags_end
+    tags = data[start + 1: tags_end]
     unknown = set(tags) - TYPE_TAGS
     if unknown:
         raise BadDatagram(f"{_address_for_log(data)}: unsupported type tag(s) "
@@ -125,6 +141,11 @@ def _check_type_tags(data: bytes) -> None:
         depth += (tag == 0x5B) - (tag == 0x5D)  # '[' and ']'
         if depth > MAX_ARRAY_DEPTH:
             raise BadDatagram(f"{_address_for_log(data)}: arrays nested more than {MAX_ARRAY_DEPTH} deep")
+    return end, tags, _padded(tags_end + 1)
+
+
+def _padded(n: int) -> int:
+    return (n + 3) // 4 * 4
 
 
 def _address_for_log(data: bytes) -> str:

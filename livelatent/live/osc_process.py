@@ -33,7 +33,7 @@ from livelatent.live.ratelog import RateLimitedLog
 from livelatent.mapping import is_knob_address, osc_event
 
 RECEIVE_BUFFER = 1 << 22  # asked for; the kernel grants up to net.core.rmem_max (or more, as root)
-BURST_REST = 0.002  # seconds the process rests after a burst (a lone message goes at once)
+BURST_REST = 0.005  # seconds the process rests after a burst (a lone message goes at once)
 MAX_BURST = 4096  # datagrams read before the burst's events are sent on
 STATS_SECONDS = 0.25
 HEARTBEAT_SECONDS = 1.0
@@ -152,12 +152,15 @@ class Listener:
     def _events(self, data: bytes, sender) -> list:
         if self.allow is not None and sender[0] not in self.allow:
             self.rejected += 1
-            self.log.log(f"sender {sender[0]}", f"OSC from {sender[0]} dropped: not in the allow-list {sorted(self.allow)}")
+            if self.log.due(f"sender {sender[0]}"):
+                self.log.log(f"sender {sender[0]}",
+                             f"OSC from {sender[0]} dropped: not in the allow-list {sorted(self.allow)}")
             return []
         if not could_be_ours(data):  # the cheap look first: a flood of junk costs little
             self.rejected += 1
-            self.log.log("not-ours", f"OSC datagram of {len(data)} bytes from {sender[0]} dropped: "
-                                     f"not valid OSC for livelatent (neither a message under /livelatent/ nor a bundle)")
+            if self.log.due("not-ours"):
+                self.log.log("not-ours", f"OSC datagram of {len(data)} bytes from {sender[0]} dropped: not valid "
+                                         f"OSC for livelatent (neither a message under /livelatent/ nor a bundle)")
             return []
         try:
             messages = read_datagram(data)

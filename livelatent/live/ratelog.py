@@ -71,6 +71,11 @@ class RateLimitedLog:
             self._print(line)
         return True
 
+    def due(self, key: str) -> bool:
+        """Whether a line for `key` would be printed now (as far as its key goes): lets a
+        caller skip formatting a message that would be suppressed. A hint, not a promise."""
+        return time.monotonic() - self._last.get(key[:MAX_KEY], (-1e9, 0))[0] >= self.interval
+
     def emit(self, line: str) -> bool:
         """A line already limited elsewhere (the OSC process's own log): the overall budget only."""
         with self._lock:

@@ -43,19 +43,7 @@ def frames_at(take: takes.Take, fps: FrameRate) -> int:
 
 def restore_performance(take: takes.Take) -> Performance:
     """The Performance exactly as it was at the take's first tick."""
-    where = take.path / takes.TAKE_FILE
-    desc = take.meta.get("performance")
-    if desc is None:
-        raise TakeError(f"{where}: no 'performance' description; cannot replay it")
-    missing = [key for key in DESCRIPTION_REQUIRED if key not in desc]
-    if missing:
-        raise TakeError(f"{where}: performance: missing key {missing[0]!r}")
-    check_fields(desc, DESCRIPTION_FIELDS, f"{where}: performance", TakeError)
-    check_fields(desc["motion"], MOTION_FIELDS, f"{where}: performance: motion", TakeError)
-    unknown = sorted(set(desc["motion"]) - set(MOTION_FIELDS))
-    if unknown or desc["radius"] <= 0:
-        raise TakeError(f"{where}: performance: " + (f"motion: unknown key {unknown[0]!r}" if unknown
-                                                      else f"radius {desc['radius']}: expected a number above 0"))
+    desc = _description(take)
     arrays = takes.load_start(take)
     try:
         perf = Performance.restore(desc, arrays)
@@ -67,6 +55,25 @@ def restore_performance(take: takes.Take) -> Performance:
     if perf.tick != int(take.meta["start_tick"]):
         raise TakeError(f"{take.path}: performance starts at tick {perf.tick}, take at {take.meta['start_tick']}")
     return perf
+
+
+def _description(take: takes.Take) -> dict:
+    """take.json's "performance", each field checked: one line naming the first that is wrong."""
+    where = f"{take.path / takes.TAKE_FILE}: performance"
+    desc = take.meta.get("performance")
+    if desc is None:
+        raise TakeError(f"{where}: missing; cannot replay the take")
+    missing = [key for key in DESCRIPTION_REQUIRED if key not in desc]
+    if missing:
+        raise TakeError(f"{where}: missing key {missing[0]!r}")
+    check_fields(desc, DESCRIPTION_FIELDS, where, TakeError)
+    check_fields(desc["motion"], MOTION_FIELDS, f"{where}: motion", TakeError)
+    unknown = sorted(set(desc["motion"]) - set(MOTION_FIELDS))
+    if unknown:
+        raise TakeError(f"{where}: motion: unknown key {unknown[0]!r}")
+    if desc["radius"] <= 0:
+        raise TakeError(f"{where}: radius {desc['radius']}: expected a number above 0")
+    return desc
 
 
 def events_by_tick(take: takes.Take) -> dict[int, list[ControlEvent]]:

@@ -14,7 +14,12 @@ from pathlib import Path
 from livelatent.adapters.png import STILL_FRAME, STILL_ID, STILL_ZSEQ, write_png
 from livelatent.errors import UsageError
 from livelatent.latent import check_z
+from livelatent.limits import batch_for
 from livelatent.zseq import ZSequence
+
+def still_name(stem: str, frame: int) -> str:
+    return f"{stem}-{frame:06d}.png"
+
 
 def still_tags(seq: ZSequence, frame: int, pair: str | None) -> dict[str, str]:
     tags = {STILL_FRAME: str(frame), "Software": "livelatent"}
@@ -25,10 +30,6 @@ def still_tags(seq: ZSequence, frame: int, pair: str | None) -> dict[str, str]:
     return tags
 
 
-def still_path(out_dir: str | os.PathLike, stem: str, frame: int) -> Path:
-    return Path(out_dir) / f"{stem}-{frame:06d}.png"
-
-
 def write_stills(seq: ZSequence, generator, frames: list[int], out_dir: str | os.PathLike, *, stem: str,
                  pair: str | None = None, size: tuple[int, int] | None = None, batch: int = 16) -> list[Path]:
     """Decode rows `frames` of seq and write OUT_DIR/STEM-NNNNNN.png for each; pair: the
@@ -37,6 +38,8 @@ def write_stills(seq: ZSequence, generator, frames: list[int], out_dir: str | os
     for frame in frames:
         if not 0 <= frame < len(seq):
             raise UsageError(f"--frames: frame {frame} is not in the z-sequence (frames 0..{len(seq) - 1})")
+    h, w = size or generator.resolution
+    batch = batch_for(batch, h, w)  # an 8K still is 107 MB: a few at a time
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
@@ -44,5 +47,6 @@ def write_stills(seq: ZSequence, generator, frames: list[int], out_dir: str | os
         chunk = frames[lo:lo + batch]
         images = generator.decode(seq.z[chunk], size)
         for frame, image in zip(chunk, images):
-            written.append(write_png(still_path(out_dir, stem, frame), image, still_tags(seq, frame, pair)))
+            path = out_dir / still_name(stem, frame)
+            written.append(write_png(path, image, still_tags(seq, frame, pair)))
     return written

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from livelatent.adapters.kdenlive import read_project
-from livelatent.conform import pick
+from livelatent.offline.conform_edit import conform_picks
 
 from tests.xvfb import running_xvfb
 
@@ -81,6 +80,6 @@ def mismatches_with_melt(project: Path, first: int = 0, *, masked=(), tolerance:
 
     masked: code blocks an inset or overlay covers; tolerance: of blend weights; additive:
     blends are an additive composition (melt shows a + b, the conform weighs both alike)."""
-    picks = pick(read_project(project), **pick_options)
+    picks = conform_picks(project, **pick_options)
     return compare(picks, render_levels(project, len(picks), first), first, masked=masked, tolerance=tolerance,
                    additive=additive)

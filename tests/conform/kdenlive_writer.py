@@ -254,8 +254,9 @@ def _track_tractors(doc: _Doc, tracks: list[Lanes], prefix: str, quirk_2008: boo
     ids = [f"{prefix}audio"]
     for k, track in enumerate(tracks):
         p0, p1 = f"{prefix}v{k}a", f"{prefix}v{k}b"
-        doc.playlist(p0, track.lane0, p0, ids=doc.sequence_ids)
-        doc.playlist(p1, track.lane1, p1, ids=doc.sequence_ids)
+        nests = doc.sequence_ids[k] if isinstance(doc.sequence_ids, list) else doc.sequence_ids
+        doc.playlist(p0, track.lane0, p0, ids=nests)
+        doc.playlist(p1, track.lane1, p1, ids=nests)
         hide0 = "both" if track.hidden else "audio"
         hide1 = "both" if quirk_2008 or track.hidden else "audio"
         mixes = "".join(f'<transition in="{doc.t(s)}" out="{doc.t(e)}">'
@@ -295,14 +296,22 @@ def timeline2(fps: Fraction, tracks: list[Lanes], *, compositions=(), quirk_2008
 def sequences(fps: Fraction, main: list[Lanes], nested: dict[str, list[Lanes]], *, compositions=(),
               nested_background: str = "0") -> str:
     """23.04+: `nested` sequences (name -> tracks, transparent background "0" unless
-    `nested_background` says a colour) come first."""
+    `nested_background` says a colour) come first, one copy per main track that uses it (as
+    Kdenlive writes them: melt cannot play one tractor on two tracks at once), each with the
+    sequence's kdenlive:uuid."""
     doc = _Doc(fps, clock=True, novalidate=True, chains=True)
     doc.sequence_ids = {}
+    per_track = [{} for _ in main]
     for n, (name, tracks) in enumerate(nested.items()):
         uuid = f"{{0000000{n}-0000-0000-0000-000000000000}}"
         props = _props(kdenlive__uuid=uuid, kdenlive__clipname=name, kdenlive__producer_type=17)
-        doc.parts.append(_timeline_tractor(doc, uuid, tracks, (), props, nested_background))
-        doc.sequence_ids[name] = uuid
+        users = [k for k, lanes in enumerate(main)
+                 if any(isinstance(i, Nest) and i.sequence == name for i in lanes.lane0 + lanes.lane1)]
+        for copy, k in enumerate(users):
+            tid = uuid if copy == 0 else f"{uuid}_{copy}"
+            doc.parts.append(_timeline_tractor(doc, tid, tracks, (), props, nested_background))
+            per_track[k][name] = tid
+    doc.sequence_ids = per_track
     uuid = "{99999999-0000-0000-0000-000000000000}"
     props = _props(kdenlive__uuid=uuid, kdenlive__clipname="Main", kdenlive__producer_type=17)
     doc.parts.append(_timeline_tractor(doc, uuid, main, compositions, props, "black"))

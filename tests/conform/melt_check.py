@@ -2,7 +2,7 @@
 
 Clips are the coded clips of coded_media.py named `c<code>.<ext>`, so a source's clip code is
 in its file name. A frame agrees when melt shows the clip and frame the conform picked, a plain
-black or white frame where the conform has nothing, or, for a blend, the same sources with
+(black, grey or white) frame where the conform has nothing, or, for a blend, the same sources with
 weights within 0.01 (fitted by least squares to the block levels).
 """
 
@@ -90,8 +90,8 @@ def frame_problem(levels: np.ndarray, cols: list[tuple[int, int, float]], *, mas
     seen = decode(levels, masked)
     keep = np.ones(len(levels), bool)
     keep[list(masked)] = False
-    if not cols:  # nothing: black over a background, melt's white test card where there is none
-        blank = levels[keep].max() < 0.05 or levels[keep].min() > 0.95
+    if not cols:  # nothing: black over a background, else one of melt's plain test cards
+        blank = levels[keep].max() - levels[keep].min() < 0.05
         return None if seen is None and blank else f"conform nothing, melt shows {seen}"
     if len(cols) == 1:  # a picture without a code (a title, a colour) shows no code either
         want = cols[0][:2] if cols[0][0] is not None else None

@@ -7,7 +7,8 @@ shotcut  `<chain>` per clip (timewarp `<producer>` for speed), a `background` pl
 mlt      what melt reads but neither editor writes, chosen per seed (Edit.style): tracks wrapped
          in `<multitrack>`, producers without length or out (melt asks the file), mixes as a
          track tractor of two playlists or as Shotcut's transition tractors, a black, transparent
-         or no background track, nested tractors as entries.
+         or no background track, nested tractors as entries, inverted in/out (played forwards),
+         producers with their own in point (their cuts count from it).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ class _MltDoc:
         self.style = edit.style
         self.parts: list[str] = []
         self.count = 0
+        self.offset: dict[str, int] = {}  # a producer's own in: its cuts count from there
 
     def t(self, frames: int) -> str:
         return format_clock(frames, self.fps) if self.shotcut or frames % 2 else str(frames)
@@ -52,6 +54,9 @@ class _MltDoc:
             return pid
         tag = "chain" if self.shotcut or cut.remap else "producer"
         pid = self.new_id(tag)
+        if self.style.get("offsets") and not self.shotcut and tag == "producer" and not cut.freeze:
+            self.offset[pid] = min(cut.first, 7)
+            span = f' in="{self.t(self.offset[pid])}"' + (f' out="{self.t(frames - 1)}"' if length else "")
         service = "avformat-novalidate" if self.shotcut else "avformat"
         link = ""
         if cut.remap:
@@ -61,14 +66,17 @@ class _MltDoc:
         return pid
 
     def entry(self, producer: str, first: int, last: int, freeze=None) -> str:
+        first, last = first - self.offset.get(producer, 0), last - self.offset.get(producer, 0)
+        if self.style.get("inverted") and not self.shotcut and (first + last) % 2:
+            first, last = last, first  # melt plays an inverted cut forwards
         return (f'<entry producer="{producer}" in="{self.t(first)}" out="{self.t(last)}">{_freeze(freeze)}'
                 "</entry>")
 
     def transition_tractor(self, a: tuple[str, int], b: tuple[str, int], length: int) -> str:
         """Shotcut's same-track transition: the outgoing cut's tail and the incoming cut's head."""
         tid = self.new_id("tractor")
-        tracks = "".join(f'<track producer="{pid}" in="{self.t(first)}" out="{self.t(first + length - 1)}"/>'
-                         for pid, first in (a, b))
+        tracks = "".join(f'<track producer="{pid}" in="{self.t(first - self.offset.get(pid, 0))}" '
+                         f'out="{self.t(first - self.offset.get(pid, 0) + length - 1)}"/>' for pid, first in (a, b))
         luma = _props(a_track=0, b_track=1, factory="loader", mlt_service="luma", alpha_over=1,
                       fix_background_alpha=1)
         mix = _props(a_track=0, b_track=1, start=-1, accepts_blanks=1, mlt_service="mix")
@@ -146,9 +154,10 @@ class _MltDoc:
                        disable=int(k == 1))
         return f"<transition>{mix}</transition><transition>{blend}</transition>"
 
-    def timeline(self, tracks: list[Track], nests: dict[str, str], compositions, top: bool) -> str:
+    def timeline(self, tracks: list[Track], nests: list[dict[str, str]], compositions, top: bool) -> str:
+        """A tractor of the tracks; nests[k]: the nested tractors track k plays, by sequence name."""
         length = max(sum(item_length(i) for i in t.items) for t in tracks)
-        refs = [(self.track(t, k, nests), t.hidden) for k, t in enumerate(tracks)]
+        refs = [(self.track(t, k, nests[k]), t.hidden) for k, t in enumerate(tracks)]
         base = self.background(length) if top else None
         offset = 1 if base else 0
         refs = ([(base, False)] if base else []) + refs
@@ -166,7 +175,10 @@ class _MltDoc:
 def write_mlt(edit: Edit) -> str:
     """The edit as a Shotcut project (edit.structure == "shotcut") or plain MLT XML."""
     doc = _MltDoc(edit)
-    nests = {name: doc.timeline(tracks, {}, (), top=False) for name, tracks in edit.nested.items()}
+    # a copy of a nested tractor for each track that plays it: melt cannot play one tractor on
+    # two tracks at once (Kdenlive writes copies too)
+    nests = [{name: doc.timeline(inner, [{}] * len(inner), (), top=False) for name, inner in edit.nested.items()
+              if any(isinstance(i, Nest) and i.sequence == name for i in track.items)} for track in edit.tracks]
     doc.timeline(edit.tracks, nests, edit.compositions, top=True)
     head = ' title="Shotcut version 24.02.29" producer="main_bin"' if doc.shotcut else ""
     bin_xml = f'<playlist id="main_bin">{_props(xml_retain=1)}</playlist>' if doc.shotcut else ""

@@ -20,7 +20,7 @@ from .kdenlive_writer import Blank, Clip, Cut, Nest
 CLIPS = {1: (150, Fraction(25)), 2: (150, Fraction(30)), 3: (150, Fraction(30000, 1001)), 4: (240, Fraction(60)),
          5: (150, Fraction(25)), 6: (120, Fraction(24000, 1001)), 7: (150, Fraction(50))}
 RATES = [Fraction(25), Fraction(30), Fraction(30000, 1001), Fraction(60), Fraction(24000, 1001), Fraction(50)]
-SPEEDS = [0.25, 0.5, 0.75, 1.5, 2.0, 3.0, -0.5, -1.0, -1.5, -2.0]
+SPEEDS = [0.25, 0.5, 0.7, 0.75, 1.3, 1.5, 2.0, 2.5, 3.0, -0.5, -0.7, -1.0, -1.5, -2.0, -3.0]
 ALL = {"speed", "reverse", "freeze", "disabled", "hidden", "mix", "dissolve", "remap", "nested", "slowmotion"}
 STRUCTURES = {  # what each structure's files can hold
     "gen2": ALL - {"mix", "remap", "nested"},
@@ -94,15 +94,23 @@ class _Draw:
             speed = rng.choice([s for s in SPEEDS if s > 0 or "reverse" in self.features])
             slowmotion = 0 < speed < 1 and self.chance("slowmotion", 0.5)
         frames = producer_frames(clip, self.fps, speed)
-        n = min(n, frames - 14)
-        first = rng.randrange(0, frames - n - 12)
-        freeze = None
-        if self.chance("freeze", 0.3):
-            freeze = (rng.randrange(0, 11), rng.random() < 0.35, rng.random() < 0.35)
+        if frames < 60:  # too fast for this clip at this rate
+            speed, slowmotion, frames = 1.0, False, producer_frames(clip, self.fps)
+        n = max(3, min(n, frames - 44))
+        first = rng.randrange(0, frames - n - 42)
         remap = self.remap(clip) if speed == 1 and not slowmotion and self.chance("remap", 0.2) else None
         disabled = not slowmotion and self.chance("disabled", 0.1)
-        return Cut(clip, first, first + n - 1, speed=speed, freeze=freeze, disabled=disabled,
+        return Cut(clip, first, first + n - 1, speed=speed, freeze=self.freeze(clip, speed), disabled=disabled,
                    slowmotion=slowmotion, remap=remap)
+
+    def freeze(self, clip: Clip, speed: float) -> tuple[int, bool, bool] | None:
+        """(frame, before, after): a frame small enough to lie inside the clip however the
+        structure counts it (from the entry's in, or on the inner producer's warped clock)."""
+        if not self.chance("freeze", 0.3):
+            return None
+        inner = int((clip.frames - 2) * self.fps / (abs(speed) * clip.fps))
+        frame = self.rng.randrange(0, min(11 if self.rng.random() < 0.7 else 41, inner))
+        return frame, self.rng.random() < 0.35, self.rng.random() < 0.35
 
     def remap(self, clip: Clip) -> str:
         """time_map keyframes (clock of the project = source seconds), inside the clip."""
@@ -151,7 +159,8 @@ def draw_edit(structure: str, seed: int) -> Edit:
     if "dissolve" in draw.features and len(tracks) > 1:
         edit.compositions = [_composition(draw, tracks) for _ in range(draw.rng.randrange(1, 3))]
     edit.style = {"multitrack": draw.rng.random() < 0.5, "lengths": draw.rng.random() < 0.5,
-                  "lanes": draw.rng.random() < 0.5, "background": draw.rng.choice(["black", "transparent", None])}
+                  "lanes": draw.rng.random() < 0.5, "background": draw.rng.choice(["black", "transparent", None]),
+                  "inverted": draw.rng.random() < 0.3, "offsets": draw.rng.random() < 0.3}
     return edit
 
 

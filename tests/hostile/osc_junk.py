@@ -11,7 +11,7 @@ Run as a script it floods a port (the benchmark's junk sender):
 
 sending RATE junk datagrams a second (the small kinds) and, with FADER_RATE, a real fader
 on /livelatent/motion/damping with distinct values 1/1000, 2/1000, ...; it prints the
-junk count and the fader values sent, as JSON.
+junk count and the fader values sent with their send times (time.perf_counter), as JSON.
 """
 
 from __future__ import annotations
@@ -146,19 +146,43 @@ def junk(rng: random.Random, kinds=tuple(KINDS)) -> bytes:
     return KINDS[rng.choice(kinds)](rng)
 
 
+def applies(data: bytes) -> bool:
+    """Whether the show would apply anything in this datagram (a bit flip may leave a valid
+    control): the flood sends only junk that is dropped, so what it measures is the cost of
+    dropping it, and no junk ever moves the fader it is meant to crowd out."""
+    from livelatent.live.osc_datagrams import BadDatagram, read_datagram
+    from livelatent.mapping import osc_event
+
+    try:
+        messages = read_datagram(data)
+    except BadDatagram:
+        return False
+    for address, params in messages:
+        try:
+            if osc_event(address, params, D) is not None:
+                return True
+        except Exception:  # noqa: BLE001 - refused: junk
+            pass
+    return False
+
+
 def flood(port: int, rate: int, seconds: float, fader_rate: float = 0.0, seed: int = 1) -> dict:
     """Junk at `rate` datagrams/s (pre-drawn, so drawing them costs the sender nothing during
-    the flood) and a fader at `fader_rate` messages/s, for `seconds`."""
+    the flood; only junk the show drops) and a fader at `fader_rate` messages/s, for `seconds`."""
     rng = random.Random(seed)
-    pool = [junk(rng, SMALL) for _ in range(4096)]
+    pool = []
+    while len(pool) < 4096:
+        data = junk(rng, SMALL)
+        if not applies(data):
+            pool.append(data)
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     target = ("127.0.0.1", port)
     sent, faders, t0 = 0, [], time.perf_counter()
     while (elapsed := time.perf_counter() - t0) < seconds:
         while fader_rate and len(faders) < elapsed * fader_rate:
             value = (len(faders) + 1) / 1000
+            faders.append((value, time.perf_counter()))  # CLOCK_MONOTONIC: comparable across processes
             sock.sendto(message("/livelatent/motion/damping", value), target)
-            faders.append(value)
         due = int(elapsed * rate)
         while sent < due:
             try:

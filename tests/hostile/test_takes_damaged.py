@@ -8,6 +8,7 @@ rows and proxy frames written by its own thread), a few seconds of work in all.
 import contextlib
 import json
 import os
+import shutil
 import subprocess
 
 import numpy as np
@@ -59,9 +60,16 @@ def one_line(err):
     return lines[0]
 
 
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory):
+    return record(tmp_path_factory.mktemp("pristine") / "recordings")
+
+
 @pytest.fixture
-def take(tmp_path):
-    return record(tmp_path / "recordings")
+def take(pristine, tmp_path):
+    """A copy of one recorded take for each test to damage."""
+    shutil.copytree(pristine.path, tmp_path / "recordings" / pristine.name)
+    return takes.read_take(tmp_path / "recordings" / pristine.name)
 
 
 def test_a_take_with_hud_and_grid_events_replays_bit_for_bit(take, tmp_path, capsys):
@@ -118,6 +126,14 @@ def test_a_deleted_proxy_is_listed_and_rebuilt_by_proxies(take, capsys):
     assert out.splitlines()[1].endswith(" complete")
 
 
+def test_a_cut_short_proxy_is_rebuilt_by_proxies(take, capsys):
+    proxy = take.proxy_path.read_bytes()
+    take.proxy_path.write_bytes(proxy[:len(proxy) // 2])
+    code, out, _ = livelatent(capsys, "proxies", take.name, "--recordings", take.path.parent, "--device", "cpu")
+    assert code == 0 and "proxy file unreadable" in out and "rebuilding it" in out
+    assert count_frames(take.proxy_path) == take.rows
+
+
 @pytest.mark.parametrize("out", ["{take}/{name}", "{take}/{name}.mp4", "{take}/other"], ids=["pair", "video", "beside"])
 def test_no_command_writes_into_a_take(take, capsys, out):
     before = take.zseq_stem.with_suffix(".npy").read_bytes()
@@ -143,6 +159,15 @@ def test_a_take_json_broken_in_any_field_is_one_line_naming_it(take, tmp_path, c
     assert code == 0 and "no takes" in out and f"take.json: {field}" in one_line(err)
     code, _, err = livelatent(capsys, "replay", take.path, "--z-only", "-o", tmp_path / "again")
     assert code == 1 and f"take.json: {field}" in one_line(err)
+
+
+@pytest.mark.parametrize("field", sorted(takes.TAKE_FIELDS))
+def test_every_field_take_json_is_read_for_refuses_a_wrong_type(take, capsys, field):
+    """Derived from the table of fields itself: a field added there is attacked here."""
+    meta = json.loads((take.path / "take.json").read_text())
+    (take.path / "take.json").write_text(json.dumps({**meta, field: [["a list of lists fits no field"]]}))
+    code, _, err = livelatent(capsys, "takes", "--recordings", take.path.parent)
+    assert f"take.json: {field} " in one_line(err)
 
 
 PERFORMANCE_BROKEN = [("seed", "x"), ("tick", None), ("radius", -1.0), ("motion", {"mover": "rocket"}),

@@ -1,12 +1,16 @@
-"""argparse types shared by every command: each flag's value is checked as it is parsed,
-before any model loads, any file is read or the show starts.
+"""Checked values from text: sizes, rates, counts, seeds, ports, addresses, output paths.
 
-    parser.add_argument("--seed", type=argtypes.seed, default=0)
-    parser.add_argument("--size", type=argtypes.size)          # "512" -> "512x512", checked
+Every command's flags use these as argparse types, so each value is checked as it is parsed,
+before any model loads, any file is read or the show starts; presets.py checks a preset's
+settings with the same functions, so a preset cannot say what a flag may not.
 
-A bad value raises argparse.ArgumentTypeError("'VALUE': expected ..."); cli.py turns it into
-one line, `livelatent CMD: --seed '-1': expected ...`, exit status 2. The numbers and their
-reasons are in livelatent/limits.py.
+    parser.add_argument("--seed", type=values.seed, default=0)
+    parser.add_argument("--size", type=values.size)          # "512" -> "512x512", checked
+
+A bad value raises argparse.ArgumentTypeError("'VALUE': expected ...") (argparse is the
+standard library's; its error is what makes these argparse types); cli.py turns it into one
+line, `livelatent CMD: --seed '-1': expected ...`, exit status 2. The numbers and their reasons
+are in livelatent/limits.py.
 """
 
 from __future__ import annotations
@@ -57,6 +61,17 @@ def size(text) -> str:
     except (ValueError, UsageError):
         raise _refuse(text, expected) from None
     return f"{w}x{h}"
+
+
+def grid(text) -> str:
+    """'CxR': columns and rows of a snapshot grid, 1 to 64 each."""
+    try:
+        columns, rows = (int(v) for v in str(text).lower().split("x"))
+    except ValueError:
+        columns = rows = 0
+    if not (1 <= columns <= 64 and 1 <= rows <= 64):
+        raise _refuse(text, "COLUMNSxROWS such as 7x4, 1 to 64 each")
+    return f"{columns}x{rows}"
 
 
 def frames(text) -> int:
@@ -119,6 +134,10 @@ def finite(text) -> float:
 
 def positive(text) -> float:
     return _real(text, 0.0, math.inf, "a finite number above 0", low_open=True)
+
+
+def slots(text) -> int:
+    return _whole(text, 1, 1024, "a number of keyframe slots from 1 to 1024")
 
 
 def index(text) -> int:
