@@ -25,6 +25,7 @@ import numpy as np
 
 from livelatent.errors import ProjectError
 from livelatent.layering import look_cover
+from livelatent.memory import fits
 from livelatent.mlt_time import MAX_HOURS, max_frames
 from livelatent.retime import source_positions
 from livelatent.stacking import NONE, TRANSPARENT, blend_into, empty_layer, overlay, shows, stack, widen
@@ -72,8 +73,9 @@ def _refuse_transparent(tr: Transition, a: dict, b: dict, rows: np.ndarray) -> N
 
 
 class _Picker:
-    def __init__(self, fps_of: Callable[[Source], Fraction | None], smooth: bool, layers: str):
-        self.fps_of, self.smooth = fps_of, smooth
+    def __init__(self, fps_of: Callable[[Source], Fraction | None], smooth: bool, layers: str,
+                 frames_of: Callable[[Source], int | None]):
+        self.fps_of, self.smooth, self.frames_of = fps_of, smooth, frames_of
         self.draw = stack if layers == "fill" else overlay
         self.source_index: dict[str, int] = {}
         self.picks = Picks(*(np.empty(0),) * 4)
@@ -140,7 +142,8 @@ class _Picker:
         pending = span & (b["src"][:, 0] >= 0 if kind == COVER else shows(b))
         if kind == COVER and fill:  # B's own cover times the composition's geometry and opacity
             b = {**b, "cover": b["cover"] * np.where(span, look_cover(tr.look, np.arange(n) - tr.start), 1.0)}
-        for i in range(tr.a, tr.b):
+        # A: the first track from a up to b that has a frame; a above b is taken as it is
+        for i in range(tr.a, tr.b) if tr.a < tr.b else [tr.a] if tr.a < len(layers) else []:
             rows = np.flatnonzero(pending & shows(layers[i]))
             if len(rows):
                 if kind == COVER:
@@ -170,12 +173,26 @@ class _Picker:
                                        offsets=offsets)
                 out["src"][lo:hi, 0] = self.source_id(seg.source)
                 out["pos"][lo:hi, 0] = pos
+                self.past_the_end(seg.source, out, lo, hi)
                 out["weight"][lo:hi, 0] = 1
                 out["seg"][lo:hi, 0] = seg_id
                 out["cover"][lo:hi] = seg.source.alpha
             if seg.look:  # effects count in producer positions
                 out["cover"][lo:hi] *= look_cover(seg.look, seg.in_frame + offsets)
         return out
+
+    def past_the_end(self, source: Source, out: dict, lo: int, hi: int) -> None:
+        """A source frame one past the last (MLT rounds a reversed or slowed clip's first frame
+        there): melt shows a blank, opaque frame, no source frame; further past is left to fail."""
+        frames = self.frames_of(source)
+        if frames is None:
+            return
+        rows = lo + np.flatnonzero(np.floor(out["pos"][lo:hi, 0]) == frames)
+        if len(rows):
+            blank = Source(f"{source.key}#past-the-end", f"{source.label} (one frame past its end)", kind="blank")
+            out["src"][rows, 0] = self.source_id(blank)
+            self.picks.notes.append(f"{source.label}: frame {frames} is past its last frame; melt shows a blank "
+                                    f"frame there ({len(rows)} timeline frames, --foreign decides their z)")
 
     def nested_segment(self, seg: ClipSegment, out: dict, offsets, lo: int, hi: int, fps) -> dict:
         """The nested sequence's frames at the entry's positions; past its last clip its
@@ -202,14 +219,45 @@ class _Picker:
         return out
 
 
+# one (source, frame, weight, segment) column of one frame of one layer, with the layer's
+# cover and overlay for that frame (stacking.py)
+CELL_BYTES = 32
+
+
+def _cells(timeline: Timeline) -> int:
+    """Frame-layer cells the picker holds: each track of each distinct (nested) timeline, over
+    that timeline's frames (a nested sequence is conformed whole, once)."""
+    seen, todo, cells = set(), [timeline], 0
+    while todo:
+        t = todo.pop()
+        if id(t) in seen:
+            continue
+        seen.add(id(t))
+        cells += (len(t.tracks) + 2) * max(t.length, 1)
+        todo += [seg.source for track in t.tracks for seg in track.segments() if isinstance(seg.source, Timeline)]
+    return cells
+
+
+def _check_memory(timeline: Timeline) -> None:
+    """Refuse, before allocating it, an edit whose frame layers cannot fit in memory."""
+    need = _cells(timeline) * CELL_BYTES
+    if not fits(need):
+        raise ProjectError(f"timeline {timeline.name}: {timeline.length} frames on {len(timeline.tracks)} tracks "
+                           f"(nested sequences included) need about {need / 2**30:.1f} GiB to conform; "
+                           f"this machine has less free")
+
+
 def pick(timeline: Timeline, *, smooth: bool = False,
-         fps_of: Callable[[Source], Fraction | None] | None = None, layers: str = "fill") -> Picks:
+         fps_of: Callable[[Source], Fraction | None] | None = None,
+         frames_of: Callable[[Source], int | None] | None = None, layers: str = "fill") -> Picks:
     """Picks for frames 0 .. timeline.length - 1. fps_of(source) gives a source's frame rate
-    (default: the rate the project records, else the project's); layers: "fill" (the
+    (default: the rate the project records, else the project's); frames_of(source) its frame
+    count where known (a frame one past the end shows blank, as in melt); layers: "fill" (the
     layering rule) or "top" (the topmost clip wins, whatever it covers)."""
     if timeline.length > max_frames(timeline.fps):  # readers refuse earlier, naming the track
         raise ProjectError(f"timeline {timeline.name}: {timeline.length} frames; expected under {MAX_HOURS} hours")
-    picker = _Picker(fps_of or (lambda s: s.fps), smooth, layers)
+    _check_memory(timeline)
+    picker = _Picker(fps_of or (lambda s: s.fps), smooth, layers, frames_of or (lambda s: None))
     layer = picker.timeline(timeline, timeline.length, top=True)
     layer["src"][layer["src"] == TRANSPARENT] = NONE
     picks = picker.picks

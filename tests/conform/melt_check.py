@@ -24,7 +24,7 @@ MELT = shutil.which("melt")
 MELT_ENV = {"QT_QPA_PLATFORM": "offscreen"}
 # melt 7.12 sometimes hangs at start-up, or writes an empty file, when several run at once
 # (about 1 render in 200, whatever the project): such a render is retried, not failed
-TRIES, TIMEOUT_S = 4, 60
+TRIES, TIMEOUT_S = 4, 30
 
 
 class MeltError(RuntimeError):
@@ -41,7 +41,8 @@ def melt_copy(project: Path) -> Path:
     return copy
 
 
-def render_levels(project: Path, frames: int, first: int = 0, consumer: tuple[str, ...] = ()) -> np.ndarray:
+def render_levels(project: Path, frames: int, first: int = 0, consumer: tuple[str, ...] = (),
+                  timeout_s: float = TIMEOUT_S) -> np.ndarray:
     """Block levels of frames first..frames-1 as melt renders them (trying again on a hang);
     consumer: more consumer properties (width=64 height=36 renders a larger profile small)."""
     copy = melt_copy(project)
@@ -54,9 +55,9 @@ def render_levels(project: Path, frames: int, first: int = 0, consumer: tuple[st
     for _ in range(TRIES):
         out.unlink(missing_ok=True)
         try:
-            run = subprocess.run(args, cwd=project.parent, env=env, timeout=TIMEOUT_S, capture_output=True)
+            run = subprocess.run(args, cwd=project.parent, env=env, timeout=timeout_s, capture_output=True)
         except subprocess.TimeoutExpired:
-            problem = f"melt hung for {TIMEOUT_S} s"
+            problem = f"melt hung for {timeout_s} s"
             continue
         if run.returncode == 0 and out.exists() and out.stat().st_size > 0:
             return read_levels(out)
@@ -65,10 +66,11 @@ def render_levels(project: Path, frames: int, first: int = 0, consumer: tuple[st
 
 
 def expected_columns(picks: Picks, t: int, code_of) -> list[tuple[int, int, float]]:
-    """(clip code, frame, weight) of frame t, equal sources merged, zero weights dropped."""
+    """(clip code, frame, weight) of frame t, equal sources merged, zero weights dropped; a
+    source without a code (a colour, a blank frame past a clip's end) shows a plain frame."""
     merged: dict[tuple[int, int], float] = {}
     for s, p, w in zip(picks.src[t], picks.pos[t], picks.weight[t]):
-        if s != NONE and w > 0:
+        if s != NONE and w > 0 and code_of[s] is not None:
             key = (code_of[s], int(p))
             merged[key] = merged.get(key, 0.0) + float(w)
     return [(c, f, w) for (c, f), w in merged.items() if w > 1e-6]
@@ -112,7 +114,7 @@ def frame_problem(levels: np.ndarray, cols: list[tuple[int, int, float]], *, mas
 def compare(picks: Picks, levels: np.ndarray, first: int = 0, **frame_options) -> list[str]:
     """Every timeline frame (from `first` on) where the conform's picks differ from melt's
     frames; frame_options as frame_problem takes them."""
-    code_of = [int(Path(s.path).stem[1:]) if s.path else None for s in picks.sources]
+    code_of = [int(Path(s.path).stem[1:]) if s.has_frames else None for s in picks.sources]
     problems = []
     if len(levels) + first != len(picks):
         problems.append(f"melt rendered {len(levels) + first} frames, the conform has {len(picks)}")

@@ -208,7 +208,7 @@ def judge(project: Path, *, first: int | None = None, work: Path | None = None) 
         consumer = ("width=64", "height=36", "progressive=1", f"frame_rate_num={profile.get('frame_rate_num')}",
                     f"frame_rate_den={profile.get('frame_rate_den')}")
         try:
-            levels = render_levels(copy, frames, consumer=consumer)
+            levels = render_levels(copy, frames, consumer=consumer, timeout_s=60 + frames / 10)
         except MeltError as exc:
             verdict.refused = str(exc)
             return verdict
@@ -226,9 +226,9 @@ def _judge_frames(verdict: Judgement, picks, levels: np.ndarray) -> None:
     code_of = [_code(s.path) if s.kind == "media" else None for s in picks.sources]
     verdict.frames = len(levels)
     for t, level in enumerate(levels):
-        cols = expected_columns(picks, t, code_of)
-        coded = [(c, f % 4096, w) for c, f, w in cols if c is not None]
-        flat = sum(w for c, _, w in cols if c is None)  # a colour, an emptied title, a grey image
+        coded = [(c, f % 4096, w) for c, f, w in expected_columns(picks, t, code_of)]
+        # the rest of the frame's weight: a colour, an emptied title, a grey image (flat pictures)
+        flat = float(sum(w for s, w in zip(picks.src[t], picks.weight[t]) if s >= 0 and code_of[s] is None))
         seen = robust_decode(level)
         if len(coded) >= 2 or (coded and flat > 0):
             verdict.blend += 1
