@@ -96,6 +96,7 @@ class Lanes:
     lane1: list = field(default_factory=list)
     mixes: list = field(default_factory=list)
     hidden: bool = False
+    effects: tuple = ()  # track effects (Effect), on the track tractor
 
 
 def _props(**values) -> str:
@@ -264,7 +265,7 @@ def _track_tractors(doc: _Doc, tracks: list[Lanes], prefix: str, quirk_2008: boo
                                  kdenlive__mixcut=0, reverse=int(r)) + "</transition>" for s, e, r in track.mixes)
         doc.parts.append(f'<tractor id="{prefix}t{k}">{_props(kdenlive__track_name=f"V{k + 1}")}'
                          f'<track hide="{hide0}" producer="{p0}"/><track hide="{hide1}" producer="{p1}"/>'
-                         f"{mixes}</tractor>")
+                         f"{mixes}{doc.filters(track.effects)}</tractor>")
         ids.append(f"{prefix}t{k}")
     return ids
 

@@ -17,7 +17,7 @@ from livelatent.adapters.kdenlive import read_project
 from livelatent.conform import NONE, pick
 
 from .conftest import mismatches_with_melt, requires_melt
-from .kdenlive_writer import Blank, Cut, Image, effect, in_generation
+from .kdenlive_writer import Blank, Cut, Image, Lanes, effect, in_generation, sequences, timeline2
 
 pytestmark = requires_melt
 FPS = Fraction(25)
@@ -109,3 +109,15 @@ def test_keyframed_geometry_is_evaluated_per_frame(media, generation):
     v2 = [Cut(c[2], 10, 39, effects=(slide,)), Cut(c[5], 0, 19, effects=(smooth,))]
     project = _project(folder, "keyframes", generation, [[Cut(c[1], 0, 49)], v2])
     assert mismatches_with_melt(project, masked={0, 1}) == []
+
+
+@pytest.mark.parametrize("generation", ["timeline2", "sequences"])
+def test_a_track_shrunk_by_a_track_effect_leaves_the_frame_to_the_track_below(media, generation):
+    folder, c = media
+    shrunk = Lanes([Blank(3), Cut(c[2], 0, 19), Cut(c[5], 0, 9)], effects=(effect("qtblend", 0, 29, rect=CORNER),))
+    tracks = [Lanes([Cut(c[1], 0, 39)]), shrunk]
+    text = timeline2(FPS, tracks) if generation == "timeline2" else sequences(FPS, tracks, {})
+    project = folder / f"shrunk_track_{generation}.kdenlive"
+    project.write_text(text)
+    assert mismatches_with_melt(project, masked={0, 1}) == []
+    assert (pick(read_project(project)).overlay[3:30] != NONE).all()

@@ -1,11 +1,11 @@
 """Real Kdenlive projects, their media replaced by coded clips (samples.py), agree with melt on
 every frame whose picture melt takes from one clip, and on every blend.
 
-By default two of the permissively licensed projects copied to tests/data/kdenlive (SMALL),
-their first frames; LIVELATENT_SAMPLES=full judges every frame of every copied project and of
-the 38 in ../shared/kdenlive-samples (long: hours on 2 cores; `python -m tests.conform.samples
---first N` judges the first N frames of the projects it is given). Each project's figures are
-printed (pytest -s to see them).
+By default one of the permissively licensed projects copied to tests/data/kdenlive (SMALL);
+LIVELATENT_SAMPLES=full judges every frame of every copied project and of the 38 in
+../shared/kdenlive-samples (long: hours on 2 cores; `python -m tests.conform.samples --first N`
+judges the first N frames of the projects it is given). Each project's figures are printed
+(pytest -s to see them).
 """
 
 import os
@@ -17,9 +17,9 @@ from .samples import COPIED, SHARED, judge
 
 pytestmark = requires_melt
 FULL = os.environ.get("LIVELATENT_SAMPLES") == "full"
-# frames judged by default: media under a shrunk track of slides (59.94 fps), and media with
-# opacity, transform and crop effects over and under colour clips
-SMALL = {"patel-malav-presentation__presentation": 90, "kdenlive-test-suite__qtblend-media": 135}
+# judged by default (all its frames): media with opacity, transform and crop effects over and
+# under colour clips; a shrunk track, as in patel-malav-presentation, is test_layers_vs_melt's
+SMALL = {"kdenlive-test-suite__qtblend-media": 135}
 PROJECTS = (COPIED + SHARED) if FULL else [p for p in COPIED if p.stem in SMALL]
 
 
