@@ -20,6 +20,7 @@ from livelatent.assemble import FOREIGN_POLICIES, GAP_POLICIES
 from livelatent.commands.options import add_model_arguments, add_render_arguments
 from livelatent.commands.outputs import add_force_argument, claim, claim_pair
 from livelatent.edit_formats import FORMATS
+from livelatent.conform import LAYER_RULES
 from livelatent.errors import UsageError
 
 
@@ -40,6 +41,9 @@ def add_arguments(parser) -> None:
                         help="gaps: repeat the last z (hold, default), slerp across (bridge), drop, or stop")
     parser.add_argument("--foreign", choices=FOREIGN_POLICIES, default="hold",
                         help="clips without a z-sequence (titles, colours, other footage): hold, skip or stop")
+    parser.add_argument("--layers", choices=LAYER_RULES, default="fill",
+                        help="layered clips: the topmost clip that fills the frame opaquely gives the z "
+                             "(fill, default: titles and insets are overlays, fades blend), or the topmost clip (top)")
     parser.add_argument("--search", type=values.folder, action="append", default=[], metavar="DIR",
                         help="also look here for z-sequences of moved media (repeatable)")
     parser.add_argument("--smooth-speed", action="store_true",
@@ -65,6 +69,9 @@ def print_report(report: dict) -> None:
     print(f"  {report['blended_frames']} blended frames (mixes, dissolves; each counted above for its stronger side); "
           f"{report['gap_frames']} gap frames; "
           f"{report['frames_without_z']} frames without a z-sequence")
+    for over in report["overlays"]:
+        print(f"  overlay (not in the final render): {over['clip']} on track {over['track']}, {over['frames']} frames "
+              f"{over['first']}-{over['last']} ({over['from']}-{over['to']})")
     for label in report["clips_without_z"]:
         print(f"  no z-sequence: {label} ({report['sources'].get(label, '')})")
     for line in report["notes"] + report["problems"]:
@@ -88,7 +95,7 @@ def run(args) -> int:
     rate = args.rate.value if args.rate is not None else None
     seq, report = conform_project(args.project, sequence=args.sequence, gaps=args.gaps, foreign=args.foreign,
                                   search=args.search, smooth=args.smooth_speed, partial=args.partial,
-                                  fmt=args.format, rate=rate)
+                                  fmt=args.format, rate=rate, layers=args.layers)
     print_report(report)
     if args.report:
         Path(args.report).parent.mkdir(parents=True, exist_ok=True)

@@ -15,7 +15,7 @@ import numpy as np
 
 from livelatent.adapters.zsources import Found, ZFinder
 from livelatent.assemble import assemble
-from livelatent.conform import Picks, pick
+from livelatent.conform import NONE, Picks, pick
 from livelatent.conform_pictures import edit_provenance
 from livelatent.adapters.video import duration_seconds
 from livelatent.errors import LivelatentError, ProjectError
@@ -66,6 +66,19 @@ def _check(picks: Picks, found, fps) -> None:
             raise ProjectError(f"{where}: z size {seq.d}, but {first_d[1]} has z size {first_d[0]}")
 
 
+def overlays(picks: Picks, fps) -> list[dict]:
+    """Each clip drawn over frames whose z comes from below it (a title, an inset): the
+    frames where the final render will not show it."""
+    found = []
+    for seg_id in np.unique(picks.overlay[picks.overlay != NONE]):
+        seg, track = picks.segments[seg_id]
+        rows = np.flatnonzero(picks.overlay == seg_id)
+        found.append({"clip": seg.label or seg.source_label, "track": track, "frames": int(len(rows)),
+                      "first": int(rows[0]), "last": int(rows[-1]),
+                      "from": format_clock(int(rows[0]), fps), "to": format_clock(int(rows[-1]), fps)})
+    return found
+
+
 def _media_seconds(finder: ZFinder):
     """A clip's duration as melt's avformat reads it (for MLT files that do not record lengths):
     the file's container duration, else its z-sequence's rows at its rate (one row per frame)."""
@@ -97,24 +110,24 @@ def _shared_rate(finder: ZFinder):
 
 
 def _read_and_pick(project: Path, sequence: str | None, search: list | None, smooth: bool,
-                   fmt: str | None = None, rate=None):
+                   fmt: str | None = None, rate=None, layers: str = "fill"):
     """The timeline, its picks, and the z-sequence found for each source (by key)."""
     finder = ZFinder(project, [Path(s) for s in search or []])
     timeline = read_edit(project, fmt=fmt, sequence=sequence, rate=rate, media_seconds=_media_seconds(finder),
                          rate_of=_shared_rate(finder))
     found = {s.key: finder.find(s) for s in timeline.sources()}
     rate_of = {key: hit.seq.fps.value for key, hit in found.items() if hit.seq is not None}
-    # a clip's frame count (a still shows one row at every position)
+    # a tagged still's positions are the image's, not rows: it has no end to run past
     rows_of = {key: len(hit.seq) for key, hit in found.items() if hit.seq is not None and hit.still is None}
     picks = pick(timeline, smooth=smooth, fps_of=lambda s: s.fps or rate_of.get(s.key),
-                 frames_of=lambda s: rows_of.get(s.key))
+                 frames_of=lambda s: rows_of.get(s.key), layers=layers)
     return timeline, picks, found
 
 
 def conform_picks(project: str | os.PathLike, *, sequence: str | None = None, search: list | None = None,
-                  smooth: bool = False, fmt: str | None = None, rate=None) -> Picks:
+                  smooth: bool = False, fmt: str | None = None, rate=None, layers: str = "fill") -> Picks:
     """Which source frames show on each timeline frame, with what weights (no z gathered)."""
-    return _read_and_pick(Path(project), sequence, search, smooth, fmt, rate)[1]
+    return _read_and_pick(Path(project), sequence, search, smooth, fmt, rate, layers)[1]
 
 
 def _check_output_memory(frames: int, d: int, project: Path) -> None:
@@ -127,12 +140,14 @@ def _check_output_memory(frames: int, d: int, project: Path) -> None:
 
 def conform_project(project: str | os.PathLike, *, sequence: str | None = None, gaps: str = "hold",
                     foreign: str = "hold", search: list | None = None, smooth: bool = False,
-                    partial: bool = False, fmt: str | None = None, rate=None) -> tuple[ZSequence, dict]:
-    """The conformed z-sequence and a report (clips used, frames from each, blends, gaps).
-    fmt: the edit's format (edit_formats.FORMATS; default: told by its content); rate: an
-    EDL's frame rate (default: its z-sequences')."""
+                    partial: bool = False, fmt: str | None = None, rate=None,
+                    layers: str = "fill") -> tuple[ZSequence, dict]:
+    """The conformed z-sequence and a report (clips used, frames from each, blends, gaps,
+    overlays). fmt: the edit's format (edit_formats.FORMATS; default: told by its content);
+    rate: an EDL's frame rate (default: its z-sequences'); layers: "fill" (the layering rule)
+    or "top" (the topmost clip, whatever it covers)."""
     project = Path(project)
-    timeline, picks, found = _read_and_pick(project, sequence, search, smooth, fmt, rate)
+    timeline, picks, found = _read_and_pick(project, sequence, search, smooth, fmt, rate, layers)
     # sources the picker adds itself (a blank frame past a clip's end) have no z-sequence
     hits = [found.get(s.key) or Found(None, f"no z-sequence ({s.kind})") for s in picks.sources]
     for index, hit in enumerate(hits):
@@ -151,6 +166,7 @@ def conform_project(project: str | os.PathLike, *, sequence: str | None = None, 
     report = {**result.report, "project": str(project), "sequence": timeline.name,
               "fps": str(FrameRate(timeline.fps)), "duration": format_clock(len(result.z), timeline.fps),
               "sources": {s.label: hit.how for s, hit in zip(picks.sources, hits)},
+              "overlays": overlays(picks, timeline.fps),
               "problems": problems + result.report.get("problems", []),
               "notes": list(dict.fromkeys([*timeline.notes, *result.report["notes"]]))}  # the reader's too
     meta = {"made_by": "conform", "project": str(project), "sequence": timeline.name,
