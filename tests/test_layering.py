@@ -16,8 +16,12 @@ import pytest
 
 import livelatent
 
-HEAVY = {"torch", "moderngl", "glfw", "mido", "rtmidi", "pythonosc", "lxml", "av"}
+HEAVY = {"torch", "moderngl", "glfw", "mido", "rtmidi", "pythonosc", "lxml", "av", "opentimelineio", "aaf2"}
 TOOLKITS = HEAVY - {"lxml", "av"}
+# a format library imported by one adapter module only (its plug-ins too: the AAF adapter's aaf2)
+OWNERS = {"opentimelineio": "livelatent.adapters.otio", "aaf2": "livelatent.adapters.otio",
+          "otio_cmx3600_adapter": "livelatent.adapters.otio", "otio_fcp_adapter": "livelatent.adapters.otio",
+          "otio_fcpx_xml_adapter": "livelatent.adapters.otio", "otio_aaf_adapter": "livelatent.adapters.otio"}
 
 # package prefix -> libraries (or livelatent packages) it must not pull in
 RULES = {
@@ -37,11 +41,12 @@ def modules():
 
 
 def forbidden_for(name: str) -> set[str]:
+    owned_elsewhere = {lib for lib, owner in OWNERS.items() if owner != name}
     for prefix, banned in RULES.items():
         if name.startswith(prefix):
-            return banned
+            return (banned | owned_elsewhere) - ({"opentimelineio", "aaf2"} if name in OWNERS.values() else set())
     if name.startswith(NOT_CORE):
-        return set()
+        return owned_elsewhere & {"opentimelineio", "aaf2"}  # commands load it lazily, through the adapter
     return HEAVY  # a core module: stdlib and numpy only
 
 
@@ -77,6 +82,13 @@ def test_module_never_imports_a_banned_package_even_lazily(name):
     banned = {b for b in forbidden_for(name) if b.startswith("livelatent.")}
     leaked = {b for b in banned for m in imports_in_source(name) if m == b or m.startswith(b + ".")}
     assert not leaked, f"{name} imports {sorted(leaked)} (inside a function too counts), which its layer must not"
+
+
+@pytest.mark.parametrize("library", sorted(OWNERS), ids=str)
+def test_a_format_library_is_imported_by_its_adapter_only(library):
+    """Even lazily: every other module reaches OpenTimelineIO through livelatent.adapters.otio."""
+    users = {m for m in modules() for i in imports_in_source(m) if i == library or i.startswith(library + ".")}
+    assert users <= {OWNERS[library]}, f"{sorted(users - {OWNERS[library]})} import {library}; only {OWNERS[library]} may"
 
 
 def test_help_imports_nothing_heavy():
