@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 
 from livelatent import values
+from livelatent.commands.chunked_options import add_chunked_arguments, finish_chunked, is_chunked, load_chunked
 from livelatent.errors import UsageError
 from livelatent.limits import check_size
 
@@ -41,6 +42,7 @@ def add_render_arguments(parser, *, fps_default: str | None) -> None:
     group.add_argument("--lossless", action="store_true", help="bit-exact video (x264 RGB at qp 0)")
     group.add_argument("--intra", action="store_true", help="every frame a key frame (frame-accurate editing)")
     group.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    add_chunked_arguments(parser)
 
 
 def model_spec(args, fallback: str | None = None) -> str:
@@ -70,6 +72,8 @@ def load_model(args, *, fallback: str | None = None):
     if size and getattr(args, "grid", None):  # the whole grid is one frame: it must fit as one
         columns, rows = (int(v) for v in args.grid.split("x"))
         check_size(columns * size[1], rows * size[0], what=f"--grid {args.grid} of --size {args.size}:")
+    if is_chunked(args):  # --ray or an image sequence: the workers load it
+        return load_chunked(args, model_spec(args, fallback), size, opts)
     return generators.load(model_spec(args, fallback), device=args.device, size=size, **opts)
 
 
@@ -91,6 +95,8 @@ def finish(args, seq, generator, out=None) -> int:
     """Render seq as the pair `out` (default args.out) and say what was written."""
     from livelatent.offline.render import render
 
+    if is_chunked(args):
+        return finish_chunked(args, seq, generator, out)
     result = render(seq, generator, out or args.out, batch=args.batch, lossless=args.lossless,
                     intra_only=args.intra, progress=not args.quiet)
     if result.interrupted:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from livelatent import values
 from livelatent.adapters import takes
+from livelatent.commands.chunked_options import (add_chunked_arguments, finish_chunked, is_chunked, load_chunked,
+                                                 split_image_output)
 from livelatent.commands.outputs import add_force_argument, claim_pair
 
 
@@ -32,6 +34,7 @@ def add_arguments(parser) -> None:
                         help="where takes live (default: recordings)")
     parser.add_argument("--z-only", action="store_true", help="write the z-sequence pair only, no video")
     add_force_argument(parser)
+    add_chunked_arguments(parser)
 
 
 def run(args) -> int:
@@ -39,6 +42,7 @@ def run(args) -> int:
     from livelatent.limits import check_frames
     from livelatent.offline.replay import frames_at, replay_z
 
+    split_image_output(args)
     claim_pair(args.out, force=args.force, video=not args.z_only)
     take = takes.find_take(args.take, args.recordings)
     if take.status == "recording":
@@ -53,6 +57,8 @@ def run(args) -> int:
     from livelatent.offline.render import render
 
     spec = args.snapshots or args.model or take.meta.get("model") or "default"
+    if is_chunked(args):  # --ray or an image sequence
+        return finish_chunked(args, seq, load_chunked(args, spec, (size[1], size[0]) if size else None, {}))
     generator = generators.load(spec, device=args.device, size=(size[1], size[0]) if size else None)
     render(seq, generator, args.out, size=(size[1], size[0]) if size else None, progress=False)
     print(f"{args.out}: {len(seq)} frames at {seq.fps} fps replayed from {take.name} through {spec}")
