@@ -11,19 +11,21 @@ import json
 import pkgutil
 import subprocess
 import sys
+import textwrap
 
 import pytest
 
 import livelatent
 
-HEAVY = {"torch", "moderngl", "glfw", "mido", "rtmidi", "pythonosc", "lxml", "av"}
+HEAVY = {"torch", "moderngl", "glfw", "mido", "rtmidi", "pythonosc", "lxml", "av", "ray"}
 TOOLKITS = HEAVY - {"lxml", "av"}
 
 # package prefix -> libraries (or livelatent packages) it must not pull in
 RULES = {
     "livelatent.adapters": TOOLKITS,
     "livelatent.generators": HEAVY - {"torch"} | {"livelatent.offline", "livelatent.live"},
-    "livelatent.offline": {"moderngl", "glfw", "mido", "rtmidi", "pythonosc"},
+    "livelatent.offline.distributed": {"moderngl", "glfw", "mido", "rtmidi", "pythonosc"},  # the one Ray user
+    "livelatent.offline": {"moderngl", "glfw", "mido", "rtmidi", "pythonosc", "ray"},
     "livelatent.motion": HEAVY,
 }
 NOT_CORE = ("livelatent.cli", "livelatent.__main__", "livelatent.commands", "livelatent.live")
@@ -90,3 +92,23 @@ def test_help_imports_nothing_heavy():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_only_the_distributed_render_imports_ray_even_lazily():
+    """Ray is an optional extra: one module imports it, and only when --ray is given."""
+    users = {name for name in modules() if any(m == "ray" or m.startswith("ray.") for m in imports_in_source(name))}
+    assert users == {"livelatent.offline.distributed"}
+
+
+def test_a_render_without_ray_never_imports_it(tmp_path):
+    """Without --ray nothing changes: a render, an image sequence too, runs without Ray."""
+    reel, frames = str(tmp_path / "z"), str(tmp_path / "out/%03d.png")
+    code = textwrap.dedent(f"""
+        import sys
+        from livelatent import cli, zseq
+        from livelatent.latent import sample
+        zseq.save(zseq.ZSequence(sample(3, 512, 1), 30, {{"model": "default"}}), {reel!r})
+        assert cli.main(["render", {reel!r}, "-o", {frames!r}, "--size", "16", "-q"]) == 0
+        print("ray" in sys.modules)""")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "False"

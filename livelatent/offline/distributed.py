@@ -66,17 +66,18 @@ def import_ray(address: str):
     return ray
 
 
-def connect(address: str):
-    """(ray, whether this call started the cluster): joined, or started on loopback for LOCAL."""
+def connect(address: str, **local):
+    """(ray, whether this call started the cluster): joined, or started on loopback for LOCAL
+    (`local`: ray.init's resources for it, such as num_cpus=2; default: the whole machine)."""
     ray = import_ray(address)
-    if ray.is_initialized():  # a driver that set up Ray itself (a notebook, the tests)
-        return ray, False
     if address not in (LOCAL, "auto"):
         _check_reachable(address)
+    if ray.is_initialized():  # a driver that set up Ray itself (a notebook, the tests)
+        return ray, False
     options = dict(logging_level=logging.ERROR, log_to_driver=False)
     try:
         if address == LOCAL:
-            ray.init(address="local", _node_ip_address="127.0.0.1", dashboard_host="127.0.0.1", **options)
+            ray.init(address="local", _node_ip_address="127.0.0.1", dashboard_host="127.0.0.1", **options, **local)
         else:
             ray.init(address=address, **options)
     except Exception as exc:  # noqa: BLE001 - Ray's errors on joining are of many kinds; each is one line
@@ -145,8 +146,9 @@ class RayExecutor:
                 raise cause from None
             raise ClusterError(f"{what}: {_first_line(cause or exc)}") from None
         except exceptions.RayActorError:
-            raise ClusterError(f"{what}: its worker died {self.retries + 1} times (Ray restarted it "
-                               f"{self.retries} times); stopped, the same command resumes") from None
+            tries = self.retries + 1
+            raise ClusterError(f"{what}: its worker died {tries} time{'s' * (tries > 1)} (--retries {self.retries}); "
+                               "stopped, the same command resumes from the finished chunks") from None
 
     def close(self) -> None:
         for actor in getattr(self, "actors", []):
