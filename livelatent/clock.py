@@ -78,6 +78,12 @@ class FrameSampler:
         """Exact time of frame k in seconds."""
         return Fraction(self.start_tick, self.tick_rate) + k / self.fps.value
 
+    def first_frame_from(self, tick: int) -> int:
+        """The first frame sampled after the events of `tick` apply (they apply before the step
+        tick -> tick+1): the first frame whose time is at or after the tick's."""
+        num, den, rate = self.fps.num, self.fps.den, self.tick_rate
+        return max(_ceil_div((tick - self.start_tick) * num, den * rate), 0)
+
     def last_tick_for(self, n_frames: int) -> int:
         """The tick to step up to so that frames 0 .. n_frames-1 have all been emitted."""
         if n_frames <= 0:

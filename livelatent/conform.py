@@ -19,6 +19,7 @@ from typing import Callable
 import numpy as np
 
 from livelatent.errors import ProjectError
+from livelatent.memory import fits
 from livelatent.mlt_time import MAX_HOURS, max_frames
 from livelatent.retime import source_positions
 from livelatent.timeline import COVER, ClipSegment, Source, Timeline, Track, Transition
@@ -102,8 +103,9 @@ def _refuse_transparent(tr: Transition, a: dict, b: dict, rows: np.ndarray) -> N
 
 
 class _Picker:
-    def __init__(self, fps_of: Callable[[Source], Fraction | None], smooth: bool):
-        self.fps_of, self.smooth = fps_of, smooth
+    def __init__(self, fps_of: Callable[[Source], Fraction | None], smooth: bool,
+                 frames_of: Callable[[Source], int | None]):
+        self.fps_of, self.smooth, self.frames_of = fps_of, smooth, frames_of
         self.source_index: dict[str, int] = {}
         self.picks = Picks(*(np.empty(0),) * 4)
         self.nested: dict[tuple[int, int], dict] = {}
@@ -161,7 +163,8 @@ class _Picker:
         span[max(tr.start, 0):min(tr.end + 1, n)] = True
         # a transparent B drawn over A leaves A; MLT still dissolves with it (see _refuse_transparent)
         pending = span & (b["src"][:, 0] >= 0 if tr.kind == COVER else b["src"][:, 0] != NONE)
-        for i in range(tr.a, tr.b):
+        # A: the first track from a up to b that has a frame; a above b is taken as it is
+        for i in range(tr.a, tr.b) if tr.a < tr.b else [tr.a] if tr.a < len(layers) else []:
             rows = np.flatnonzero(pending & (layers[i]["src"][:, 0] != NONE))
             if len(rows):
                 if tr.kind == COVER:
@@ -190,9 +193,23 @@ class _Picker:
                                    offsets=offsets)
             out["src"][lo:hi, 0] = self.source_id(seg.source)
             out["pos"][lo:hi, 0] = pos
+            self.past_the_end(seg.source, out, lo, hi)
             out["weight"][lo:hi, 0] = 1
             out["seg"][lo:hi, 0] = seg_id
         return out
+
+    def past_the_end(self, source: Source, out: dict, lo: int, hi: int) -> None:
+        """A source frame one past the last (MLT rounds a reversed or slowed clip's first frame
+        there): melt shows a blank, opaque frame, no source frame; further past is left to fail."""
+        frames = self.frames_of(source)
+        if frames is None:
+            return
+        rows = lo + np.flatnonzero(np.floor(out["pos"][lo:hi, 0]) == frames)
+        if len(rows):
+            blank = Source(f"{source.key}#past-the-end", f"{source.label} (one frame past its end)", kind="blank")
+            out["src"][rows, 0] = self.source_id(blank)
+            self.picks.notes.append(f"{source.label}: frame {frames} is past its last frame; melt shows a blank "
+                                    f"frame there ({len(rows)} timeline frames, --foreign decides their z)")
 
     def nested_segment(self, seg: ClipSegment, out: dict, offsets, lo: int, hi: int, fps) -> None:
         """The nested sequence's frames at the entry's positions; past its last clip its
@@ -214,13 +231,42 @@ class _Picker:
             gaps = rows[out["src"][rows, 0] == NONE]
             out["src"][gaps, 0] = TRANSPARENT
 
+CELL_BYTES = 20  # one (source, frame, weight, segment) column of one frame of one layer
+
+
+def _cells(timeline: Timeline) -> int:
+    """Frame-layer cells the picker holds: each track of each distinct (nested) timeline, over
+    that timeline's frames (a nested sequence is conformed whole, once)."""
+    seen, todo, cells = set(), [timeline], 0
+    while todo:
+        t = todo.pop()
+        if id(t) in seen:
+            continue
+        seen.add(id(t))
+        cells += (len(t.tracks) + 2) * max(t.length, 1)
+        todo += [seg.source for track in t.tracks for seg in track.segments() if isinstance(seg.source, Timeline)]
+    return cells
+
+
+def _check_memory(timeline: Timeline) -> None:
+    """Refuse, before allocating it, an edit whose frame layers cannot fit in memory."""
+    need = _cells(timeline) * CELL_BYTES
+    if not fits(need):
+        raise ProjectError(f"timeline {timeline.name}: {timeline.length} frames on {len(timeline.tracks)} tracks "
+                           f"(nested sequences included) need about {need / 2**30:.1f} GiB to conform; "
+                           f"this machine has less free")
+
+
 def pick(timeline: Timeline, *, smooth: bool = False,
-         fps_of: Callable[[Source], Fraction | None] | None = None) -> Picks:
+         fps_of: Callable[[Source], Fraction | None] | None = None,
+         frames_of: Callable[[Source], int | None] | None = None) -> Picks:
     """Picks for frames 0 .. timeline.length - 1. fps_of(source) gives a source's frame rate
-    (default: the rate the project records, else the project's)."""
+    (default: the rate the project records, else the project's); frames_of(source) its frame
+    count where known (a frame one past the end shows blank, as in melt)."""
     if timeline.length > max_frames(timeline.fps):  # readers refuse earlier, naming the track
         raise ProjectError(f"timeline {timeline.name}: {timeline.length} frames; expected under {MAX_HOURS} hours")
-    picker = _Picker(fps_of or (lambda s: s.fps), smooth)
+    _check_memory(timeline)
+    picker = _Picker(fps_of or (lambda s: s.fps), smooth, frames_of or (lambda s: None))
     layer = picker.timeline(timeline, timeline.length, top=True)
     layer["src"][layer["src"] == TRANSPARENT] = NONE
     picks = picker.picks

@@ -17,13 +17,16 @@ from dataclasses import dataclass, replace
 
 from livelatent.errors import ControlMessageError
 from livelatent.motion.params import MOVERS, MotionParams
+from livelatent.picture import check_picture_event
 
 MOTION_PARAMS = tuple(MotionParams.RANGES)  # the numeric knobs; "mover" has its own action
 SOURCES = ("osc", "midi", "key", "cli", "api", "replay", "autopilot")
 
 # Actions that change the Performance (and so the z path); all others are the app's business.
 PERFORMANCE_ACTIONS = ("keyframe", "keyframe.random", "z", "store", "motion", "mover", "noise")
-APP_ACTIONS = ("snapshot", "grid", "record.start", "record.stop", "record.toggle", "hud", "learn", "quit")
+# model.psi (value, "norm"|"raw") and model.class (index) change how frames are decoded
+# (livelatent.picture), not the z path: the app keeps them, takes log them, replay reapplies them.
+APP_ACTIONS = ("model.psi", "model.class", "snapshot", "grid", "record.start", "record.stop", "record.toggle", "hud", "learn", "quit")
 ACTIONS = PERFORMANCE_ACTIONS + APP_ACTIONS
 
 
@@ -80,11 +83,11 @@ def make(action: str, *args, source: str = "api", arrival: float = 0.0) -> Contr
 
 def supersede_key(event: ControlEvent):
     """Events with the same key, applied at the same tick, leave only the last one's effect:
-    nothing moves between them. (action, param) for knob settings, the action for noise and z;
-    None for everything else (triggers, stores, random draws all count)."""
+    nothing moves between them. (action, param) for knob settings, the action for noise, z and
+    model.psi; None for everything else (triggers, stores, random draws all count)."""
     if event.action == "motion":
         return ("motion", event.args[0])
-    if event.action in ("noise", "z"):
+    if event.action in ("noise", "z", "model.psi"):
         return event.action
     return None
 
@@ -221,6 +224,8 @@ _CHECKS = {
     "mover": _mover,
     "noise": _unit,
     "snapshot": _one_slot,
+    "model.psi": check_picture_event,
+    "model.class": check_picture_event,
     "record.start": _none,
     "record.stop": _none,
     "record.toggle": _none,

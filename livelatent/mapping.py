@@ -3,9 +3,9 @@
 Targets are the OSC address space without its prefix, so one vocabulary names everything a
 control can drive, from an OSC message, a MIDI binding in a preset or MIDI learn:
 
-    continuous (a value 0..1):  motion/<param>   noise   mover
+    continuous (a value 0..1):  motion/<param>   noise   mover   model/psi
     triggers (fire on press):   keyframe/<slot>  keyframe/random  store/<slot>  snapshot/<i>
-                                record/start  record/stop  record/toggle  hud  grid
+                                model/class/<i>  record/start  record/stop  record/toggle  hud  grid
 
 osc_event(address, args, d) and midi_event(midimap, kind, channel, number, value) return a
 ControlEvent, None for a message that means nothing (a button release, an unmapped note),
@@ -26,17 +26,24 @@ OSC_PREFIX = "/livelatent"
 CURVES = {"linear": 1.0, "exp": 2.0, "log": 0.5}
 TRIGGERS = ("keyframe/random", "record/start", "record/stop", "record/toggle", "hud", "grid")
 SLOT_TRIGGERS = ("keyframe", "store", "snapshot")
-CONTINUOUS = tuple(f"motion/{p}" for p in MOTION_PARAMS) + ("noise", "mover")
+CONTINUOUS = tuple(f"motion/{p}" for p in MOTION_PARAMS) + ("noise", "mover", "model/psi")
+CLASS_TRIGGER = "model/class"  # model/class/<n>: a conditional model's class n
 
 
 def check_target(target: str) -> str:
     """A target name as above, or ControlMessageError listing what is allowed."""
     t = target.strip("/")
     head, _, tail = t.partition("/")
-    if t in TRIGGERS or t in CONTINUOUS or (head in SLOT_TRIGGERS and tail.isdigit()):
+    if t in TRIGGERS or t in CONTINUOUS or (head in SLOT_TRIGGERS and tail.isdigit()) or _class_number(t):
         return t
-    allowed = ", ".join(CONTINUOUS + TRIGGERS + tuple(f"{s}/<n>" for s in SLOT_TRIGGERS))
+    allowed = ", ".join(CONTINUOUS + TRIGGERS + tuple(f"{s}/<n>" for s in (*SLOT_TRIGGERS, CLASS_TRIGGER)))
     raise ControlMessageError(f"target {shorten(target, 40)!r}: expected one of {allowed}")
+
+
+def _class_number(target: str) -> str:
+    """"3" for model/class/3, else ""."""
+    prefix, _, n = target.rpartition("/")
+    return n if prefix == CLASS_TRIGGER and n.isdigit() else ""
 
 
 def target_event(target: str, value: float, *, source: str, strength: float = 1.0) -> ControlEvent | None:
@@ -49,8 +56,12 @@ def target_event(target: str, value: float, *, source: str, strength: float = 1.
         return make("noise", value, source=source)
     if t == "mover":
         return make("mover", min(int(value * len(MOVERS)), len(MOVERS) - 1), source=source)
+    if t == "model/psi":
+        return make("model.psi", value, "norm", source=source)
     if value <= 0:
         return None  # a button's release
+    if _class_number(t):
+        return make("model.class", int(_class_number(t)), source=source)
     if t in TRIGGERS:
         return make(t.replace("/", "."), source=source)
     args = (int(tail), strength) if head == "keyframe" else (int(tail),)
@@ -80,6 +91,10 @@ def _osc_event(address: str, args: tuple, d: int | None) -> ControlEvent | None:
         return make("motion", tail[: -len("/raw")], *args, "raw", source="osc")
     if path == "motion/mover":
         return make("mover", *args, source="osc")
+    if path == "model/psi/raw":
+        return make("model.psi", *args, "raw", source="osc")
+    if path == "model/class":
+        return make("model.class", *args, source="osc")
     if path in ("hud", "grid"):
         return make(path, *args, source="osc")
     if path == "learn":
@@ -91,9 +106,11 @@ def _osc_event(address: str, args: tuple, d: int | None) -> ControlEvent | None:
 
 def is_knob_address(address: str) -> bool:
     """A continuous control whose next message supersedes this one (a knob, the noise, a z):
-    motion/<param> (and /raw), noise, z. The mover switch and all triggers are not."""
+    motion/<param> (and /raw), noise, z, model/psi (and /raw). The mover switch and all
+    triggers are not."""
     path = address[len(OSC_PREFIX) + 1:].strip("/") if address.startswith(OSC_PREFIX + "/") else ""
-    return path in ("z", "noise") or (path.startswith("motion/") and path != "motion/mover")
+    return path in ("z", "noise", "model/psi", "model/psi/raw") or (path.startswith("motion/")
+                                                                     and path != "motion/mover")
 
 
 def _single(args: tuple) -> float:

@@ -152,8 +152,8 @@ def cut_range(first: int, last: int, length: int | None) -> tuple[int, int | Non
 
 def media_length(seconds: float, fps: Fraction | float) -> int:
     """Frames avformat gives a file of `seconds` (its container duration) at `fps`, rounded as
-    melt 7.12 does (a 3.6 s clip at 30000/1001 is 108 frames, a 3.0 s one 90)."""
-    return math.floor(seconds * float(fps) + 0.5)
+    melt 7.12 does, half to even (lrint): 3.6 s at 30000/1001 is 108 frames, 5.005 s at 100 is 500."""
+    return _lrint(seconds * float(fps))
 
 
 def check_position(position: int, fps: Fraction | float, what: str) -> None:

@@ -22,6 +22,7 @@ import math
 from livelatent import limits
 from livelatent.errors import UsageError
 from livelatent.frames import FrameRate
+from livelatent.picture import PSI_RAW
 
 
 def _refuse(text, expected: str):
@@ -142,6 +143,16 @@ def slots(text) -> int:
 
 def index(text) -> int:
     return _whole(text, 0, 1 << 16, "a whole number from 0")
+
+
+def psi(text) -> float:
+    """StyleGAN truncation psi (livelatent.picture.PSI_RAW)."""
+    return _real(text, PSI_RAW[0], PSI_RAW[1], f"a finite number from {PSI_RAW[0]:g} to {PSI_RAW[1]:g}")
+
+
+def class_or_none(text) -> int | str:
+    """A class number, or 'none': no class (drops the class a z-sequence's sidecar recorded)."""
+    return "none" if str(text).strip().lower() == "none" else class_index(text)
 
 
 def class_index(text) -> int:

@@ -29,7 +29,7 @@ from livelatent.errors import ProjectError
 from livelatent.mlt_time import (check_position, cut_range, format_clock, media_length, parse_index,
                                  parse_speed, parse_time)
 from livelatent.retime import warp_rate
-from livelatent.timeline import COVER, ClipSegment, Timeline, Track, Transition
+from livelatent.timeline import COVER, ClipSegment, Freeze, Timeline, Track, Transition
 
 MAX_DEPTH = 32  # tractors and playlists nested deeper than this are refused (no recursion blow-up)
 MediaSeconds = Callable[[Path], "float | None"]
@@ -96,6 +96,7 @@ class _MltReader:
     # ---- tractors ----
     def _tractor(self, el, top: bool) -> tuple[Timeline, int]:
         name = el.get("id") or "tractor"
+        _no_freeze(el, f"{self.path.name}: tractor {name}")
         track_els = [t for c in el for t in ([c] if c.tag == "track" else c if c.tag == "multitrack" else [])
                      if t.tag == "track"]
         tracks, lengths, index_map, cuts = [], [], {}, []
@@ -130,8 +131,10 @@ class _MltReader:
         for tr in tractor.findall("transition"):
             p = props(tr)
             where = f"{self.path.name}: tractor {name}: transition {tr.get('id') or p.get('mlt_service')!r}"
+            if p.get("disable", "0") not in ("0", ""):
+                continue
             kind = blend_kind(p, where)
-            if kind is None or p.get("disable", "0") not in ("0", ""):
+            if kind is None:
                 continue
             a, b = parse_index(p.get("a_track"), 0, where), parse_index(p.get("b_track"), 1, where)
             if b not in index_map:
@@ -158,6 +161,7 @@ class _MltReader:
         return self._cut(el, el, 0, track, whole=True)
 
     def _playlist(self, playlist, track: str) -> _Lane:
+        _no_freeze(playlist, f"{self.path.name}: track {track}")
         position, segments, extent = 0, [], 0
         for child in playlist:
             if child.tag == "blank":  # melt skips a blank of 0 or fewer frames
@@ -213,10 +217,9 @@ class _MltReader:
         count = last - first + 1
         if shows_no_picture(p):
             return _Lane((), count, count)
-        if own_in and own_in + last > (own_out if own_out is not None else own_in + last):
-            raise ProjectError(f"{where}: entry plays past the out point of {service.get('id')!r} "
-                               f"(melt holds its last frame there); not supported")
-        return _Lane((self._clip(ref, service, p, position, own_in + first, count, where),), count, count)
+        # past the producer's own out, melt holds its frame at out (eof "pause")
+        hold = own_out if own_out is not None and own_in + last > own_out else None
+        return _Lane((self._clip(ref, service, p, position, own_in + first, count, where, hold),), count, count)
 
     def _range(self, entry, last: int | None, length: int | None, where: str) -> tuple[int, int]:
         """The in/out an entry or track cut plays, clamped as melt clamps it; without in and out
@@ -234,10 +237,9 @@ class _MltReader:
                                f"which is unknown; expected a length property")
         return begin, end
 
-    def _clip(self, ref, service, p: dict, position: int, in_frame: int, count: int, where: str) -> ClipSegment:
-        if any(props(f).get("mlt_service") == "freeze" for f in service.findall("filter")):
-            raise ProjectError(f"{where}: a freeze filter on producer {service.get('id')!r} (not on its "
-                               f"entry) is not supported")
+    def _clip(self, ref, service, p: dict, position: int, in_frame: int, count: int, where: str,
+              hold: int | None = None) -> ClipSegment:
+        _no_freeze(service, where)
         try:
             source = self.clips.source(service, p)
             timing = self.clips.timing(service, p)
@@ -248,6 +250,11 @@ class _MltReader:
         if (freeze or timing.speed != 1 or timing.remap) and self._time(service.get("in") or "0", where):
             raise ProjectError(f"{where}: producer {service.get('id')!r} has its own in point and a speed, "
                                f"freeze or remap; not supported")
+        if hold is not None:
+            if freeze is not None:
+                raise ProjectError(f"{where}: a freeze filter on an entry that plays past its producer's out "
+                                   f"is not supported")
+            freeze = Freeze(hold - in_frame, after=True)  # the hold at out, as a freeze after it
         warp_out = timing.warp_out
         if timing.speed < 0 and warp_out is None:
             warp_out = self._clip_length(service, p, where)
@@ -276,6 +283,13 @@ class _MltReader:
 
     def _time(self, text: str, where: str) -> int:
         return parse_time(text, self.fps, what=where)
+
+
+def _no_freeze(el, where: str) -> None:
+    """A freeze filter counts from its original producer's in: only an entry's is modelled."""
+    if any(props(f).get("mlt_service") == "freeze" for f in el.findall("filter")):
+        raise ProjectError(f"{where}: a freeze filter on {el.tag} {el.get('id')!r} (not on an entry) "
+                           f"is not supported")
 
 
 def _int(text: str | None, default: int) -> int:

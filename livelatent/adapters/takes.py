@@ -30,12 +30,14 @@ import numpy as np
 from livelatent import zseq
 from livelatent.arrayfile import read_npz
 from livelatent.clock import FrameSampler
-from livelatent.errors import TakeError, UsageError
+from livelatent.controls import ControlEvent
+from livelatent.errors import LivelatentError, TakeError, UsageError
 from livelatent.frames import FrameRate
 from livelatent.inputs import regular_file
 from livelatent.jsonfile import (NAME, OBJECT, POSITIVE, RATE, SIZE, TEXT, WHOLE, check_fields, list_of, one_of,
                                  optional, read_json_object)
 from livelatent.motion.geometry import blend
+from livelatent.picture import PICTURE_ACTIONS, PictureTrack
 
 SCHEMA_VERSION = 1
 TAKE_FILE = "take.json"
@@ -319,9 +321,30 @@ def _read_json_lines(path: Path) -> list[dict]:
 
 
 def _zseq_meta(take: Take) -> dict:
-    keep = ("model", "snapshot", "preset", "seed")
+    keep = ("model", "model_label", "snapshot", "snapshot_labels", "size", "preset", "seed")
     return {"id": take.id, "made_by": "performance", "take": take.name,
-            **{k: take.meta[k] for k in keep if k in take.meta}}
+            **{k: take.meta[k] for k in keep if k in take.meta}, **picture_track(take).to_meta()}
+
+
+def picture_track(take: Take, fps=None) -> PictureTrack:
+    """The Picture of each frame (at `fps`, default the take's): take.json's "picture", then
+    each psi, class, snapshot or grid event of events.jsonl from the first frame sampled
+    after its tick, as the live loop drew them and replay applies them."""
+    where = str(take.path / TAKE_FILE)
+    track = PictureTrack.from_meta(take.meta, where)
+    sampler = FrameSampler(fps or take.fps, int(take.meta["tick_rate"]), start_tick=int(take.meta["start_tick"]))
+    picture, changes = track.start, []
+    for line in read_events(take):
+        event = line.get("event") if isinstance(line, dict) else None
+        if not isinstance(event, dict) or event.get("action") not in PICTURE_ACTIONS:
+            continue
+        try:
+            picture = picture.apply(ControlEvent.from_dict(event))
+            k = sampler.first_frame_from(int(line["tick"]))
+        except (LivelatentError, KeyError, TypeError, ValueError) as exc:
+            raise TakeError(f"{take.path / EVENTS_FILE}: event {event!r}: {exc}") from None
+        changes = [c for c in changes if c[0] != k] + [(k, picture)]
+    return PictureTrack(track.start, changes)
 
 
 def update_meta(take: Take, **changes) -> Take:

@@ -3,7 +3,7 @@
     add_chunked_arguments(parser)                 # --ray, --workers, --chunk, --retries, --join, --depth ...
     split_image_output(args)                      # -o shots/edit/%06d.png -> images + the pair shots/edit
     if is_chunked(args):
-        model = load_chunked(args, spec, size, opts)      # workers started, the model loaded there
+        model = load_chunked(args, choice)                # workers started, the model loaded there
         return finish_chunked(args, seq, model)
 
 Without --ray and without an image sequence, none of this runs and Ray is never imported.
@@ -60,12 +60,13 @@ def is_chunked(args) -> bool:
     return bool(getattr(args, "ray", None) or getattr(args, "images", None))
 
 
-def load_chunked(args, spec: str, size, opts: dict):
-    """The model loaded by the workers (Ray actors for --ray, else this process), as a ChunkedModel."""
+def load_chunked(args, choice):
+    """The model of a ModelChoice loaded by the workers (Ray actors for --ray, else this
+    process), as a ChunkedModel."""
     from livelatent.offline.chunk_worker import ModelRecipe
     from livelatent.offline.chunked import ChunkedModel, LocalExecutor
 
-    recipe = ModelRecipe(spec, args.device, size, tuple(sorted(opts.items())))
+    recipe = ModelRecipe.of(choice.load_arguments(args), [picture for _, picture in choice.track.changes])
     if not args.ray:
         return ChunkedModel(LocalExecutor(recipe))
     from livelatent.offline.distributed import RayExecutor
@@ -83,8 +84,11 @@ def finish_chunked(args, seq, model, out=None) -> int:
                                video={"lossless": getattr(args, "lossless", False),
                                       "intra_only": getattr(args, "intra", False)},
                                progress=not getattr(args, "quiet", False), worker_rates=args.worker_rates)
-    job = ChunkJob(work_folder(out), str(seq.fps), batch=getattr(args, "batch", 16), images=args.images,
-                   segment=segment_settings(settings))
+    from livelatent.picture import PictureTrack
+
+    track = PictureTrack.from_meta(seq.meta) if "picture" in seq.meta else None  # psi etc. per frame, as render()
+    job = ChunkJob(work_folder(out), str(seq.fps), batch=getattr(args, "batch", None), images=args.images,
+                   track=track, segment=segment_settings(settings))
     result = render_chunked(seq, model, job, out, settings)
     if result.interrupted:
         print(f"interrupted: {result.frames} of {len(seq)} frames rendered, kept in {job.work}; "

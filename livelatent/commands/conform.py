@@ -82,7 +82,8 @@ def run(args) -> int:
     if args.render:
         from livelatent.commands.options import finish, load_model
 
-        return finish(args, seq, load_model(args))
+        choice, generator = load_model(args, seq.meta, where=f"{args.project}: its clips")
+        return finish(args, seq.with_meta(**choice.meta(generator)), generator)
     npy = zseq.save(seq, args.out)
     print(f"wrote {npy} and {npy.with_suffix('.json')} ({len(seq)} frames, d={seq.d})")
     return 0

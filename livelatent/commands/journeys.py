@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from livelatent import values
-from livelatent.commands.options import add_model_arguments, add_render_arguments, finish, generator_for, model_meta
+from livelatent.commands.options import add_model_arguments, add_render_arguments, finish, generator_for
 from livelatent.commands.outputs import add_force_argument, claim_journeys
 from livelatent.errors import UsageError
 from livelatent.limits import MAX_JOURNEYS
@@ -37,7 +37,10 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
+    from dataclasses import replace
+
     from livelatent import explore, zseq
+    from livelatent.picture import PictureTrack
 
     stale = claim_journeys(Path(args.out), force=args.force)
     source = zseq.load(args.zseq)
@@ -46,14 +49,16 @@ def run(args) -> int:
              else explore.journey_picks(len(source), count=args.n, keys=args.keys, seed=args.seed))
     if len(picks) > MAX_JOURNEYS:
         raise UsageError(f"--pick: {len(picks)} journeys; at most {MAX_JOURNEYS} go in one folder")
-    generator = generator_for(source, args.zseq, args)
+    choice, generator = generator_for(source, args.zseq, args)
     for path in stale:
         path.unlink(missing_ok=True)
     status = 0
     for i, frames in enumerate(picks):
         keys = explore.journey_keyframes(source.z, frames, noise=args.noise, seed=args.seed, journey=i)
         z = explore.journey(keys, frames=args.frames, fps=fps, interp=args.interp)
-        meta = {"made_by": "journey", **model_meta(args, generator, source.meta.get("model")),
+        # a journey is drawn as its first picked frame was (psi, class, ... may change along a take)
+        drawn = replace(choice, track=PictureTrack(choice.track.at(frames[0])))
+        meta = {"made_by": "journey", **drawn.meta(generator),
                 "parents": [source.meta.get("id", str(args.zseq))],
                 "picked_frames": frames, "noise": args.noise, "interp": args.interp, "seed": args.seed}
         status = finish(args, zseq.ZSequence(z, fps, meta), generator, out=Path(args.out) / f"journey-{i:03d}")

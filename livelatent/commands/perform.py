@@ -12,14 +12,14 @@ import sys
 from pathlib import Path
 
 from livelatent import values
+from livelatent.commands.model_options import add_model_arguments
 
 
 def add_arguments(p) -> None:
     p.add_argument("--preset", default=None, metavar="TOML",
                    help="preset file or name in presets/ (default: presets/default.toml)")
-    p.add_argument("--model", default="default", help="generator: default, dcgan-faces, a .pkl/.pt file, ...")
-    p.add_argument("--device", default="auto", help="cpu, cuda, ... (default: auto)")
-    p.add_argument("--size", type=values.size, default=None, metavar="WxH", help="decode size (default: the preset's, 256x256)")
+    p.add_argument("--size", type=values.size, default=None, metavar="WxH",
+                   help="decode size, e.g. 512 or 640x360 (default: the preset's, 256x256)")
     p.add_argument("--headless", action="store_true", help="no window: render through EGL (servers, CI)")
     p.add_argument("--fullscreen", action="store_true", help="fullscreen on --monitor (a projector)")
     p.add_argument("--monitor", type=values.index, default=None, metavar="N", help="monitor index for the window")
@@ -49,6 +49,7 @@ def add_arguments(p) -> None:
     p.add_argument("--recordings", type=values.folder, default="recordings", metavar="DIR", help="where takes go")
     p.add_argument("--record-fps", type=values.rate, default=None, help="take frame rate (default: preset's, 30); 30000/1001 works")
     p.add_argument("--proxy-size", type=values.size, default=None, metavar="WxH", help="proxy video size (default: decode size)")
+    add_model_arguments(p)
 
 
 def run(args) -> int:
@@ -65,7 +66,7 @@ def run(args) -> int:
     if session.recorder is not None and session.recorder.unfinished_proxies:
         from livelatent.offline.proxy import complete_after_show  # frames the loop had no time for
 
-        complete_after_show(session.recorder.unfinished_proxies, session.app.generator, args.model)
+        complete_after_show(session.recorder.unfinished_proxies, session.app.generator, session.model.spec)
     return 0
 
 

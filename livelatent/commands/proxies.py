@@ -4,11 +4,7 @@ from __future__ import annotations
 
 from livelatent import values
 from livelatent.adapters import take_health, takes
-
-
-def add_model_arguments(parser) -> None:
-    parser.add_argument("--model", default=None, help="generator to decode with (default: the take's own)")
-    parser.add_argument("--device", default="auto", help="cpu, cuda, ... (default: auto)")
+from livelatent.commands.model_options import add_model_arguments
 
 
 def add_arguments(parser) -> None:
@@ -19,12 +15,13 @@ def add_arguments(parser) -> None:
 
 
 def generator_for(take: takes.Take, args):
-    """The take's model (or --model), loaded at the size the take was performed at."""
-    from livelatent import generators
+    """(generator, picture track): the take's model (a built-in one; else --model) at the size
+    and with the settings the take was performed with, psi and class changes included."""
+    from livelatent.commands.model_options import resolve_model
 
-    size = take.meta.get("size")
-    return generators.load(args.model or take.meta.get("model") or "default", device=args.device,
-                           size=(int(size[1]), int(size[0])) if size else None)
+    recorded = {**take.meta, **takes.picture_track(take).to_meta()}
+    choice = resolve_model(args, recorded, where=str(take.path / takes.TAKE_FILE))
+    return choice.load(args), choice.track
 
 
 def proxy_unreadable(take: takes.Take) -> str | None:
@@ -59,8 +56,9 @@ def run(args) -> int:
             print(f"{take.name}: proxy already complete ({take.rows} frames)")
             continue
         todo = len(missing_frames(take))
+        generator, track = generator_for(take, args)
         # a bar only on a terminal (disable=None): in a log or a pipe it would be lines of noise
         with tqdm(total=take.rows, unit="frame", desc=take.name, leave=False, disable=None) as bar:
-            take = complete_proxy(take, generator_for(take, args), progress=bar.update)
+            take = complete_proxy(take, generator, progress=bar.update, track=track)
         print(f"{take.name}: rendered {todo} missing proxy frames; {take.proxy_path} complete ({take.rows} frames)")
     return 0

@@ -9,7 +9,8 @@ from __future__ import annotations
 import sys
 
 from livelatent import values
-from livelatent.commands.proxies import add_model_arguments, generator_for
+from livelatent.commands.model_options import add_model_arguments
+from livelatent.commands.proxies import generator_for
 
 
 def add_arguments(parser) -> None:
@@ -19,10 +20,23 @@ def add_arguments(parser) -> None:
     add_model_arguments(parser)
 
 
+def _proxy_model(take, args):
+    """The take's model for its proxy; a model its take.json may not load by itself leaves the
+    take recovered (rows and events) and says how to finish the proxy."""
+    from livelatent.adapters.takes import TakeError
+    from livelatent.errors import ModelError
+
+    try:
+        return generator_for(take, args)
+    except ModelError as exc:
+        raise TakeError(f"{exc}; {take.name} is recovered, its proxy follows with "
+                        f"`livelatent proxies {take.name} --model SPEC`") from None
+
+
 def run(args) -> int:
     from livelatent.offline.proxy import recover_all
 
-    loader = None if args.no_proxy else (lambda take: generator_for(take, args))
+    loader = None if args.no_proxy else (lambda take: _proxy_model(take, args))
     failures = []
     done = recover_all(args.recordings, loader, failed=failures.append)
     for line in failures:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from livelatent import values
 from livelatent.commands.chunked_options import split_image_output
-from livelatent.commands.options import add_model_arguments, add_render_arguments, finish, generator_for, model_meta
+from livelatent.commands.options import add_model_arguments, add_render_arguments, finish, generator_for
 from livelatent.commands.outputs import add_force_argument, claim, claim_pair
 from livelatent.errors import UsageError
 from livelatent.limits import check_frames
@@ -40,12 +40,14 @@ def run(args) -> int:
     else:
         claim_pair(args.out, force=args.force)
     check_frames(explore.resampled_length(len(source), source.fps, fps), f"--fps {fps}")
-    generator = generator_for(source, args.zseq, args)
-    if same_pair:
-        return finish(args, source, generator)  # the pair keeps its id, provenance and rows
+    choice, generator = generator_for(source, args.zseq, args)
+    if same_pair:  # keeps its id and rows; its provenance says what drew the video now
+        return finish(args, source.with_meta(**choice.meta(generator)), generator)
     inherited = {k: v for k, v in source.meta.items()
-                 if k not in ("id", "created", "interrupted", "snapshot_labels")}  # this render's own
-    meta = {**inherited, "made_by": "render", **model_meta(args, generator, source.meta.get("model")),
+                 if k not in ("id", "created", "interrupted", "snapshot_labels", "picture_changes")}  # its own
+    if fps != source.fps:
+        choice.track = choice.track.resampled(source.fps.value, fps.value)
+    meta = {**inherited, "made_by": "render", **choice.meta(generator),
             "parents": [source.meta.get("id", str(args.zseq))]}
     return finish(args, zseq.ZSequence(explore.resample(source.z, source.fps, fps), fps, meta), generator)
 

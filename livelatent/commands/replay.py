@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from livelatent import values
 from livelatent.adapters import takes
-from livelatent.commands.chunked_options import (add_chunked_arguments, finish_chunked, is_chunked, load_chunked,
-                                                 split_image_output)
+from livelatent.commands.chunked_options import add_chunked_arguments, finish_chunked, is_chunked, split_image_output
+from livelatent.commands.model_options import add_model_arguments
 from livelatent.commands.outputs import add_force_argument, claim_pair
 
 
@@ -25,15 +25,12 @@ def add_arguments(parser) -> None:
     parser.add_argument("--fps", type=values.rate, default=None,
                         help="frame rate, e.g. 60 or 30000/1001 (default: the take's)")
     parser.add_argument("--size", type=values.size, default=None, metavar="WxH",
-                        help="render size (default: the model's own)")
-    models = parser.add_mutually_exclusive_group()
-    models.add_argument("--model", default=None, help="generator (default: the take's own)")
-    models.add_argument("--snapshots", default=None, metavar="GLOB", help="render through a set of snapshots")
-    parser.add_argument("--device", default="auto", help="cpu, cuda, ... (default: auto)")
+                        help="render size, e.g. 1024 or 1280x720 (default: the take's)")
     parser.add_argument("--recordings", type=values.folder, default="recordings", metavar="DIR",
                         help="where takes live (default: recordings)")
     parser.add_argument("--z-only", action="store_true", help="write the z-sequence pair only, no video")
     add_force_argument(parser)
+    add_model_arguments(parser, snapshots=True)
     add_chunked_arguments(parser)
 
 
@@ -47,19 +44,17 @@ def run(args) -> int:
     take = takes.find_take(args.take, args.recordings)
     if take.status == "recording":
         raise takes.TakeError(f"{take.path}: still recording or cut off; run `livelatent recover` first")
-    size = takes.parse_size(args.size) if args.size else None
     check_frames(frames_at(take, args.fps or take.fps), f"replay of {take.name} at {args.fps or take.fps} fps")
     seq = replay_z(take, args.fps)
     if args.z_only:
         print(f"{zseq.save(seq, args.out)}: {len(seq)} frames at {seq.fps} fps replayed from {take.name}")
         return 0
-    from livelatent import generators
+    from livelatent.commands.options import load_model
     from livelatent.offline.render import render
 
-    spec = args.snapshots or args.model or take.meta.get("model") or "default"
+    choice, generator = load_model(args, seq.meta, where=str(take.path / takes.TAKE_FILE))
     if is_chunked(args):  # --ray or an image sequence
-        return finish_chunked(args, seq, load_chunked(args, spec, (size[1], size[0]) if size else None, {}))
-    generator = generators.load(spec, device=args.device, size=(size[1], size[0]) if size else None)
-    render(seq, generator, args.out, size=(size[1], size[0]) if size else None, progress=False)
-    print(f"{args.out}: {len(seq)} frames at {seq.fps} fps replayed from {take.name} through {spec}")
+        return finish_chunked(args, seq.with_meta(**choice.meta(generator)), generator)
+    render(seq.with_meta(**choice.meta(generator)), generator, args.out, progress=False)
+    print(f"{args.out}: {len(seq)} frames at {seq.fps} fps replayed from {take.name} through {choice.spec}")
     return 0

@@ -7,7 +7,7 @@ One image per frame: watch the reel, note the frame numbers you like, and take t
 from __future__ import annotations
 
 from livelatent import values
-from livelatent.commands.options import add_model_arguments, add_render_arguments, finish, load_model, model_meta
+from livelatent.commands.options import add_model_arguments, add_render_arguments, finish, load_model
 from livelatent.commands.outputs import add_force_argument, claim_pair
 
 
@@ -26,7 +26,7 @@ def run(args) -> int:
     from livelatent.zseq import ZSequence
 
     claim_pair(args.out, force=args.force)
-    generator = load_model(args)
+    choice, generator = load_model(args)
     z = sample_reel(args.n, generator.z_dim, args.seed)
-    meta = {"made_by": "samples", **model_meta(args, generator), "seed": args.seed, "parents": []}
+    meta = {"made_by": "samples", **choice.meta(generator), "seed": args.seed, "parents": []}
     return finish(args, ZSequence(z, args.fps, meta), generator)

@@ -54,8 +54,8 @@ def run(args) -> int:
     stem = zseq.resolve(args.zseq)
     npy = zseq.pair_paths(stem)[0]
     claim([Path(args.out) / still_name(npy.stem, f) for f in frames], force=args.force)
-    generator = generator_for(seq, args.zseq, args)
-    written = write_stills(seq, generator, frames, args.out, stem=npy.stem, pair=str(npy.with_suffix("").resolve()),
+    choice, generator = generator_for(seq, args.zseq, args)
+    written = write_stills(seq.with_meta(**choice.meta(generator)), generator, frames, args.out, stem=npy.stem, pair=str(npy.with_suffix("").resolve()),
                            size=parse_size(args.size), batch=args.batch)
     print(f"wrote {len(written)} stills to {args.out} ({written[0].name} .. {written[-1].name})")
     return 0

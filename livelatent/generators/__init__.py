@@ -19,6 +19,7 @@ from pathlib import Path
 
 from livelatent.errors import ModelError
 from livelatent.generators.base import Generator
+from livelatent.picture import Picture
 
 # name -> (module in livelatent.generators, one-line description)
 BUILTINS = {
@@ -34,7 +35,8 @@ def load(spec: str = "default", *, device: str = "auto", size: tuple[int, int] |
     """A Generator from a name, a file, a `module:function` factory or a snapshot set.
 
     size: the default output size (h, w); a fixed-size model is resized to it.
-    opts: stylegan_repo, truncation_psi, class_idx (StyleGAN pickles); for a snapshot set,
+    opts: stylegan_repo, truncation_psi, class_idx, noise_mode (StyleGAN pickles; other models
+    refuse a psi, class or noise mode they cannot draw); for a snapshot set,
     labels, grid ("7x4") and tile: its Generator draws the labelled grid (generators/grid.py),
     with `size` as the size of one tile.
     """
@@ -45,11 +47,10 @@ def load(spec: str = "default", *, device: str = "auto", size: tuple[int, int] |
     name, _, path = spec.partition(":")
     if name in BUILTINS:
         module = importlib.import_module(f"livelatent.generators.{BUILTINS[name][0]}")
-        if not path:
-            return module.load(device=device, size=size)
-        if name not in TAKES_WEIGHTS:
+        if path and name not in TAKES_WEIGHTS:
             raise ModelError(f"model {spec!r}: {name} has no weights file to give")
-        return module.load(path, device=device, size=size)
+        generator = module.load(path, device=device, size=size) if path else module.load(device=device, size=size)
+        return configured(generator, _picture(opts))
     from livelatent.generators import snapshots
 
     if snapshots.is_snapshot_set(spec):
@@ -65,23 +66,72 @@ def load(spec: str = "default", *, device: str = "auto", size: tuple[int, int] |
 
 
 def load_single(spec: str, *, device: str, size=None, stylegan_repo=None, truncation_psi: float = 1.0,
-                class_idx: int | None = None, labels=None) -> Generator:
+                class_idx: int | None = None, noise_mode: str = "const", labels=None) -> Generator:
     """One model from a file path or a `module:function` factory (device already resolved)."""
     path = Path(os.path.expanduser(spec))
     if path.suffix.lower() == ".pkl":
         from livelatent.generators import stylegan
 
         return stylegan.load(path, device=device, size=size, stylegan_repo=stylegan_repo,
-                             truncation_psi=truncation_psi, class_idx=class_idx)
+                             truncation_psi=truncation_psi, class_idx=class_idx, noise_mode=noise_mode)
+    picture = Picture(psi=truncation_psi, class_idx=class_idx, noise_mode=noise_mode)
     if path.suffix.lower() in TORCH_FILE_SUFFIXES:
         from livelatent.generators import torchfile
 
-        return torchfile.load(path, device=device, size=size)
+        return configured(torchfile.load(path, device=device, size=size), picture)
     if ":" in spec and not path.exists():
-        return _from_factory(spec, device=device, size=size)
+        return configured(_from_factory(spec, device=device, size=size), picture)
     raise ModelError(f"model {spec!r}: expected one of {', '.join(BUILTINS)}, a StyleGAN .pkl, a TorchScript "
                      f"or torch.export file ({', '.join(TORCH_FILE_SUFFIXES)}), a snapshot folder or glob, "
                      "or module:function")
+
+
+def _picture(opts: dict) -> Picture:
+    return Picture(psi=opts.get("truncation_psi", 1.0), class_idx=opts.get("class_idx"),
+                   noise_mode=opts.get("noise_mode", "const"))
+
+
+def configured(generator, picture: Picture):
+    """The generator that draws `picture`: a snapshot set's one checkpoint (picture.snapshot)
+    or its grid, at the picture's psi, class and noise mode. A model without truncation,
+    classes or noise inputs refuses those settings with one line."""
+    snapshots = getattr(generator, "snapshots", None)
+    if snapshots is not None and picture.snapshot is not None and not picture.grid:
+        if picture.snapshot >= len(snapshots.generators):
+            raise ModelError(f"snapshot {picture.snapshot}: expected 0..{len(snapshots.generators) - 1}")
+        generator = snapshots.generators[picture.snapshot]
+    with_picture = getattr(generator, "with_picture", None)
+    if with_picture is not None:
+        return with_picture(picture)
+    label = getattr(generator, "label", "")
+    if picture.psi != 1.0:
+        raise ModelError(f"psi {picture.psi:g}: model {label} has no truncation (StyleGAN pickles only)")
+    if picture.class_idx is not None:
+        raise ModelError(f"class {picture.class_idx}: model {label} is unconditional (no classes)")
+    if picture.noise_mode != "const":
+        raise ModelError(f"noise mode {picture.noise_mode}: model {label} has no noise inputs (StyleGAN only)")
+    return generator
+
+
+def picture_of(generator) -> Picture:
+    """The settings a generator draws with as loaded (a grid: those of its first snapshot)."""
+    snapshots = getattr(generator, "snapshots", None)
+    g = snapshots.generators[0] if snapshots is not None else generator
+    return Picture(psi=getattr(g, "psi", 1.0), class_idx=getattr(g, "class_idx", None),
+                   noise_mode=getattr(g, "noise_mode", "const"), grid=snapshots is not None)
+
+
+def decode_frames(generator, track, z, start: int, stop: int, size=None):
+    """Frames start..stop-1 of a z-sequence, each drawn with its Picture from `track` (a
+    PictureTrack; None: the generator as it is): one decode per run of equal Pictures."""
+    if track is None:
+        return generator.decode(z[start:stop], size)
+    parts = [configured(generator, picture).decode(z[a:b], size) for a, b, picture in track.runs(start, stop)]
+    if len(parts) == 1:
+        return parts[0]
+    import numpy as np
+
+    return np.concatenate(parts)
 
 
 def _from_factory(spec: str, *, device: str, size=None) -> Generator:
@@ -106,4 +156,4 @@ def _from_factory(spec: str, *, device: str, size=None) -> Generator:
     return generator
 
 
-__all__ = ["BUILTINS", "Generator", "load", "load_single"]
+__all__ = ["BUILTINS", "Generator", "configured", "decode_frames", "load", "load_single", "picture_of"]

@@ -29,6 +29,16 @@ class GridGenerator:
         self.shell_radius = snapshots.generators[0].shell_radius
         self.label = f"grid {columns}x{rows}: " + ",".join(snapshots.labels)
 
+    def with_picture(self, picture) -> "GridGenerator":
+        """The grid with every snapshot drawing `picture` (psi, class, noise mode)."""
+        from livelatent.generators import configured
+
+        members = [configured(g, picture) for g in self.snapshots.generators]
+        if all(a is b for a, b in zip(members, self.snapshots.generators)):
+            return self
+        snapshots = type(self.snapshots)(members, self.snapshots.labels)
+        return GridGenerator(snapshots, columns=self.columns, rows=self.rows, tile=self.tile)
+
     def decode(self, z: np.ndarray, size: tuple[int, int] | None = None) -> np.ndarray:
         tile = self.tile if size is None else (size[0] // self.rows, size[1] // self.columns)
         tiles = self.snapshots.decode_each(z, tile)

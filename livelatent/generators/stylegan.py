@@ -19,14 +19,15 @@ import importlib
 import io
 import os
 import pickle
-import sys
 from pathlib import Path
 
 from livelatent.errors import ModelError
-from livelatent.generators.torchwrap import ModuleGenerator
+from livelatent.generators import nvidia_code
+from livelatent.generators.torchwrap import ModuleGenerator, first_line
 from livelatent.inputs import regular_file
+from livelatent.picture import NOISE_MODES, Picture
 
-REPO_ENV = "LIVELATENT_STYLEGAN_REPO"
+REPO_ENV = nvidia_code.REPO_ENV
 
 _NUMPY = [(m, n) for m in ("numpy.core.multiarray", "numpy._core.multiarray") for n in ("_reconstruct", "scalar")]
 _STORAGES = [("torch", f"{t}Storage") for t in ("Float", "Double", "Half", "BFloat16", "Long", "Int", "Short",
@@ -72,63 +73,89 @@ class _RestrictedUnpickler(pickle.Unpickler):
         return getattr(importlib.import_module(module), name)
 
 
-def find_repo(stylegan_repo: str | os.PathLike | None, path: Path) -> Path:
-    """The user's checkout that holds torch_utils/persistence.py and dnnlib/, or a clear error."""
-    given = stylegan_repo or os.environ.get(REPO_ENV)
-    if not given:
-        raise ModelError(f"{path}: StyleGAN pickles need NVIDIA's training code, which livelatent does not ship; "
-                         f"pass --stylegan-repo PATH (a checkout of stylegan3 or stylegan2-ada-pytorch) "
-                         f"or set {REPO_ENV}")
-    repo = Path(os.path.expanduser(str(given)))
-    missing = [p for p in ("torch_utils/persistence.py", "dnnlib/__init__.py") if not (repo / p).exists()]
-    if missing:
-        raise ModelError(f"{repo}: not a StyleGAN checkout; missing {', '.join(missing)}")
-    return repo
-
-
 def read_pickle(path: str | os.PathLike, stylegan_repo=None) -> dict:
-    """Unpickle a network pickle with the restricted unpickler; the checkout goes on sys.path."""
+    """Unpickle a network pickle with the restricted unpickler, the checkout's modules imported."""
     path = regular_file(path, ModelError, "network pickle")  # a FIFO would block the unpickler for ever
-    repo = str(find_repo(stylegan_repo, path).resolve())
-    if repo not in sys.path:
-        sys.path.insert(0, repo)  # the pickled network source imports torch_utils.* at run time too
+    repo = nvidia_code.find_repo(stylegan_repo, path)
     try:
-        with open(path, "rb") as f:
+        with nvidia_code.checkout(repo), open(path, "rb") as f:
             data = _RestrictedUnpickler(f, path).load()
     except ModelError:
         raise
     except Exception as exc:  # a truncated or foreign file: one line, naming it
-        raise ModelError(f"{path}: cannot read the network pickle ({type(exc).__name__}: {exc})") from None
+        raise ModelError(f"{path}: cannot read the network pickle ({type(exc).__name__}: {first_line(exc)})") from None
     if not isinstance(data, dict) or "G_ema" not in data:
         raise ModelError(f"{path}: expected a StyleGAN network pickle holding G_ema")
     return data
 
 
-def _class_vector(G, n: int, class_idx: int | None, device: str):
+def network(data: dict, path: Path):
+    """G_ema, checked to be a StyleGAN generator network before anything calls it."""
     import torch
 
-    c = torch.zeros(n, G.c_dim, device=device)
-    if G.c_dim:
-        idx = 0 if class_idx is None else int(class_idx)
-        if not 0 <= idx < G.c_dim:
-            raise ModelError(f"class {idx}: this model has classes 0..{G.c_dim - 1}")
-        c[:, idx] = 1
-    return c
+    G = data["G_ema"]
+    missing = [a for a in ("mapping", "synthesis", "z_dim", "c_dim", "img_resolution") if not hasattr(G, a)]
+    if not isinstance(G, torch.nn.Module) or missing:
+        raise ModelError(f"{path}: G_ema is a {type(G).__name__}, not a StyleGAN generator network "
+                         f"(expected a torch module with {', '.join(missing or ['mapping', 'synthesis'])})")
+    return G
+
+
+def check_class(G, class_idx: int | None, label: str) -> int | None:
+    """A conditional model needs a class (NVIDIA's tools refuse too); an unconditional one takes none."""
+    if not G.c_dim:
+        if class_idx is not None:
+            raise ModelError(f"class {class_idx}: model {label} is unconditional (no classes)")
+        return None
+    if class_idx is None:
+        raise ModelError(f"model {label} is conditional: pass --class N (0..{G.c_dim - 1})")
+    if not 0 <= int(class_idx) < G.c_dim:
+        raise ModelError(f"class {class_idx}: this model has classes 0..{G.c_dim - 1} ({label})")
+    return int(class_idx)
+
+
+class StyleGANGenerator(ModuleGenerator):
+    """z -> G_ema.mapping(z, c, truncation_psi) -> G_ema.synthesis(ws, noise_mode) -> image.
+
+    with_picture(psi=..., class_idx=..., noise_mode=...) gives a sibling sharing the network:
+    the live knobs and a take's picture track switch between them frame by frame."""
+
+    truncation = True
+
+    def __init__(self, G, *, device: str, label: str, size, psi: float, class_idx: int | None,
+                 noise_mode: str) -> None:
+        if noise_mode not in NOISE_MODES:
+            raise ModelError(f"--noise-mode {noise_mode}: expected one of {', '.join(NOISE_MODES)} "
+                             "(random noise would make a frame differ from decode(z) of its row)")
+        self.G, self.psi, self.noise_mode = G, float(psi), noise_mode
+        self.class_idx = check_class(G, class_idx, label)
+        self.c_dim = int(G.c_dim)
+        super().__init__(self._forward_z, z_dim=G.z_dim, resolution=(G.img_resolution, G.img_resolution),
+                         device=device, label=label, shell_radius=None, size=size)
+
+    def _forward_z(self, z):
+        import torch
+
+        c = torch.zeros(z.shape[0], self.c_dim, device=self.device)
+        if self.class_idx is not None:
+            c[:, self.class_idx] = 1
+        ws = self.G.mapping(z, c, truncation_psi=self.psi)
+        # NVIDIA's higher-resolution layers run in float16 unless told otherwise; the CPU has no
+        # float16 kernels for several of their ops, so on the CPU they run in float32
+        fp32 = {"force_fp32": True} if self.device == "cpu" else {}
+        return self.G.synthesis(ws, noise_mode=self.noise_mode, **fp32)
+
+    def with_picture(self, picture: Picture) -> "StyleGANGenerator":
+        if (picture.psi, picture.class_idx, picture.noise_mode) == (self.psi, self.class_idx, self.noise_mode):
+            return self
+        size = self.resolution if self.resolution != self.native_resolution else None
+        return StyleGANGenerator(self.G, device=self.device, label=self.label, size=size, psi=picture.psi,
+                                 class_idx=picture.class_idx, noise_mode=picture.noise_mode)
 
 
 def load(path: str | os.PathLike, *, device: str = "cpu", size=None, stylegan_repo=None, truncation_psi: float = 1.0,
-         class_idx: int | None = None, label: str | None = None) -> ModuleGenerator:
+         class_idx: int | None = None, noise_mode: str = "const", label: str | None = None) -> StyleGANGenerator:
     path = Path(path)
-    G = read_pickle(path, stylegan_repo)["G_ema"].eval().requires_grad_(False).to(device)
-    _class_vector(G, 1, class_idx, device)  # check the class now, not at the first frame
-
-    # NVIDIA's higher-resolution layers run in float16 unless told otherwise; the CPU has no
-    # float16 kernels for several of their ops, so on the CPU they run in float32
-    synthesis_kwargs = {"noise_mode": "const", **({"force_fp32": True} if device == "cpu" else {})}
-
-    def forward(z):
-        ws = G.mapping(z, _class_vector(G, z.shape[0], class_idx, device), truncation_psi=truncation_psi)
-        return G.synthesis(ws, **synthesis_kwargs)
-
-    return ModuleGenerator(forward, z_dim=G.z_dim, resolution=(G.img_resolution, G.img_resolution),
-                           device=device, label=label or path.stem, shell_radius=None, size=size)
+    G = network(read_pickle(path, stylegan_repo), path).eval().requires_grad_(False).to(device)
+    return StyleGANGenerator(G, device=device, label=label or path.stem, size=size, psi=truncation_psi,
+                             class_idx=class_idx, noise_mode=noise_mode)

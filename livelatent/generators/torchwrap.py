@@ -34,6 +34,12 @@ def resolve_device(device: str = "auto") -> str:
     return name
 
 
+def first_line(exc: BaseException, limit: int = 200) -> str:
+    """An exception's first line, shortened: torch and NVIDIA's code add paragraphs of advice."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
 def to_uint8_images(x, size: tuple[int, int] | None = None, value_range=(-1.0, 1.0)) -> np.ndarray:
     """(N, 3, H, W) float tensor in value_range -> uint8 (N, H', W', 3) numpy, resized to size."""
     import torch
@@ -43,8 +49,11 @@ def to_uint8_images(x, size: tuple[int, int] | None = None, value_range=(-1.0, 1
     if size is not None and tuple(x.shape[-2:]) != tuple(size):
         x = F.interpolate(x, size=tuple(size), mode="bilinear", align_corners=False, antialias=True)
     lo, hi = value_range
-    x = (x - lo) * (255.0 / (hi - lo))
-    return x.add_(0.5).clamp_(0, 255).to(torch.uint8).permute(0, 2, 3, 1).contiguous().cpu().numpy()
+    scale = 255.0 / (hi - lo)
+    # x * scale + offset, rounded by truncating +0.5: for [-1, 1] that is NVIDIA's own
+    # `img * 127.5 + 128` (gen_images.py), float for float, so a StyleGAN frame is theirs byte for byte
+    x = x * scale + (0.5 - lo * scale)
+    return x.clamp_(0, 255).to(torch.uint8).permute(0, 2, 3, 1).contiguous().cpu().numpy()
 
 
 class ModuleGenerator:
@@ -69,7 +78,11 @@ class ModuleGenerator:
 
         z = check_z(z, self.z_dim, what=f"{self.label} z")
         with torch.inference_mode():
-            images = self._forward(torch.from_numpy(z).to(self.device))
+            try:
+                images = self._forward(torch.from_numpy(z).to(self.device))
+            except Exception as exc:  # noqa: BLE001 - the network's own failure, whatever it is: one line
+                raise ModelError(f"model {self.label}: the network failed ({type(exc).__name__}: "
+                                 f"{first_line(exc)})") from None
             if isinstance(images, torch.Tensor) and images.ndim == 4 and images.shape[1] == 1:
                 images = images.expand(-1, 3, -1, -1)  # a greyscale model
             if not (isinstance(images, torch.Tensor) and images.ndim == 4 and images.shape[0] == len(z)

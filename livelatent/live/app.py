@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import collections
 import gc
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 import numpy as np
@@ -42,6 +42,7 @@ from livelatent.live.keyboard import Keyboard
 from livelatent.live.ratelog import RateLimitedLog
 from livelatent.live.render import Renderer
 from livelatent.motion.geometry import blend
+from livelatent.picture import PICTURE_ACTIONS, Picture
 
 KEEP_EVENTS = 10_000  # applied events kept in memory (the event log and the take keep them all)
 KEEP_FRAME_TIMES = 100_000
@@ -88,7 +89,7 @@ class LiveApp:
     def __init__(self, *, performance, generator, display, bus: ControlBus | None = None, size=None,
                  recorder=None, feedback=None, midi=None, display_fps: float = 60, hud: bool = True, grid=False,
                  record_meta: dict | None = None, log: RateLimitedLog | None = None, shader_dirs: tuple = (),
-                 event_log=None):
+                 event_log=None, picture: Picture | None = None):
         self.perf, self.generator, self.display = performance, generator, display
         self.bus = bus if bus is not None else ControlBus()
         self.size, self.recorder, self.midi = size, recorder, midi
@@ -109,8 +110,13 @@ class LiveApp:
         self._hud_cache = (-1e9, [], "")
         self._drawn_at = -1e9
         self.worker: DecodeWorker | None = None
-        self.snapshot = 0  # which of a snapshot set's generators decodes (see /livelatent/snapshot) ...
-        self.grid = grid   # ... unless the grid of all of them is shown
+        # how frames are decoded (psi, class, a snapshot set's checkpoint or grid): changed by
+        # events at ticks like the Performance, carried by each Frame to the decode worker
+        from livelatent.generators import picture_of
+
+        self.picture = replace(picture or picture_of(generator), grid=bool(grid),
+                               snapshot=0 if self._snapshots() else None)
+        self._configured = (None, None, None)  # (generator, Picture, what draws it): the last one
         self.start_tick = performance.tick
         self._end_tick: int | None = None  # a timed run's last tick
         self._display_k = 0  # the last display-grid frame sampled
@@ -130,7 +136,7 @@ class LiveApp:
 
     def _loop(self, duration: float | None) -> Summary:
         # the first frame before the clock starts: model warm-up is not a lag, nor in the figures
-        self.worker.request(Frame(0, self.perf.z, False, self.perf.tick))
+        self.worker.request(Frame(0, self.perf.z, False, self.perf.tick, picture=self.picture))
         self._show(self.worker.take(timeout=WARM_UP_SECONDS))
         self.summary = Summary()
         # Everything made so far (torch, the model, GL) lives for the show: the collector's
@@ -212,7 +218,7 @@ class LiveApp:
             self.perf.step()
             newest = self._frame_in_step(prev, self.perf.z) or newest
         if controlled and newest is None and not self._recording():
-            newest = Frame(self._display_k, self.perf.z.copy(), False, self.perf.tick)
+            newest = Frame(self._display_k, self.perf.z.copy(), False, self.perf.tick, picture=self.picture)
         return newest
 
     def tick_time(self, tick: int) -> float:
@@ -225,12 +231,13 @@ class LiveApp:
         tick = self.perf.tick
         if self._recording():
             rows = self.recorder.step(tick, prev, cur)
-            return Frame(rows[-1][0], rows[-1][1], True, tick, self.recorder.take_number) if rows else None
+            return Frame(rows[-1][0], rows[-1][1], True, tick, self.recorder.take_number,
+                         self.picture) if rows else None
         frames = self.sampler.frames_in_step(tick)
         if not frames:
             return None
         self._display_k = frames[-1][0]
-        return _DisplaySample(frames[-1][0], prev, cur, frames[-1][1], tick)
+        return _DisplaySample(frames[-1][0], prev, cur, frames[-1][1], tick, self.picture)
 
     def _show(self, done: Decoded | None) -> None:
         """Draw a decoded frame (or keep the last good one after a model error) and log what it shows."""
@@ -270,9 +277,9 @@ class LiveApp:
         self.display.present()
         self._drawn_at = self.bus.now()
 
-    def _decode(self, z: np.ndarray) -> np.ndarray:
-        """On the decode worker's thread: one z to one checked image."""
-        image = self._decoder().decode(np.asarray(z, np.float32)[None], size=self.size)[0]
+    def _decode(self, frame: Frame) -> np.ndarray:
+        """On the decode worker's thread: one z to one checked image, drawn as the frame's Picture says."""
+        image = self._decoder(frame.picture).decode(np.asarray(frame.z, np.float32)[None], size=self.size)[0]
         if image.dtype != np.uint8 or image.ndim != 3 or image.shape[2] != 3:
             raise ModelError(f"expected uint8 (H, W, 3) images, got {image.dtype} {image.shape}")
         return image
@@ -282,9 +289,25 @@ class LiveApp:
         snapshots = getattr(self.generator, "snapshots", None)
         return list(snapshots.generators) if snapshots is not None else []
 
-    def _decoder(self):
-        snapshots = self._snapshots()
-        return snapshots[self.snapshot] if snapshots and not self.grid else self.generator
+    def _decoder(self, picture: Picture | None = None):
+        """The generator drawing `picture` (default: the current one), the last one kept."""
+        from livelatent.generators import configured
+
+        picture = picture or self.picture
+        generator, drawn, decoder = self._configured
+        if generator is not self.generator or drawn != picture:
+            self._configured = (self.generator, picture, configured(self.generator, picture))
+        return self._configured[2]
+
+    @property
+    def snapshot(self) -> int:
+        """Which of a snapshot set's checkpoints decodes (see /livelatent/snapshot) ..."""
+        return self.picture.snapshot or 0
+
+    @property
+    def grid(self) -> bool:
+        """... unless the grid of all of them is shown."""
+        return self.picture.grid
 
     # ---- events ----
 
@@ -326,15 +349,26 @@ class LiveApp:
             self.midi.arm_learn(event.args[0])
         elif action.startswith("record."):
             self._record(action)
-        elif action == "snapshot":
+        elif action in PICTURE_ACTIONS:
+            self._change_picture(event)
+
+    def _change_picture(self, event: ControlEvent) -> None:
+        """psi, class, snapshot, grid: checked against the model now, so a take logs only what it
+        can replay; the frames sampled from the next tick on are drawn with the new Picture."""
+        from livelatent.generators import configured
+
+        if event.action == "snapshot":
             count = len(self._snapshots()) or 1
             if event.args[0] >= count:
                 raise LivelatentError(f"snapshot {event.args[0]}: expected 0..{count - 1}")
-            self.snapshot, self.grid = event.args[0], False
-        elif action == "grid":
-            if not self._snapshots():
-                raise LivelatentError("the grid needs a snapshot set (--model 'run/*.pkl')")
-            self.grid = event.args[0] if event.args else not self.grid
+        if event.action == "grid" and not self._snapshots():
+            raise LivelatentError("the grid needs a snapshot set (--model 'run/*.pkl')")
+        picture = self.picture.apply(event)
+        if not self._snapshots():
+            picture = replace(picture, snapshot=None)
+        configured(self.generator, picture)  # a psi or class this model cannot draw: refused here
+        self.picture = picture
+        self.feedback.picture(picture)
 
     def _record(self, action: str) -> None:
         if self.recorder is None:
@@ -342,7 +376,8 @@ class LiveApp:
         start = action == "record.start" or (action == "record.toggle" and not self.recorder.recording)
         if start and not self.recorder.recording:
             label = getattr(self._decoder(), "label", "")
-            self.recorder.start(self.perf, meta={**self.record_meta, "snapshot": label})
+            self.recorder.start(self.perf, meta={**self.record_meta, "snapshot": label,
+                                                 "picture": self.picture.to_meta()})
         elif not start:
             self.recorder.stop()
 
@@ -383,7 +418,15 @@ class LiveApp:
         armed = self.keyboard.armed or (self.midi.status() if self.midi is not None else "")
         return hud_lines(fps=self._hud_fps(), decode_ms=self.summary.decode_ms, performance=self.perf,
                          recording=recording, error=self.error, selected=self.keyboard.selected, armed=armed,
-                         model=str(getattr(self._decoder(), "label", "")))
+                         model=self._model_text())
+
+    def _model_text(self) -> str:
+        text = str(getattr(self._decoder(), "label", ""))
+        if getattr(self._decoder(), "truncation", False):
+            text += f" PSI {self.picture.psi:.2f}"
+        if self.picture.class_idx is not None:
+            text += f" CLASS {self.picture.class_idx}"
+        return text
 
     def _hud_fps(self) -> float:
         """Frames per second over the last second, updated twice a second (a steady HUD)."""
@@ -405,9 +448,10 @@ class _DisplaySample:
     cur: np.ndarray
     t: float
     tick: int
+    picture: Picture
 
     def frame(self) -> Frame:
-        return Frame(self.k, blend(self.prev, self.cur, self.t), False, self.tick)
+        return Frame(self.k, blend(self.prev, self.cur, self.t), False, self.tick, picture=self.picture)
 
 
 def _rate(fps: float) -> Fraction:

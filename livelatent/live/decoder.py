@@ -7,7 +7,7 @@ on the freshest state and never builds a backlog (stylegan3's AsyncRenderer, in 
 the worker goes from one decode straight to the next request, never waiting for the render
 thread to collect the last image first.
 
-    worker = DecodeWorker(lambda z: generator.decode(z[None])[0])
+    worker = DecodeWorker(lambda frame: generator.decode(frame.z[None])[0])
     worker.request(Frame(k=12, z=z, row=True, tick=96))
     done = worker.take(timeout=0.004)    # a Decoded, or None if nothing finished
 """
@@ -24,13 +24,15 @@ import numpy as np
 @dataclass(frozen=True)
 class Frame:
     """A frame to show: its index on the frame grid, its z, whether it is row k of a take (and
-    which: the recorder's take number), and the tick whose step sampled it."""
+    which: the recorder's take number), the tick whose step sampled it, and the settings it is
+    decoded with (livelatent.picture; None: the generator as loaded)."""
 
     k: int
     z: np.ndarray
     row: bool
     tick: int
     take: int = 0
+    picture: object = None
 
     def frame(self) -> Frame:
         return self  # a request may also be a sample that makes its Frame when decoding starts
@@ -99,7 +101,7 @@ class DecodeWorker:
             t = time.perf_counter()
             frame = request.frame()  # a blend of two checked positions: nothing here for a model to break
             try:
-                image, error = self._decode(frame.z), None
+                image, error = self._decode(frame), None
             except Exception as exc:  # noqa: BLE001 - any model failure reaches the loop, which goes on
                 image, error = None, exc
             with self._cond:

@@ -9,6 +9,7 @@ CHOP bound to /livelatent/motion/damping moves when MIDI or the keyboard moves t
     /livelatent/motion/<param> <0..1>      and /livelatent/motion/<param>/raw <value>
     /livelatent/motion/mover <name>
     /livelatent/noise <0..1>
+    /livelatent/model/psi <0..1>           and /livelatent/model/psi/raw <psi>; /livelatent/model/class <n>
     /livelatent/record <0|1>               /livelatent/hud <0|1>
     /livelatent/fps <frames/s>             once a second
     /livelatent/error <text>               the last error, as on the HUD
@@ -49,6 +50,15 @@ class StateFeedback:
     def slots(self, perf) -> None:
         self._send("/keyframe", _slot(perf.target_slot))
         self._send("/slot/current", _slot(perf.current_slot))
+
+    def picture(self, picture) -> None:
+        """psi and class after a change (livelatent.picture.Picture)."""
+        from livelatent.picture import psi_to_knob
+
+        self._send("/model/psi", float(psi_to_knob(picture.psi)))
+        self._send("/model/psi/raw", float(picture.psi))
+        if picture.class_idx is not None:
+            self._send("/model/class", int(picture.class_idx))
 
     def fps(self, value: float) -> None:
         self._send("/fps", float(round(value, 2)), only_changes=False)

@@ -1,13 +1,26 @@
-"""MIDI input (mido over python-rtmidi) feeding the control bus; survives unplug and replug.
+"""MIDI input (python-rtmidi) feeding the control bus; survives unplug and replug, and its
+server (JACK, the ALSA sequencer) going away and coming back.
 
-The only mido / rtmidi importer. The backend is ALSA where the kernel sequencer exists
-(/dev/snd/seq), else JACK (servers, CI: `jackd --no-realtime -d dummy`); LIVELATENT_MIDI_API
-= UNIX_JACK or LINUX_ALSA forces one. Messages arrive on rtmidi's own thread and go through
-mapping.midi_event to the bus; anything unmapped (sysex floods, other channels) is ignored.
+The only mido / rtmidi importer (live/jack_watch.py reaches rtmidi's libjack through ctypes).
+The backend is ALSA where the kernel sequencer exists (/dev/snd/seq), else JACK (servers, CI:
+`jackd --no-realtime -d dummy`); LIVELATENT_MIDI_API = UNIX_JACK or LINUX_ALSA forces one.
+Messages go through mapping.midi_event to the bus; anything unmapped (other channels, clock,
+pitch bend) is ignored, and sysex, clock and active sensing are dropped inside rtmidi.
 
-A watcher thread checks twice a second that the port is still there: a device that
-disappears is reported once, and reopened (reported once more) when it returns. The render
-loop never touches any of this.
+Messages wait in rtmidi's own queue until a reader thread of ours takes them, every
+READ_SECONDS. rtmidi's callbacks (which mido always uses) run Python in the MIDI system's
+own thread, JACK's process thread: whenever the show held the interpreter lock (it decodes
+and draws flat out) that thread waited for it past JACK's period, and JACK handed the late
+client a stale or an overwritten buffer: at 100 notes/s, 2 of every 100 notes were lost and 2
+delivered twice. In the queue, rtmidi keeps them in C, and nothing of ours ever runs in that
+thread. A port closed because its device went away is read empty first.
+
+A watcher thread looks for the port twice a second, and at once when JACK says a port came
+or went: a device that disappears is reported once, and reopened (reported once more) when
+it returns. When the server itself goes away (JACK says so: live/jack_watch.py) the port is
+closed and that is said once on the console, the HUD and /livelatent/error; the watcher
+looks for a server every API_DOWN_RETRY seconds and reopens the port when one is back.
+The render loop never touches any of this.
 
     midi = MidiInput(bus, "nanoKONTROL2", preset.midi.map, on_learned=save).start()
     midi.arm_learn("motion/damping")   # the next control moved is bound to the damping knob
@@ -24,7 +37,10 @@ from livelatent.mapping import MidiBinding, MidiMap, check_target, midi_event
 
 VIRTUAL = "virtual:"
 CLIENT_NAME = "livelatent"
-API_DOWN_RETRY = 5.0  # seconds between looks while the MIDI API (e.g. the JACK server) is down
+API_DOWN_RETRY = 1.0  # seconds between looks while the MIDI API (e.g. the JACK server) is down
+READ_SECONDS = 0.002  # the reader's rest when rtmidi's queue is empty: at most this much added latency
+QUEUE_SIZE = 4096  # messages rtmidi keeps for us between reads
+KINDS = {0x90: "note_on", 0x80: "note_off", 0xB0: "cc"}  # status nibble -> what midi_event takes
 os.environ.setdefault("JACK_NO_START_SERVER", "1")  # never let libjack start a server behind our back
 
 
@@ -33,44 +49,6 @@ def midi_api() -> str:
     if forced:
         return forced
     return "LINUX_ALSA" if os.path.exists("/dev/snd/seq") else "UNIX_JACK"
-
-
-def backend():
-    import mido
-
-    _quiet_libjack()
-    return mido.Backend(f"mido.backends.rtmidi/{midi_api()}", load=True)
-
-
-_libjack_handler = None  # the ctypes callback libjack calls: kept alive as long as libjack may call it
-
-
-def _quiet_libjack() -> None:
-    """Without a JACK server, libjack prints five lines of its own to stderr at every look for
-    one (every API_DOWN_RETRY seconds in a show); our one-line message already says it.
-    Its messages are dropped instead (jack_set_error_function / jack_set_info_function), in
-    the libjack python-rtmidi uses: the wheel's own copy, found among the loaded libraries."""
-    global _libjack_handler
-    if _libjack_handler is not None or midi_api() != "UNIX_JACK":
-        return
-    import ctypes
-
-    import rtmidi._rtmidi  # noqa: F401 - loads the libjack that rtmidi links
-
-    try:
-        with open("/proc/self/maps") as maps:
-            paths = {line.split()[-1] for line in maps if "libjack" in line and "/" in line}
-    except OSError:
-        paths = set()
-    handler = ctypes.CFUNCTYPE(None, ctypes.c_char_p)(lambda _message: None)
-    for path in sorted(paths) or ["libjack.so.0"]:
-        try:
-            jack = ctypes.CDLL(path)
-            jack.jack_set_error_function(handler)
-            jack.jack_set_info_function(handler)
-        except (OSError, AttributeError):
-            continue  # no such library here, or not libjack's API
-    _libjack_handler = handler
 
 
 def input_names(probe=None) -> list[str]:
@@ -91,14 +69,21 @@ def input_names(probe=None) -> list[str]:
         raise DeviceError(f"MIDI ({midi_api()}): cannot list ports ({exc}); is a JACK server running?") from None
 
 
+def _rtmidi_api():
+    import rtmidi
+
+    if midi_api() == "UNIX_JACK":
+        from livelatent.live.jack_watch import quiet_libjack
+
+        quiet_libjack()
+    return rtmidi, getattr(rtmidi, f"API_{midi_api()}")
+
+
 class PortProbe:
     """One long-lived rtmidi client that lists input ports (as mido names them)."""
 
     def __init__(self) -> None:
-        import rtmidi
-
-        _quiet_libjack()
-        api = getattr(rtmidi, f"API_{midi_api()}")
+        rtmidi, api = _rtmidi_api()
         self._rt = rtmidi.MidiIn(rtapi=api, name=f"{CLIENT_NAME}-probe")
 
     def names(self) -> list[str]:
@@ -108,8 +93,38 @@ class PortProbe:
         self._rt.delete()
 
 
+def _lister(on_change):
+    """What the watcher lists ports with: a JackWatch (it hears of changes and of the server's
+    end) under JACK, else an rtmidi probe. DeviceError while the API is down."""
+    if midi_api() == "UNIX_JACK":
+        from livelatent.live.jack_watch import JackWatch
+
+        return JackWatch(on_change=on_change)
+    try:
+        return PortProbe()
+    except Exception as exc:  # noqa: BLE001 - rtmidi's own errors
+        raise DeviceError(f"MIDI ({midi_api()}): cannot list ports ({exc})") from None
+
+
+def _open_input(name: str, virtual: bool):
+    """An rtmidi input in queue mode (no callback: see the module docstring), open on `name`."""
+    rtmidi, api = _rtmidi_api()
+    rt = rtmidi.MidiIn(rtapi=api, name=CLIENT_NAME, queue_size_limit=QUEUE_SIZE)
+    try:
+        rt.ignore_types(sysex=True, timing=True, active_sense=True)
+        if virtual:
+            rt.open_virtual_port(name)
+        else:
+            rt.open_port(rt.get_ports().index(name))  # ValueError: gone again since the look
+    except BaseException:
+        rt.delete()
+        raise
+    return rt
+
+
 class MidiInput:
-    """One input port by partial name (case-insensitive) or virtual:NAME, kept open across unplugs."""
+    """One input port by partial name (case-insensitive) or virtual:NAME, kept open across unplugs
+    and server restarts. `port` is the open port's name (None while there is none)."""
 
     def __init__(self, bus, name: str, midimap: MidiMap, *, log: RateLimitedLog | None = None,
                  on_learned=None, poll_seconds: float = 0.5) -> None:
@@ -117,31 +132,35 @@ class MidiInput:
         self.log = log or RateLimitedLog()
         self.on_learned = on_learned
         self.poll_seconds = poll_seconds
-        self.port = None
+        self.port: str | None = None
         self.port_name = ""
         self.learning: str | None = None
         self.messages = 0
-        self._stop = threading.Event()
+        self._input = None  # the rtmidi input of `port`; only touched under _lock
         self._lock = threading.Lock()
+        self._stop, self._wake = threading.Event(), threading.Event()
+        self._lister = None
         self._missing_reported = False
-        self._probe = None
-        self._api_down_reported = False
-        self._thread = threading.Thread(target=self._watch, name="midi-watcher", daemon=True)
+        self._api_down = ""  # what was said when the API went down ("" while it is up)
+        self._watcher = threading.Thread(target=self._watch, name="midi-watcher", daemon=True)
+        self._reader = threading.Thread(target=self._read, name="midi-reader", daemon=True)
 
     # ---- lifecycle ----
 
     def start(self) -> "MidiInput":
         self._check()
-        self._thread.start()
+        self._watcher.start()
+        self._reader.start()
         return self
 
     def close(self) -> None:
         self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout=3)
+        self._wake.set()
+        for thread in (self._watcher, self._reader):
+            if thread.is_alive():
+                thread.join(timeout=3)
         self._close_port()
-        if self._probe is not None:
-            self._probe.close()
+        self._drop_lister()
 
     def describe(self) -> str:
         return f"in from {self.port_name!r}" if self.port else f"waiting for {self.wanted!r}"
@@ -149,6 +168,8 @@ class MidiInput:
     def status(self) -> str:
         if self.learning:
             return f"LEARN: MOVE A MIDI CONTROL FOR {self.learning}"
+        if self._api_down:
+            return f"MIDI: NO {midi_api()} SERVER"
         return "" if self.port else f"MIDI: WAITING FOR {self.wanted}"
 
     def arm_learn(self, target: str) -> None:
@@ -158,8 +179,11 @@ class MidiInput:
     # ---- the watcher thread ----
 
     def _watch(self) -> None:
-        while not self._stop.wait(self.poll_seconds if self._probe or self.port else API_DOWN_RETRY):
-            self._check()
+        while not self._stop.is_set():
+            self._wake.wait(API_DOWN_RETRY if self._api_down else self.poll_seconds)
+            self._wake.clear()
+            if not self._stop.is_set():
+                self._check()
 
     def _check(self) -> None:
         """Open the port if it is there and closed; close it (once reported) if it went away."""
@@ -167,17 +191,13 @@ class MidiInput:
             if self.port is None:
                 self._open(self.wanted[len(VIRTUAL):], virtual=True)
             return
-        try:
-            names = input_names(self._probe)
-            self._probe = self._probe or PortProbe()
-        except DeviceError as exc:
-            if not self._api_down_reported:  # once, until it works again
-                self.log.log("midi-api", f"{exc}; will keep looking every {API_DOWN_RETRY:g} s")
-            self._api_down_reported, self._probe = True, None
+        lister = self._live_lister()
+        if lister is None:
             return
-        self._api_down_reported = False
+        names = lister.names()
         if self.port is not None and self.port_name not in names:
-            self.log.log("midi-gone", f"MIDI input {self.port_name!r} disappeared; will reopen it when it returns")
+            self.log.log("midi-gone", f"MIDI input {self.port_name!r} disappeared; will reopen it when it returns",
+                         notice=True)
             self._close_port()
         if self.port is None:
             match = next((n for n in names if self.wanted.lower() in n.lower()), None)
@@ -188,41 +208,88 @@ class MidiInput:
                 self.log.log("midi-missing", f"MIDI input {self.wanted!r} not found (have: {', '.join(names) or 'none'}); "
                                              "waiting for it")
 
+    def _live_lister(self):
+        """The lister, opened if need be; None while the API is down (said once, as a notice)."""
+        if self._lister is not None and getattr(self._lister, "gone", False):
+            self._server_gone()
+        if self._lister is None:
+            try:
+                self._lister = _lister(on_change=self._wake.set)
+            except DeviceError as exc:
+                if not self._api_down:
+                    self._api_down = f"{exc}; will keep looking every {API_DOWN_RETRY:g} s"
+                    self.log.log("midi-api", self._api_down, notice=True)
+                return None
+            if self._api_down:
+                self._api_down = ""
+                self.log.log("midi-api", f"MIDI server ({midi_api()}) is back; looking for {self.wanted!r}",
+                             notice=True)
+        return self._lister
+
+    def _server_gone(self) -> None:
+        port = f"; input {self.port_name!r} closed" if self.port else ""
+        self._close_port()  # at once: libjack may crash closing a dead server's client once a new one runs
+        self._drop_lister()
+        self._missing_reported = False
+        self._api_down = f"MIDI server ({midi_api()}) gone{port}; will reconnect when it returns"
+        self.log.log("midi-api", self._api_down, notice=True)
+
+    def _drop_lister(self) -> None:
+        lister, self._lister = self._lister, None
+        if lister is not None:
+            lister.close()
+
     def _open(self, name: str, virtual: bool = False) -> None:
         try:
-            port = backend().open_input(name, virtual=virtual, callback=self._on_message, client_name=CLIENT_NAME) \
-                if virtual else backend().open_input(name, callback=self._on_message)
+            rt = _open_input(name, virtual)
         except Exception as exc:  # noqa: BLE001 - rtmidi errors are plain exceptions
             self.log.log("midi-open", f"MIDI input {name!r}: cannot open ({exc}); will retry")
             return
         with self._lock:
-            self.port, self.port_name = port, port.name if not virtual else name
+            self._input, self.port, self.port_name = rt, name, name
         self._missing_reported = False
         self.log.log("midi-open", f"MIDI input {self.port_name!r} open")
 
     def _close_port(self) -> None:
+        """Close the port; what it had received is read first (applied, not lost)."""
         with self._lock:
-            port, self.port = self.port, None
-        if port is not None:
-            try:
-                port.close()
-            except Exception:  # noqa: BLE001 - the device is already gone
-                pass
+            rt, self._input, self.port = self._input, None, None
+            if rt is not None:
+                self._take_all(rt)
+                try:
+                    rt.close_port()
+                    rt.delete()
+                except Exception:  # noqa: BLE001 - the device or the server is already gone
+                    pass
 
-    # ---- rtmidi's thread ----
+    # ---- the reader thread ----
 
-    def _on_message(self, msg) -> None:
-        kind = {"control_change": "cc", "note_on": "note_on", "note_off": "note_off"}.get(msg.type)
+    def _read(self) -> None:
+        while not self._stop.is_set():
+            with self._lock:
+                got = self._take_all(self._input) if self._input is not None else 0
+            if not got:
+                self._stop.wait(READ_SECONDS)
+
+    def _take_all(self, rt) -> int:
+        """Every message waiting in rtmidi's queue, in order, onto the bus (under _lock)."""
+        count = 0
+        while (message := rt.get_message()) is not None:
+            self._on_bytes(message[0])
+            count += 1
+        return count
+
+    def _on_bytes(self, data: list[int]) -> None:
+        kind = KINDS.get(data[0] & 0xF0) if len(data) == 3 else None
         if kind is None:
-            return  # sysex, clock, pitch bend, ...: not ours
-        number = msg.control if kind == "cc" else msg.note
-        value = msg.value if kind == "cc" else msg.velocity
+            return  # program change, pitch bend, aftertouch, ...: not ours
+        channel, number, value = (data[0] & 0x0F) + 1, data[1], data[2]
         self.messages += 1
         if self.learning and (kind == "cc" or (kind == "note_on" and value > 0)):
             self._learn(kind, number)
             return
         try:
-            event = midi_event(self.map, kind, msg.channel + 1, number, value)
+            event = midi_event(self.map, kind, channel, number, value)
         except ControlMessageError as exc:
             self.log.log(f"midi {kind} {number}", f"MIDI {kind} {number}={value}: {exc}; dropped")
             return

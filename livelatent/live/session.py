@@ -21,6 +21,7 @@ DEFAULT_PRESET = "default"
 @dataclass
 class Session:
     app: object
+    model: object = None  # the ModelChoice (commands/model_options.py): spec, settings, size
     recorder: object = None
     osc: object = None
     midi: object = None
@@ -54,9 +55,9 @@ def build_session(args) -> Session:
 
 
 def _build(args, session: Session) -> Session:
-    from livelatent.adapters.takes import parse_size
+    from livelatent.commands.model_options import resolve_model
+    from livelatent.commands.options import parse_size
     from livelatent.controls import make
-    from livelatent.generators import load
     from livelatent.live.app import LiveApp
     from livelatent.live.bus import ControlBus
     from livelatent.live.ratelog import RateLimitedLog
@@ -64,8 +65,9 @@ def _build(args, session: Session) -> Session:
     from livelatent.presets import load_preset
 
     preset = load_preset(args.preset or _default_preset())
-    w, h = parse_size(args.size or preset.display.size)
-    generator = load(args.model, device=args.device, size=(h, w))
+    session.model = model = resolve_model(args)
+    model.size = h, w = parse_size(args.size or preset.display.size)
+    generator = model.load(args)
     log, bus = RateLimitedLog(), ControlBus()
     osc, feedback = _open_osc(args, preset, bus, generator.z_dim, log, session)
     session.osc, session.midi = osc, _open_midi(args, preset, bus, log, session)
@@ -73,14 +75,13 @@ def _build(args, session: Session) -> Session:
     display = open_display(headless=args.headless, size=(w, h) if args.headless else _window_size(w, h),
                            fullscreen=args.fullscreen, monitor=args.monitor)
     session.closers.append(display.close)
-    meta = {"model": args.model, "size": [w, h], "preset": str(preset.path or ""),
-            "generator": getattr(generator, "label", args.model)}
+    meta = {**model.meta(generator), "preset": str(preset.path or ""), "generator": generator.label}
     session.app = LiveApp(performance=_performance(args, preset, generator), generator=generator, display=display,
                           bus=bus, size=(h, w), recorder=session.recorder, feedback=feedback, midi=session.midi,
                           display_fps=args.fps or preset.display.fps, hud=preset.display.hud and not args.no_hud,
                           grid=args.grid, record_meta=meta, log=log,
                           shader_dirs=(preset.path.parent,) if preset.path else (),
-                          event_log=_open_event_log(args, session))
+                          event_log=_open_event_log(args, session), picture=model.track.start)
     if args.record:
         bus.put(make("record.start", source="cli"))
     if args.autopilot:

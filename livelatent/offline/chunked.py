@@ -87,7 +87,7 @@ class ChunkedModel:
         except BaseException:
             executor.close()
             raise
-        self.label, self.z_dim, self.resolution = info.label, info.z_dim, info.resolution
+        self.label, self.z_dim, self.resolution, self.tile = info.label, info.z_dim, info.resolution, info.tile
         self.device, self.shell_radius = "workers", None
         self.snapshots = SimpleNamespace(labels=list(info.snapshot_labels)) if info.snapshot_labels else None
 
@@ -97,7 +97,8 @@ def render_chunked(seq: ZSequence, model: ChunkedModel, job: ChunkJob, out, sett
     try:
         check_z(seq.z, model.z_dim, what=f"z-sequence for model {model.label}")
         h, w = model.resolution
-        plan = plan_chunks(len(seq), chunk_frames=settings.chunk_frames, batch=limits.batch_for(job.batch, h, w))
+        batch = limits.batch_for(job.batch, h, w) if job.batch else 1  # a fixed --batch: chunks start on its multiples
+        plan = plan_chunks(len(seq), chunk_frames=settings.chunk_frames, batch=batch)
         fp = _fingerprint(seq, model, job, plan)
         manifest = Manifest.open(job.work, fingerprint=fp, chunks=len(plan),
                                  render_id=seq.meta.get("id") or new_id(), force=settings.force)
@@ -123,6 +124,7 @@ def _fingerprint(seq: ZSequence, model: ChunkedModel, job: ChunkJob, plan) -> st
     images = (job.images.pattern, job.images.depth) if job.images else None
     return fingerprint(seq.z, str(seq.fps), {"model": repr(model.executor.recipe), "resolution": model.resolution,
                                              "batch": job.batch, "images": images, "segment": job.segment,
+                                             "pictures": repr(job.track),
                                              "chunk": plan[0].frames})
 
 

@@ -12,13 +12,15 @@ from pathlib import Path
 import numpy as np
 
 from livelatent.adapters.kdenlive import read_project
-from livelatent.adapters.zsources import ZFinder
+from livelatent.adapters.zsources import Found, ZFinder
 from livelatent.assemble import assemble
 from livelatent.conform import Picks, pick
+from livelatent.conform_pictures import edit_provenance
 from livelatent.adapters.video import duration_seconds
 from livelatent.errors import LivelatentError, ProjectError
 from livelatent.timeline import Source
 from livelatent.frames import FrameRate
+from livelatent.memory import fits
 from livelatent.mlt_time import format_clock
 from livelatent.zseq import ZSequence
 
@@ -87,7 +89,9 @@ def _read_and_pick(project: Path, sequence: str | None, search: list | None, smo
     timeline = read_project(project, sequence, media_seconds=_media_seconds(finder))
     found = {s.key: finder.find(s) for s in timeline.sources()}
     rate_of = {key: hit.seq.fps.value for key, hit in found.items() if hit.seq is not None}
-    picks = pick(timeline, smooth=smooth, fps_of=lambda s: s.fps or rate_of.get(s.key))
+    rows_of = {key: len(hit.seq) for key, hit in found.items() if hit.seq is not None}
+    picks = pick(timeline, smooth=smooth, fps_of=lambda s: s.fps or rate_of.get(s.key),
+                 frames_of=lambda s: rows_of.get(s.key))
     return timeline, picks, found
 
 
@@ -97,13 +101,22 @@ def conform_picks(project: str | os.PathLike, *, sequence: str | None = None, se
     return _read_and_pick(Path(project), sequence, search, smooth)[1]
 
 
+def _check_output_memory(frames: int, d: int, project: Path) -> None:
+    """Refuse, before allocating it, a conformed sequence that cannot fit in memory."""
+    need = frames * d * 4
+    if not fits(need):
+        raise ProjectError(f"{project}: {frames} frames of z size {d} need {need / 2**30:.1f} GiB; "
+                           f"this machine has less free")
+
+
 def conform_project(project: str | os.PathLike, *, sequence: str | None = None, gaps: str = "hold",
                     foreign: str = "hold", search: list | None = None, smooth: bool = False,
                     partial: bool = False) -> tuple[ZSequence, dict]:
     """The conformed z-sequence and a report (clips used, frames from each, blends, gaps)."""
     project = Path(project)
     timeline, picks, found = _read_and_pick(project, sequence, search, smooth)
-    hits = [found[s.key] for s in picks.sources]
+    # sources the picker adds itself (a blank frame past a clip's end) have no z-sequence
+    hits = [found.get(s.key) or Found(None, f"no z-sequence ({s.kind})") for s in picks.sources]
     for index, hit in enumerate(hits):
         if hit.still is not None:  # a tagged still shows one row for as long as it lasts
             picks.pos[picks.src == index] = hit.still
@@ -115,6 +128,7 @@ def conform_project(project: str | os.PathLike, *, sequence: str | None = None, 
             raise
         problems.append(str(exc))
     zs = [hit.seq.z if hit.seq is not None else None for hit in hits]
+    _check_output_memory(len(picks), max((z.shape[1] for z in zs if z is not None), default=0), project)
     result = assemble(picks, zs, gaps=gaps, foreign=foreign, smooth=smooth, fps=timeline.fps, partial=partial)
     report = {**result.report, "project": str(project), "sequence": timeline.name,
               "fps": str(FrameRate(timeline.fps)), "duration": format_clock(len(result.z), timeline.fps),
@@ -122,5 +136,6 @@ def conform_project(project: str | os.PathLike, *, sequence: str | None = None, 
               "problems": problems + result.report.get("problems", [])}
     meta = {"made_by": "conform", "project": str(project), "sequence": timeline.name,
             "parents": sorted({str(h.seq.meta.get("id")) for h in hits if h.seq is not None and h.seq.meta.get("id")}),
-            "conform": {k: report[k] for k in ("frames_from", "blended_frames", "gap_frames", "frames_without_z")}}
+            "conform": {k: report[k] for k in ("frames_from", "blended_frames", "gap_frames", "frames_without_z")},
+            **edit_provenance(picks, result.kept, [h.seq.meta if h.seq is not None else None for h in hits])}
     return ZSequence(result.z, FrameRate(timeline.fps), meta), report

@@ -54,6 +54,7 @@ class RayWorker:
 def import_ray(address: str):
     """Ray, imported with usage statistics off, or one line saying how to install it."""
     os.environ["RAY_USAGE_STATS_ENABLED"] = "0"  # before the import: nothing is ever reported home
+    os.environ["RAY_TQDM_PATCH_PRINT"] = "0"  # Ray would replace this process's builtins.print
     if address == LOCAL:
         # Ray would otherwise look up this machine's routable address and bind to it; a cluster of
         # this machine alone needs none (Ray's own switch for single-machine clusters)

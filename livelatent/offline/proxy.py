@@ -11,6 +11,7 @@ same way the recorder did, so both kinds of frame look alike.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterator
 
 import numpy as np
@@ -18,8 +19,8 @@ import numpy as np
 from livelatent.adapters import take_writer, takes
 from livelatent.adapters.video import VideoWriter, iter_frames
 from livelatent.errors import TakeError, VideoError, ZSequenceError
-
-BATCH = 8
+from livelatent.generators import decode_frames
+from livelatent.generators.batching import BatchPlanner
 
 
 def missing_frames(take: takes.Take) -> list[int]:
@@ -27,8 +28,11 @@ def missing_frames(take: takes.Take) -> list[int]:
     return [k for k in range(take.rows) if k not in present]
 
 
-def complete_proxy(take: takes.Take, generator, *, progress: Callable[[int], None] | None = None) -> takes.Take:
-    """Write NAME.mp4 with every frame; returns the updated take (proxy state 'complete')."""
+def complete_proxy(take: takes.Take, generator, *, progress: Callable[[int], None] | None = None,
+                   track=None) -> takes.Take:
+    """Write NAME.mp4 with every frame, each drawn with the Picture (psi, class, snapshot) the
+    live loop drew it with (`track`, default: from the take's events); returns the updated
+    take (proxy state 'complete')."""
     if take.proxy_complete:
         return take
     if take.status == "recording":
@@ -40,7 +44,7 @@ def complete_proxy(take: takes.Take, generator, *, progress: Callable[[int], Non
     try:
         with VideoWriter(tmp, fps=take.fps, size=size, codec=take.meta["proxy"].get("codec") or "h264",
                          intra_only=True, metadata={"livelatent_id": take.id}) as out:
-            for frame in _frames(take, z, generator, size, decode_size):
+            for frame in _frames(take, z, generator, size, decode_size, track or takes.picture_track(take)):
                 out.write(frame)
                 if progress:
                     progress(1)
@@ -57,11 +61,12 @@ def complete_proxy(take: takes.Take, generator, *, progress: Callable[[int], Non
     return take
 
 
-def _frames(take, z, generator, size, decode_size) -> Iterator[np.ndarray]:
+def _frames(take, z, generator, size, decode_size, track) -> Iterator[np.ndarray]:
     """Frames 0..n-1: from the partial proxy where it has them, else decoded in batches."""
     present = take.proxy_frames_present() if take.meta["proxy"].get("state") == "partial" else []
     have = set(present)
     kept = iter_frames(take.partial_proxy_path) if present else iter(())
+    planner = BatchPlanner.for_generator(generator)
     k = 0
     while k < len(z):
         if k in have:
@@ -69,9 +74,12 @@ def _frames(take, z, generator, size, decode_size) -> Iterator[np.ndarray]:
             k += 1
             continue
         end = k
-        while end < len(z) and end not in have and end - k < BATCH:
+        while end < len(z) and end not in have and end - k < planner.next_size():
             end += 1
-        for image in generator.decode(z[k:end], size=decode_size):
+        began = time.perf_counter()
+        images = decode_frames(generator, track, z, k, end, decode_size)
+        planner.record(end - k, time.perf_counter() - began)
+        for image in images:
             yield takes.fit_proxy(image, size)
         k = end
 
@@ -107,9 +115,10 @@ def complete_after_show(pending: list[takes.Take], generator, model: str, say: C
         say(f"{take.name}: proxy complete")
 
 
-def recover_all(recordings, load_generator: Callable[[takes.Take], object] | None = None,
+def recover_all(recordings, load_generator: Callable[[takes.Take], tuple] | None = None,
                 say: Callable[[str], None] = print, failed: Callable[[str], None] | None = None) -> list[takes.Take]:
-    """Recover every abandoned take; rebuild each proxy when a generator can be loaded for it.
+    """Recover every abandoned take; rebuild each proxy when a generator can be loaded for it
+    (load_generator(take) -> (generator, picture track or None)).
 
     A take that cannot be finished where it is (a full disk, a read-only folder) is left exactly
     as it was, for a later `recover`: failed(line) hears of it (default: TakeError), and the
@@ -135,6 +144,7 @@ def _recover_one(take: takes.Take, load_generator, say) -> takes.Take:
                         "`livelatent recover` again") from None
     say(f"recovered {take.name}: {take.rows} frames ({take.duration:.1f}s) up to its last flush")
     if load_generator is not None and take.rows:
-        take = complete_proxy(take, load_generator(take))
+        generator, track = load_generator(take)
+        take = complete_proxy(take, generator, track=track)
         say(f"{take.name}: proxy rebuilt from its z-sequence")
     return take

@@ -16,6 +16,7 @@ import os
 import queue
 import signal
 import threading
+import time
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,7 +27,10 @@ import numpy as np
 from livelatent import limits, zseq
 from livelatent.adapters.video import VideoWriter
 from livelatent.errors import VideoError, ZSequenceError
+from livelatent.generators import decode_frames
+from livelatent.generators import batching
 from livelatent.latent import check_z
+from livelatent.picture import PictureTrack
 from livelatent.zseq import ZSequence
 
 QUEUE_BATCHES = 3  # decoded batches waiting for the encoder: enough to overlap, bounded memory
@@ -50,9 +54,13 @@ def new_id() -> str:
 
 
 def render(seq: ZSequence, generator, out: str | os.PathLike, *, size: tuple[int, int] | None = None,
-           batch: int = 16, lossless: bool = False, intra_only: bool = False, progress: bool = True,
+           batch: int | None = None, lossless: bool = False, intra_only: bool = False, progress: bool = True,
            write_zseq: bool = True, video_ext: str = ".mp4") -> RenderResult:
-    """Decode every row of seq and write the video (and the z-sequence pair) for `-o out`."""
+    """Decode every row of seq and write the video (and the z-sequence pair) for `-o out`.
+
+    batch: frames per decode; None measures what suits this model on this device
+    (generators/batching.py). Frames are drawn with seq.meta's picture track (psi, class,
+    snapshot per frame) when it has one, else with the generator as given."""
     check_z(seq.z, generator.z_dim, what=f"z-sequence for model {generator.label}")
     _, _, video = zseq.pair_paths(out, video_ext)
     if not len(seq):
@@ -60,11 +68,12 @@ def render(seq: ZSequence, generator, out: str | os.PathLike, *, size: tuple[int
     seq = seq if seq.meta.get("id") else seq.with_meta(id=new_id())
     h, w = size or generator.resolution
     limits.check_size(w, h, what=f"{video}: frame size")
-    batch = limits.batch_for(batch, h, w)  # an 8K frame is 107 MB: a few at a time, whatever --batch says
+    limit = limits.batch_for(batch or batching.LIMIT, h, w)  # an 8K frame is 107 MB: a few at a time, whatever
+    planner = batching.BatchPlanner.for_generator(generator, fixed=limit if batch else None, limit=limit)  # --batch says
     writer = VideoWriter(video, fps=seq.fps, size=(w, h), lossless=lossless, intra_only=intra_only,
                          metadata=_video_tags(seq, generator))
     with _ctrl_c_requests_stop() as stop:
-        done = _encode_while_decoding(seq, generator, writer, (h, w), batch, progress, stop)
+        done = _encode_while_decoding(seq, generator, writer, (h, w), planner, progress, stop)
         interrupted = done < len(seq)
         written = ZSequence(seq.z[:done], seq.fps, {**seq.meta, "interrupted": True} if interrupted else seq.meta)
         if write_zseq and done:
@@ -121,17 +130,21 @@ class _Encoder(threading.Thread):
             self.error = self.error or exc
 
 
-def _encode_while_decoding(seq, generator, writer, size, batch, progress, stop: threading.Event) -> int:
+def _encode_while_decoding(seq, generator, writer, size, planner, progress, stop: threading.Event) -> int:
     """Decode batches here, encode on the worker; returns the number of frames in the video."""
     bar = _progress_bar(len(seq), progress, writer.path.name)
     encoder = _Encoder(writer, bar)
     encoder.start()
+    track = PictureTrack.from_meta(seq.meta) if "picture" in seq.meta else None  # psi etc. per frame
+    start = 0
     try:
-        for start in range(0, len(seq), batch):
-            if encoder.error is not None or stop.is_set():
-                break
-            images = generator.decode(seq.z[start:start + batch], size)
+        while start < len(seq) and encoder.error is None and not stop.is_set():
+            end = min(start + planner.next_size(), len(seq))
+            began = time.perf_counter()
+            images = decode_frames(generator, track, seq.z, start, end, size)
+            planner.record(end - start, time.perf_counter() - began)
             encoder.inbox.put(np.asarray(images))
+            start = end
     except KeyboardInterrupt:
         pass  # keep what was decoded: the encoder finishes it and closes the file
     finally:

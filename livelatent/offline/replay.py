@@ -107,8 +107,10 @@ def replay_z(take: takes.Take, fps=None) -> ZSequence:
         for k, row in takes.sample_rows(sampler, perf.tick, prev, perf.z):
             if k < n:
                 z[k] = row
+    kept = ("model", "model_label", "snapshot", "snapshot_labels", "size", "preset", "seed")
     meta = {"id": uuid.uuid4().hex, "made_by": "replay", "take": take.name, "parents": [take.id],
-            **{key: take.meta[key] for key in ("model", "snapshot", "preset", "seed") if key in take.meta}}
+            **{key: take.meta[key] for key in kept if key in take.meta},
+            **takes.picture_track(take, fps).to_meta()}  # psi, class, snapshot as performed, frame for frame
     return ZSequence(z, fps, meta)
 
 

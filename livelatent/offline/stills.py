@@ -11,11 +11,25 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import numpy as np
+
 from livelatent.adapters.png import STILL_FRAME, STILL_ID, STILL_ZSEQ, write_png
 from livelatent.errors import UsageError
 from livelatent.latent import check_z
 from livelatent.limits import batch_for
 from livelatent.zseq import ZSequence
+
+
+def _decode_rows(generator, seq: ZSequence, rows: list[int], size):
+    """Rows of seq, each drawn with its Picture (psi, class, snapshot) when the sidecar has a track."""
+    if "picture" not in seq.meta:
+        return generator.decode(seq.z[rows], size)
+    from livelatent.generators import configured
+    from livelatent.picture import PictureTrack
+
+    track = PictureTrack.from_meta(seq.meta)
+    return np.concatenate([configured(generator, track.at(k)).decode(seq.z[k:k + 1], size) for k in rows])
+
 
 def still_name(stem: str, frame: int) -> str:
     return f"{stem}-{frame:06d}.png"
@@ -45,7 +59,7 @@ def write_stills(seq: ZSequence, generator, frames: list[int], out_dir: str | os
     written = []
     for lo in range(0, len(frames), batch):
         chunk = frames[lo:lo + batch]
-        images = generator.decode(seq.z[chunk], size)
+        images = _decode_rows(generator, seq, chunk, size)
         for frame, image in zip(chunk, images):
             path = out_dir / still_name(stem, frame)
             written.append(write_png(path, image, still_tags(seq, frame, pair)))

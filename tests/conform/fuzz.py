@@ -17,14 +17,12 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
-
 from livelatent import zseq
 from livelatent.errors import LivelatentError
 from livelatent.offline.conform_edit import conform_picks
 from livelatent.zseq import ZSequence
 
-from .coded_media import write_clip
+from .coded_media import coded_rows, write_clip
 from .kdenlive_writer import Blank, Cut, Lanes, Nest, gen2, sequences, timeline2
 from .melt_check import MeltError, compare, render_levels
 from .mlt_writer import write_mlt
@@ -38,9 +36,8 @@ def ensure_clips(folder: Path) -> None:
     for clip in CLIP_SET.values():
         if not (folder / clip.path).exists():
             write_clip(folder / clip.path, clip.code, clip.frames, clip.fps)
-            z = np.zeros((clip.frames, 4), np.float32)
-            z[:, 0], z[:, 1] = clip.code, np.arange(clip.frames)
-            zseq.save(ZSequence(z, clip.fps, {"id": f"clip{clip.code}"}), folder / clip.path.stem)
+            zseq.save(ZSequence(coded_rows(clip.code, clip.frames), clip.fps, {"id": f"clip{clip.code}"}),
+                      folder / clip.path.stem)
 
 
 def project_text(edit: Edit) -> str:

@@ -22,7 +22,7 @@ from .coded_media import code_bits, decode, read_levels
 MELT = shutil.which("melt")
 # melt 7.12 sometimes hangs at start-up, or writes an empty file, when several run at once
 # (about 1 render in 200, whatever the project): such a render is retried, not failed
-TRIES, TIMEOUT_S = 4, 60
+TRIES, TIMEOUT_S = 4, 30
 
 
 class MeltError(RuntimeError):
@@ -62,10 +62,11 @@ def render_levels(project: Path, frames: int, first: int = 0) -> np.ndarray:
 
 
 def expected_columns(picks: Picks, t: int, code_of) -> list[tuple[int, int, float]]:
-    """(clip code, frame, weight) of frame t, equal sources merged, zero weights dropped."""
+    """(clip code, frame, weight) of frame t, equal sources merged, zero weights dropped; a
+    source without a code (a colour, a blank frame past a clip's end) shows a plain frame."""
     merged: dict[tuple[int, int], float] = {}
     for s, p, w in zip(picks.src[t], picks.pos[t], picks.weight[t]):
-        if s != NONE and w > 0:
+        if s != NONE and w > 0 and code_of[s] is not None:
             key = (code_of[s], int(p))
             merged[key] = merged.get(key, 0.0) + float(w)
     return [(c, f, w) for (c, f), w in merged.items() if w > 1e-6]
@@ -96,7 +97,7 @@ def frame_problem(levels: np.ndarray, cols: list[tuple[int, int, float]]) -> str
 
 def compare(picks: Picks, levels: np.ndarray, first: int = 0) -> list[str]:
     """Every timeline frame (from `first` on) where the conform's picks differ from melt's frames."""
-    code_of = [int(Path(s.path).stem[1:]) if s.path else None for s in picks.sources]
+    code_of = [int(Path(s.path).stem[1:]) if s.has_frames else None for s in picks.sources]
     problems = []
     if len(levels) + first != len(picks):
         problems.append(f"melt rendered {len(levels) + first} frames, the conform has {len(picks)}")

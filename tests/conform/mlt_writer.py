@@ -8,7 +8,8 @@ mlt      what melt reads but neither editor writes, chosen per seed (Edit.style)
          in `<multitrack>`, producers without length or out (melt asks the file), mixes as a
          track tractor of two playlists or as Shotcut's transition tractors, a black, transparent
          or no background track, nested tractors as entries, inverted in/out (played forwards),
-         producers with their own in point (their cuts count from it).
+         producers with their own in point (their cuts count from it), dissolves whose a_track is
+         the upper track.
 """
 
 from __future__ import annotations
@@ -146,6 +147,14 @@ class _MltDoc:
                           f'out="{self.t(length - 1)}"/></playlist>')
         return "background"
 
+    def dissolve(self, a: int, b: int, start: int, end: int, reverse: bool) -> str:
+        """A luma between tracks; plain MLT may name the upper track a (melt then blends the lower
+        one into it)."""
+        if self.style.get("swapped") and not self.shotcut and (start + end) % 2:
+            a, b = b, a
+        return (f'<transition in="{self.t(start)}" out="{self.t(end)}">'
+                + _props(a_track=a, b_track=b, mlt_service="luma", reverse=int(reverse)) + "</transition>")
+
     def shotcut_compositing(self, k: int) -> str:
         """Shotcut's sound mix onto the background and its compositor onto the track below
         (off for V1, which lies on the background)."""
@@ -161,9 +170,8 @@ class _MltDoc:
         base = self.background(length) if top else None
         offset = 1 if base else 0
         refs = ([(base, False)] if base else []) + refs
-        blends = "".join(f'<transition in="{self.t(s)}" out="{self.t(e)}">'
-                         + _props(a_track=a + offset if a >= 0 else 0, b_track=b + offset, mlt_service="luma",
-                                  reverse=int(r)) + "</transition>" for a, b, s, e, r in compositions)
+        blends = "".join(self.dissolve(a + offset if a >= 0 else 0, b + offset, s, e, r)
+                         for a, b, s, e, r in compositions)
         if self.shotcut and top:
             blends += "".join(self.shotcut_compositing(k) for k in range(1, len(refs)))
         tid = self.new_id("tractor")

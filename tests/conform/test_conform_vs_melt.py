@@ -7,6 +7,8 @@ and compares: same clip and frame, or for blends the same two sources and weight
 
 from fractions import Fraction
 
+from livelatent.offline.conform_edit import conform_picks
+
 from .conftest import mismatches_with_melt, requires_melt
 from .kdenlive_writer import Blank, Cut, Lanes, Nest, gen2, sequences, timeline2
 
@@ -107,3 +109,13 @@ def test_gen2_framebuffer_slow_motion_and_proxy_clips(media):
           Cut(c[3], 4, 13, speed=0.25, slowmotion=True)]
     project = _write(folder, "gen2_slowmotion", gen2(Fraction(25), [v1]))
     assert mismatches_with_melt(project) == []
+
+
+def test_a_whole_clip_reversed_at_half_speed_starts_one_frame_past_its_end_as_in_melt(coded_media):
+    # length 180, out 179: the first frame is source frame (int)(179 / 50 * 25 + 0.5) = 90 of a
+    # 90-frame clip, which melt shows blank; the conform picks no source frame there either
+    folder, c = coded_media
+    project = _write(folder, "reverse_whole", timeline2(Fraction(25), [Lanes([Cut(c[1], 0, 179, speed=-0.5)])]))
+    assert mismatches_with_melt(project) == []
+    picks = conform_picks(project)
+    assert picks.sources[picks.src[0, 0]].kind == "blank" and int(picks.pos[1, 0]) == 89

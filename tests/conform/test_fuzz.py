@@ -7,7 +7,7 @@ More seeds: `.venv/bin/python -m tests.conform.fuzz --seeds 100` (tests/conform/
 import pytest
 
 from .conftest import requires_melt
-from .fuzz import ensure_clips, run_seed
+from .fuzz import ensure_clips, main, run_seed
 from .random_edit import STRUCTURES
 
 pytestmark = requires_melt
@@ -26,3 +26,9 @@ def folder(tmp_path_factory):
 def test_random_edit_agrees_with_melt_on_every_frame(structure, seed, folder):
     verdict, report = run_seed(structure, seed, folder)
     assert verdict == "agree", report
+
+
+def test_the_fuzz_command_counts_the_edits_that_agree(tmp_path, capsys):
+    assert main(["--seeds", "1", "--first", "2", "--structure", "shotcut", "--keep", str(tmp_path)]) == 0
+    assert "1 random edits: 1 agree with melt on every frame" in capsys.readouterr().out
+    assert (tmp_path / "shotcut-2.mlt").exists() and (tmp_path / "c1.mkv").exists()

@@ -6,6 +6,9 @@ from fractions import Fraction
 import pytest
 
 from livelatent.cli import main
+from livelatent.conform import pick
+from livelatent.errors import ProjectError
+from livelatent.timeline import ClipSegment, Source, Timeline, Track
 
 from .conftest import mismatches_with_melt, requires_melt
 from .kdenlive_writer import Cut, Lanes, _profile, timeline2
@@ -57,6 +60,19 @@ def test_an_inverted_kdenlive_entry_is_played_forwards_as_melt_does(media):
 
 
 @requires_melt
+def test_entries_past_their_producers_out_hold_its_out_frame_as_melt_does(coded_media):
+    text = _mlt('<producer id="a" out="20"><property name="resource">c1.mkv</property></producer>'
+                '<chain id="b" out="20"><property name="resource">c3.mkv</property></chain>'
+                '<producer id="w" out="30"><property name="resource">-0.5:c2.mkv</property>'
+                '<property name="mlt_service">timewarp</property></producer>'
+                '<producer id="o" in="5" out="20"><property name="resource">c2.mkv</property></producer>'
+                '<playlist id="v1"><entry producer="a" in="15" out="25"/><entry producer="b" in="15" out="25"/>'
+                '<entry producer="w" in="25" out="35"/><entry producer="o" in="10" out="20"/></playlist>'
+                '<tractor id="main"><track producer="v1"/></tractor>', clips=())
+    assert _melt_mismatches(coded_media[0], "past_out.mlt", text) == []
+
+
+@requires_melt
 def test_speed_zero_plays_at_speed_one_as_melts_timewarp_does(media):
     text = _mlt('<producer id="w"><property name="resource">0:c1.mkv</property>'
                 '<property name="mlt_service">timewarp</property></producer>'
@@ -102,6 +118,9 @@ HOSTILE = {
     "entry before its producer": _mlt('<playlist id="v1"><entry producer="late" in="0" out="4"/></playlist>'
                                       '<producer id="late"><property name="resource">c1.mkv</property></producer>'
                                       '<tractor id="m"><track producer="v1"/></tractor>'),
+    "freeze on a whole track": _mlt('<playlist id="v1"><entry producer="p1" in="0" out="4"/><filter><property '
+                                    'name="mlt_service">freeze</property></filter></playlist><tractor id="m">'
+                                    '<track producer="v1"/></tractor>'),
     "a billion repeats": _one_track('<entry producer="p1" in="0" out="4" repeat="1000000000"/>'),
     "in is not a time": _one_track('<entry producer="p1" in="abc" out="4"/>'),
     "no profile": _one_track('<entry producer="p1" in="0" out="4"/>').replace(_profile(Fraction(25)), ""),
@@ -129,3 +148,17 @@ def test_kdenlive_sequences_nested_too_deep_are_one_line(tmp_path, capsys):
                    f'<track producer="l{k}"/></tractor>' for k in range(1, 60))
     text = f'<mlt>{_profile(Fraction(25))}<playlist id="l0"/><tractor id="s0"><track producer="l0"/></tractor>{seqs}</mlt>'
     assert "deep" in _conform_fails(tmp_path, text, capsys, ".kdenlive")
+
+
+def test_an_edit_whose_frame_layers_cannot_fit_in_memory_is_refused_before_allocating_them():
+    """A thousand different day-long nested sequences, one frame of each used: the conform would
+    conform each whole (hundreds of GiB); it says so instead of being killed half-way."""
+    fps = Fraction(60)
+    day = 24 * 3600 * 60 - 1
+    clip = Source("c1", "c1", fps=fps)
+    nested = [Timeline(f"seq{k}", fps, (Track("V1", ((ClipSegment(0, day, clip, label=f"c{k}"),),)),))
+              for k in range(1000)]
+    main = Timeline("main", fps, (Track("V1", tuple((ClipSegment(k, 1, seq, in_frame=0),) for k, seq in
+                                                    enumerate(nested))),))
+    with pytest.raises(ProjectError, match="GiB to conform"):
+        pick(main)

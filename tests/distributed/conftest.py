@@ -2,6 +2,7 @@
 one (livelatent's own connect(): loopback only, usage statistics off), and every one of its
 processes gone when they end."""
 
+import builtins
 import os
 import time
 from pathlib import Path
@@ -16,7 +17,7 @@ def faults(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("faults")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def ray_cluster(faults):
     """The cluster (2 CPUs); its workers can import worker_faults and see the faults folder."""
     saved = dict(os.environ)
@@ -24,6 +25,7 @@ def ray_cluster(faults):
                       LIVELATENT_TEST_FAULTS=str(faults), LIVELATENT_TEST_DRIVER=str(os.getpid()))
     from livelatent.offline.distributed import LOCAL, connect
 
+    printing = builtins.print
     ray, owned = connect(LOCAL, num_cpus=2)
     assert owned and os.environ["RAY_USAGE_STATS_ENABLED"] == "0"
     processes = [p.process.pid for procs in ray._private.worker._global_node.all_processes.values() for p in procs]
@@ -34,6 +36,7 @@ def ray_cluster(faults):
         os.environ.clear()
         os.environ.update(saved)
         _wait_gone(processes)
+        assert builtins.print is printing, "Ray replaced builtins.print in the driver"
 
 
 def _wait_gone(pids, seconds=20.0):

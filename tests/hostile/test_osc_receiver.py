@@ -18,6 +18,7 @@ from livelatent.live.osc import OscReceiver
 from livelatent.live.osc_process import _ToLog
 from livelatent.live.ratelog import RateLimitedLog
 from osc_junk import bundle, message
+from until import wait_until
 
 
 def nested(depth: int) -> bytes:
@@ -34,15 +35,6 @@ KILLERS = {  # each of these, sent once, used to end all OSC control for the res
     "unknown type tags": b"/livelatent/hud\0,xyz" + b"\0" * 3 + b"\0" * 12,
     "arrays 500 deep": b"/livelatent/hud\0," + b"[" * 500 + b"\0" * 3,
 }
-
-
-def wait_until(cond, timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if cond():
-            return True
-        time.sleep(0.02)
-    return False
 
 
 def keyframe_applied(bus, client, slot, timeout=5.0) -> bool:

@@ -56,29 +56,52 @@ def osc_listener():
     listener.close()
 
 
+class JackServer:
+    """A private JACK server (dummy driver, no realtime) named uniquely, that a test may also
+    stop and start again under the same name (a performer's JACK server crashing and being
+    restarted). Stopped with SIGTERM: a SIGKILLed jackd keeps its slot in JACK's machine-wide
+    table of servers (eight slots), and enough of those stop every JACK server on the machine
+    from starting."""
+
+    def __init__(self) -> None:
+        self.name = f"lltest-{uuid.uuid4().hex[:8]}"
+        self.proc = None
+
+    def start(self) -> "JackServer":
+        self._log = tempfile.TemporaryFile()  # not a pipe: a chatty server must never block on it
+        env = {**os.environ, "JACK_NO_AUDIO_RESERVATION": "1", "JACK_DEFAULT_SERVER": self.name}
+        self.proc = subprocess.Popen(["jackd", "--no-realtime", "-n", self.name, "-d", "dummy", "-r", "48000",
+                                      "-p", "1024"], stdout=self._log, stderr=self._log, env=env)
+        _wait_for_jack(self.proc, self.name, self._log)
+        return self
+
+    def stop(self) -> None:
+        if self.proc is None:
+            return
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self._log.close()
+        self.proc = None
+
+
 @pytest.fixture
 def jack_server():
-    """A private JACK server (dummy driver, no realtime) named uniquely; yields its name."""
+    """A private JACK server; yields its name (also made the default server for this process)."""
     if shutil.which("jackd") is None:
         pytest.fail("jackd not installed: ./setup.sh --test installs jackd2")
-    name = f"lltest-{uuid.uuid4().hex[:8]}"
-    env = {**os.environ, "JACK_NO_AUDIO_RESERVATION": "1", "JACK_DEFAULT_SERVER": name}
-    log = tempfile.TemporaryFile()  # not a pipe: a chatty server must never block on it
-    proc = subprocess.Popen(["jackd", "--no-realtime", "-n", name, "-d", "dummy", "-r", "48000", "-p", "1024"],
-                            stdout=log, stderr=log, env=env)
+    server = JackServer()
     old = os.environ.get("JACK_DEFAULT_SERVER")
-    os.environ["JACK_DEFAULT_SERVER"] = name
+    os.environ["JACK_DEFAULT_SERVER"] = server.name
     try:
-        _wait_for_jack(proc, name, log)
-        yield name
+        server.start()
+        yield server.name
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
+        server.stop()
         if old is None:
             os.environ.pop("JACK_DEFAULT_SERVER", None)
         else:

@@ -43,7 +43,7 @@ def frame(k: int) -> Frame:
 
 def test_the_newest_request_is_decoded_next_without_waiting_for_the_last_image_to_be_taken():
     model = SlowModel()
-    worker = DecodeWorker(model.decode)
+    worker = DecodeWorker(lambda f: model.decode(f.z))
     try:
         worker.request(frame(1))
         assert model.wait_started(1)
@@ -75,7 +75,7 @@ def test_a_sample_becomes_a_frame_only_when_its_decode_starts():
             return frame(self.k)
 
     model = SlowModel()
-    worker = DecodeWorker(model.decode)
+    worker = DecodeWorker(lambda f: model.decode(f.z))
     try:
         worker.request(frame(1))
         assert model.wait_started(1)
@@ -91,7 +91,7 @@ def test_a_sample_becomes_a_frame_only_when_its_decode_starts():
 
 def test_a_model_error_comes_back_as_a_result_and_the_worker_goes_on():
     model = SlowModel()
-    worker = DecodeWorker(model.decode)
+    worker = DecodeWorker(lambda f: model.decode(f.z))
     try:
         model.finish(-1)
         worker.request(frame(-1))
