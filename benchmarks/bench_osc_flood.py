@@ -1,6 +1,7 @@
 """The live loop and a real fader under a flood of junk OSC on the same port.
 
     .venv/bin/python benchmarks/bench_osc_flood.py [--rounds 3] [--seconds 5] [--rate 10000] [--size 256x256]
+    PYTHONPATH=OLD_CHECKOUT .venv/bin/python benchmarks/bench_osc_flood.py   # the same against older code
 
 In one run, side by side, in rounds (the median round counts: other work on a shared machine
 drifts over seconds and hits each round's runs alike):
@@ -76,11 +77,12 @@ def run(args, recordings: str, *, rate: int, to_show: bool) -> dict:
         sink.close()
     (sent, _), (faders, _) = (p.communicate(timeout=60) for p in senders)
     sent, faders = json.loads(sent)["junk"], json.loads(faders)["faders"]
-    applied = {round(a.event.args[1], 6): s.app.bus.origin + a.event.arrival for a in s.app.applied
+    origin = getattr(s.app.bus, "origin", getattr(s.app.bus, "_origin", 0.0))  # (older buses: no property)
+    applied = {round(a.event.args[1], 6): origin + a.event.arrival for a in s.app.applied
                if a.event.source == "osc" and a.event.action == "motion" and a.event.args[0] == "damping"}
     late = [1000 * (applied[key] - sent_at) for value, sent_at in faders
             if (key := round(float(np.float32(value)), 6)) in applied]
-    first, last = (faders[i][1] - s.app.bus.origin for i in (0, -1))
+    first, last = (faders[i][1] - origin for i in (0, -1))
     times = np.array(summary.frame_times)
     times = times[(times >= first) & (times <= last)]
     dt = np.diff(times) * 1000
@@ -93,8 +95,9 @@ def run(args, recordings: str, *, rate: int, to_show: bool) -> dict:
 
 def _sender(port: int, rate: int, seconds: float, fader: bool = False) -> subprocess.Popen:
     extra = [str(FADER_RATE)] if fader else []
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # the senders: this checkout's code
     return subprocess.Popen([sys.executable, str(JUNK), str(port), str(rate), str(seconds), *extra],
-                            stdout=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, text=True, env=env)
 
 
 def main() -> int:

@@ -32,7 +32,7 @@ import numpy as np
 
 from livelatent.controls import make
 from livelatent.generators import load
-from livelatent.generators.batching import BatchPlanner
+from livelatent.generators.batching import BatchPlanner, fastest_threads
 from livelatent.latent import sample
 from livelatent.live.session import build_session, parse_options
 
@@ -55,9 +55,8 @@ def build(nvidia: Path, kind: str, size: int, folder: Path) -> tuple[Path, Path]
 
 
 def in_thread(fn, *args):
-    """fn(*args) on a thread of its own, as the live loop's decode worker runs the model. (On a
-    busy 2-core machine the main thread's OpenMP team decoded sg2 at 32x32 7x slower than a
-    fresh thread: measured alike, loop and alone compare like with like.)"""
+    """fn(*args) on a thread of its own, as the live loop's decode worker runs the model: torch's
+    CPU thread count is per thread, so loop and alone compare like with like."""
     result = []
     worker = threading.Thread(target=lambda: result.append(fn(*args)))
     worker.start()
@@ -66,7 +65,10 @@ def in_thread(fn, *args):
 
 
 def decode_alone(generator, zs: np.ndarray, seconds: float) -> float:
-    """Frames/s decoding one z at a time, as the live loop does, for about `seconds`."""
+    """Frames/s decoding one z at a time, as the live loop does, for about `seconds`, with the
+    CPU thread count the loop's decode worker measures for itself (fastest_threads)."""
+    if generator.device == "cpu":
+        fastest_threads(lambda: generator.decode(zs[:1]))
     t0, n = time.perf_counter(), 0
     while time.perf_counter() - t0 < seconds:
         generator.decode(zs[n % len(zs)][None])
@@ -76,6 +78,8 @@ def decode_alone(generator, zs: np.ndarray, seconds: float) -> float:
 
 def batched(generator, zs: np.ndarray) -> tuple[int, float]:
     """(batch size render() settles on, frames/s at it)."""
+    if generator.device == "cpu":
+        fastest_threads(lambda: generator.decode(zs[:1]))
     planner = BatchPlanner()
     while planner.chosen is None:
         n = planner.next_size()

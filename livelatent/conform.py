@@ -4,7 +4,12 @@ An algorithm over livelatent.timeline, frame for frame as MLT plays the edit (FO
   * inside a track, a higher lane (sub-playlist) is drawn over a lower one, and a same-track
     mix blends lane a into lane b with weight (t - in) / (out - in + 1) where both have a clip;
   * a dissolve composition blends track b over the first track from a upwards with a clip;
-  * across tracks the topmost visible track with a clip wins; hidden tracks show nothing;
+  * across tracks (and lanes) the layering rule (stacking.stack): the topmost clip that fills
+    the frame opaquely gives it, a clip that does not (a title, an inset, a shrunk clip) is
+    an overlay, a translucent one blends by its opacity (layers="fill"); or the topmost clip
+    with a frame, whatever it covers (layers="top"); hidden tracks show nothing;
+  * a composition draws track b onto the first track from a upwards with a clip: a dissolve
+    or a blend mode by its weight, a geometry by the layering rule;
   * a nested sequence is conformed on its own and indexed by the entry's positions.
 The result, Picks, holds K weighted (source, frame) columns per frame; K grows only where
 blends stack. livelatent.assemble turns Picks plus z-sequences into one z per frame.
@@ -19,25 +24,28 @@ from typing import Callable
 import numpy as np
 
 from livelatent.errors import ProjectError
+from livelatent.layering import look_cover
 from livelatent.memory import fits
 from livelatent.mlt_time import MAX_HOURS, max_frames
 from livelatent.retime import source_positions
-from livelatent.timeline import COVER, ClipSegment, Source, Timeline, Track, Transition
+from livelatent.stacking import NONE, TRANSPARENT, blend_into, empty_layer, overlay, shows, stack, widen
+from livelatent.timeline import BLEND, COVER, ClipSegment, Source, Timeline, Track, Transition
 
-NONE = -1
-TRANSPARENT = -2  # a nested sequence's transparent gap: see-through, yet a frame to transitions
+LAYER_RULES = ("fill", "top")
 
 
 @dataclass
 class Picks:
     """Per timeline frame t and column k: source index src[t, k] (NONE: nothing), source
     frame pos[t, k] (fractional only with smooth speed), weight[t, k] (a row sums to 1 where
-    anything shows), and seg[t, k]: which segment put it there (for messages)."""
+    anything shows), and seg[t, k]: which segment put it there (for messages); overlay[t]: the
+    topmost segment drawn over the frame without giving its z (a title, an inset), or NONE."""
 
     src: np.ndarray
     pos: np.ndarray
     weight: np.ndarray
     seg: np.ndarray
+    overlay: np.ndarray = field(default_factory=lambda: np.empty(0, np.int32))  # a segment per frame
     sources: list[Source] = field(default_factory=list)
     segments: list[tuple[ClipSegment, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -55,44 +63,6 @@ class Picks:
         return (self.src[:, 1:] != NONE).any(axis=1) if self.src.shape[1] > 1 else np.zeros(len(self), bool)
 
 
-def _layer(n: int, k: int = 1) -> dict[str, np.ndarray]:
-    return {"src": np.full((n, k), NONE, np.int32), "pos": np.zeros((n, k)),
-            "weight": np.zeros((n, k), np.float32), "seg": np.full((n, k), NONE, np.int32)}
-
-
-def _widen(layer: dict, k: int) -> dict:
-    have = layer["src"].shape[1]
-    if have >= k:
-        return layer
-    extra = _layer(layer["src"].shape[0], k - have)
-    return {key: np.concatenate([layer[key], extra[key]], axis=1) for key in layer}
-
-
-def _overlay(lower: dict, upper: dict, where: np.ndarray | None = None) -> dict:
-    """upper where it shows something (and `where`), else lower."""
-    k = max(lower["src"].shape[1], upper["src"].shape[1])
-    lower, upper = _widen(lower, k), _widen(upper, k)
-    up, low = upper["src"][:, 0], lower["src"][:, 0]
-    take = (up >= 0) | ((up == TRANSPARENT) & (low == NONE))  # a transparent frame lets a lower one show
-    if where is not None:
-        take &= where
-    return {key: np.where(take[:, None], upper[key], lower[key]) for key in lower}
-
-
-def _blend_into(out: dict, a: dict, b: dict, w: np.ndarray, rows: np.ndarray) -> dict:
-    """Rows `rows` of out become a*(1-w) + b*w: the columns of both, weights scaled."""
-    ka, kb = a["src"].shape[1], b["src"].shape[1]
-    out = _widen(out, ka + kb)
-    for key in ("src", "pos", "seg"):
-        out[key][rows, :ka] = a[key][rows]
-        out[key][rows, ka:ka + kb] = b[key][rows]
-        out[key][rows, ka + kb:] = NONE if key != "pos" else 0
-    out["weight"][rows, :ka] = a["weight"][rows] * (1 - w[:, None])
-    out["weight"][rows, ka:ka + kb] = b["weight"][rows] * w[:, None]
-    out["weight"][rows, ka + kb:] = 0
-    return out
-
-
 def _refuse_transparent(tr: Transition, a: dict, b: dict, rows: np.ndarray) -> None:
     """melt dissolves a transparent frame as black with no alpha, then lays the half-transparent
     result over what lies below: a picture no z can stand for."""
@@ -103,9 +73,10 @@ def _refuse_transparent(tr: Transition, a: dict, b: dict, rows: np.ndarray) -> N
 
 
 class _Picker:
-    def __init__(self, fps_of: Callable[[Source], Fraction | None], smooth: bool,
+    def __init__(self, fps_of: Callable[[Source], Fraction | None], smooth: bool, layers: str,
                  frames_of: Callable[[Source], int | None]):
         self.fps_of, self.smooth, self.frames_of = fps_of, smooth, frames_of
+        self.draw = stack if layers == "fill" else overlay
         self.source_index: dict[str, int] = {}
         self.picks = Picks(*(np.empty(0),) * 4)
         self.nested: dict[tuple[int, int], dict] = {}
@@ -120,24 +91,27 @@ class _Picker:
         layers = [self.track(track, timeline, n) for track in timeline.tracks]
         for tr in timeline.transitions:
             self.composition(tr, layers, n)
-        out = _layer(n)
+        out = empty_layer(n)
         if not top and timeline.background is not None:
             out["src"][:, 0] = self.source_id(timeline.background)
             out["weight"][:, 0] = 1
+            out["cover"][:] = timeline.background.alpha
         for layer in layers:
-            out = _overlay(out, layer)
+            out = self.draw(out, layer)
         return out
 
     def track(self, track: Track, timeline: Timeline, n: int) -> dict:
         if track.hidden:
-            return _layer(n)
+            return empty_layer(n)
         lanes = [self.lane(lane, track, timeline, n) for lane in track.lanes]
-        out = _layer(n)
+        out = empty_layer(n)
         for lane in lanes:
-            out = _overlay(out, lane)
+            out = self.draw(out, lane)
         for mix in track.mixes:
             if max(mix.a, mix.b) < len(lanes):
                 out = self.blend(mix, lanes[mix.a], lanes[mix.b], out, n)
+        if track.look:
+            out["cover"] = out["cover"] * look_cover(track.look, np.arange(n))
         return out
 
     def blend(self, tr: Transition, a: dict, b: dict, out: dict, n: int) -> dict:
@@ -146,39 +120,45 @@ class _Picker:
         if tr.kind == COVER or not len(t):
             return out
         _refuse_transparent(tr, a, b, t)
-        return _blend_into(out, a, b, tr.weight_b(t).astype(np.float32), t)
+        return blend_into(out, a, b, tr.weight_b(t).astype(np.float32), t)
 
     def composition(self, tr: Transition, layers: list[dict], n: int) -> None:
         """MLT: where B has a frame, B goes onto the first track from a upwards that has one, and
-        is consumed there (a track above still covers the result). A dissolve blends by the
-        transition's weight; a cover (an opaque full-frame compositor) leaves B's frame there."""
+        is consumed there (a track above still covers the result). A dissolve or a blend mode
+        blends by the transition's weight; a cover draws B over A by the layering rule (its
+        geometry and opacity), or wholly with layers="top" (where blend modes cover too)."""
+        fill = self.draw is stack
+        kind = COVER if tr.kind == BLEND and not fill else tr.kind
         if tr.b >= len(layers):
             return
         if tr.a < 0:
-            if tr.kind != COVER:
+            if kind != COVER:
                 self.picks.notes.append(f"composition {tr.label} onto the background: B shown alone")
             return
         b = layers[tr.b]
         span = np.zeros(n, bool)
         span[max(tr.start, 0):min(tr.end + 1, n)] = True
         # a transparent B drawn over A leaves A; MLT still dissolves with it (see _refuse_transparent)
-        pending = span & (b["src"][:, 0] >= 0 if tr.kind == COVER else b["src"][:, 0] != NONE)
+        pending = span & (b["src"][:, 0] >= 0 if kind == COVER else shows(b))
+        if kind == COVER and fill:  # B's own cover times the composition's geometry and opacity
+            b = {**b, "cover": b["cover"] * np.where(span, look_cover(tr.look, np.arange(n) - tr.start), 1.0)}
         # A: the first track from a up to b that has a frame; a above b is taken as it is
         for i in range(tr.a, tr.b) if tr.a < tr.b else [tr.a] if tr.a < len(layers) else []:
-            rows = np.flatnonzero(pending & (layers[i]["src"][:, 0] != NONE))
+            rows = np.flatnonzero(pending & shows(layers[i]))
             if len(rows):
-                if tr.kind == COVER:
-                    layers[i] = _overlay(layers[i], b, np.isin(np.arange(n), rows))
-                else:
+                if kind == COVER:
+                    layers[i] = stack(layers[i], b, rows) if fill else overlay(layers[i], b, np.isin(np.arange(n), rows))
+                else:  # a blend mode adds only as much of B as B covers (a fade on B fades it)
                     _refuse_transparent(tr, layers[i], b, rows)
-                    layers[i] = _blend_into(layers[i], layers[i], b, tr.weight_b(rows).astype(np.float32), rows)
+                    w = tr.weight_b(rows) * (b["cover"][rows] if kind == BLEND else 1.0)
+                    layers[i] = blend_into(layers[i], layers[i], b, w.astype(np.float32), rows)
                 b = {key: value.copy() for key, value in b.items()}
                 b["src"][rows] = NONE
                 pending[rows] = False
         layers[tr.b] = b
 
     def lane(self, lane, track: Track, timeline: Timeline, n: int) -> dict:
-        out = _layer(n)
+        out = empty_layer(n)
         for seg in lane:
             lo, hi = seg.start, min(seg.end, n)
             if lo >= hi:
@@ -187,15 +167,18 @@ class _Picker:
             self.picks.segments.append((seg, track.name))
             offsets = np.arange(hi - lo)
             if isinstance(seg.source, Timeline):
-                self.nested_segment(seg, out, offsets, lo, hi, timeline.fps)
-                continue
-            pos = source_positions(seg, timeline.fps, self.fps_of(seg.source), smooth=self.smooth,
-                                   offsets=offsets)
-            out["src"][lo:hi, 0] = self.source_id(seg.source)
-            out["pos"][lo:hi, 0] = pos
-            self.past_the_end(seg.source, out, lo, hi)
-            out["weight"][lo:hi, 0] = 1
-            out["seg"][lo:hi, 0] = seg_id
+                out = self.nested_segment(seg, out, offsets, lo, hi, timeline.fps)
+            else:
+                pos = source_positions(seg, timeline.fps, self.fps_of(seg.source), smooth=self.smooth,
+                                       offsets=offsets)
+                out["src"][lo:hi, 0] = self.source_id(seg.source)
+                out["pos"][lo:hi, 0] = pos
+                self.past_the_end(seg.source, out, lo, hi)
+                out["weight"][lo:hi, 0] = 1
+                out["seg"][lo:hi, 0] = seg_id
+                out["cover"][lo:hi] = seg.source.alpha
+            if seg.look:  # effects count in producer positions
+                out["cover"][lo:hi] *= look_cover(seg.look, seg.in_frame + offsets)
         return out
 
     def past_the_end(self, source: Source, out: dict, lo: int, hi: int) -> None:
@@ -211,7 +194,7 @@ class _Picker:
             self.picks.notes.append(f"{source.label}: frame {frames} is past its last frame; melt shows a blank "
                                     f"frame there ({len(rows)} timeline frames, --foreign decides their z)")
 
-    def nested_segment(self, seg: ClipSegment, out: dict, offsets, lo: int, hi: int, fps) -> None:
+    def nested_segment(self, seg: ClipSegment, out: dict, offsets, lo: int, hi: int, fps) -> dict:
         """The nested sequence's frames at the entry's positions; past its last clip its
         background goes on (black, or transparent gaps), as the sequence's tractor does."""
         inner = seg.source
@@ -222,16 +205,23 @@ class _Picker:
         nested = self.nested[(id(inner), n)]
         inside = positions >= 0
         k = nested["src"].shape[1]
-        if out["src"].shape[1] < k:
-            out.update(_widen(out, k))
+        out = widen(out, k)
         rows = np.arange(lo, hi)[inside]
         for key in out:
-            out[key][rows, :k] = nested[key][positions[inside]]
-        if inner.transparent:  # its gaps are transparent frames, not nothing
+            if key in ("cover", "over"):
+                out[key][rows] = nested[key][positions[inside]]
+            else:
+                out[key][rows, :k] = nested[key][positions[inside]]
+        if inner.transparent:  # its gaps are transparent frames (cover 0), not nothing
             gaps = rows[out["src"][rows, 0] == NONE]
             out["src"][gaps, 0] = TRANSPARENT
+            out["cover"][gaps] = 0.0
+        return out
 
-CELL_BYTES = 20  # one (source, frame, weight, segment) column of one frame of one layer
+
+# one (source, frame, weight, segment) column of one frame of one layer, with the layer's
+# cover and overlay for that frame (stacking.py)
+CELL_BYTES = 32
 
 
 def _cells(timeline: Timeline) -> int:
@@ -259,18 +249,20 @@ def _check_memory(timeline: Timeline) -> None:
 
 def pick(timeline: Timeline, *, smooth: bool = False,
          fps_of: Callable[[Source], Fraction | None] | None = None,
-         frames_of: Callable[[Source], int | None] | None = None) -> Picks:
+         frames_of: Callable[[Source], int | None] | None = None, layers: str = "fill") -> Picks:
     """Picks for frames 0 .. timeline.length - 1. fps_of(source) gives a source's frame rate
     (default: the rate the project records, else the project's); frames_of(source) its frame
-    count where known (a frame one past the end shows blank, as in melt)."""
+    count where known (a frame one past the end shows blank, as in melt); layers: "fill" (the
+    layering rule) or "top" (the topmost clip wins, whatever it covers)."""
     if timeline.length > max_frames(timeline.fps):  # readers refuse earlier, naming the track
         raise ProjectError(f"timeline {timeline.name}: {timeline.length} frames; expected under {MAX_HOURS} hours")
     _check_memory(timeline)
-    picker = _Picker(fps_of or (lambda s: s.fps), smooth, frames_of or (lambda s: None))
+    picker = _Picker(fps_of or (lambda s: s.fps), smooth, layers, frames_of or (lambda s: None))
     layer = picker.timeline(timeline, timeline.length, top=True)
     layer["src"][layer["src"] == TRANSPARENT] = NONE
     picks = picker.picks
     picks.src, picks.pos, picks.weight, picks.seg = layer["src"], layer["pos"], layer["weight"], layer["seg"]
+    picks.overlay = layer["over"]
     return _compact(picks)
 
 

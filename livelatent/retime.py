@@ -12,6 +12,9 @@ Measured with melt 7.12 (FORMAT.md §4, §10); all in doubles, as MLT computes t
               than the project is instead forced to src_fps * speed: (int)(p / fps * src_fps * speed + 0.5)
   timeremap   floor((map(p - chain_in) + chain_in / fps) * src_fps)  (map: linear keyframes, seconds)
   fps         src = (int)(p / project_fps * source_fps + 0.5)   (avformat)
+An exact-time clip (ClipSegment.exact, from OpenTimelineIO) is a position start * fps / |speed|
+plus k (minus k in reverse) at the rate fps / |speed|, exact where melt truncates it, then the
+avformat mapping above: the media frame nearest to start + k * speed / fps seconds.
 With smooth=True the same chain gives the exact fractional source position instead, for
 true slow motion in latent space (rows interpolated on the sphere by the conform).
 """
@@ -23,7 +26,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from livelatent.timeline import ClipSegment, Freeze, TimeRemap
+from livelatent.timeline import ClipSegment, Freeze, SourceTime, TimeRemap
 
 
 def _frozen(p: np.ndarray, held: float, freeze: Freeze) -> np.ndarray:
@@ -90,6 +93,8 @@ def source_positions(seg: ClipSegment, project_fps: Fraction, source_fps: Fracti
     """
     if offsets is None:
         offsets = np.arange(seg.length, dtype=np.int64)
+    if seg.exact is not None:
+        return exact_positions(seg.exact, offsets, project_fps, source_fps or project_fps, smooth=smooth)
     p = seg.in_frame + offsets.astype(np.float64)
     src_rate = float(source_fps) if source_fps else float(project_fps)
     freeze = seg.freeze
@@ -105,3 +110,35 @@ def source_positions(seg: ClipSegment, project_fps: Fraction, source_fps: Fracti
     held = np.float64(freeze.frame) if seg.remap is not None else \
         _to_source(np.float64(freeze.frame), _producer_rate(seg, project_fps), src_rate, smooth)
     return np.where(frozen, held, shown)
+
+
+def _exact_producer_rate(fps: Fraction, speed: Fraction) -> float:
+    """fps / |speed| as a double: melt's own double where its warp rate is exact (so both give
+    the same frames), else the exact quotient (melt truncates it; see warp_rate)."""
+    if speed == 1:
+        return float(fps)
+    scaled = fps.numerator * 1000 if fps.numerator < 1000 else fps.numerator
+    if (scaled / abs(speed)).denominator == 1:
+        return warp_rate(fps, float(speed))
+    return float(fps / abs(speed))
+
+
+def exact_positions(time: SourceTime, offsets: np.ndarray, fps: Fraction, source_fps: Fraction,
+                    *, smooth: bool = False) -> np.ndarray:
+    """Media frames (float64) shown at timeline offsets of an exact-time clip: the nearest frame
+    to start + k * speed / fps seconds, computed as melt computes the same clip in Kdenlive
+    (producer position q = start * fps / |speed| + k, or - k in reverse, then q / rate *
+    source_fps + 0.5 in doubles), so that an exact half lands where melt's doubles land."""
+    speed = Fraction(time.speed)
+    k = np.asarray(offsets, dtype=np.float64)
+    if speed == 0:  # a freeze frame: the position of its start, at the timeline's rate
+        q, rate = np.full(k.shape, float(Fraction(time.start) * fps)), float(fps)
+    else:
+        q0 = float(Fraction(time.start) * fps / abs(speed))
+        q, rate = (q0 + k if speed > 0 else q0 - k), _exact_producer_rate(fps, speed)
+    exact = q / rate * float(source_fps)
+    if smooth:
+        return np.maximum(exact, 0.0)
+    if rate == float(source_fps):
+        return np.floor(q + 0.5)
+    return np.floor(exact + 0.5)

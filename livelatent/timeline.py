@@ -15,12 +15,16 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
+import numpy as np
+
 from livelatent.errors import ProjectError
+from livelatent.layering import Look
 
 # Transition kinds: how the conform blends its two inputs
 DISSOLVE = "dissolve"  # weight = progress; latent slerp by that weight
 WIPE = "wipe"  # a luma wipe: pixels switch at different times; conformed as a dissolve
-COVER = "cover"  # B drawn over A with geometry/opacity (composite, affine, qtblend...): B wins
+COVER = "cover"  # B drawn over A with geometry/opacity (composite, affine, qtblend...): layering.py
+BLEND = "blend"  # a blend mode (addition, screen...): both by a fixed weight of B
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,10 +42,12 @@ class Source:
     fps: Fraction | None = None
     proxy: Path | None = None
     kind: str = "media"  # media | colour | image | title | generated | other
+    names: tuple[str, ...] = ()  # other names it goes by (an EDL's clip name, a reel): looked up as stems
+    alpha: float = 1.0  # how it covers the frame by itself: 1 opaque, 0 not (a title), else translucent
 
     @property
     def has_frames(self) -> bool:
-        return self.kind == "media" and self.path is not None
+        return self.kind == "media" and (self.path is not None or bool(self.names))
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +78,17 @@ class TimeRemap:
 
 
 @dataclass(frozen=True, slots=True)
+class SourceTime:
+    """Exact-time source positions (an OpenTimelineIO clip), in place of MLT's arithmetic:
+    the segment's frame k shows the source at `start + k * speed / timeline fps` seconds from
+    the media's first frame (speed 0: a freeze frame; negative: reverse), as the media frame
+    nearest to that time, in melt's double arithmetic for the same clip (livelatent.retime)."""
+
+    start: Fraction
+    speed: Fraction = Fraction(1)
+
+
+@dataclass(frozen=True, slots=True)
 class ClipSegment:
     """A clip on a track: timeline frames start .. start + length - 1.
 
@@ -91,6 +108,8 @@ class ClipSegment:
     freeze: Freeze | None = None
     remap: TimeRemap | None = None
     label: str = ""
+    exact: SourceTime | None = None  # set by exact-time readers (OTIO): overrides in_frame/speed/freeze
+    look: Look = ()  # effects that move, shrink or fade it (layering.py), at producer positions
 
     def __post_init__(self) -> None:
         if self.length <= 0:
@@ -125,8 +144,12 @@ class Transition:
     kind: str = DISSOLVE
     reverse: bool = False
     label: str = ""
+    look: Look = ()  # COVER: B's geometry and opacity, at positions from `start`
+    weight: float | None = None  # BLEND: B's fixed weight
 
     def weight_b(self, t):
+        if self.weight is not None:
+            return np.full(np.shape(t), self.weight)
         progress = (t - self.start) / (self.end - self.start + 1)
         return 1 - progress if self.reverse else progress
 
@@ -144,6 +167,7 @@ class Track:
     mixes: tuple[Transition, ...] = ()
     hidden: bool = False
     extent: int = 0
+    look: Look = ()  # track effects (a whole track shrunk or faded), at timeline frames
 
     @property
     def end(self) -> int:

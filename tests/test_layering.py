@@ -17,15 +17,19 @@ import pytest
 
 import livelatent
 
-HEAVY = {"torch", "moderngl", "glfw", "mido", "rtmidi", "pythonosc", "lxml", "av", "ray"}
+HEAVY = {"torch", "moderngl", "glfw", "mido", "rtmidi", "pythonosc", "lxml", "av", "opentimelineio", "aaf2", "ray"}
 TOOLKITS = HEAVY - {"lxml", "av"}
+# a format library imported by one adapter module only (its plug-ins too: the AAF adapter's aaf2)
+OWNERS = {"opentimelineio": "livelatent.adapters.otio", "aaf2": "livelatent.adapters.otio",
+          "otio_cmx3600_adapter": "livelatent.adapters.otio", "otio_fcp_adapter": "livelatent.adapters.otio",
+          "otio_fcpx_xml_adapter": "livelatent.adapters.otio", "otio_aaf_adapter": "livelatent.adapters.otio",
+          "ray": "livelatent.offline.distributed"}  # the optional extra livelatent[ray]: --ray only
 
 # package prefix -> libraries (or livelatent packages) it must not pull in
 RULES = {
     "livelatent.adapters": TOOLKITS,
     "livelatent.generators": HEAVY - {"torch"} | {"livelatent.offline", "livelatent.live"},
-    "livelatent.offline.distributed": {"moderngl", "glfw", "mido", "rtmidi", "pythonosc"},  # the one Ray user
-    "livelatent.offline": {"moderngl", "glfw", "mido", "rtmidi", "pythonosc", "ray"},
+    "livelatent.offline": {"moderngl", "glfw", "mido", "rtmidi", "pythonosc"},
     "livelatent.motion": HEAVY,
 }
 NOT_CORE = ("livelatent.cli", "livelatent.__main__", "livelatent.commands", "livelatent.live")
@@ -39,11 +43,12 @@ def modules():
 
 
 def forbidden_for(name: str) -> set[str]:
+    owned_elsewhere = {lib for lib, owner in OWNERS.items() if owner != name}
     for prefix, banned in RULES.items():
         if name.startswith(prefix):
-            return banned
+            return (banned | owned_elsewhere) - {lib for lib, owner in OWNERS.items() if owner == name}
     if name.startswith(NOT_CORE):
-        return set()
+        return owned_elsewhere & {"opentimelineio", "aaf2"}  # commands load it lazily, through the adapter
     return HEAVY  # a core module: stdlib and numpy only
 
 
@@ -81,6 +86,13 @@ def test_module_never_imports_a_banned_package_even_lazily(name):
     assert not leaked, f"{name} imports {sorted(leaked)} (inside a function too counts), which its layer must not"
 
 
+@pytest.mark.parametrize("library", sorted(OWNERS), ids=str)
+def test_a_format_library_is_imported_by_its_adapter_only(library):
+    """Even lazily: every other module reaches OpenTimelineIO through livelatent.adapters.otio."""
+    users = {m for m in modules() for i in imports_in_source(m) if i == library or i.startswith(library + ".")}
+    assert users <= {OWNERS[library]}, f"{sorted(users - {OWNERS[library]})} import {library}; only {OWNERS[library]} may"
+
+
 def test_help_imports_nothing_heavy():
     code = (
         "import sys, contextlib, io\n"
@@ -92,12 +104,6 @@ def test_help_imports_nothing_heavy():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "[]"
-
-
-def test_only_the_distributed_render_imports_ray_even_lazily():
-    """Ray is an optional extra: one module imports it, and only when --ray is given."""
-    users = {name for name in modules() if any(m == "ray" or m.startswith("ray.") for m in imports_in_source(name))}
-    assert users == {"livelatent.offline.distributed"}
 
 
 def test_a_render_without_ray_never_imports_it(tmp_path):

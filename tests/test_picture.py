@@ -1,6 +1,8 @@
 """Psi and class as controls like any other, the picture track a take keeps, and the batch a
 render decodes in, chosen by measuring."""
 
+import time
+
 import pytest
 
 from livelatent.controls import ACTIONS, ControlEvent, coalesce, make
@@ -92,3 +94,21 @@ def test_a_measured_batch_is_kept_for_the_same_generator():
     assert planner.chosen == 2
     assert BatchPlanner.for_generator(model).next_size() == 2  # no measuring again
     assert BatchPlanner.for_generator(Model()).next_size() == 1  # another model: measured anew
+
+
+def test_the_decode_workers_cpu_threads_are_measured_in_its_own_thread():
+    import threading
+
+    import torch
+
+    from livelatent.generators.batching import fastest_threads
+
+    def contended_decode():  # as on a busy machine: every thread past the first costs more than it gives
+        time.sleep(0.002 * torch.get_num_threads())
+
+    chosen = []
+    worker = threading.Thread(target=lambda: chosen.append((fastest_threads(contended_decode),
+                                                            torch.get_num_threads())))
+    worker.start()
+    worker.join()
+    assert chosen == [(1, 1)]

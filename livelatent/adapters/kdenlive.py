@@ -12,12 +12,14 @@ The only module that imports lxml.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
 
 from lxml import etree
 
 from livelatent.adapters.kdenlive_clips import PLAYLIST_CLIP, ClipResolver, entry_freeze, is_disabled, props
+from livelatent.adapters.kdenlive_looks import LookReader, source_alpha
 from livelatent.adapters.mlt_xml import MAX_DEPTH, MediaSeconds, read_mlt
 from livelatent.errors import ProjectError
 from livelatent.inputs import regular_file
@@ -53,6 +55,15 @@ def _read(path: Path, sequence: str | None = None, *, fps: Fraction | None = Non
     if not _is_kdenlive(path, root):
         return _plain_mlt(path, root, sequence, media_seconds, fps)
     return _Reader(path, root, fps=fps, opened=(*opened, path.resolve())).timeline(sequence)
+
+
+def _profile_size(root) -> tuple[int, int]:
+    """The frame size rects are measured in (pixels); 1920x1080 when the profile is missing."""
+    el = root.find("profile")
+    try:
+        return int(el.get("width")), int(el.get("height"))
+    except (AttributeError, TypeError, ValueError):
+        return 1920, 1080
 
 
 def _is_kdenlive(path: Path, root) -> bool:
@@ -98,6 +109,7 @@ class _Reader:
             self.fps = fps or _profile_fps(root)
         except ProjectError as exc:
             raise ProjectError(f"{path}: {exc}") from None
+        self.looks = LookReader(self.fps, _profile_size(root))
         self.by_id = {el.get("id"): el for el in root if el.get("id") and el.tag != "profile"}
         self.tractors = [el for el in root if el.tag == "tractor"]
         bin_props = [props(el) for el in root if el.tag in ("producer", "chain")]
@@ -189,7 +201,8 @@ class _Reader:
         hide = track_el.get("hide", "")
         if target.tag == "playlist":  # gen-1 / gen-2: a playlist straight in the main tractor
             lane, extent = self._lane(target, name)
-            return Track(name, (lane,), hidden=hide in ("video", "both"), extent=extent)
+            return Track(name, (lane,), hidden=hide in ("video", "both"), extent=extent,
+                         look=self.looks.filters(target))
         if target.tag != "tractor":
             raise ProjectError(f"{self.path}: track {name}: expected a playlist or track tractor, "
                                f"got <{target.tag} id={target.get('id')}>")
@@ -204,7 +217,7 @@ class _Reader:
         lanes = [self._lane(pl, name) for _, pl in subs]
         mixes = self._mixes(target, name)
         return Track(name, tuple(lane for lane, _ in lanes), mixes, hidden=bool(hidden),
-                     extent=max((end for _, end in lanes), default=0))
+                     extent=max((end for _, end in lanes), default=0), look=self.looks.filters(target))
 
     def _lane(self, playlist, track: str) -> tuple[tuple[ClipSegment, ...], int]:
         """The playlist's segments, and where its last entry ends (disabled clips included)."""
@@ -238,26 +251,36 @@ class _Reader:
         if out is None:
             raise ProjectError(f"{where}: entry out {out_text!r} is negative and the clip's length is unknown")
         length = out - start + 1
+        look = self._clip_look(entry, producer, p, where)
         if producer.tag == "tractor":
             check_position(out, self.fps, f"{where}: sequence clip out")
             if entry_freeze(entry, self.fps) is not None:
                 raise ProjectError(f"{where}: a freeze effect on a sequence clip is not supported")
             return ClipSegment(position, length, self._tractor_timeline(producer), in_frame=start,
-                               label=p.get("kdenlive:clipname") or producer.get("id"))
+                               label=p.get("kdenlive:clipname") or producer.get("id"), look=look)
         if is_disabled(p):
             return length
         if p.get("mlt_service") in PLAYLIST_CLIP:
             nested = self._playlist_clip(p, where)
             if nested is not None:
                 return ClipSegment(position, length, nested, in_frame=start,
-                                   label=p.get("kdenlive:clipname") or nested.name)
+                                   label=p.get("kdenlive:clipname") or nested.name, look=look)
         try:
             source = self.clips.source(producer, p)
+            source = replace(source, alpha=source_alpha(source, p, self.looks.frame))
             timing = self.clips.timing(producer, p)
-            return ClipSegment(position, length, source, in_frame=start, speed=timing.speed,
+            return ClipSegment(position, length, source, in_frame=start, speed=timing.speed, look=look,
                                warp_out=timing.warp_out, slowmotion=timing.slowmotion,
                                freeze=entry_freeze(entry, self.fps, inner=_inner_producer(producer, p)),
                                remap=timing.remap, label=source.label)
+        except ProjectError as exc:
+            raise ProjectError(f"{where}: {exc}") from None
+
+    def _clip_look(self, entry, producer, p: dict[str, str], where: str) -> tuple:
+        """The effects on an entry and on its producer (bin effects), at producer positions."""
+        try:
+            length = self._time(p["length"], where) if p.get("length") else None
+            return self.looks.filters(entry, length) + self.looks.filters(producer, length)
         except ProjectError as exc:
             raise ProjectError(f"{where}: {exc}") from None
 
@@ -303,9 +326,13 @@ class _Reader:
             a, b = parse_index(p.get("a_track"), 0, where), parse_index(p.get("b_track"), 1, where)
             if b not in index_map:
                 continue  # onto an audio or reserved track
-            start, end = self._span(tr, p, f"timeline {name}: composition {tr.get('id')}")
-            out.append(Transition(start, end, index_map.get(a, -1), index_map[b], kind,
-                                  p.get("reverse") == "1", label=p.get("kdenlive_id") or p["mlt_service"]))
+            where = f"timeline {name}: composition {tr.get('id')}"
+            start, end = self._span(tr, p, where)
+            look, weight = (), None
+            if kind == COVER:
+                kind, look, weight = self.looks.composition(p, start, end, where)
+            out.append(Transition(start, end, index_map.get(a, -1), index_map[b], kind, p.get("reverse") == "1",
+                                  label=p.get("kdenlive_id") or p["mlt_service"], look=look, weight=weight))
         return out
 
     def _span(self, tr, p, where: str) -> tuple[int, int]:

@@ -1,7 +1,8 @@
 """Find the z-sequence behind each clip of an edit.
 
 In order: NAME.npy + NAME.json beside the clip (the original, then Kdenlive's proxy); the
-same stem in the project folder and --search folders (moved media); the take id embedded
+same stem in the project folder and --search folders (moved media), then the clip's other
+names there (an EDL's clip name or reel, Source.names); the take id embedded
 in the clip's container tags (livelatent_id) matched against the "id" of z-sequence .json
 files in those folders and up to two levels below (project/recordings/take-X/take-X.json).
 A clip with none of these is foreign footage (or a title/colour), unless it carries a
@@ -80,6 +81,7 @@ class ZFinder:
             return Found(None, f"no z-sequence ({source.kind})")
         stems = [p.with_suffix("") for p in files]
         stems += [folder / p.stem for folder in self.folders for p in files]
+        stems += [folder / name for folder in self.folders for name in source.names]  # clip / reel names
         for stem in stems:
             if _pair(stem):
                 return Found(self._load(stem, source), f"{stem}.npy")

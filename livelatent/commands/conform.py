@@ -1,8 +1,10 @@
-"""`livelatent conform PROJECT.kdenlive -o OUT`: the edit applied to the z-sequences behind it.
+"""`livelatent conform EDIT -o OUT`: the edit applied to the z-sequences behind it.
 
     livelatent conform edit.kdenlive -o final/edit
     livelatent conform edit.kdenlive -o final/edit --search recordings --gaps bridge --smooth-speed
     livelatent conform edit.kdenlive -o final/edit --render --model default --size 512
+    livelatent conform cut.xml -o final/cut --otio final/cut.otio    # Premiere / Resolve, via OTIO
+    livelatent conform cut.edl -o final/cut --rate 25
 
 Writes OUT.npy + OUT.json (one z per timeline frame at the project's rate, made_by "conform")
 and prints a short report; nothing is written unless the conform completes (or --partial).
@@ -18,19 +20,31 @@ from livelatent.assemble import FOREIGN_POLICIES, GAP_POLICIES
 from livelatent.commands.chunked_options import is_chunked, split_image_output
 from livelatent.commands.options import add_model_arguments, add_render_arguments
 from livelatent.commands.outputs import add_force_argument, claim, claim_pair
+from livelatent.edit_formats import FORMATS
+from livelatent.conform import LAYER_RULES
 from livelatent.errors import UsageError
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("project", metavar="PROJECT.kdenlive", help="the Kdenlive project (or a Shotcut / MLT XML .mlt)")
+    parser.add_argument("project", metavar="EDIT", help="the edit: a Kdenlive / Shotcut / MLT project, or .otio, "
+                        ".otioz, .otiod, EDL, FCP 7 XML (Premiere, Resolve), .fcpxml, .aaf (the otio extra)")
+    parser.add_argument("--format", choices=list(FORMATS), default=None,
+                        help="the edit's format when its content does not tell (default: told by the content)")
+    parser.add_argument("--rate", type=values.rate, default=None, metavar="FPS",
+                        help="an EDL's frame rate (default: drop frame 30000/1001 if its FCM line says so, "
+                             "else its z-sequences' rate); for other edits it overrides the file's")
     parser.add_argument("-o", "--out", type=values.output, required=True, metavar="OUT",
                         help="output pair: OUT.npy, OUT.json")
     parser.add_argument("--sequence", default=None, metavar="NAME",
-                        help="the sequence to conform, by name or uuid (default: the active one)")
+                        help="the sequence to conform, by name or uuid (default: the active one); for a file "
+                             "holding several timelines (an FCP X library, an OTIO collection), by name")
     parser.add_argument("--gaps", choices=GAP_POLICIES, default="hold",
                         help="gaps: repeat the last z (hold, default), slerp across (bridge), drop, or stop")
     parser.add_argument("--foreign", choices=FOREIGN_POLICIES, default="hold",
                         help="clips without a z-sequence (titles, colours, other footage): hold, skip or stop")
+    parser.add_argument("--layers", choices=LAYER_RULES, default="fill",
+                        help="layered clips: the topmost clip that fills the frame opaquely gives the z "
+                             "(fill, default: titles and insets are overlays, fades blend), or the topmost clip (top)")
     parser.add_argument("--search", type=values.folder, action="append", default=[], metavar="DIR",
                         help="also look here for z-sequences of moved media (repeatable)")
     parser.add_argument("--smooth-speed", action="store_true",
@@ -39,6 +53,9 @@ def add_arguments(parser) -> None:
                         help="write what can be conformed even when clips or rows are missing")
     parser.add_argument("--report", type=values.output, metavar="FILE", default=None,
                         help="also write the full report as JSON")
+    parser.add_argument("--otio", type=values.output, metavar="OUT.otio", default=None,
+                        help="also write the result as an OpenTimelineIO timeline whose one clip plays OUT.mp4 "
+                             "(the final render), to drop into any editor")
     add_force_argument(parser)
     parser.add_argument("--render", action="store_true", help="then render OUT.mp4 through the model")
     add_model_arguments(parser)
@@ -53,6 +70,9 @@ def print_report(report: dict) -> None:
     print(f"  {report['blended_frames']} blended frames (mixes, dissolves; each counted above for its stronger side); "
           f"{report['gap_frames']} gap frames; "
           f"{report['frames_without_z']} frames without a z-sequence")
+    for over in report["overlays"]:
+        print(f"  overlay (not in the final render): {over['clip']} on track {over['track']}, {over['frames']} frames "
+              f"{over['first']}-{over['last']} ({over['from']}-{over['to']})")
     for label in report["clips_without_z"]:
         print(f"  no z-sequence: {label} ({report['sources'].get(label, '')})")
     for line in report["notes"] + report["problems"]:
@@ -60,7 +80,6 @@ def print_report(report: dict) -> None:
 
 
 def run(args) -> int:
-    from livelatent import zseq
     from livelatent.offline.conform_edit import conform_project
 
     split_image_output(args)
@@ -72,13 +91,30 @@ def run(args) -> int:
     claim_pair(args.out, force=args.force, video=args.render)
     if args.report:
         claim([Path(args.report)], force=args.force, flag="--report")
+    if args.otio:
+        from livelatent.offline.edit_reader import otio_adapter
+
+        claim([Path(args.otio)], force=args.force, flag="--otio")
+        otio_adapter(Path(args.otio), "otio")  # the extra is there, before any work
+    rate = args.rate.value if args.rate is not None else None
     seq, report = conform_project(args.project, sequence=args.sequence, gaps=args.gaps, foreign=args.foreign,
-                                  search=args.search, smooth=args.smooth_speed, partial=args.partial)
+                                  search=args.search, smooth=args.smooth_speed, partial=args.partial,
+                                  fmt=args.format, rate=rate, layers=args.layers)
     print_report(report)
     if args.report:
         Path(args.report).parent.mkdir(parents=True, exist_ok=True)
         with open(args.report, "w") as fh:
             json.dump(report, fh, indent=2)
+    status = _write(args, seq)
+    if args.otio and status == 0:
+        _write_otio(args, seq)
+    return status
+
+
+def _write(args, seq) -> int:
+    """OUT.npy + OUT.json, and with --render the video OUT.mp4."""
+    from livelatent import zseq
+
     if args.render:
         from livelatent.commands.options import finish, load_model
 
@@ -87,3 +123,18 @@ def run(args) -> int:
     npy = zseq.save(seq, args.out)
     print(f"wrote {npy} and {npy.with_suffix('.json')} ({len(seq)} frames, d={seq.d})")
     return 0
+
+
+def _write_otio(args, seq) -> None:
+    """The finished piece as an .otio: one clip playing OUT.mp4 (written by --render, or by
+    `livelatent render OUT -o OUT.mp4`), at the edit's rate."""
+    from livelatent import zseq
+    from livelatent.offline.edit_reader import otio_adapter
+
+    npy, _, video = zseq.pair_paths(args.out)
+    otio = otio_adapter(Path(args.otio), "otio")
+    otio.write_result(Path(args.otio), render=video, name=Path(args.out).name, fps=seq.fps.value, frames=len(seq),
+                      metadata={"zseq": str(npy.resolve()), "edit": str(Path(args.project).resolve()),
+                                "parents": seq.meta.get("parents", [])})
+    note = "" if args.render else f" (render it: livelatent render {args.out} -o {video})"
+    print(f"wrote {args.otio}: one clip playing {video}{note}")

@@ -53,16 +53,24 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
+    from livelatent.commands.perform_outputs import check_outputs, save_bank
     from livelatent.live.session import build_session
+    from livelatent.live.stop_signals import stop_on_signals
 
+    for warning in check_outputs(args):  # before the model loads: a show is long to lose at its end
+        print(f"livelatent perform: {warning}", file=sys.stderr)
     session = build_session(args)
     try:
-        summary = session.app.run(duration=args.duration)
+        with stop_on_signals(session.app) as stopped:  # Ctrl-C, SIGTERM, SIGHUP: as at the end of --duration
+            summary = session.app.run(duration=args.duration)
     finally:
         session.close()
         if args.save_bank:
-            print(f"bank: {session.app.perf.bank.save(args.save_bank)}")
+            line, saved_there = save_bank(session.app.perf.bank, args.save_bank)
+            print(line, file=sys.stdout if saved_there else sys.stderr)
     _print_summary(summary, session)
+    if stopped:
+        print(f"livelatent perform: stopped by {stopped[0]}", file=sys.stderr)
     if session.recorder is not None and session.recorder.unfinished_proxies:
         from livelatent.offline.proxy import complete_after_show  # frames the loop had no time for
 

@@ -19,6 +19,7 @@ gives NVIDIA's one-z-at-a-time frames, as the live loop draws them.
 
 from __future__ import annotations
 
+import time
 import weakref
 
 LIMIT = 16
@@ -69,6 +70,31 @@ class BatchPlanner:
             self.chosen = best
             if self._on_choice is not None:
                 self._on_choice(best)
+
+
+def fastest_threads(decode, *, rounds: int = 2) -> int:
+    """In the calling thread: time decode() with torch's thread count and with one thread,
+    `rounds` times each, alternating, and keep the faster for this thread (OpenMP's count is
+    per thread). Returns the count kept.
+
+    On 2 shared CPU cores, sg2 at 32x32 decoded in the live loop's worker at 0.5-2 frames/s
+    with torch's 2 threads and at 16-17 with one (load average 8): a small network's many
+    small ops each wait for both threads, and the render thread or another process holds a
+    core. Measured, not assumed: a large network on an idle machine may gain from two."""
+    import torch
+
+    default = torch.get_num_threads()
+    if default <= 1:
+        return default
+    best: dict[int, float] = {}
+    for count in (default, 1) * rounds:
+        torch.set_num_threads(count)
+        began = time.perf_counter()
+        decode()
+        best[count] = min(best.get(count, float("inf")), time.perf_counter() - began)
+    chosen = min(best, key=best.get)
+    torch.set_num_threads(chosen)
+    return chosen
 
 
 def _remember(generator, size: int) -> None:

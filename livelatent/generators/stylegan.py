@@ -2,15 +2,18 @@
 
 livelatent ships none of NVIDIA's code. Such a pickle names `torch_utils.persistence` and
 `dnnlib` from the training code, so the user points us at a checkout of stylegan2-ada-pytorch
-or stylegan3 (`--stylegan-repo PATH` or LIVELATENT_STYLEGAN_REPO). The unpickler only lets
-through the globals those pickles contain (ALLOWED_GLOBALS); tensor storages are read back
-with torch.load(weights_only=True). Note that NVIDIA's persistence format embeds the source
-of the network classes and the checkout's persistence module runs it: load only pickles you
-trust, as with NVIDIA's own tools.
+or stylegan3 (`--stylegan-repo PATH` or LIVELATENT_STYLEGAN_REPO); nvidia_code.py puts it on
+sys.path, one checkout at a time, with a pkg_resources stand-in while it is imported. The
+unpickler only lets through the globals those pickles contain (ALLOWED_GLOBALS); tensor
+storages are read back with torch.load(weights_only=True). Note that NVIDIA's persistence
+format embeds the source of the network classes and the checkout's persistence module runs
+it: load only pickles you trust, as with NVIDIA's own tools (and a sidecar never names one
+that loads by itself: commands/model_options.py).
 
-z -> G_ema.mapping(z, c, truncation_psi) -> G_ema.synthesis(ws, noise_mode="const") -> image
-(with force_fp32 on the CPU).
-The mapping normalises z, so shell_radius is None (any radius decodes the same).
+z -> G_ema.mapping(z, c, truncation_psi) -> G_ema.synthesis(ws, noise_mode) -> image, as
+NVIDIA's G(z, c, truncation_psi, noise_mode) (force_fp32 on the CPU); with_picture() switches
+psi, class and noise mode on the loaded network. The mapping normalises z, so shell_radius is
+None (any radius decodes the same).
 """
 
 from __future__ import annotations

@@ -34,6 +34,8 @@ import numpy as np
 from livelatent.clock import FrameSampler
 from livelatent.controls import PERFORMANCE_ACTIONS, ControlEvent, coalesce
 from livelatent.errors import LivelatentError, ModelError
+from livelatent.generators.batching import fastest_threads
+from livelatent.generators.torchwrap import ModuleGenerator
 from livelatent.live.bus import ControlBus
 from livelatent.live.decoder import Decoded, DecodeWorker, Frame
 from livelatent.live.feedback import StateFeedback
@@ -117,6 +119,7 @@ class LiveApp:
         self.picture = replace(picture or picture_of(generator), grid=bool(grid),
                                snapshot=0 if self._snapshots() else None)
         self._configured = (None, None, None)  # (generator, Picture, what draws it): the last one
+        self.decode_threads: int | None = None  # CPU threads of the decode worker's torch, once measured
         self.start_tick = performance.tick
         self._end_tick: int | None = None  # a timed run's last tick
         self._display_k = 0  # the last display-grid frame sampled
@@ -278,8 +281,15 @@ class LiveApp:
         self._drawn_at = self.bus.now()
 
     def _decode(self, frame: Frame) -> np.ndarray:
-        """On the decode worker's thread: one z to one checked image, drawn as the frame's Picture says."""
-        image = self._decoder(frame.picture).decode(np.asarray(frame.z, np.float32)[None], size=self.size)[0]
+        """On the decode worker's thread: one z to one checked image, drawn as the frame's Picture says.
+        The first (the warm-up, before the clock starts) also measures how many CPU threads
+        this thread's decodes should use (generators/batching.py)."""
+        decoder, z = self._decoder(frame.picture), np.asarray(frame.z, np.float32)[None]
+        if self.decode_threads is None:
+            self.decode_threads = 0  # measured once, even if the model fails
+            if isinstance(decoder, ModuleGenerator) and str(decoder.device) == "cpu":
+                self.decode_threads = fastest_threads(lambda: decoder.decode(z, size=self.size))
+        image = decoder.decode(z, size=self.size)[0]
         if image.dtype != np.uint8 or image.ndim != 3 or image.shape[2] != 3:
             raise ModelError(f"expected uint8 (H, W, 3) images, got {image.dtype} {image.shape}")
         return image

@@ -14,6 +14,10 @@ and restarted. It exits when told to, or when the show process dies (it would ke
 
 Every datagram is either applied or dropped with a line (osc_datagrams.py reads it without
 trusting it); python-osc's own `logging` warnings go through the same rate-limited log.
+Where it may, the process raises its priority a little (a real fader's message must not wait
+behind the show's threads for a core) and, while a flood lasts, keeps its work within
+CPU_SHARE of a core (the show's loop and model keep the rest; the kernel's buffer holds the
+datagrams meanwhile).
 """
 
 from __future__ import annotations
@@ -34,6 +38,9 @@ from livelatent.mapping import is_knob_address, osc_event
 
 RECEIVE_BUFFER = 1 << 22  # asked for; the kernel grants up to net.core.rmem_max (or more, as root)
 BURST_REST = 0.005  # seconds the process rests after a burst (a lone message goes at once)
+CPU_SHARE = 0.3  # of a core, at most, while a flood lasts: the show's loop and model keep the rest
+PRIORITY = -5  # nice, where the process may raise it (root, RLIMIT_NICE): a burst waiting for a core
+# makes a real fader's message late, and the flood around it is cheap (CPU_SHARE bounds it)
 MAX_BURST = 4096  # datagrams read before the burst's events are sent on
 STATS_SECONDS = 0.25
 HEARTBEAT_SECONDS = 1.0
@@ -47,26 +54,38 @@ def serve(conn, host: str, port: int, d, allow: tuple, interval: float, parent: 
         conn.send(("error", exc.strerror or str(exc)))
         return
     conn.send(("ready", sock.getsockname()))
+    try:
+        os.nice(PRIORITY)
+    except OSError:
+        pass  # not allowed here: it runs at the show's own priority
     lines: list[str] = []
     listener = Listener(sock, d, set(allow) or None, RateLimitedLog(interval, sink=lines.append, name="OSC"))
     logging.root.addHandler(_ToLog(listener.log))  # python-osc warns through the root logger
     logging.root.setLevel(logging.WARNING)
-    sent_at, counted = time.monotonic(), None
     try:
-        while not (conn.poll() or os.getppid() != parent):  # a stop message, or the show process died
-            batch = listener.read_burst()
-            now, counts = time.monotonic(), listener.counts()
-            if batch or lines or now - sent_at >= HEARTBEAT_SECONDS or (
-                    counts != counted and now - sent_at >= STATS_SECONDS):
-                conn.send((batch, *counts, lines[:]))
-                lines.clear()
-                sent_at, counted = now, counts
-            if len(batch) > 1 or listener.last_burst > 1:  # a flood: rest, then read it in one burst
-                time.sleep(BURST_REST)
+        _forward(conn, listener, lines, parent)
     except (BrokenPipeError, EOFError, KeyboardInterrupt):
         pass
     finally:
         sock.close()
+
+
+def _forward(conn, listener: "Listener", lines: list, parent: int) -> None:
+    """Read bursts and send batches on until a stop message comes or the show process dies.
+    While a flood lasts it rests between bursts: at least BURST_REST, and long enough that
+    its work stays within CPU_SHARE of a core."""
+    sent_at, counted = time.monotonic(), None
+    while not (conn.poll() or os.getppid() != parent):
+        cpu = time.process_time()
+        batch = listener.read_burst()
+        now, counts = time.monotonic(), listener.counts()
+        if batch or lines or now - sent_at >= HEARTBEAT_SECONDS or (
+                counts != counted and now - sent_at >= STATS_SECONDS):
+            conn.send((batch, *counts, lines[:]))
+            lines.clear()
+            sent_at, counted = now, counts
+        if listener.last_burst > 1:  # a flood: rest, then read what came meanwhile in one burst
+            time.sleep(max(BURST_REST, (time.process_time() - cpu) * (1 / CPU_SHARE - 1)))
 
 
 def open_socket(host: str, port: int) -> socket.socket:

@@ -251,7 +251,10 @@ class _Session:
         self.proxy: VideoWriter | None = None
         self.proxy_broken = False
         self.present: list[list[int]] = []  # [start, stop) runs of frames in the proxy
-        self.last_flush = time.monotonic()
+        # The first cut goes at the first rows, not FLUSH_SECONDS after the folder was made:
+        # making it (start.npz, fsyncs) and the encoder take time, and a take killed in its
+        # first second must lose no more than one killed later.
+        self.last_flush = -FLUSH_SECONDS
 
     def encode(self, k: int, image: np.ndarray, say) -> None:
         if self.proxy_broken or (self.present and k < self.present[-1][1]):
@@ -280,7 +283,10 @@ class _Session:
     def flush_if_due(self) -> None:
         if time.monotonic() - self.last_flush >= FLUSH_SECONDS:
             self.writer.flush()
-            self.last_flush = time.monotonic()
+            # The first cut goes at the first rows, not FLUSH_SECONDS after the folder was made:
+        # making it (start.npz, fsyncs) and the encoder take time, and a take killed in its
+        # first second must lose no more than one killed later.
+        self.last_flush = -FLUSH_SECONDS
 
     def finish(self, stop_tick: int | None) -> takes.Take:
         present = self.present

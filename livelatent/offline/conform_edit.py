@@ -1,7 +1,9 @@
-"""Conform a Kdenlive project onto the z-sequences behind its clips: read, find, pick, assemble.
+"""Conform an edit onto the z-sequences behind its clips: read, find, pick, assemble.
 
     seq, report = conform_project("edit.kdenlive", search=["recordings"])
     zseq.save(seq, "final/edit")        # one z per timeline frame, at the project's rate
+    seq, report = conform_project("cut.xml")               # Premiere / Resolve, through OTIO
+    seq, report = conform_project("cut.edl", rate=Fraction(25))
 """
 
 from __future__ import annotations
@@ -11,10 +13,9 @@ from pathlib import Path
 
 import numpy as np
 
-from livelatent.adapters.kdenlive import read_project
 from livelatent.adapters.zsources import Found, ZFinder
 from livelatent.assemble import assemble
-from livelatent.conform import Picks, pick
+from livelatent.conform import NONE, Picks, pick
 from livelatent.conform_pictures import edit_provenance
 from livelatent.adapters.video import duration_seconds
 from livelatent.errors import LivelatentError, ProjectError
@@ -22,6 +23,7 @@ from livelatent.timeline import Source
 from livelatent.frames import FrameRate
 from livelatent.memory import fits
 from livelatent.mlt_time import format_clock
+from livelatent.offline.edit_reader import read_edit
 from livelatent.zseq import ZSequence
 
 
@@ -42,6 +44,9 @@ def _check(picks: Picks, found, fps) -> None:
     first_d = None
     for i, (source, hit) in enumerate(zip(picks.sources, found)):
         where = _first_use(picks, i)
+        if hit.how == "missing clip" and source.path is None:  # an EDL's clip: only names to go by
+            raise ProjectError(f"{where}: no media file, and no z-sequence named {' or '.join(source.names)} "
+                               f"beside the edit (use --search DIR)")
         if hit.how == "missing clip":
             raise ProjectError(f"{where}: {source.path} not found and no z-sequence for it "
                                f"(use --search DIR for moved media)")
@@ -59,6 +64,19 @@ def _check(picks: Picks, found, fps) -> None:
             first_d = (seq.d, where)
         elif seq.d != first_d[0]:
             raise ProjectError(f"{where}: z size {seq.d}, but {first_d[1]} has z size {first_d[0]}")
+
+
+def overlays(picks: Picks, fps) -> list[dict]:
+    """Each clip drawn over frames whose z comes from below it (a title, an inset): the
+    frames where the final render will not show it."""
+    found = []
+    for seg_id in np.unique(picks.overlay[picks.overlay != NONE]):
+        seg, track = picks.segments[seg_id]
+        rows = np.flatnonzero(picks.overlay == seg_id)
+        found.append({"clip": seg.label or seg.source_label, "track": track, "frames": int(len(rows)),
+                      "first": int(rows[0]), "last": int(rows[-1]),
+                      "from": format_clock(int(rows[0]), fps), "to": format_clock(int(rows[-1]), fps)})
+    return found
 
 
 def _media_seconds(finder: ZFinder):
@@ -83,22 +101,33 @@ def _probe_seconds(path: Path, finder: ZFinder) -> float | None:
     return None if hit.seq is None else len(hit.seq) / float(hit.seq.fps.value)
 
 
-def _read_and_pick(project: Path, sequence: str | None, search: list | None, smooth: bool):
+def _shared_rate(finder: ZFinder):
+    """The frame rate the z-sequences of some sources share (None if none is found or they differ)."""
+    def rate_of(sources: list[Source]):
+        rates = {hit.seq.fps.value for hit in map(finder.find, sources) if hit.seq is not None}
+        return rates.pop() if len(rates) == 1 else None
+    return rate_of
+
+
+def _read_and_pick(project: Path, sequence: str | None, search: list | None, smooth: bool,
+                   fmt: str | None = None, rate=None, layers: str = "fill"):
     """The timeline, its picks, and the z-sequence found for each source (by key)."""
     finder = ZFinder(project, [Path(s) for s in search or []])
-    timeline = read_project(project, sequence, media_seconds=_media_seconds(finder))
+    timeline = read_edit(project, fmt=fmt, sequence=sequence, rate=rate, media_seconds=_media_seconds(finder),
+                         rate_of=_shared_rate(finder))
     found = {s.key: finder.find(s) for s in timeline.sources()}
     rate_of = {key: hit.seq.fps.value for key, hit in found.items() if hit.seq is not None}
-    rows_of = {key: len(hit.seq) for key, hit in found.items() if hit.seq is not None}
+    # a tagged still's positions are the image's, not rows: it has no end to run past
+    rows_of = {key: len(hit.seq) for key, hit in found.items() if hit.seq is not None and hit.still is None}
     picks = pick(timeline, smooth=smooth, fps_of=lambda s: s.fps or rate_of.get(s.key),
-                 frames_of=lambda s: rows_of.get(s.key))
+                 frames_of=lambda s: rows_of.get(s.key), layers=layers)
     return timeline, picks, found
 
 
 def conform_picks(project: str | os.PathLike, *, sequence: str | None = None, search: list | None = None,
-                  smooth: bool = False) -> Picks:
+                  smooth: bool = False, fmt: str | None = None, rate=None, layers: str = "fill") -> Picks:
     """Which source frames show on each timeline frame, with what weights (no z gathered)."""
-    return _read_and_pick(Path(project), sequence, search, smooth)[1]
+    return _read_and_pick(Path(project), sequence, search, smooth, fmt, rate, layers)[1]
 
 
 def _check_output_memory(frames: int, d: int, project: Path) -> None:
@@ -111,10 +140,14 @@ def _check_output_memory(frames: int, d: int, project: Path) -> None:
 
 def conform_project(project: str | os.PathLike, *, sequence: str | None = None, gaps: str = "hold",
                     foreign: str = "hold", search: list | None = None, smooth: bool = False,
-                    partial: bool = False) -> tuple[ZSequence, dict]:
-    """The conformed z-sequence and a report (clips used, frames from each, blends, gaps)."""
+                    partial: bool = False, fmt: str | None = None, rate=None,
+                    layers: str = "fill") -> tuple[ZSequence, dict]:
+    """The conformed z-sequence and a report (clips used, frames from each, blends, gaps,
+    overlays). fmt: the edit's format (edit_formats.FORMATS; default: told by its content);
+    rate: an EDL's frame rate (default: its z-sequences'); layers: "fill" (the layering rule)
+    or "top" (the topmost clip, whatever it covers)."""
     project = Path(project)
-    timeline, picks, found = _read_and_pick(project, sequence, search, smooth)
+    timeline, picks, found = _read_and_pick(project, sequence, search, smooth, fmt, rate, layers)
     # sources the picker adds itself (a blank frame past a clip's end) have no z-sequence
     hits = [found.get(s.key) or Found(None, f"no z-sequence ({s.kind})") for s in picks.sources]
     for index, hit in enumerate(hits):
@@ -133,7 +166,9 @@ def conform_project(project: str | os.PathLike, *, sequence: str | None = None, 
     report = {**result.report, "project": str(project), "sequence": timeline.name,
               "fps": str(FrameRate(timeline.fps)), "duration": format_clock(len(result.z), timeline.fps),
               "sources": {s.label: hit.how for s, hit in zip(picks.sources, hits)},
-              "problems": problems + result.report.get("problems", [])}
+              "overlays": overlays(picks, timeline.fps),
+              "problems": problems + result.report.get("problems", []),
+              "notes": list(dict.fromkeys([*timeline.notes, *result.report["notes"]]))}  # the reader's too
     meta = {"made_by": "conform", "project": str(project), "sequence": timeline.name,
             "parents": sorted({str(h.seq.meta.get("id")) for h in hits if h.seq is not None and h.seq.meta.get("id")}),
             "conform": {k: report[k] for k in ("frames_from", "blended_frames", "gap_frames", "frames_without_z")},

@@ -58,11 +58,21 @@ def read_levels(path: Path) -> np.ndarray:
     return np.array(rows)
 
 
-def decode(levels: np.ndarray) -> tuple[int, int] | None:
-    """(clip, frame) of a clean frame, None when it is a blend or not a code at all."""
-    if np.abs(levels - np.round(levels)).max() > 0.08:
+def _unmasked(masked) -> np.ndarray:
+    keep = np.ones(2 * BITS, bool)
+    keep[list(masked)] = False
+    return keep
+
+
+def decode(levels: np.ndarray, masked=()) -> tuple[int, int] | None:
+    """(clip, frame) of a clean frame, None when it is a blend or not a code at all. masked:
+    blocks something is drawn over (an inset); each bit is read from its complement there."""
+    keep = _unmasked(masked)
+    if np.abs(levels - np.round(levels))[keep].max() > 0.08:
         return None
     bits = np.round(levels).astype(int)
+    for i in masked:
+        bits[i] = 1 - bits[(i + BITS) % (2 * BITS)]
     if not np.all(bits[:BITS] + bits[BITS:] == 1):
         return None
     value = sum(int(b) << i for i, b in enumerate(bits[:BITS]))

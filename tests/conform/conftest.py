@@ -10,15 +10,30 @@ import pytest
 
 from livelatent.offline.conform_edit import conform_picks
 
+from tests.xvfb import running_xvfb
+
 from .coded_media import coded_rows, decode, write_clip
 from .kdenlive_writer import Clip
-from .melt_check import MELT, compare, render_levels
+from .melt_check import MELT, MELT_ENV, compare, render_levels
 
 requires_melt = pytest.mark.skipif(MELT is None, reason="needs Debian's melt (apt install melt frei0r-plugins)")
 
 # code -> (frames, fps) of the test clips, all in one folder beside the projects
 CLIPS = {1: (90, Fraction(25)), 2: (90, Fraction(25)), 3: (90, Fraction(30)),
          4: (90, Fraction(30000, 1001)), 5: (90, Fraction(25))}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def melt_display():
+    """An X display for melt's Qt module (qtblend, kdenlivetitle, qimage), which Kdenlive's
+    own renders have: Debian's melt 7.12 refuses to load it without one."""
+    if MELT is None or shutil.which("Xvfb") is None:
+        yield None
+        return
+    with running_xvfb(first=131) as display:
+        MELT_ENV["DISPLAY"] = display
+        yield display
+        MELT_ENV.pop("DISPLAY", None)
 
 
 @pytest.fixture(scope="session")
@@ -59,7 +74,12 @@ def conformed_rows_vs_melt(project: Path, **options) -> list[str]:
     return problems
 
 
-def mismatches_with_melt(project: Path, first: int = 0) -> list[str]:
-    """Every timeline frame (from `first` on) where the conform's picks differ from melt's."""
-    picks = conform_picks(project)
-    return compare(picks, render_levels(project, len(picks), first), first)
+def mismatches_with_melt(project: Path, first: int = 0, *, masked=(), tolerance: float = 0.01,
+                         additive: bool = False, **pick_options) -> list[str]:
+    """Every timeline frame (from `first` on) where the conform's picks differ from melt's.
+
+    masked: code blocks an inset or overlay covers; tolerance: of blend weights; additive:
+    blends are an additive composition (melt shows a + b, the conform weighs both alike)."""
+    picks = conform_picks(project, **pick_options)
+    return compare(picks, render_levels(project, len(picks), first), first, masked=masked, tolerance=tolerance,
+                   additive=additive)

@@ -26,6 +26,21 @@ class Clip:
 
 
 @dataclass(frozen=True)
+class Effect:
+    """A filter on an entry or a track: its service and properties (names with ':' and '.'
+    as they are), active over filter positions first..last when given."""
+
+    service: str
+    props: tuple[tuple[str, object], ...] = ()
+    first: int | None = None
+    last: int | None = None
+
+
+def effect(service: str, first: int | None = None, last: int | None = None, **props) -> Effect:
+    return Effect(service, tuple(props.items()), first, last)
+
+
+@dataclass(frozen=True)
 class Cut:
     """An entry: producer positions first..last (inclusive), in warped frames when speed != 1."""
 
@@ -39,6 +54,7 @@ class Cut:
     remap: str | None = None  # a timeremap time_map, e.g. "00:00:00.000=0;00:00:01.000=2"
     proxy: Path | None = None  # play this proxy file in place of the clip (kdenlive:proxy)
     warp_resource: str | None = None  # a timewarp's warp_resource, when not the clip's path (stale)
+    effects: tuple[Effect, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -59,6 +75,8 @@ class Image:
     first: int
     last: int
     service: str = "qimage"
+    props: tuple[tuple[str, object], ...] = ()  # more producer properties (a title's xmldata)
+    effects: tuple[Effect, ...] = ()
 
 
 def PlaylistClip(path: Path, first: int, last: int, service: str = "xml") -> Image:
@@ -78,6 +96,7 @@ class Lanes:
     lane1: list = field(default_factory=list)
     mixes: list = field(default_factory=list)
     hidden: bool = False
+    effects: tuple = ()  # track effects (Effect), on the track tractor
 
 
 def _props(**values) -> str:
@@ -131,6 +150,13 @@ class _Doc:
                           f"{body}{rate}{test}{link}</{tag}>")
         return pid
 
+    def filters(self, effects) -> str:
+        out = []
+        for e in effects:
+            span = "".join(f' {k}="{self.t(v)}"' for k, v in (("in", e.first), ("out", e.last)) if v is not None)
+            out.append(f"<filter{span}>{_named_props((('mlt_service', e.service), *e.props))}</filter>")
+        return "".join(out)
+
     def playlist(self, pid: str, items: list, suffix: str, props: str = "", ids: dict | None = None) -> None:
         body = []
         for item in items:
@@ -140,18 +166,25 @@ class _Doc:
                 self.count += 1
                 clip_id = f"{item.service}{self.count}"
                 extra = _props(ttl=25) if item.service in ("qimage", "pixbuf") else ""
-                clip = _props(length=15000, resource=item.path, mlt_service=item.service,
-                              kdenlive__clipname=item.path.stem) + extra
+                resource = "" if item.service == "kdenlivetitle" else item.path  # a title is its xmldata
+                clip = _props(length=15000, resource=resource, mlt_service=item.service,
+                              kdenlive__clipname=item.path.stem) + extra + _named_props(item.props)
                 self.parts.append(f'<producer id="{clip_id}" in="{self.t(0)}" out="{self.t(14999)}">{clip}</producer>')
-                body.append(f'<entry producer="{clip_id}" in="{self.t(item.first)}" out="{self.t(item.last)}"/>')
+                body.append(f'<entry producer="{clip_id}" in="{self.t(item.first)}" out="{self.t(item.last)}">'
+                            f"{self.filters(item.effects)}</entry>")
             elif isinstance(item, Nest):
                 body.append(f'<entry producer="{ids[item.sequence]}" in="{self.t(item.first)}" '
                             f'out="{self.t(item.last)}"/>')
             else:
                 producer = self.producer(item, suffix)
                 body.append(f'<entry producer="{producer}" in="{self.t(item.first)}" out="{self.t(item.last)}">'
-                            f"{_props(kdenlive__id=item.clip.code)}{_freeze(item.freeze)}</entry>")
+                            f"{_props(kdenlive__id=item.clip.code)}{_freeze(item.freeze)}{self.filters(item.effects)}"
+                            "</entry>")
         self.parts.append(f'<playlist id="{pid}">{props}{"".join(body)}</playlist>')
+
+
+def _named_props(items) -> str:
+    return "".join(f'<property name="{k}">{v}</property>' for k, v in items)
 
 
 def _freeze(spec) -> str:
@@ -169,10 +202,12 @@ def _profile(fps: Fraction) -> str:
             f'frame_rate_num="{fps.numerator}" frame_rate_den="{fps.denominator}" colorspace="709"/>')
 
 
-def _composition(doc: _Doc, a: int, b: int, start: int, end: int, reverse: bool = False, **extra) -> str:
+def _composition(doc: _Doc, a: int, b: int, start: int, end: int, reverse: bool = False, service=None,
+                 **extra) -> str:
+    """A user composition: a luma dissolve, or `service` = {"mlt_service": ..., property: value}."""
+    kind = dict(service or {"mlt_service": "luma", "kdenlive_id": "dissolve", "resource": ""})
     return (f'<transition in="{doc.t(start)}" out="{doc.t(end)}">'
-            + _props(a_track=a, b_track=b, mlt_service="luma", kdenlive_id="dissolve", resource="",
-                     reverse=int(reverse), **extra) + "</transition>")
+            + _props(a_track=a, b_track=b, reverse=int(reverse), **extra) + _named_props(kind.items()) + "</transition>")
 
 
 def _internal(service: str, b: int) -> str:
@@ -198,8 +233,8 @@ def gen2(fps: Fraction, tracks: list[list], *, hidden=(), compositions=()) -> st
         hide = ' hide="video"' if k in hidden else ""
         track_refs.append(f'<track producer="{pid}"{hide}/>')
     internal = "".join(_internal("qtblend", k + 2) for k in range(len(tracks)))  # after user ones
-    user = "".join(_composition(doc, a + 2 if a >= 0 else 0, b + 2, s, e, r, automatic=1)
-                   for a, b, s, e, r in compositions)
+    user = "".join(_composition(doc, a + 2 if a >= 0 else 0, b + 2, s, e, r, *kind, automatic=1)
+                   for a, b, s, e, r, *kind in compositions)
     bin_props = _props(kdenlive__docproperties_dot_version="0.96")
     return _mlt(fps, 'producer="main bin" version="6.4.1"', f'<playlist id="main bin">{bin_props}</playlist>',
                 doc.parts, f'<tractor id="maintractor" in="0" out="{length - 1}">{"".join(track_refs)}'
@@ -230,7 +265,7 @@ def _track_tractors(doc: _Doc, tracks: list[Lanes], prefix: str, quirk_2008: boo
                                  kdenlive__mixcut=0, reverse=int(r)) + "</transition>" for s, e, r in track.mixes)
         doc.parts.append(f'<tractor id="{prefix}t{k}">{_props(kdenlive__track_name=f"V{k + 1}")}'
                          f'<track hide="{hide0}" producer="{p0}"/><track hide="{hide1}" producer="{p1}"/>'
-                         f"{mixes}</tractor>")
+                         f"{mixes}{doc.filters(track.effects)}</tractor>")
         ids.append(f"{prefix}t{k}")
     return ids
 
@@ -245,7 +280,8 @@ def _timeline_tractor(doc: _Doc, tid: str, tracks: list[Lanes], compositions, pr
     refs = f'<track producer="{tid}_black"/>' + "".join(f'<track producer="{i}"/>' for i in ids)
     # as Kdenlive writes them: audio mixes, user compositions, then the internal video compositing
     video = "".join(_internal("frei0r.cairoblend", k + 2) for k in range(len(tracks)))
-    user = "".join(_composition(doc, a + 2 if a >= 0 else 0, b + 2, s, e, r) for a, b, s, e, r in compositions)
+    user = "".join(_composition(doc, a + 2 if a >= 0 else 0, b + 2, s, e, r, *kind)
+                   for a, b, s, e, r, *kind in compositions)
     return (f'<tractor id="{tid}" in="{doc.t(0)}" out="{doc.t(length - 1)}">{props}{refs}'
             f'{_internal("mix", 1)}{user}{video}</tractor>')
 
@@ -285,3 +321,16 @@ def sequences(fps: Fraction, main: list[Lanes], nested: dict[str, list[Lanes]], 
     wrapper = (f'<tractor id="project">{_props(kdenlive__projectTractor=1)}'
                f'<track producer="{uuid}" in="{doc.t(0)}" out="{doc.t(length - 1)}"/></tractor>')
     return _mlt(fps, 'producer="main_bin" version="7.22.0"', bin_xml, doc.parts, wrapper)
+
+
+GENERATIONS = ("gen2", "timeline2", "sequences")
+
+
+def in_generation(generation: str, fps: Fraction, tracks: list[list], **options) -> str:
+    """One edit (tracks of items, bottom to top) in a generation's structure (one lane a track)."""
+    if generation == "gen2":
+        return gen2(fps, tracks, **options)
+    lanes = [Lanes(items) for items in tracks]
+    if generation == "timeline2":
+        return timeline2(fps, lanes, **options)
+    return sequences(fps, lanes, {}, **options)

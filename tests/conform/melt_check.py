@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import numpy as np
@@ -20,8 +21,10 @@ from livelatent.conform import NONE, Picks
 from .coded_media import code_bits, decode, read_levels
 
 MELT = shutil.which("melt")
+# melt's environment: conftest's melt_display adds a DISPLAY for its Qt module (qtblend, titles)
+MELT_ENV = {"QT_QPA_PLATFORM": "offscreen"}
 # melt 7.12 sometimes hangs at start-up, or writes an empty file, when several run at once
-# (about 1 render in 200, whatever the project): such a render is retried, not failed
+# (about 1 render in 200, whatever the project): such a render is retried after a pause, not failed
 TRIES, TIMEOUT_S = 4, 30
 
 
@@ -39,25 +42,30 @@ def melt_copy(project: Path) -> Path:
     return copy
 
 
-def render_levels(project: Path, frames: int, first: int = 0) -> np.ndarray:
-    """Block levels of frames first..frames-1 as melt renders them (trying again on a hang)."""
+def render_levels(project: Path, frames: int, first: int = 0, consumer: tuple[str, ...] = (),
+                  timeout_s: float = TIMEOUT_S) -> np.ndarray:
+    """Block levels of frames first..frames-1 as melt renders them (trying again on a hang);
+    consumer: more consumer properties (width=64 height=36 renders a larger profile small)."""
     copy = melt_copy(project)
     out = project.with_suffix(".render.mkv")
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env = {**os.environ, **MELT_ENV}
     # Kdenlive pads its timelines with ~20 min of black; render the content only, as it does
     args = [MELT, "-quiet", copy.name, f"in={first}", f"out={frames - 1}", "-consumer", f"avformat:{out.name}",
-            "vcodec=ffv1", "an=1", "real_time=-1"]
+            "vcodec=ffv1", "an=1", "real_time=-1", *consumer]
     problem = ""
-    for _ in range(TRIES):
+    for attempt in range(TRIES):
+        if attempt:
+            time.sleep(2 ** attempt)  # what made it fail (other renders starting) passes
         out.unlink(missing_ok=True)
         try:
-            run = subprocess.run(args, cwd=project.parent, env=env, timeout=TIMEOUT_S, capture_output=True)
+            run = subprocess.run(args, cwd=project.parent, env=env, timeout=timeout_s, capture_output=True)
         except subprocess.TimeoutExpired:
-            problem = f"melt hung for {TIMEOUT_S} s"
+            problem = f"melt hung for {timeout_s} s"
             continue
         if run.returncode == 0 and out.exists() and out.stat().st_size > 0:
             return read_levels(out)
-        problem = f"melt exit {run.returncode}: {run.stderr.decode(errors='replace')[-300:]}"
+        problem = f"melt exit {run.returncode}, {out.stat().st_size if out.exists() else 'no'} bytes written: " \
+                  f"{run.stderr.decode(errors='replace')[-300:]}"
     raise MeltError(f"{project.name}: {problem} ({TRIES} tries)")
 
 
@@ -72,37 +80,50 @@ def expected_columns(picks: Picks, t: int, code_of) -> list[tuple[int, int, floa
     return [(c, f, w) for (c, f), w in merged.items() if w > 1e-6]
 
 
-def fitted_weights(levels: np.ndarray, sources: list[tuple[int, int]]) -> tuple[np.ndarray, float]:
-    """Least-squares weights of the coded frames `sources` in `levels`, and the worst residual."""
-    basis = np.stack([code_bits(c, f) for c, f in sources], axis=1)
+def fitted_weights(levels: np.ndarray, sources: list[tuple[int, int]], keep=slice(None)) -> tuple[np.ndarray, float]:
+    """Least-squares weights of the coded frames `sources` in `levels` (the blocks `keep`),
+    and the worst residual."""
+    basis = np.stack([code_bits(c, f)[keep] for c, f in sources], axis=1)
     weights, *_ = np.linalg.lstsq(basis, levels, rcond=None)
     return weights, float(np.abs(levels - basis @ weights).max())
 
 
-def frame_problem(levels: np.ndarray, cols: list[tuple[int, int, float]]) -> str | None:
-    """None when melt's frame agrees with the conform's columns, else what differs."""
-    seen = decode(levels)
+def frame_problem(levels: np.ndarray, cols: list[tuple[int, int, float]], *, masked=(), tolerance: float = 0.01,
+                  additive: bool = False) -> str | None:
+    """None when melt's frame agrees with the conform's columns, else what differs. masked:
+    blocks something is drawn over (an inset); tolerance: of blend weights; additive: a blend
+    shows a + b (white wherever either is) and the conform weighs both alike."""
+    seen = decode(levels, masked)
+    keep = np.ones(len(levels), bool)
+    keep[list(masked)] = False
     if not cols:  # nothing: black over a background, else one of melt's plain test cards
-        blank = levels.max() - levels.min() < 0.05
+        blank = levels[keep].max() - levels[keep].min() < 0.05
         return None if seen is None and blank else f"conform nothing, melt shows {seen}"
-    if len(cols) == 1:
-        return None if seen == cols[0][:2] else f"conform {cols[0][:2]}, melt shows {seen}"
-    weights, residual = fitted_weights(levels, [c[:2] for c in cols])
+    if len(cols) == 1:  # a picture without a code (a title, a colour) shows no code either
+        want = cols[0][:2] if cols[0][0] is not None else None
+        return None if seen == want else f"conform {cols[0][:2]}, melt shows {seen}"
+    if additive:
+        added = np.max([code_bits(c, f) for c, f, _ in cols], axis=0)
+        if np.abs(levels - added)[keep].max() < 0.08 and len({w for *_, w in cols}) == 1:
+            return None
+        return f"conform {[(c, f, round(w, 3)) for c, f, w in cols]}, melt shows no sum of them ({seen})"
+    weights, residual = fitted_weights(levels[keep], [c[:2] for c in cols], keep)
     want = np.array([c[2] for c in cols])
-    if residual < 0.05 and np.abs(weights - want).max() < 0.01:
+    if residual < 0.05 and np.abs(weights - want).max() < tolerance:
         return None
     return (f"conform blend {[(c, f, round(w, 3)) for c, f, w in cols]}, melt fits weights "
             f"{np.round(weights, 3).tolist()} (residual {residual:.3f}; decodes as {seen})")
 
 
-def compare(picks: Picks, levels: np.ndarray, first: int = 0) -> list[str]:
-    """Every timeline frame (from `first` on) where the conform's picks differ from melt's frames."""
+def compare(picks: Picks, levels: np.ndarray, first: int = 0, **frame_options) -> list[str]:
+    """Every timeline frame (from `first` on) where the conform's picks differ from melt's
+    frames; frame_options as frame_problem takes them."""
     code_of = [int(Path(s.path).stem[1:]) if s.has_frames else None for s in picks.sources]
     problems = []
     if len(levels) + first != len(picks):
         problems.append(f"melt rendered {len(levels) + first} frames, the conform has {len(picks)}")
     for t in range(first, min(len(levels) + first, len(picks))):
-        problem = frame_problem(levels[t - first], expected_columns(picks, t, code_of))
+        problem = frame_problem(levels[t - first], expected_columns(picks, t, code_of), **frame_options)
         if problem:
             problems.append(f"frame {t}: {problem}")
     return problems

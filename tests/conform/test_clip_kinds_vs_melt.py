@@ -20,28 +20,20 @@ from livelatent.zseq import ZSequence
 
 from .coded_media import coded_rows, write_still
 from .conftest import conformed_rows_vs_melt, mismatches_with_melt, requires_melt
-from .kdenlive_writer import Blank, Cut, Image, Lanes, Nest, PlaylistClip, gen2, sequences, timeline2
+from .kdenlive_writer import GENERATIONS, Blank, Cut, Image, Lanes, Nest, PlaylistClip, sequences, timeline2
+from .kdenlive_writer import in_generation as _in_generation
 
 FPS = Fraction(25)
+
+
+def in_generation(generation, tracks, **options):
+    return _in_generation(generation, FPS, tracks, **options)
 
 
 def _write(folder, name, text):
     path = folder / f"{name}.kdenlive"
     path.write_text(text)
     return path
-
-
-def in_generation(generation: str, tracks: list[list], **options) -> str:
-    """One edit (tracks of cuts and blanks, bottom to top) in a generation's structure."""
-    if generation == "gen2":
-        return gen2(FPS, tracks, **options)
-    lanes = [Lanes(items) for items in tracks]
-    if generation == "timeline2":
-        return timeline2(FPS, lanes, **options)
-    return sequences(FPS, lanes, {}, **options)
-
-
-GENERATIONS = ["gen2", "timeline2", "sequences"]
 
 
 @requires_melt
@@ -91,10 +83,8 @@ def test_tagged_stills_hold_their_z_for_the_image_clips_duration(coded_media, ge
     # stills of frames 12 and 40 of clip 1 (tagged by id) and frame 7 of clip 2 (by its pair's path)
     write_still(folder / "still-a.png", 1, 12, {"livelatent_id": "coded1", "livelatent_frame": "12"})
     write_still(folder / "still-b.png", 2, 7, {"livelatent_zseq": str(folder / "c2"), "livelatent_frame": "7"})
-    # an image trimmed at its start: Debian's melt 7.12 draws qimage pictures only at position 0
-    trim = 100 if service == "pixbuf" else 0
-    v1 = [Image(Path("still-a.png"), 0, 9, service), Cut(c[3], 5, 9), Image(Path("still-b.png"), trim, trim + 19, service),
-          Image(Path("still-a.png"), trim, trim + 1, service)]
+    v1 = [Image(Path("still-a.png"), 0, 9, service), Cut(c[3], 5, 9), Image(Path("still-b.png"), 100, 119, service),
+          Image(Path("still-a.png"), 3, 4, service)]
     project = _write(folder, f"stills_{generation}", in_generation(generation, [v1]))
     assert conformed_rows_vs_melt(project) == []
 
@@ -117,7 +107,7 @@ def test_an_untagged_image_is_foreign_and_a_still_whose_z_sequence_is_gone_is_re
 @pytest.mark.parametrize("generation", GENERATIONS)
 def test_a_playlist_clip_plays_the_timeline_inside_its_file(media, generation):
     folder, c = media
-    # the inner file as Kdenlive exports it, with avformat for Debian's melt (see render_with_melt)
+    # the inner file as Kdenlive exports it, with avformat for Debian's melt (see melt_check.melt_copy)
     inner = timeline2(FPS, [Lanes([Cut(c[2], 0, 9), Cut(c[3], 30, 49)]), Lanes([Blank(12), Cut(c[4], 0, 5)])])
     (folder / "inner.mlt").write_text(inner.replace("avformat-novalidate", "avformat"))
     v1 = [Cut(c[1], 0, 9), PlaylistClip(Path("inner.mlt"), 5, 24), Cut(c[5], 0, 4)]

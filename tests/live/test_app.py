@@ -17,6 +17,7 @@ from pythonosc.udp_client import SimpleUDPClient
 from livelatent.cli import main
 from livelatent.controls import make
 from livelatent.live.session import build_session, parse_options
+from tests.xvfb import running_xvfb
 
 TINY = ["--size", "48x32", "--seed", "3"]
 
@@ -168,25 +169,16 @@ def test_a_window_without_a_display_is_one_line_pointing_to_headless(tmp_path):
 def xvfb_display():
     if shutil.which("Xvfb") is None:
         pytest.fail("Xvfb not installed: ./setup.sh --test installs xvfb")
-    for n in range(91, 120):
-        if not os.path.exists(f"/tmp/.X11-unix/X{n}") and not os.path.exists(f"/tmp/.X{n}-lock"):
-            break
-    proc = subprocess.Popen(["Xvfb", f":{n}", "-screen", "0", "640x480x24", "-nolisten", "tcp"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 10
-    while not os.path.exists(f"/tmp/.X11-unix/X{n}") and time.monotonic() < deadline:
-        time.sleep(0.05)
-    old = os.environ.get("DISPLAY")
-    os.environ["DISPLAY"] = f":{n}"
-    try:
-        yield f":{n}"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=5)
-        if old is None:
-            os.environ.pop("DISPLAY", None)
-        else:
-            os.environ["DISPLAY"] = old
+    with running_xvfb() as display:
+        old = os.environ.get("DISPLAY")
+        os.environ["DISPLAY"] = display
+        try:
+            yield display
+        finally:
+            if old is None:
+                os.environ.pop("DISPLAY", None)
+            else:
+                os.environ["DISPLAY"] = old
 
 
 WINDOW_SCRIPT = """

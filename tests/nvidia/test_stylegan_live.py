@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 
 import numpy as np
 from pythonosc.udp_client import SimpleUDPClient
@@ -35,15 +36,22 @@ def perform(pkl, tmp_path):
     s = build_session(parse_options(["--headless", "--no-hud", "--osc-port", str(port), "--recordings",
                                      str(tmp_path / "rec"), "--model", str(pkl), "--stylegan-repo", str(repo(ADA)),
                                      "--psi", "0.9", "--class", "1", "--size", "64", "--device", "cpu", "--record"]))
-    osc, timers = SimpleUDPClient("127.0.0.1", port), []
+    osc, shown = SimpleUDPClient("127.0.0.1", port), []
 
-    def start_timers(*_):  # the loop's clock starts after the first (warm-up) frame
-        if not timers:
-            timers.append(threading.Timer(0.3, lambda: osc.send_message("/livelatent/model/psi/raw", 0.375)))
-            timers.append(threading.Timer(0.6, lambda: s.app.bus.put(target_event("model/class/3", 1.0,
-                                                                                  source="midi"))))
-            for t in timers:
-                t.start()
+    def at(seconds: float) -> None:  # wait for the loop's clock (bus time, 0 at the loop's first tick)
+        while s.app.bus.now() < seconds:
+            time.sleep(0.002)
+
+    def play() -> None:
+        at(0.3)
+        osc.send_message("/livelatent/model/psi/raw", 0.375)
+        at(max(0.6, s.app.bus.now() + 0.1))  # a slow machine: still a later frame than the psi
+        s.app.bus.put(target_event("model/class/3", 1.0, source="midi"))
+
+    def start_timers(*_):  # at the second frame shown: the first (warm-up) is before the loop's clock starts
+        shown.append(1)
+        if len(shown) == 2:
+            threading.Thread(target=play, daemon=True).start()
 
     s.app.on_frame = start_timers
     try:

@@ -41,6 +41,8 @@ def test_all_frames_and_a_frame_outside_the_sequence(tmp_path, capsys):
     assert main(["stills", str(tmp_path / "reel"), "--all", "-o", str(tmp_path / "all"), "--size", "8"]) == 0
     assert len(list((tmp_path / "all").glob("reel-*.png"))) == 6
     capsys.readouterr()
+    assert main(["stills", str(tmp_path / "reel"), "--frames", "2", "-o", str(tmp_path / "all")]) == 2
+    assert "already exists; add --force" in capsys.readouterr().err
     assert main(["stills", str(tmp_path / "reel"), "--frames", "2,6", "-o", str(tmp_path / "bad")]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "frame 6" in err and "0..5" in err

@@ -1,0 +1,194 @@
+"""Kdenlive effects and compositions -> how a clip covers the frame (livelatent.layering).
+
+Works on lxml elements handed over by adapters/kdenlive.py; imports no XML library itself.
+What each service does, as Debian's melt 7.12 renders it (tests/conform/test_layers_vs_melt.py):
+  qtblend (filter or composition)    rect x y w h opacity, rotation, distort
+  affine (filter: pan_zoom, transform)  transition.rect / transition.geometry, rotation;
+                                     melt draws the filter's picture at full opacity
+  affine, composite (composition)    rect / geometry with opacity
+  frei0r.scale0tilt                  scale, tilt and crop (layering.ScaleTilt)
+  qtcrop                             the picture outside its rect is transparent
+  brightness, movit.opacity          opacity: Kdenlive's fades to and from transparency
+  frei0r.cairoblend, qtblend modes, frei0r mixers (addition, screen, ...)   blend modes
+Filter positions are the producer's (an entry's `in` and `out` are producer positions too),
+keyframes count from the filter's `in`; compositions' from their `in`.
+"""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+
+from livelatent.adapters.kdenlive_clips import props
+from livelatent.adapters.png import read_png_info
+from livelatent.errors import ProjectError
+from livelatent.layering import Opacity, Placement, ScaleTilt, Span, blend_weight_of
+from livelatent.mlt_anim import Animation, Keyframe, parse_animation
+from livelatent.mlt_time import parse_time
+from livelatent.timeline import BLEND, COVER, WIPE
+
+FULL = "0% 0% 100% 100% 100%"
+SCALE0TILT = ("Clip left", "Clip right", "Clip top", "Clip bottom", "Scale X", "Scale Y", "Tilt X", "Tilt Y")
+# frei0r's two-input "mixer" plugins: a blend mode of B with A
+MIXERS = {"addition", "addition_alpha", "burn", "color_only", "darken", "difference", "divide", "dodge",
+          "grain_extract", "grain_merge", "hardlight", "hue", "lighten", "multiply", "overlay", "saturation",
+          "screen", "softlight", "subtract", "value"}
+
+
+class LookReader:
+    """Effects of one project: its rate and frame size, for keyframes and pixel rects."""
+
+    def __init__(self, fps: Fraction, frame: tuple[int, int]):
+        self.fps, self.frame = fps, frame
+
+    def anim(self, text: str, what: str) -> Animation:
+        return parse_animation(text, self.fps, what=what)
+
+    def span(self, el, length: int | None) -> Span:
+        """A filter's span from its in/out attributes; length: what it is attached to."""
+        first = parse_time(el.get("in") or "0", self.fps, what="filter in")
+        last = parse_time(el.get("out"), self.fps, what="filter out") if el.get("out") else None
+        if last is not None and last <= first:  # "out" 0 or before in: MLT's unset out
+            last = None
+        return Span(first, last, (last - first + 1) if last is not None else max((length or 1) - first, 1))
+
+    def filters(self, el, length: int | None = None) -> tuple:
+        """The effects of el's enabled <filter> children that change how it covers the frame."""
+        look = []
+        for f in el.findall("filter"):
+            p = props(f)
+            if p.get("disable") == "1":
+                continue
+            effect = self.effect(p, self.span(f, length), f"filter {f.get('id') or p.get('mlt_service')}")
+            if effect is not None:
+                look.append(effect)
+        return tuple(look)
+
+    def effect(self, p: dict[str, str], span: Span, what: str):
+        service = p.get("mlt_service", "")
+        if service == "qtblend":
+            return self.placement(p.get("rect") or FULL, p, span, what, rotation=p.get("rotation"))
+        if service == "affine":
+            rect = p.get("transition.rect") or p.get("transition.geometry")
+            rotation = p.get("transition.rotate_x") if p.get("transition.keyed") == "1" else p.get("transition.fix_rotate_x")
+            if not rect and not rotation:
+                return None
+            return self.placement(rect or FULL, {"distort": p.get("transition.distort", "0")}, span, what,
+                                  rotation=rotation, opacity=False)
+        if service == "qtcrop":
+            return self.placement(p.get("rect") or FULL, {"distort": "1"}, span, what, opacity=False)
+        if service == "frei0r.scale0tilt":
+            params = tuple((name, self.anim(p[key], f"{what} {name}")) for i, name in enumerate(SCALE0TILT)
+                           for key in (name, str(i)) if p.get(key))
+            return ScaleTilt(params, self.frame, span) if params else None
+        if service == "brightness":
+            return self.brightness(p, span, what)
+        if service == "movit.opacity" and p.get("opacity"):
+            return Opacity(self.anim(p["opacity"], f"{what} opacity"), span)
+        return None
+
+    def placement(self, rect: str, p: dict[str, str], span: Span, what: str, *, rotation: str | None = None,
+                  opacity: bool = True) -> Placement:
+        turn = self.anim(rotation, f"{what} rotation") if rotation and rotation.strip() not in ("0", "") else None
+        return Placement(self.anim(rect, f"{what} rect"), self.frame, span, turn,
+                         rotate_center=p.get("rotate_center", "1") != "0", distort=p.get("distort") == "1",
+                         opacity=opacity)
+
+    def brightness(self, p: dict[str, str], span: Span, what: str) -> Opacity | None:
+        """brightness changes opacity only through `alpha` (< 0: alpha follows the level)."""
+        alpha = p.get("alpha", "").strip()
+        if alpha in ("", "1"):
+            return None
+        if p.get("level"):
+            level = self.anim(p["level"], f"{what} level")
+        else:  # the old start/end mechanics: start + (end - start) * progress
+            start = _number(p.get("start", "1"))
+            end = _number(p["end"]) if p.get("end") else start
+            level = Animation((Keyframe(0, (start,)), Keyframe(span.length, (end,))))
+        return Opacity(self.anim(alpha, f"{what} alpha"), span, level)
+
+    def composition(self, p: dict[str, str], start: int, end: int, what: str) -> tuple[str, tuple, float | None]:
+        """(kind, look, weight) of a composition drawing B over A with a geometry or a mode."""
+        service = p.get("mlt_service", "")
+        span = Span(0, None, end - start + 1)
+        if service == "composite" and p.get("luma"):
+            return WIPE, (), None
+        if service in ("composite", "affine"):
+            return COVER, (self.placement(p.get("rect") or p.get("geometry") or FULL, p, span, what,
+                                          rotation=p.get("rotate_x") or p.get("fix_rotate_x")),), None
+        if service == "qtblend":
+            weight = blend_weight_of(p.get("compositing", "0"))
+            if weight is not None:
+                return BLEND, (), weight
+            return COVER, (self.placement(p.get("rect") or FULL, p, span, what, rotation=p.get("rotation")),), None
+        if service == "frei0r.cairoblend":
+            weight = blend_weight_of(p.get("1") or p.get("Blend mode") or "normal")
+            opacity = p.get("0") or p.get("Opacity") or "1"
+            if weight is not None:
+                return BLEND, (), weight
+            return COVER, (Opacity(self.anim(opacity, f"{what} opacity"), span),), None
+        if service.removeprefix("frei0r.") in MIXERS:
+            return BLEND, (), 0.5
+        if service == "frei0r.blend":
+            return BLEND, (), _number(p.get("0") or p.get("blend") or "0.5")
+        return COVER, (), None
+
+
+def _number(text: str) -> float:
+    try:
+        return float(str(text).strip().replace(",", "."))
+    except ValueError:
+        raise ProjectError(f"{text!r}: expected a number") from None
+
+
+def colour_alpha(resource: str) -> float:
+    """How opaque a colour clip is: 0xRRGGBBAA, #AARRGGBB, a name, or 0 / transparent."""
+    text = resource.strip().lower()
+    if text in ("0", "transparent", "0x00000000"):
+        return 0.0
+    if re.fullmatch(r"0x[0-9a-f]{8}", text):
+        return int(text[-2:], 16) / 255
+    if re.fullmatch(r"#[0-9a-f]{8}", text):
+        return int(text[1:3], 16) / 255
+    return 1.0
+
+
+def title_alpha(xmldata: str) -> float:
+    """A Kdenlive title covers the frame only as far as its background colour is opaque."""
+    match = re.search(r'<background[^>]*color="([^"]*)"', xmldata or "")
+    if not match:
+        return 0.0
+    parts = [p for p in re.split(r"[,\s]+", match.group(1)) if p]
+    try:
+        return int(parts[3]) / 255 if len(parts) == 4 else 1.0
+    except ValueError:
+        return 0.0
+
+
+def image_alpha(p: dict[str, str], path, frame: tuple[int, int]) -> float:
+    """An image fills the frame unless it has an alpha channel (a PNG logo, an SVG) or another
+    shape than the frame (it is fitted inside, and the tracks below show around it)."""
+    info = read_png_info(path) if path is not None else None
+    if (info is not None and info.has_alpha) or str(path).lower().endswith((".svg", ".svgz")):
+        return 0.0
+    try:
+        width = int(p.get("meta.media.width") or (info.width if info else 0))
+        height = int(p.get("meta.media.height") or (info.height if info else 0))
+    except ValueError:
+        return 1.0
+    if width <= 0 or height <= 0:
+        return 1.0
+    return 1.0 if abs(width * frame[1] / (height * frame[0]) - 1) < 0.01 else 0.0
+
+
+def source_alpha(source, p: dict[str, str], frame: tuple[int, int]) -> float:
+    """How a clip's own picture covers the frame (Source.alpha), by its kind."""
+    if source.kind == "colour":
+        return colour_alpha(p.get("resource", ""))
+    if source.kind == "title":
+        return title_alpha(p.get("xmldata", "")) if p.get("mlt_service") == "kdenlivetitle" else 0.0
+    if source.kind == "image":
+        return image_alpha(p, source.path, frame)
+    if source.kind == "generated" and p.get("mlt_service") == "glaxnimate":
+        return 0.0  # animations are drawn over a transparent background
+    return 1.0
