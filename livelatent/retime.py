@@ -9,7 +9,8 @@ Measured with melt 7.12 (FORMAT.md §4, §10); all in doubles, as MLT computes t
               fps' = trunc(num'/|speed|) / den' (num', den' = num, den, times 1000 when
               num < 1000), so src = (int)(q / fps' * src_fps + 0.5)
   framebuffer (pre-16.04 slow motion) floor(speed * p), then the fps mapping; a source faster
-              than the project is instead forced to src_fps * speed: (int)(p / fps * src_fps * speed + 0.5)
+              than the project is instead forced to src_fps * speed, printed "%f" (6 decimals):
+              (int)(p / fps * forced + 0.5)
   timeremap   floor((map(p - chain_in) + chain_in / fps) * src_fps)  (map: linear keyframes, seconds)
   fps         src = (int)(p / project_fps * source_fps + 0.5)   (avformat)
 An exact-time clip (ClipSegment.exact, from OpenTimelineIO) is a position start * fps / |speed|
@@ -75,8 +76,9 @@ def _mapped(seg: ClipSegment, p: np.ndarray, project_fps: Fraction, src_rate: fl
         exact = _remap_seconds(p, seg.remap, rate) * src_rate
         return np.maximum(exact, 0.0) if smooth else np.floor(exact)
     if seg.slowmotion:
-        if src_rate > rate:  # framebuffer then forces the source to src_fps * speed, speed 1
-            exact = p / rate * (src_rate * seg.speed)
+        if src_rate > rate:  # framebuffer then forces the source to src_fps * speed, speed 1,
+            forced = float(f"{src_rate * seg.speed:f}")  # passed on as a "%f" string (6 decimals)
+            exact = p / rate * forced
             return exact if smooth else np.floor(exact + 0.5)
         return _to_source(p * seg.speed if smooth else np.floor(p * seg.speed), rate, src_rate, smooth)
     if seg.speed < 0:
