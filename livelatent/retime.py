@@ -37,10 +37,23 @@ def _frozen(p: np.ndarray, held: float, freeze: Freeze) -> np.ndarray:
     return (freeze.after & (p > held)) | (freeze.before & (p < held))
 
 
+def _mlt_linear(x: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+    """MLT's linear keyframes, in its float order: y0 + (y1 - y0) * ((x - x0) / (x1 - x0));
+    before the first key its value, after the last its value (np.interp rounds differently,
+    which moves a floor() by one frame where the result lands on a whole frame)."""
+    k = np.clip(np.searchsorted(xs, x, side="right") - 1, 0, max(len(xs) - 2, 0))
+    if len(xs) == 1:
+        return np.full_like(x, ys[0])
+    x0, x1, y0, y1 = xs[k], xs[k + 1], ys[k], ys[k + 1]
+    span = np.where(x1 > x0, x1 - x0, 1.0)
+    out = y0 + (y1 - y0) * ((x - x0) / span)
+    return np.where(x <= xs[0], ys[0], np.where(x >= xs[-1], ys[-1], out))
+
+
 def _remap_seconds(p: np.ndarray, remap: TimeRemap, rate: float) -> np.ndarray:
     pos = np.array([pt[0] for pt in remap.points], dtype=np.float64)
     secs = np.array([pt[1] for pt in remap.points], dtype=np.float64)
-    return np.interp(p - remap.origin, pos, secs) + remap.origin / rate
+    return _mlt_linear(p - remap.origin, pos, secs) + remap.origin / rate
 
 
 def warp_rate(fps: Fraction, speed: float) -> float:
