@@ -18,6 +18,7 @@ from pathlib import Path
 
 from livelatent import values
 from livelatent.assemble import FOREIGN_POLICIES, GAP_POLICIES
+from livelatent.commands.chunked_options import is_chunked, split_image_output
 from livelatent.commands.keyframe_options import add_keyframe_arguments, keyframe_options, print_keyframes
 from livelatent.commands.options import add_model_arguments, add_render_arguments
 from livelatent.commands.outputs import add_force_argument, claim, claim_pair
@@ -84,6 +85,9 @@ def print_report(report: dict) -> None:
 def run(args) -> int:
     from livelatent.offline.conform_edit import conform_project
 
+    split_image_output(args)
+    if is_chunked(args) and not args.render:
+        raise UsageError("--ray and image sequences are for rendering: add --render")
     if args.fps is not None:
         raise UsageError(f"--fps {args.fps}: the conform keeps the project's frame rate; "
                          f"`livelatent render {args.out} --fps {args.fps}` resamples the result")
