@@ -26,7 +26,7 @@ from livelatent.motion.evenspeed import PREVIEW_SIZE, EvenSpeedResult, decode_al
 from livelatent.motion.metrics import image_steps, variation
 
 BLEND_SECONDS = 0.5  # how far from a keyframe its shared pace reaches (at most a quarter of a segment)
-FLAT = 0.25  # the first quarter of that reach keeps the shared pace exactly: no change of pace at the keyframe
+FLAT = 0.4  # the first 40% of that reach keeps the shared pace exactly: no change of pace at the keyframe
 SLOPE_RANGE = (2 / 3, 3 / 2)  # a keyframe's pace against the path's own there: more amplifies its jerk
 SMOOTH_SECONDS = 0.25  # change rates are averaged over this long: pace follows the picture, not its noise
 FLOOR = 1e-3  # change rates below this fraction of a segment's mean count as this: still stretches are crossed
@@ -51,12 +51,11 @@ def even_keyframes(path, generator, *, oversample: int = 4, size=PREVIEW_SIZE, b
 
 
 def segment_variation(change: np.ndarray, anchors) -> float:
-    """The mean over the evened segments (between two keyframes passed in motion) of their
-    frames' change variation (std / mean); eases into and out of rest are left out (they stay
-    as they are), and so are holds. Without evened segments: over every segment that moves."""
-    pairs = [(a, b) for a, b in zip(anchors, anchors[1:]) if change[a.frame:b.frame].sum() > 0]
-    evened = [(a, b) for a, b in pairs if not (a.still or b.still)] or pairs
-    found = [variation(change[a.frame:b.frame]) for a, b in evened]
+    """The mean over the segments between anchors that move (holds and pauses left out) of
+    their frames' change variation (std / mean): what a retiming that keeps the keyframes on
+    their frames can even (the segments' own paces differ)."""
+    found = [variation(change[a.frame:b.frame]) for a, b in zip(anchors, anchors[1:])
+             if change[a.frame:b.frame].sum() > 0]
     return float(np.mean(found)) if found else 0.0
 
 
@@ -77,9 +76,9 @@ def smoothed(values: np.ndarray, width: int) -> np.ndarray:
 
 def slopes(nodes: np.ndarray, rate: np.ndarray, anchors, *, blend: float) -> np.ndarray:
     """dt/ds at each node: each segment's even pace, blended near anchors to a shared value.
-    A segment that leaves or reaches an anchor at rest (a hold, a pause, the held ends) is
-    an ease: evening it would rush through it, so its slope only goes smoothly from one
-    end's value to the other's."""
+    Next to an anchor at rest (a hold, a pause, the held ends) the value is the path's own
+    pace (1), reaching over half the segment: the ease into the rest keeps its timing (its
+    picture hardly changes near the rest, and evening that would rush into it)."""
     frames = [a.frame for a in anchors]
     idx = [int(np.searchsorted(nodes, f)) for f in frames]
     ideal = [_ideal(nodes[i:j + 1], rate[i:j + 1], f1 - f0)
@@ -87,21 +86,10 @@ def slopes(nodes: np.ndarray, rate: np.ndarray, anchors, *, blend: float) -> np.
     ends = _anchor_slopes(anchors, ideal)
     h = np.ones(len(nodes))
     for m, (i, j) in enumerate(zip(idx, idx[1:])):
-        if anchors[m].still or anchors[m + 1].still:
-            h[i:j + 1] = _eased(nodes[i:j + 1], ends[m], ends[m + 1])
-        else:
-            reach = min(blend, (frames[m + 1] - frames[m]) / 4)
-            h[i:j + 1] = _segment(nodes[i:j + 1], ideal[m], ends[m], ends[m + 1], (reach, reach))
+        length = frames[m + 1] - frames[m]
+        reach = [length / 2 if a.still else min(blend, length / 4) for a in anchors[m:m + 2]]
+        h[i:j + 1] = _segment(nodes[i:j + 1], ideal[m], ends[m], ends[m + 1], reach)
     return h
-
-
-def _eased(s: np.ndarray, h0: float, h1: float) -> np.ndarray:
-    """From h0 to h1 with zero slope at both ends, plus the bump x^2 (1-x)^2 (zero value and
-    slope at the ends) that makes the integral the segment's length; with h0, h1 in
-    SLOPE_RANGE the bump (its peak is 1.875 c) keeps the slope above 0."""
-    x = (s - s[0]) / (s[-1] - s[0])
-    step = x * x * (3 - 2 * x)
-    return h0 + (h1 - h0) * step + (1 - (h0 + h1) / 2) * 30 * (x * (1 - x)) ** 2
 
 
 def _ideal(s: np.ndarray, rate: np.ndarray, length: float) -> np.ndarray:
