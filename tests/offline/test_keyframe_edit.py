@@ -160,3 +160,18 @@ def test_a_broken_keyframe_record_names_the_sidecar(tmp_path, stills, capsys):
     assert main(["path", str(tmp_path / "keys"), "--keys", "recorded", "-o", str(tmp_path / "x")]) == 1
     err = capsys.readouterr().err.strip()
     assert "keys.json: keyframes[1]: z: expected 512 finite float32 values in base64" in err
+
+
+def test_markers_of_an_otio_timeline_are_guides_of_the_keyframe_conform(tmp_path, capsys):
+    otio = pytest.importorskip("opentimelineio")
+    from tests.editors.build import clip, rt, timeline, track, write
+
+    zseq.save(ZSequence(sample(90, 512, seed=2), 30, {"id": "take"}), tmp_path / "take")
+    cut = timeline([track(clip("take", 0, 60, url="take.mp4"), clip("take", 70, 20, url="take.mp4"))])
+    cut.tracks.markers.append(otio.schema.Marker(name="lift", marked_range=otio.opentime.TimeRange(rt(25), rt(0))))
+    edit = write(tmp_path / "cut.otio", cut)
+    run(capsys, "conform", edit, "-o", tmp_path / "keys", "--keyframes", "spline")
+    seq, take = zseq.load(tmp_path / "keys"), zseq.load(tmp_path / "take")
+    assert seq.meta["keyframe_frames"] == [0, 25, 60]
+    assert [k["kind"] for k in seq.meta["keyframes"]] == ["cut", "guide", "cut"]
+    assert np.array_equal(seq.z[[0, 25, 60]], take.z[[0, 25, 70]])  # each on its frame, the take's row
