@@ -205,6 +205,14 @@ def output(text) -> str:
     return value
 
 
+def input_path(text) -> str:
+    """A file to read (an edit, a z-sequence): not empty, no NUL (existence is checked on use)."""
+    value = str(text)
+    if not value.strip() or "\x00" in value:
+        raise _refuse(text, "a path to a file to read")
+    return value
+
+
 def folder(text) -> str:
     """A folder path: not empty."""
     if not str(text).strip():
