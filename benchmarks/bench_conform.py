@@ -20,9 +20,9 @@ from fractions import Fraction
 
 import numpy as np
 
-from livelatent.assemble import assemble
-from livelatent.conform import pick
-from livelatent.timeline import ClipSegment, Source, Timeline, Track, Transition
+from livelatent.edit.assemble import assemble
+from livelatent.edit.picks import pick
+from livelatent.edit.timeline import ClipSegment, Source, Timeline, Track, Transition
 
 FPS, FRAMES, D, MIX = Fraction(30), 108_000, 512, 12
 REPEATS = 3

@@ -28,10 +28,10 @@ import opentimelineio as otio
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests.conform's project writer
 from benchmarks.bench_conform import D, FPS, FRAMES, MIX, _clip, _inserts  # noqa: E402
-from livelatent.assemble import assemble  # noqa: E402
-from livelatent.conform import pick  # noqa: E402
+from livelatent.edit.assemble import assemble  # noqa: E402
+from livelatent.edit.picks import pick  # noqa: E402
 from livelatent.offline.edit_reader import read_edit  # noqa: E402
-from livelatent.timeline import Source, Timeline, Track, Transition  # noqa: E402
+from livelatent.edit.timeline import Source, Timeline, Track, Transition  # noqa: E402
 from tests.conform.kdenlive_writer import Blank, Clip, Cut, Lanes, timeline2  # noqa: E402
 
 TAKE_ROWS, REPEATS = 9000, 3

@@ -22,7 +22,7 @@ import time
 import numpy as np
 
 from livelatent.generators import load
-from livelatent.latent import sample
+from livelatent.common.latent import sample
 
 TARGET_FPS = 30
 

@@ -22,7 +22,7 @@ import time
 import numpy as np
 
 from livelatent.generators import load
-from livelatent.latent import sample
+from livelatent.common.latent import sample
 from livelatent.motion.even_keyframes import even_keyframes, segment_variation
 from livelatent.motion.evenspeed import decode_all, even_speed
 from livelatent.motion.keyframe_path import KeyframePath

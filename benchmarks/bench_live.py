@@ -42,9 +42,9 @@ import numpy as np
 from pythonosc.udp_client import SimpleUDPClient
 
 from livelatent.adapters.takes import parse_size
-from livelatent.controls import make
+from livelatent.instrument.actions import make
 from livelatent.generators import load
-from livelatent.live.render import Renderer
+from livelatent.live.draw import Renderer
 from livelatent.live.session import build_session, parse_options
 
 FLOOD = """

@@ -19,7 +19,7 @@ import time
 
 import numpy as np
 
-from livelatent.latent import sample
+from livelatent.common.latent import sample
 from livelatent.motion import MotionParams, make_mover
 from livelatent.motion.metrics import measure
 from livelatent.motion.paths import build_path, keyframe_frames, keyframe_times

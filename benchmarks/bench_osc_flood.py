@@ -35,7 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
-from livelatent.controls import make
+from livelatent.instrument.actions import make
 from livelatent.live.session import build_session, parse_options
 
 JUNK = Path(__file__).resolve().parents[1] / "tests" / "hostile" / "osc_junk.py"

@@ -25,11 +25,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from livelatent.latent import sample
+from livelatent.common.latent import sample
 from livelatent.offline.chunk_worker import ChunkJob, ModelRecipe
 from livelatent.offline.chunked import ChunkedModel, ChunkedSettings, render_chunked, segment_settings, work_folder
 from livelatent.offline.distributed import LOCAL, RayExecutor, connect
-from livelatent.zseq import ZSequence
+from livelatent.common.zseq import ZSequence
 
 
 class KeptOpen:

@@ -27,7 +27,7 @@ import time
 from fractions import Fraction
 
 from livelatent.adapters import takes
-from livelatent.controls import make
+from livelatent.instrument.actions import make
 from livelatent.live.session import build_session, parse_options
 
 TARGET = 0.95

@@ -21,9 +21,9 @@ from pathlib import Path
 
 from livelatent.adapters.video import VideoWriter
 from livelatent.generators import load
-from livelatent.latent import sample
+from livelatent.common.latent import sample
 from livelatent.offline.render import render
-from livelatent.zseq import ZSequence
+from livelatent.common.zseq import ZSequence
 
 
 def timed(work, frames: int) -> tuple[float, float]:

@@ -30,10 +30,10 @@ from pathlib import Path
 
 import numpy as np
 
-from livelatent.controls import make
+from livelatent.instrument.actions import make
 from livelatent.generators import load
 from livelatent.generators.batching import BatchPlanner, fastest_threads
-from livelatent.latent import sample
+from livelatent.common.latent import sample
 from livelatent.live.session import build_session, parse_options
 
 KINDS = {"sg2": ("stylegan3", "sg3-sg2"), "sg3-t": ("stylegan3", "sg3-t"), "sg3-r": ("stylegan3", "sg3-r"),

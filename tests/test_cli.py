@@ -7,7 +7,7 @@ import sys
 import numpy as np
 import pytest
 
-from livelatent import zseq
+from livelatent.common import zseq
 from livelatent.adapters.video import count_frames, iter_frames, read_metadata
 from livelatent.cli import main
 from livelatent.generators import load

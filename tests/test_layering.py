@@ -111,8 +111,9 @@ def test_a_render_without_ray_never_imports_it(tmp_path):
     reel, frames = str(tmp_path / "z"), str(tmp_path / "out/%03d.png")
     code = textwrap.dedent(f"""
         import sys
-        from livelatent import cli, zseq
-        from livelatent.latent import sample
+        from livelatent import cli
+        from livelatent.common import zseq
+        from livelatent.common.latent import sample
         zseq.save(zseq.ZSequence(sample(3, 512, 1), 30, {{"model": "default"}}), {reel!r})
         assert cli.main(["render", {reel!r}, "-o", {frames!r}, "--size", "16", "-q"]) == 0
         print("ray" in sys.modules)""")

@@ -15,11 +15,11 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from livelatent import zseq
+from livelatent.common import zseq
 from livelatent.adapters.video import iter_frames
 from livelatent.cli import main
 from livelatent.generators import load as load_model
-from livelatent.latent import slerp
+from livelatent.common.latent import slerp
 
 from conform.kdenlive_writer import Blank, Cut, Lanes
 from workflow.edit import MELT, assert_nearest, assert_shows_source_frames, clip, render_with_melt, write_project

@@ -1,4 +1,4 @@
-"""Read a Kdenlive project (.kdenlive = MLT XML) into a livelatent.timeline.Timeline.
+"""Read a Kdenlive project (.kdenlive = MLT XML) into a livelatent.edit.timeline.Timeline.
 
 Every generation (FORMAT.md §2): gen-1/gen-2 flat playlists in `maintractor` with integer
 frames; timeline-2 (19.04+) tractor-per-track with two sub-playlists, clock strings, same-track
@@ -23,9 +23,9 @@ from livelatent.adapters.kdenlive_guides import read_guides
 from livelatent.adapters.kdenlive_looks import LookReader, source_alpha
 from livelatent.adapters.mlt_xml import MAX_DEPTH, MediaSeconds, read_mlt
 from livelatent.errors import ProjectError
-from livelatent.inputs import regular_file
-from livelatent.mlt_time import check_position, cut_range, format_clock, frame_rate_of, parse_index, parse_time
-from livelatent.timeline import COVER, DISSOLVE, WIPE, ClipSegment, Source, Timeline, Track, Transition
+from livelatent.common.files import regular_file
+from livelatent.edit.mlt_time import check_position, cut_range, format_clock, frame_rate_of, parse_index, parse_time
+from livelatent.edit.timeline import COVER, DISSOLVE, WIPE, ClipSegment, Source, Timeline, Track, Transition
 
 RESERVED = {"black_track", "timeline_preview", "timeline_overlay", "overlay_track", "playlistmain"}
 PROFILE_RATES = {"dv_pal": (25, 1), "dv_ntsc": (30000, 1001)}  # besides names ending _<fps>

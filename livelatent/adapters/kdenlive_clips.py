@@ -11,8 +11,8 @@ from fractions import Fraction
 from pathlib import Path
 
 from livelatent.errors import ProjectError
-from livelatent.mlt_time import frame_rate_of, parse_speed, parse_time
-from livelatent.timeline import Freeze, Source, TimeRemap
+from livelatent.edit.mlt_time import frame_rate_of, parse_speed, parse_time
+from livelatent.edit.timeline import Freeze, Source, TimeRemap
 
 MEDIA = {"avformat", "avformat-novalidate", "avformat-cached"}
 COLOUR = {"color", "colour"}

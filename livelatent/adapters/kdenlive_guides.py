@@ -20,7 +20,7 @@ from pathlib import Path
 
 from livelatent.adapters.kdenlive_clips import props
 from livelatent.errors import ProjectError
-from livelatent.timeline import Guide
+from livelatent.edit.timeline import Guide
 
 SEQUENCE_GUIDES = "kdenlive:sequenceproperties.guides"
 DOCUMENT_GUIDES = "kdenlive:docproperties.guides"

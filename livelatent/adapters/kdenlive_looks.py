@@ -1,4 +1,4 @@
-"""Kdenlive effects and compositions -> how a clip covers the frame (livelatent.layering).
+"""Kdenlive effects and compositions -> how a clip covers the frame (livelatent.edit.layering).
 
 Works on lxml elements handed over by adapters/kdenlive.py; imports no XML library itself.
 What each service does, as Debian's melt 7.12 renders it (tests/conform/test_layers_vs_melt.py):
@@ -22,10 +22,10 @@ from fractions import Fraction
 from livelatent.adapters.kdenlive_clips import props
 from livelatent.adapters.png import read_png_info
 from livelatent.errors import ProjectError
-from livelatent.layering import Opacity, Placement, ScaleTilt, Span, blend_weight_of
-from livelatent.mlt_anim import Animation, Keyframe, parse_animation
-from livelatent.mlt_time import parse_time
-from livelatent.timeline import BLEND, COVER, WIPE
+from livelatent.edit.layering import Opacity, Placement, ScaleTilt, Span, blend_weight_of
+from livelatent.edit.mlt_anim import Animation, Keyframe, parse_animation
+from livelatent.edit.mlt_time import parse_time
+from livelatent.edit.timeline import BLEND, COVER, WIPE
 
 FULL = "0% 0% 100% 100% 100%"
 SCALE0TILT = ("Clip left", "Clip right", "Clip top", "Clip bottom", "Scale X", "Scale Y", "Tilt X", "Tilt Y")

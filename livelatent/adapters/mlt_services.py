@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from livelatent.adapters.kdenlive_clips import is_disabled, props
 from livelatent.errors import ProjectError
-from livelatent.timeline import COVER, DISSOLVE, WIPE
+from livelatent.edit.timeline import COVER, DISSOLVE, WIPE
 
 SERVICES = ("producer", "chain", "playlist", "tractor")
 DISSOLVES = {"luma", "movit.luma_mix"}

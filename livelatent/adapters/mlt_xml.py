@@ -26,10 +26,10 @@ from livelatent.adapters.kdenlive_clips import ClipResolver, entry_freeze, props
 from livelatent.adapters.mlt_services import (SERVICES, blend_kind, is_background, shows_no_picture,
                                               with_default_service)
 from livelatent.errors import ProjectError
-from livelatent.mlt_time import (check_position, cut_range, format_clock, media_length, parse_index,
+from livelatent.edit.mlt_time import (check_position, cut_range, format_clock, media_length, parse_index,
                                  parse_speed, parse_time)
-from livelatent.retime import warp_rate
-from livelatent.timeline import COVER, ClipSegment, Freeze, Timeline, Track, Transition
+from livelatent.edit.retime import warp_rate
+from livelatent.edit.timeline import COVER, ClipSegment, Freeze, Timeline, Track, Transition
 
 MAX_DEPTH = 32  # tractors and playlists nested deeper than this are refused (no recursion blow-up)
 MediaSeconds = Callable[[Path], "float | None"]

@@ -24,10 +24,10 @@ from pathlib import Path
 import opentimelineio as otio
 
 from livelatent.adapters.otio_timeline import timeline_rate, to_timeline
-from livelatent.edit_formats import FORMATS, bundle_file
+from livelatent.adapters.edit_formats import FORMATS, bundle_file
 from livelatent.errors import ProjectError, shorten
-from livelatent.exact_time import round_half_up
-from livelatent.timeline import Timeline
+from livelatent.edit.exact_time import round_half_up
+from livelatent.edit.timeline import Timeline
 
 # format -> (package, adapter module file in it, OTIO's adapter name, the pip package)
 PLUGINS = {

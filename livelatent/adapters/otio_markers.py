@@ -12,8 +12,8 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Callable
 
-from livelatent.exact_time import round_half_up
-from livelatent.timeline import Guide
+from livelatent.edit.exact_time import round_half_up
+from livelatent.edit.timeline import Guide
 
 
 def stack_guides(stack, frames: Callable[[object], Fraction]) -> tuple[Guide, ...]:

@@ -19,7 +19,7 @@ from fractions import Fraction
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from livelatent.timeline import Source
+from livelatent.edit.timeline import Source
 
 MEDIA_SUFFIXES = {".mp4", ".mov", ".mkv", ".avi", ".mxf", ".m4v", ".webm", ".mts", ".npy", ".mpg", ".mpeg"}
 WINDOWS_PATH = re.compile(r"^(/?[A-Za-z]:[\\/]|\\\\)")

@@ -1,4 +1,4 @@
-"""An OpenTimelineIO timeline -> livelatent.timeline.Timeline, whichever editor made the cut.
+"""An OpenTimelineIO timeline -> livelatent.edit.timeline.Timeline, whichever editor made the cut.
 
     timeline = to_timeline(otio_timeline, edit=Path("cut.otio"), fps=Fraction(30000, 1001))
 
@@ -7,7 +7,7 @@ The rules (docs/editors.md has them with examples):
     an edge between timeline frames goes to the nearest one, halves up, and the clip's first
     frame there shows its source in point;
   * a clip's frame k shows its media at source start + k * speed / fps, the nearest media
-    frame (timeline.SourceTime; livelatent.retime); speed is the product of its
+    frame (timeline.SourceTime; livelatent.edit.retime); speed is the product of its
     LinearTimeWarp time scalars (negative: reverse), 0 with a FreezeFrame; any other time
     effect is refused by name;
   * a transition at a cut overlaps the outgoing clip (extended by out_offset into its media)
@@ -30,9 +30,9 @@ from pathlib import Path
 from livelatent.adapters.otio_markers import stack_guides
 from livelatent.adapters.otio_media import source_for
 from livelatent.errors import ProjectError, shorten
-from livelatent.exact_time import exact, round_half_up, seconds, snap_rate
-from livelatent.mlt_time import MAX_HOURS, format_clock, max_frames
-from livelatent.timeline import DISSOLVE, WIPE, ClipSegment, Source, SourceTime, Timeline, Track, Transition
+from livelatent.edit.exact_time import exact, round_half_up, seconds, snap_rate
+from livelatent.edit.mlt_time import MAX_HOURS, format_clock, max_frames
+from livelatent.edit.timeline import DISSOLVE, WIPE, ClipSegment, Source, SourceTime, Timeline, Track, Transition
 
 COMPOSITIONS = ("Stack", "Track")
 FRAME_GRID = 1000  # times are exact to 1/1000 of a timeline frame

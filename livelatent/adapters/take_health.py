@@ -11,11 +11,11 @@ Only headers and file sizes are read here, so listing many takes stays quick.
 
 from __future__ import annotations
 
-from livelatent import zseq
+from livelatent.common import zseq
 from livelatent.adapters.takes import ROWS_FILE, Take
-from livelatent.arrayfile import npy_shape
+from livelatent.common.arrayfile import npy_shape
 from livelatent.errors import TakeError
-from livelatent.inputs import is_regular_file
+from livelatent.common.files import is_regular_file
 
 
 def z_damage(take: Take) -> str | None:

@@ -17,10 +17,12 @@ from pathlib import Path
 
 import numpy as np
 
-from livelatent import __version__, zseq
+from livelatent import __version__
+
+from livelatent.common import zseq
 from livelatent.adapters import takes
 from livelatent.errors import TakeError
-from livelatent.frames import FrameRate
+from livelatent.common.rates import FrameRate
 
 
 def take_name(now: float) -> str:

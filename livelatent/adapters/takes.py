@@ -27,17 +27,17 @@ from pathlib import Path
 
 import numpy as np
 
-from livelatent import zseq
-from livelatent.arrayfile import read_npz
-from livelatent.clock import FrameSampler
-from livelatent.controls import ControlEvent
+from livelatent.common import zseq
+from livelatent.common.arrayfile import read_npz
+from livelatent.motion.clock import FrameSampler
+from livelatent.instrument.actions import ControlEvent
 from livelatent.errors import LivelatentError, TakeError, UsageError
-from livelatent.frames import FrameRate
-from livelatent.inputs import regular_file
-from livelatent.jsonfile import (NAME, OBJECT, POSITIVE, RATE, SIZE, TEXT, WHOLE, check_fields, list_of, one_of,
+from livelatent.common.rates import FrameRate
+from livelatent.common.files import regular_file
+from livelatent.common.jsonfile import (NAME, OBJECT, POSITIVE, RATE, SIZE, TEXT, WHOLE, check_fields, list_of, one_of,
                                  optional, read_json_object)
 from livelatent.motion.geometry import blend
-from livelatent.picture import PICTURE_ACTIONS, PictureTrack
+from livelatent.common.picture import PICTURE_ACTIONS, PictureTrack
 
 SCHEMA_VERSION = 1
 TAKE_FILE = "take.json"

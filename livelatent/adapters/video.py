@@ -21,8 +21,8 @@ from pathlib import Path
 import numpy as np
 
 from livelatent.errors import VideoError
-from livelatent.frames import FrameRate
-from livelatent.inputs import regular_file
+from livelatent.common.rates import FrameRate
+from livelatent.common.files import regular_file
 
 # x264 quality is set by crf (16: visually lossless) or qp 0 (lossless); the preset only trades
 # file size for encoding time. "ultrafast" keeps the encoder's share of a render small on a

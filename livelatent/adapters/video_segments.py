@@ -16,7 +16,7 @@ from pathlib import Path
 
 from livelatent.adapters.video import _CONTAINER_OPTIONS
 from livelatent.errors import VideoError
-from livelatent.frames import FrameRate
+from livelatent.common.rates import FrameRate
 
 
 def joinable(segments: list[Path]) -> bool:

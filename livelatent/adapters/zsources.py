@@ -18,11 +18,11 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from livelatent import zseq
+from livelatent.common import zseq
 from livelatent.adapters.png import STILL_FRAME, STILL_ID, STILL_ZSEQ, read_png_info
 from livelatent.errors import LivelatentError, ProjectError
-from livelatent.inputs import is_regular_file, regular_file
-from livelatent.timeline import Source
+from livelatent.common.files import is_regular_file, regular_file
+from livelatent.edit.timeline import Source
 
 
 @dataclass

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sys
 
-from livelatent import values
+from livelatent.common import values
 from livelatent.errors import UsageError
 
 DEPTHS = (8, 16, 32)
@@ -84,7 +84,7 @@ def finish_chunked(args, seq, model, out=None) -> int:
                                video={"lossless": getattr(args, "lossless", False),
                                       "intra_only": getattr(args, "intra", False)},
                                progress=not getattr(args, "quiet", False), worker_rates=args.worker_rates)
-    from livelatent.picture import PictureTrack
+    from livelatent.common.picture import PictureTrack
 
     track = PictureTrack.from_meta(seq.meta) if "picture" in seq.meta else None  # psi etc. per frame, as render()
     job = ChunkJob(work_folder(out), str(seq.fps), batch=getattr(args, "batch", None), images=args.images,

@@ -16,14 +16,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from livelatent import values
-from livelatent.assemble import FOREIGN_POLICIES, GAP_POLICIES
+from livelatent.common import values
+from livelatent.edit.assemble import FOREIGN_POLICIES, GAP_POLICIES
 from livelatent.commands.chunked_options import is_chunked, split_image_output
 from livelatent.commands.keyframe_options import add_keyframe_arguments, keyframe_options, print_keyframes
 from livelatent.commands.options import add_model_arguments, add_render_arguments
 from livelatent.commands.outputs import add_force_argument, claim, claim_pair
-from livelatent.edit_formats import FORMATS
-from livelatent.conform import LAYER_RULES
+from livelatent.adapters.edit_formats import FORMATS
+from livelatent.edit.picks import LAYER_RULES
 from livelatent.errors import UsageError
 
 
@@ -124,7 +124,7 @@ def run(args) -> int:
 
 def _write(args, seq) -> int:
     """OUT.npy + OUT.json, and with --render the video OUT.mp4."""
-    from livelatent import zseq
+    from livelatent.common import zseq
 
     if args.render:
         from livelatent.commands.options import finish
@@ -148,7 +148,7 @@ def _model(args, meta: dict):
 def _write_otio(args, seq) -> None:
     """The finished piece as an .otio: one clip playing OUT.mp4 (written by --render, or by
     `livelatent render OUT -o OUT.mp4`), at the edit's rate."""
-    from livelatent import zseq
+    from livelatent.common import zseq
     from livelatent.offline.edit_reader import otio_adapter
 
     npy, _, video = zseq.pair_paths(args.out)

@@ -11,7 +11,7 @@ def run(args) -> int:
     from livelatent.errors import DeviceError
     from livelatent.live.midi_ports import input_names, midi_api
     from livelatent.live.osc import DEFAULT_FEEDBACK_PORT
-    from livelatent.presets import load_preset
+    from livelatent.instrument.presets import load_preset
 
     preset = load_preset(args.preset or "default")
     print(f"MIDI inputs ({midi_api()}):")

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from livelatent import values
+from livelatent.common import values
 from livelatent.commands.options import add_model_arguments, add_render_arguments, finish, generator_for
 from livelatent.commands.outputs import add_force_argument, claim_journeys
 from livelatent.errors import UsageError
-from livelatent.limits import MAX_JOURNEYS
+from livelatent.common.limits import MAX_JOURNEYS
 from livelatent.motion.paths import METHODS as INTERPOLATORS
 
 
@@ -39,8 +39,10 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     from dataclasses import replace
 
-    from livelatent import explore, zseq
-    from livelatent.picture import PictureTrack
+    from livelatent.offline import explore
+
+    from livelatent.common import zseq
+    from livelatent.common.picture import PictureTrack
 
     stale = claim_journeys(Path(args.out), force=args.force)
     source = zseq.load(args.zseq)

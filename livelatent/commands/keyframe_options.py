@@ -8,9 +8,9 @@ lines that report a keyframe path (docs/keyframe-edits.md).
 
 from __future__ import annotations
 
-from livelatent import values
+from livelatent.common import values
 from livelatent.errors import UsageError
-from livelatent.keyframes import KEY_SOURCES, PLACES
+from livelatent.edit.keyframes import KEY_SOURCES, PLACES
 from livelatent.motion.keyframe_path import KEYFRAME_METHODS
 from livelatent.motion.params import MOVERS, MotionParams
 

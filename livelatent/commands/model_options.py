@@ -9,17 +9,17 @@ provenance a z-sequence's sidecar or a take's take.json carries.
 A sidecar is data (issue 10): its "model" is loaded by itself only when it names a built-in
 model; a file, a snapshot set or a `module:function` stops with one line that shows it and
 asks for `--model SPEC`. The settings recorded beside it (psi, class, noise mode, snapshot,
-size; see livelatent.picture) are reused unless an option says otherwise.
+size; see livelatent.common.picture) are reused unless an option says otherwise.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from livelatent import values
+from livelatent.common import values
 from livelatent.errors import ModelError, UsageError
-from livelatent.limits import check_size
-from livelatent.picture import NOISE_MODES, PictureTrack
+from livelatent.common.limits import check_size
+from livelatent.common.picture import NOISE_MODES, PictureTrack
 
 NO_CLASS = "none"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 
-from livelatent import values
+from livelatent.common import values
 from livelatent.commands.chunked_options import add_chunked_arguments, finish_chunked, is_chunked, load_chunked
 from livelatent.commands.model_options import add_model_arguments, resolve_model
 from livelatent.errors import UsageError
@@ -74,7 +74,7 @@ def finish(args, seq, generator, out=None) -> int:
 def load_input(path: str, args):
     """(z-sequence, ModelChoice, generator): the model from the options, else the one the
     sequence's sidecar names (built-in ones only), with its recorded settings."""
-    from livelatent import zseq
+    from livelatent.common import zseq
 
     seq = zseq.load(path)
     return (seq, *generator_for(seq, path, args))
@@ -83,7 +83,7 @@ def load_input(path: str, args):
 def generator_for(seq, path: str, args):
     """(ModelChoice, generator) for decoding seq (read from `path`): the options, else what its
     sidecar records; its z size checked against the model's."""
-    from livelatent import zseq
+    from livelatent.common import zseq
     from livelatent.errors import ZSequenceError
 
     choice, generator = load_model(args, seq.meta, where=str(zseq.pair_paths(zseq.resolve(path))[1]))

@@ -15,7 +15,7 @@ import os
 import re
 from pathlib import Path
 
-from livelatent import zseq
+from livelatent.common import zseq
 from livelatent.adapters.takes import is_take_folder
 from livelatent.errors import UsageError
 

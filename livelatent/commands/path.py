@@ -19,14 +19,14 @@ import uuid
 
 import numpy as np
 
-from livelatent import values
-from livelatent.arrayfile import read_npy
+from livelatent.common import values
+from livelatent.common.arrayfile import read_npy
 from livelatent.commands.keyframe_options import add_keyframe_at, add_motion_arguments, motion_params, refuse_without
 from livelatent.commands.outputs import add_force_argument, claim_pair
 from livelatent.errors import UsageError, ZSequenceError
-from livelatent.frames import FrameRate
-from livelatent.latent import check_z
-from livelatent.limits import check_frames
+from livelatent.common.rates import FrameRate
+from livelatent.common.latent import check_z
+from livelatent.common.limits import check_frames
 from livelatent.motion.params import MOVERS
 
 
@@ -62,7 +62,7 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    from livelatent import zseq
+    from livelatent.common import zseq
     from livelatent.motion.metrics import measure
     from livelatent.motion.paths import build_path, frame_count, keyframe_frames, keyframe_times
 
@@ -107,7 +107,7 @@ def run(args) -> int:
 
 def load_keyframes(source: str, pick: str | None) -> tuple[np.ndarray, list[str]]:
     """Keyframes (k, d) float64 and the parent ids, from a z-sequence or a plain .npy array."""
-    from livelatent import zseq
+    from livelatent.common import zseq
 
     npy, js, _ = zseq.pair_paths(zseq.resolve(source))
     if js.exists():

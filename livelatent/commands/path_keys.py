@@ -15,7 +15,7 @@ import uuid
 from livelatent.commands.keyframe_options import motion_params, print_keyframes
 from livelatent.commands.outputs import claim_pair
 from livelatent.errors import UsageError
-from livelatent.limits import check_frames
+from livelatent.common.limits import check_frames
 from livelatent.motion.keyframe_path import KEYFRAME_METHODS
 from livelatent.motion.params import MOVERS
 
@@ -23,7 +23,7 @@ NOT_WITH_KEYS = {"pick": "--pick", "times": "--times", "durations": "--durations
 
 
 def run_keys(args) -> int:
-    from livelatent import zseq
+    from livelatent.common import zseq
     from livelatent.offline.keyframe_edit import KeyframeOptions, edit_guides, keyframe_retime
 
     _check(args)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from livelatent import values
+from livelatent.common import values
 from livelatent.commands.model_options import add_model_arguments
 
 

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from livelatent.errors import UsageError, shorten
-from livelatent.zseq import pair_paths
+from livelatent.common.zseq import pair_paths
 
 LOW_SPACE = 64 << 20  # bytes free under the recordings folder worth a warning (a 256x256 take: ~1 MB/s)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from livelatent import values
+from livelatent.common import values
 from livelatent.commands.outputs import add_force_argument, claim
 
 
@@ -26,7 +26,7 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    from livelatent import zseq
+    from livelatent.common import zseq
     from livelatent.errors import UsageError, ZSequenceError
     from livelatent.motion.metrics import measure
     from livelatent.motion.plot import trajectory_image, write_png

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from livelatent import values
+from livelatent.common import values
 from livelatent.adapters import take_health, takes
 from livelatent.commands.model_options import add_model_arguments
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from livelatent import values
+from livelatent.common import values
 from livelatent.commands.model_options import add_model_arguments
 from livelatent.commands.proxies import generator_for
 

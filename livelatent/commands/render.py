@@ -8,12 +8,12 @@ rows rendered, with the source as parent).
 
 from __future__ import annotations
 
-from livelatent import values
+from livelatent.common import values
 from livelatent.commands.chunked_options import split_image_output
 from livelatent.commands.options import add_model_arguments, add_render_arguments, finish, generator_for
 from livelatent.commands.outputs import add_force_argument, claim, claim_pair
 from livelatent.errors import UsageError
-from livelatent.limits import check_frames
+from livelatent.common.limits import check_frames
 
 
 def add_arguments(parser) -> None:
@@ -26,7 +26,8 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    from livelatent import explore, zseq
+    from livelatent.offline import explore
+    from livelatent.common import zseq
 
     split_image_output(args)  # -o shots/edit/%06d.png: the frames there, the pair as shots/edit
     same_pair = _same_pair(args.zseq, args.out)  # e.g. after a conform: render OUT -o OUT.mp4
@@ -53,6 +54,6 @@ def run(args) -> int:
 
 
 def _same_pair(zseq_arg: str, out: str) -> bool:
-    from livelatent import zseq
+    from livelatent.common import zseq
 
     return zseq.pair_paths(zseq.resolve(zseq_arg))[0].resolve() == zseq.pair_paths(out)[0].resolve()

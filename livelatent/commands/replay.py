@@ -11,7 +11,7 @@ full-quality render of it.
 
 from __future__ import annotations
 
-from livelatent import values
+from livelatent.common import values
 from livelatent.adapters import takes
 from livelatent.commands.chunked_options import add_chunked_arguments, finish_chunked, is_chunked, split_image_output
 from livelatent.commands.model_options import add_model_arguments
@@ -35,8 +35,8 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    from livelatent import zseq
-    from livelatent.limits import check_frames
+    from livelatent.common import zseq
+    from livelatent.common.limits import check_frames
     from livelatent.offline.replay import frames_at, replay_z
 
     split_image_output(args)

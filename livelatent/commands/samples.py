@@ -6,7 +6,7 @@ One image per frame: watch the reel, note the frame numbers you like, and take t
 
 from __future__ import annotations
 
-from livelatent import values
+from livelatent.common import values
 from livelatent.commands.options import add_model_arguments, add_render_arguments, finish, load_model
 from livelatent.commands.outputs import add_force_argument, claim_pair
 
@@ -22,8 +22,8 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    from livelatent.explore import sample_reel
-    from livelatent.zseq import ZSequence
+    from livelatent.offline.explore import sample_reel
+    from livelatent.common.zseq import ZSequence
 
     claim_pair(args.out, force=args.force)
     choice, generator = load_model(args)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from livelatent import values
+from livelatent.common import values
 from livelatent.commands.options import add_model_arguments, generator_for, parse_size
 from livelatent.commands.outputs import add_force_argument, claim
 from livelatent.errors import UsageError
@@ -43,7 +43,7 @@ def parse_frames(text: str) -> list[int]:
 
 
 def run(args) -> int:
-    from livelatent import zseq
+    from livelatent.common import zseq
     from livelatent.offline.stills import still_name, write_stills
 
     seq = zseq.load(args.zseq)

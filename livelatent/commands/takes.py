@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
-from livelatent import values
+from livelatent.common import values
 from livelatent.adapters import take_health, take_writer, takes
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from livelatent.errors import ModelError
 from livelatent.generators.base import Generator
-from livelatent.picture import Picture
+from livelatent.common.picture import Picture
 
 # name -> (module in livelatent.generators, one-line description)
 BUILTINS = {
@@ -55,7 +55,7 @@ def load(spec: str = "default", *, device: str = "auto", size: tuple[int, int] |
 
     if snapshots.is_snapshot_set(spec):
         from livelatent.generators.grid import GridGenerator
-        from livelatent.tiles import parse_grid
+        from livelatent.generators.tiles import parse_grid
 
         grid = opts.pop("grid", None)
         snapshot_set = snapshots.load_set(spec, device=device, **opts)

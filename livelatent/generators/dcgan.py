@@ -12,8 +12,8 @@ from pathlib import Path
 
 from livelatent.errors import ModelError
 from livelatent.generators.torchwrap import ModuleGenerator
-from livelatent.inputs import regular_file
-from livelatent.latent import shell_radius
+from livelatent.common.files import regular_file
+from livelatent.common.latent import shell_radius
 
 Z_DIM, FEATURES, RESOLUTION = 100, 64, 64
 

@@ -24,7 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from livelatent.latent import check_z, shell_radius
+from livelatent.common.latent import check_z, shell_radius
 
 SEED = 20190425  # fixed: changing it changes every picture the default model has ever made
 Z_DIM = 512

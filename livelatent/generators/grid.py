@@ -1,7 +1,7 @@
 """GridGenerator: a snapshot set seen as one Generator whose pictures are the labelled grid.
 
 The same z goes through every checkpoint of a run (generators/snapshots.py); the tiles are
-laid out and labelled by livelatent.tiles, so render(), replay and the live loop draw grids
+laid out and labelled by livelatent.generators.tiles, so render(), replay and the live loop draw grids
 without knowing about them.
 
     grid = GridGenerator(load_set("run/", device="cpu"), columns=7, rows=4, tile=(256, 256))
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from livelatent.tiles import draw_label, tile_images
+from livelatent.generators.tiles import draw_label, tile_images
 
 
 class GridGenerator:

@@ -27,8 +27,8 @@ from pathlib import Path
 from livelatent.errors import ModelError
 from livelatent.generators import nvidia_code
 from livelatent.generators.torchwrap import ModuleGenerator, first_line
-from livelatent.inputs import regular_file
-from livelatent.picture import NOISE_MODES, Picture
+from livelatent.common.files import regular_file
+from livelatent.common.picture import NOISE_MODES, Picture
 
 REPO_ENV = nvidia_code.REPO_ENV
 

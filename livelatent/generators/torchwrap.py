@@ -11,7 +11,7 @@ from collections.abc import Callable
 import numpy as np
 
 from livelatent.errors import ModelError, UsageError
-from livelatent.latent import check_z
+from livelatent.common.latent import check_z
 
 DEVICES = ("auto", "cpu", "cuda")
 

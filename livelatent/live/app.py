@@ -31,8 +31,8 @@ from fractions import Fraction
 
 import numpy as np
 
-from livelatent.clock import FrameSampler
-from livelatent.controls import PERFORMANCE_ACTIONS, ControlEvent, coalesce
+from livelatent.motion.clock import FrameSampler
+from livelatent.instrument.actions import PERFORMANCE_ACTIONS, ControlEvent, coalesce
 from livelatent.errors import LivelatentError, ModelError
 from livelatent.generators.batching import fastest_threads
 from livelatent.generators.torchwrap import ModuleGenerator
@@ -42,9 +42,9 @@ from livelatent.live.feedback import StateFeedback
 from livelatent.live.hud import hud_lines
 from livelatent.live.keyboard import Keyboard
 from livelatent.live.ratelog import RateLimitedLog
-from livelatent.live.render import Renderer
+from livelatent.live.draw import Renderer
 from livelatent.motion.geometry import blend
-from livelatent.picture import PICTURE_ACTIONS, Picture
+from livelatent.common.picture import PICTURE_ACTIONS, Picture
 
 KEEP_EVENTS = 10_000  # applied events kept in memory (the event log and the take keep them all)
 KEEP_FRAME_TIMES = 100_000

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 
-from livelatent.controls import make
+from livelatent.instrument.actions import make
 from livelatent.errors import UsageError
 
 

@@ -12,7 +12,7 @@ import collections
 import threading
 import time
 
-from livelatent.controls import ControlEvent
+from livelatent.instrument.actions import ControlEvent
 
 
 class ControlBus:

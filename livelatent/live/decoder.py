@@ -25,7 +25,7 @@ import numpy as np
 class Frame:
     """A frame to show: its index on the frame grid, its z, whether it is row k of a take (and
     which: the recorder's take number), the tick whose step sampled it, and the settings it is
-    decoded with (livelatent.picture; None: the generator as loaded)."""
+    decoded with (livelatent.common.picture; None: the generator as loaded)."""
 
     k: int
     z: np.ndarray

@@ -18,7 +18,7 @@ OscFeedback only sends values that changed, so calling these often costs nothing
 
 from __future__ import annotations
 
-from livelatent.controls import MOTION_PARAMS
+from livelatent.instrument.actions import MOTION_PARAMS
 
 PREFIX = "/livelatent"
 
@@ -52,8 +52,8 @@ class StateFeedback:
         self._send("/slot/current", _slot(perf.current_slot))
 
     def picture(self, picture) -> None:
-        """psi and class after a change (livelatent.picture.Picture)."""
-        from livelatent.picture import psi_to_knob
+        """psi and class after a change (livelatent.common.picture.Picture)."""
+        from livelatent.common.picture import psi_to_knob
 
         self._send("/model/psi", float(psi_to_knob(picture.psi)))
         self._send("/model/psi/raw", float(picture.psi))

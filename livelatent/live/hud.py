@@ -2,7 +2,7 @@
 
 No font files, no Pillow: each glyph is 7 rows of 5 pixels written out below ('#' = ink).
 Lower case is drawn as upper case. hud_lines(...) says what the performer sees; text_mask()
-turns lines into a float32 mask (1 = ink) that live/render.py uploads as a texture. The HUD
+turns lines into a float32 mask (1 = ink) that live/draw.py uploads as a texture. The HUD
 is drawn on top of the picture only; recorded frames come from the generator, never from
 the screen, so it can never end up in a take.
 """

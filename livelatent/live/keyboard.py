@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import time
 
-from livelatent.controls import MOTION_PARAMS, make
+from livelatent.instrument.actions import MOTION_PARAMS, make
 
 SHIFT, CTRL = 0x1, 0x2  # glfw MOD_SHIFT, MOD_CONTROL
 KNOBS = tuple(f"motion/{p}" for p in MOTION_PARAMS) + ("noise",)

@@ -33,7 +33,7 @@ from livelatent.errors import ControlMessageError, DeviceError, LivelatentError
 from livelatent.live import midi_ports
 from livelatent.live.midi_ports import midi_api
 from livelatent.live.ratelog import RateLimitedLog
-from livelatent.mapping import MidiBinding, MidiMap, check_target, midi_event
+from livelatent.instrument.mapping import MidiBinding, MidiMap, check_target, midi_event
 
 VIRTUAL = "virtual:"
 API_DOWN_RETRY = 1.0  # seconds between looks while the MIDI API (e.g. the JACK server) is down

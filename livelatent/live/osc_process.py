@@ -30,11 +30,11 @@ import sys
 import time
 from multiprocessing.connection import Connection
 
-from livelatent.controls import coalesce_between_triggers
+from livelatent.instrument.actions import coalesce_between_triggers
 from livelatent.errors import ControlMessageError, shorten
 from livelatent.live.osc_datagrams import BadDatagram, could_be_ours, read_datagram
 from livelatent.live.ratelog import RateLimitedLog
-from livelatent.mapping import is_knob_address, osc_event
+from livelatent.instrument.mapping import is_knob_address, osc_event
 
 RECEIVE_BUFFER = 1 << 22  # asked for; the kernel grants up to net.core.rmem_max (or more, as root)
 BURST_REST = 0.01  # seconds the process rests after a burst while a flood lasts (a lone message goes at

@@ -32,9 +32,9 @@ import numpy as np
 
 from livelatent.adapters import take_writer, takes
 from livelatent.adapters.video import VideoWriter
-from livelatent.clock import FrameSampler
+from livelatent.motion.clock import FrameSampler
 from livelatent.errors import LivelatentError
-from livelatent.frames import FrameRate
+from livelatent.common.rates import FrameRate
 
 FLUSH_SECONDS = 0.5
 GATHER_SECONDS = 0.1

@@ -57,12 +57,12 @@ def build_session(args) -> Session:
 def _build(args, session: Session) -> Session:
     from livelatent.commands.model_options import resolve_model
     from livelatent.commands.options import parse_size
-    from livelatent.controls import make
+    from livelatent.instrument.actions import make
     from livelatent.live.app import LiveApp
     from livelatent.live.bus import ControlBus
     from livelatent.live.ratelog import RateLimitedLog
     from livelatent.live.window import open_display
-    from livelatent.presets import load_preset
+    from livelatent.instrument.presets import load_preset
 
     preset = load_preset(args.preset or _default_preset())
     session.model = model = resolve_model(args)
@@ -94,8 +94,8 @@ def _build(args, session: Session) -> Session:
 
 def _performance(args, preset, generator):
     """The bank (--bank, the preset's source, or random slots) and the mover at slot 0."""
-    from livelatent.bank import KeyframeBank
-    from livelatent.performance import Performance
+    from livelatent.instrument.bank import KeyframeBank
+    from livelatent.instrument.performance import Performance
 
     seed = preset.bank.seed if args.seed is None else args.seed
     spec, d, slots = args.bank or preset.bank.source, generator.z_dim, preset.bank.slots
@@ -126,7 +126,7 @@ def _open_event_log(args, session):
 
 
 def _default_preset():
-    from livelatent.presets import PROJECT_PRESETS
+    from livelatent.instrument.presets import PROJECT_PRESETS
 
     return PROJECT_PRESETS / f"{DEFAULT_PRESET}.toml" if (PROJECT_PRESETS / f"{DEFAULT_PRESET}.toml").exists() else None
 
@@ -159,7 +159,7 @@ def _open_midi(args, preset, bus, log, session):
     if not name:
         return None
     from livelatent.live.midi import MidiInput
-    from livelatent.presets import append_learned
+    from livelatent.instrument.presets import append_learned
 
     def save_learned(binding):
         if preset.path is None:

@@ -6,7 +6,7 @@ works in any d, in float64, and handles the two degenerate cases:
 - zero-length p: no sphere there, so the maps fall back to flat space (q - p, p + v);
 - antipodal q: every direction is a shortest path; log_map picks a fixed, deterministic one.
 
-lerp and slerp (norm interpolated linearly) come from livelatent.latent.
+lerp and slerp (norm interpolated linearly) come from livelatent.common.latent.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import math
 
 import numpy as np
 
-from livelatent.latent import lerp, slerp  # noqa: F401  (re-exported: the one implementation)
+from livelatent.common.latent import lerp, slerp  # noqa: F401  (re-exported: the one implementation)
 
 
 def norm(v: np.ndarray) -> float:

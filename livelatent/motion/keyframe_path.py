@@ -26,7 +26,7 @@ from functools import cached_property
 import numpy as np
 
 from livelatent.errors import UsageError
-from livelatent.frames import FrameRate
+from livelatent.common.rates import FrameRate
 from livelatent.motion.evenspeed import points_at
 from livelatent.motion.params import MOVERS, MotionParams
 from livelatent.motion.paths import build_path

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from livelatent.latent import SHELL_SPREAD, shell_radius
+from livelatent.common.latent import SHELL_SPREAD, shell_radius
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ import math
 import numpy as np
 
 from livelatent.errors import LatentShapeError
-from livelatent.latent import check_z, shell_radius
+from livelatent.common.latent import check_z, shell_radius
 from livelatent.motion.geometry import log_map, norm, project_tangent, to_shell, walk
 from livelatent.motion.params import MOVERS, MotionParams  # noqa: F401  (part of this API)
 from livelatent.motion.springs import frequency_for_settle, spring_step

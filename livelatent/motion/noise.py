@@ -5,7 +5,7 @@ sqrt(1 - a^2) z + a n ~ N(0, I) too, for any amount a in [0, 1]. So a neighbour 
 is itself a typical sample (on the shell), however much noise is mixed in, and a loop of
 cos/sin-mixed noise vectors stays on the distribution at every instant.
 
-All randomness comes from livelatent.latent.keyed_rng(seed, tick, ...), never from the frame
+All randomness comes from livelatent.common.latent.keyed_rng(seed, tick, ...), never from the frame
 or the wall clock, so a replay of the same events draws the same noise.
 """
 
@@ -16,7 +16,7 @@ import math
 import numpy as np
 
 from livelatent.errors import UsageError
-from livelatent.latent import keyed_rng
+from livelatent.common.latent import keyed_rng
 from livelatent.motion.geometry import norm, project_tangent
 
 _LOOP_STREAM = 1  # keys that keep loop_around's draws apart from neighbour's

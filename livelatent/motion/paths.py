@@ -21,10 +21,10 @@ from fractions import Fraction
 
 import numpy as np
 
-from livelatent.clock import DEFAULT_TICK_RATE, FrameSampler, TickClock
+from livelatent.motion.clock import DEFAULT_TICK_RATE, FrameSampler, TickClock
 from livelatent.errors import UsageError
-from livelatent.frames import FrameRate
-from livelatent.latent import lerp, slerp
+from livelatent.common.rates import FrameRate
+from livelatent.common.latent import lerp, slerp
 from livelatent.motion.geometry import blend
 from livelatent.motion.movers import make_mover
 from livelatent.motion.params import MOVERS, MotionParams

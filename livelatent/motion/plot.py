@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from livelatent.latent import SHELL_SPREAD, shell_radius
+from livelatent.common.latent import SHELL_SPREAD, shell_radius
 from livelatent.motion.metrics import velocities
 
 CURVE_HEIGHT = 120

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from livelatent import limits
+from livelatent.common import limits
 from livelatent.adapters.image_sequence import ImageSequence
 from livelatent.adapters.video import VideoWriter
 from livelatent.errors import ModelError

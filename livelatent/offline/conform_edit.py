@@ -15,17 +15,17 @@ from pathlib import Path
 import numpy as np
 
 from livelatent.adapters.zsources import Found, ZFinder
-from livelatent.assemble import assemble
-from livelatent.conform import NONE, Picks, pick
-from livelatent.conform_pictures import edit_provenance
+from livelatent.edit.assemble import assemble
+from livelatent.edit.picks import NONE, Picks, pick
+from livelatent.edit.pictures import edit_provenance
 from livelatent.adapters.video import duration_seconds
 from livelatent.errors import LivelatentError, ProjectError
-from livelatent.timeline import Source, Timeline
-from livelatent.frames import FrameRate
-from livelatent.memory import fits
-from livelatent.mlt_time import format_clock
+from livelatent.edit.timeline import Source, Timeline
+from livelatent.common.rates import FrameRate
+from livelatent.common.memory import fits
+from livelatent.edit.mlt_time import format_clock
 from livelatent.offline.edit_reader import read_edit
-from livelatent.zseq import ZSequence
+from livelatent.common.zseq import ZSequence
 
 
 def _first_use(picks: Picks, index: int) -> str:

@@ -17,9 +17,9 @@ from typing import Callable
 
 from livelatent.adapters.kdenlive import read_project
 from livelatent.adapters.mlt_xml import MediaSeconds
-from livelatent.edit_formats import FORMATS, detect
+from livelatent.adapters.edit_formats import FORMATS, detect
 from livelatent.errors import ProjectError, UsageError
-from livelatent.timeline import Source, Timeline
+from livelatent.edit.timeline import Source, Timeline
 
 RateOf = Callable[[list[Source]], "Fraction | None"]
 DRAFT_RATE = Fraction(60)  # any non-drop timecode's frame field fits: a first read for the names

@@ -4,7 +4,7 @@
     seq, report = keyframe_retime(conformed, KeyframeOptions(method="geodesic"), keys="recorded")
 
 keyframe_conform conforms the edit as usual (offline/conform_edit.py), takes one keyframe
-per clip and per guide from it (keyframes.py), and replaces the rows with the path through
+per clip and per guide from it (edit/keyframes.py), and replaces the rows with the path through
 them (motion/keyframe_path.py, evened by motion/even_keyframes.py when a generator is given):
 one row per timeline frame at the project's rate, each keyframe's z on its frame (spline).
 keyframe_retime does the same for a z-sequence already conformed or recorded: keyframes
@@ -22,15 +22,15 @@ from typing import Callable
 import numpy as np
 
 from livelatent.errors import ProjectError, UsageError
-from livelatent.keyframe_cuts import cut_keyframes
-from livelatent.keyframe_record import record, recorded
-from livelatent.keyframes import Keyframe, check_keys, edit_keyframes, place
+from livelatent.edit.keyframe_cuts import cut_keyframes
+from livelatent.edit.keyframe_record import record, recorded
+from livelatent.edit.keyframes import Keyframe, check_keys, edit_keyframes, place
 from livelatent.motion.even_keyframes import even_keyframes
 from livelatent.motion.keyframe_path import KEYFRAME_METHODS, KeyframePath
 from livelatent.motion.metrics import measure
 from livelatent.motion.params import MOVERS, MotionParams
 from livelatent.offline.conform_edit import conform_edit
-from livelatent.zseq import ZSequence
+from livelatent.common.zseq import ZSequence
 
 
 @dataclass(frozen=True)

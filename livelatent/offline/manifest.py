@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from livelatent.errors import UsageError
-from livelatent.jsonfile import NAME, POSITIVE, WHOLE, check_fields, list_of, read_json_object
+from livelatent.common.jsonfile import NAME, POSITIVE, WHOLE, check_fields, list_of, read_json_object
 
 SCHEMA_VERSION = 1
 FILE = "manifest.json"

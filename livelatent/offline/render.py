@@ -24,14 +24,14 @@ from pathlib import Path
 
 import numpy as np
 
-from livelatent import limits, zseq
+from livelatent.common import limits, zseq
 from livelatent.adapters.video import VideoWriter
 from livelatent.errors import VideoError, ZSequenceError
 from livelatent.generators import decode_frames
 from livelatent.generators import batching
-from livelatent.latent import check_z
-from livelatent.picture import PictureTrack
-from livelatent.zseq import ZSequence
+from livelatent.common.latent import check_z
+from livelatent.common.picture import PictureTrack
+from livelatent.common.zseq import ZSequence
 
 QUEUE_BATCHES = 3  # decoded batches waiting for the encoder: enough to overlap, bounded memory
 

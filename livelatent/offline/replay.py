@@ -17,13 +17,13 @@ from fractions import Fraction
 import numpy as np
 
 from livelatent.adapters import takes
-from livelatent.clock import FrameSampler
-from livelatent.controls import ControlEvent
+from livelatent.motion.clock import FrameSampler
+from livelatent.instrument.actions import ControlEvent
 from livelatent.errors import ControlMessageError, LivelatentError, TakeError
-from livelatent.jsonfile import NUMBER, OBJECT, POSITIVE, TEXT, WHOLE, check_fields, list_of, optional
-from livelatent.frames import FrameRate
-from livelatent.performance import Performance
-from livelatent.zseq import ZSequence
+from livelatent.common.jsonfile import NUMBER, OBJECT, POSITIVE, TEXT, WHOLE, check_fields, list_of, optional
+from livelatent.common.rates import FrameRate
+from livelatent.instrument.performance import Performance
+from livelatent.common.zseq import ZSequence
 
 
 # what a take's "performance" description must hold for Performance.restore()

@@ -15,9 +15,9 @@ import numpy as np
 
 from livelatent.adapters.png import STILL_FRAME, STILL_ID, STILL_ZSEQ, write_png
 from livelatent.errors import UsageError
-from livelatent.latent import check_z
-from livelatent.limits import batch_for
-from livelatent.zseq import ZSequence
+from livelatent.common.latent import check_z
+from livelatent.common.limits import batch_for
+from livelatent.common.zseq import ZSequence
 
 
 def _decode_rows(generator, seq: ZSequence, rows: list[int], size):
@@ -25,7 +25,7 @@ def _decode_rows(generator, seq: ZSequence, rows: list[int], size):
     if "picture" not in seq.meta:
         return generator.decode(seq.z[rows], size)
     from livelatent.generators import configured
-    from livelatent.picture import PictureTrack
+    from livelatent.common.picture import PictureTrack
 
     track = PictureTrack.from_meta(seq.meta)
     return np.concatenate([configured(generator, track.at(k)).decode(seq.z[k:k + 1], size) for k in rows])

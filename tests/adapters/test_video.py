@@ -5,7 +5,7 @@ import pytest
 
 from livelatent.adapters.video import VideoWriter, count_frames, iter_frames, read_metadata, video_info
 from livelatent.errors import VideoError
-from livelatent.frames import FrameRate
+from livelatent.common.rates import FrameRate
 
 
 def _gradient_frames(n, h=64, w=64):

@@ -50,8 +50,8 @@ def media(tmp_path_factory) -> tuple[Path, dict[int, Clip]]:
 def coded_media(media, tmp_path_factory) -> tuple[Path, dict[int, Clip]]:
     """The test clips in a folder of their own, each with a z-sequence beside it whose row i
     names (clip, i): a conformed row says which source frame it came from."""
-    from livelatent import zseq
-    from livelatent.zseq import ZSequence
+    from livelatent.common import zseq
+    from livelatent.common.zseq import ZSequence
 
     folder = tmp_path_factory.mktemp("coded_media")
     for code, clip in media[1].items():

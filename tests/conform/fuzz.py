@@ -17,10 +17,10 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
-from livelatent import zseq
+from livelatent.common import zseq
 from livelatent.errors import LivelatentError
 from livelatent.offline.conform_edit import conform_picks
-from livelatent.zseq import ZSequence
+from livelatent.common.zseq import ZSequence
 
 from .coded_media import coded_rows, write_clip
 from .kdenlive_writer import Blank, Cut, Lanes, Nest, gen2, sequences, timeline2

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
-from livelatent.mlt_time import format_clock
+from livelatent.edit.mlt_time import format_clock
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from livelatent.conform import NONE, Picks
+from livelatent.edit.picks import NONE, Picks
 
 from .coded_media import code_bits, decode, read_levels
 

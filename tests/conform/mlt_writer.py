@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from livelatent.mlt_time import format_clock
+from livelatent.edit.mlt_time import format_clock
 
 from .kdenlive_writer import Blank, Cut, Nest, _freeze, _profile, _props
 from .random_edit import Edit, Mix, Track, as_lanes, item_length, producer_frames

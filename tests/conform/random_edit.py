@@ -119,7 +119,7 @@ class _Draw:
         for _ in range(self.rng.randrange(2, 4)):
             keys.append((position, round(self.rng.uniform(0, float(top)), 3)))
             position += self.rng.randrange(5, 30)
-        from livelatent.mlt_time import format_clock
+        from livelatent.edit.mlt_time import format_clock
         return ";".join(f"{format_clock(p, self.fps)}={s}" for p, s in keys)
 
     def track(self, max_items: int, sequences: list[str]) -> Track:

@@ -31,7 +31,7 @@ import numpy as np
 from lxml import etree
 
 from livelatent.adapters.kdenlive import read_project
-from livelatent.conform import pick
+from livelatent.edit.picks import pick
 from livelatent.errors import LivelatentError
 from tests.xvfb import running_xvfb
 

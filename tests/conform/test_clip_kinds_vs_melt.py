@@ -12,11 +12,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from livelatent import zseq
+from livelatent.common import zseq
 from livelatent.errors import ProjectError
-from livelatent.latent import sample
+from livelatent.common.latent import sample
 from livelatent.offline.conform_edit import conform_project
-from livelatent.zseq import ZSequence
+from livelatent.common.zseq import ZSequence
 
 from .coded_media import coded_rows, write_still
 from .conftest import conformed_rows_vs_melt, mismatches_with_melt, requires_melt

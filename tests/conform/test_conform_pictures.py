@@ -5,10 +5,10 @@ import numpy as np
 import pytest
 
 from livelatent.commands.model_options import resolve_model
-from livelatent.conform import NONE, Picks
-from livelatent.conform_pictures import edit_provenance
+from livelatent.edit.picks import NONE, Picks
+from livelatent.edit.pictures import edit_provenance
 from livelatent.errors import ModelError
-from livelatent.picture import Picture, PictureTrack
+from livelatent.common.picture import Picture, PictureTrack
 
 
 def picks(src, pos, weight=None):

@@ -11,7 +11,7 @@ from livelatent.adapters.kdenlive import read_project
 from livelatent.adapters.kdenlive_guides import read_guides
 from livelatent.errors import ProjectError
 from livelatent.offline.edit_reader import read_edit
-from livelatent.timeline import Guide
+from livelatent.edit.timeline import Guide
 
 from .kdenlive_writer import GENERATIONS, Image, in_generation
 

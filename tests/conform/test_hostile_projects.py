@@ -6,9 +6,9 @@ from fractions import Fraction
 import pytest
 
 from livelatent.cli import main
-from livelatent.conform import pick
+from livelatent.edit.picks import pick
 from livelatent.errors import ProjectError
-from livelatent.timeline import ClipSegment, Source, Timeline, Track
+from livelatent.edit.timeline import ClipSegment, Source, Timeline, Track
 
 from .conftest import mismatches_with_melt, requires_melt
 from .kdenlive_writer import Cut, Lanes, _profile, timeline2

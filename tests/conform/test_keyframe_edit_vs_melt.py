@@ -12,13 +12,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from livelatent import zseq
-from livelatent.latent import SHELL_SPREAD, sample, shell_radius
+from livelatent.common import zseq
+from livelatent.common.latent import SHELL_SPREAD, sample, shell_radius
 from livelatent.motion import MotionParams
 from livelatent.motion.metrics import measure
 from livelatent.offline.keyframe_edit import KeyframeOptions, keyframe_conform
 from livelatent.offline.stills import still_name, still_tags
-from livelatent.zseq import ZSequence
+from livelatent.common.zseq import ZSequence
 
 from .coded_media import decode, write_still
 from .conftest import requires_melt

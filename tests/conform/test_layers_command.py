@@ -6,11 +6,11 @@ from fractions import Fraction
 
 import numpy as np
 
-from livelatent import zseq
-from livelatent.assemble import slerp_rows
+from livelatent.common import zseq
+from livelatent.edit.assemble import slerp_rows
 from livelatent.cli import main
-from livelatent.latent import sample
-from livelatent.zseq import ZSequence
+from livelatent.common.latent import sample
+from livelatent.common.zseq import ZSequence
 
 from .kdenlive_writer import Blank, Cut, effect, in_generation
 from .test_layers_vs_melt import CORNER, title

@@ -14,7 +14,7 @@ from xml.sax.saxutils import escape
 import pytest
 
 from livelatent.adapters.kdenlive import read_project
-from livelatent.conform import NONE, pick
+from livelatent.edit.picks import NONE, pick
 
 from .conftest import mismatches_with_melt, requires_melt
 from .kdenlive_writer import Blank, Cut, Image, Lanes, effect, in_generation, sequences, timeline2

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from livelatent.errors import ProjectError
-from livelatent.layering import Opacity, Placement, ScaleTilt, Span, look_cover
-from livelatent.mlt_anim import parse_animation
+from livelatent.edit.layering import Opacity, Placement, ScaleTilt, Span, look_cover
+from livelatent.edit.mlt_anim import parse_animation
 
 FPS = Fraction(25)
 HD = (1920, 1080)

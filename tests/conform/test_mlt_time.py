@@ -3,7 +3,7 @@ from fractions import Fraction
 import pytest
 
 from livelatent.errors import ProjectError
-from livelatent.mlt_time import format_clock, parse_time
+from livelatent.edit.mlt_time import format_clock, parse_time
 
 NTSC = Fraction(30000, 1001)
 

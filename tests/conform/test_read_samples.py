@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from livelatent.adapters.kdenlive import read_project
-from livelatent.timeline import ClipSegment, Timeline
+from livelatent.edit.timeline import ClipSegment, Timeline
 
 SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "kdenlive-samples"
 FILES = sorted(SAMPLES.glob("*/*.kdenlive"))

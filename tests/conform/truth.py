@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Callable
 
-from livelatent.conform import NONE, Picks
-from livelatent.timeline import Source
+from livelatent.edit.picks import NONE, Picks
+from livelatent.edit.timeline import Source
 
 
 def describe(picks: Picks, clip_id: Callable[[Source], int]) -> list[str]:

@@ -10,9 +10,9 @@ import textwrap
 
 import pytest
 
-from livelatent import zseq
-from livelatent.latent import sample
-from livelatent.zseq import ZSequence
+from livelatent.common import zseq
+from livelatent.common.latent import sample
+from livelatent.common.zseq import ZSequence
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "offline"))
 from render_checks import livelatent, same_stream  # noqa: E402
@@ -75,10 +75,10 @@ def test_a_snapshot_grid_on_ray_is_the_single_process_grid(ray_cluster, reel, tm
 
 
 def test_a_replay_on_ray_is_the_single_process_replay(ray_cluster, tmp_path, capsys):
-    from livelatent.bank import KeyframeBank
+    from livelatent.instrument.bank import KeyframeBank
     from livelatent.live.recorder import Recorder
     from livelatent.motion.params import MotionParams
-    from livelatent.performance import Performance
+    from livelatent.instrument.performance import Performance
 
     perf = Performance(KeyframeBank.random(d=512, seed=2), MotionParams(), seed=2)
     rec = Recorder(tmp_path / "recordings", fps=30)

@@ -21,12 +21,12 @@ from pathlib import Path
 
 from livelatent.adapters import otio as otio_adapter
 from livelatent.offline.conform_edit import conform_picks
-from livelatent.retime import warp_rate
+from livelatent.edit.retime import warp_rate
 
 from conform.fuzz import ensure_clips, project_text
 from conform.kdenlive_writer import Cut
 from conform.random_edit import draw_edit
-from livelatent.conform import NONE
+from livelatent.edit.picks import NONE
 
 from .edit_to_otio import expressible, to_otio
 from .simplify import ALL, edl_safe, fcpx_safe, within

@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 import opentimelineio as otio
 
-from livelatent import zseq
-from livelatent.zseq import ZSequence
+from livelatent.common import zseq
+from livelatent.common.zseq import ZSequence
 
 RATE = 30.0
 

@@ -12,7 +12,7 @@ from fractions import Fraction
 import opentimelineio as otio
 import pytest
 
-from livelatent import zseq
+from livelatent.common import zseq
 from livelatent.cli import main
 
 from .build import clip, dissolve, gap, rt, timeline, track, write, zpair

@@ -5,7 +5,7 @@ import zipfile
 
 import pytest
 
-from livelatent.edit_formats import detect
+from livelatent.adapters.edit_formats import detect
 from livelatent.errors import ProjectError
 
 from .test_samples import DATA, unpacked

@@ -8,7 +8,7 @@ import numpy as np
 import opentimelineio as otio
 import pytest
 
-from livelatent.conform import NONE
+from livelatent.edit.picks import NONE
 from livelatent.errors import ProjectError
 from livelatent.offline.conform_edit import conform_picks
 

@@ -12,12 +12,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from livelatent import zseq
-from livelatent.conform import NONE, pick
+from livelatent.common import zseq
+from livelatent.edit.picks import NONE, pick
 from livelatent.errors import LivelatentError
 from livelatent.offline.conform_edit import conform_project
 from livelatent.offline.edit_reader import read_edit
-from livelatent.zseq import ZSequence
+from livelatent.common.zseq import ZSequence
 
 DATA = Path(__file__).parent.parent / "data" / "otio"
 EMPTY = "the timeline is empty"

@@ -5,7 +5,7 @@ import pytest
 
 from livelatent.errors import LatentShapeError
 from livelatent.generators import Generator, load
-from livelatent.latent import sample
+from livelatent.common.latent import sample
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ import torch
 from livelatent import generators
 from livelatent.errors import ModelError, UsageError
 from livelatent.generators import dcgan
-from livelatent.latent import sample
+from livelatent.common.latent import sample
 
 pytestmark = pytest.mark.filterwarnings("ignore:`torch.jit.script` is deprecated:DeprecationWarning")
 

@@ -6,7 +6,7 @@ import pytest
 from livelatent import generators
 from livelatent.errors import ModelError, UsageError
 from livelatent.generators.snapshots import label_for, snapshot_paths
-from livelatent.latent import sample
+from livelatent.common.latent import sample
 
 
 def test_folder_glob_and_list_give_the_same_ordered_set(stylegan_run):

@@ -12,8 +12,8 @@ import torch
 from livelatent import generators
 from livelatent.errors import ModelError
 from livelatent.generators import nvidia_code
-from livelatent.latent import sample
-from livelatent.picture import Picture
+from livelatent.common.latent import sample
+from livelatent.common.picture import Picture
 
 
 def one_line(exc_info) -> str:

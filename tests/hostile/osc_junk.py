@@ -151,7 +151,7 @@ def applies(data: bytes) -> bool:
     control): the flood sends only junk that is dropped, so what it measures is the cost of
     dropping it, and no junk ever moves the fader it is meant to crowd out."""
     from livelatent.live.osc_datagrams import BadDatagram, read_datagram
-    from livelatent.mapping import osc_event
+    from livelatent.instrument.mapping import osc_event
 
     try:
         messages = read_datagram(data)

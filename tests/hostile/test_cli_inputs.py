@@ -16,9 +16,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from livelatent import cli, generators, values, zseq
-from livelatent.latent import sample
-from livelatent.zseq import SIDECAR_FIELDS, ZSequence
+from livelatent import cli, generators
+
+from livelatent.common import values, zseq
+from livelatent.common.latent import sample
+from livelatent.common.zseq import SIDECAR_FIELDS, ZSequence
 
 # the conform tests' project writer, by path: tests/conform is a package of its own
 _writer = importlib.util.spec_from_file_location("hostile_kdenlive_writer",
@@ -141,7 +143,7 @@ FREE_TEXT = {"--preset", "--model", "--device", "--bank", "--save-bank", "--midi
 
 
 def test_every_flag_of_every_command_is_checked_as_it_is_parsed():
-    """Derived from the parsers themselves: a new flag needs a type from livelatent.values,
+    """Derived from the parsers themselves: a new flag needs a type from livelatent.common.values,
     a list of choices, or a place in FREE_TEXT (and a case here)."""
     for name in cli.COMMANDS:
         parser = cli.build_parser(name)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from livelatent.controls import make
+from livelatent.instrument.actions import make
 from livelatent.live.session import build_session, parse_options
 
 

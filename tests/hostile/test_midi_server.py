@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from livelatent.live.session import build_session, parse_options
-from livelatent.mapping import MidiMap, NoteBlock
+from livelatent.instrument.mapping import MidiMap, NoteBlock
 from until import wait_until
 
 PADS = "lltest-pads"

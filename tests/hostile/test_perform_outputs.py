@@ -9,7 +9,7 @@ import pytest
 
 from livelatent.cli import main
 from livelatent.commands.perform_outputs import save_bank
-from livelatent.bank import KeyframeBank
+from livelatent.instrument.bank import KeyframeBank
 
 
 @pytest.fixture

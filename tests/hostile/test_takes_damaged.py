@@ -14,15 +14,17 @@ import subprocess
 import numpy as np
 import pytest
 
-from livelatent import cli, zseq
+from livelatent import cli
+
+from livelatent.common import zseq
 from livelatent.adapters import take_writer, takes
 from livelatent.adapters.video import count_frames
-from livelatent.bank import KeyframeBank
-from livelatent.controls import make
+from livelatent.instrument.bank import KeyframeBank
+from livelatent.instrument.actions import make
 from livelatent.generators.default import DefaultGenerator
 from livelatent.live.recorder import Recorder
 from livelatent.motion.params import MotionParams
-from livelatent.performance import Performance
+from livelatent.instrument.performance import Performance
 
 GENERATOR = DefaultGenerator(size=(32, 32))
 

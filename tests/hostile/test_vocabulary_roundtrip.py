@@ -13,11 +13,11 @@ import random
 import numpy as np
 import pytest
 
-from livelatent.bank import KeyframeBank
-from livelatent.controls import ACTIONS, PERFORMANCE_ACTIONS, ControlEvent, make
+from livelatent.instrument.bank import KeyframeBank
+from livelatent.instrument.actions import ACTIONS, PERFORMANCE_ACTIONS, ControlEvent, make
 from livelatent.errors import ControlMessageError
 from livelatent.motion.params import MotionParams
-from livelatent.performance import Performance
+from livelatent.instrument.performance import Performance
 
 D = 8
 POOL = [0, 1, 3, 7, 64, -1, 2**70, 0.0, -0.0, 0.25, 1.0, 2.5, 1e308, 5e-324, float("nan"), float("inf"),

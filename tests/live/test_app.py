@@ -15,7 +15,7 @@ import pytest
 from pythonosc.udp_client import SimpleUDPClient
 
 from livelatent.cli import main
-from livelatent.controls import make
+from livelatent.instrument.actions import make
 from livelatent.live.session import build_session, parse_options
 from tests.xvfb import running_xvfb
 

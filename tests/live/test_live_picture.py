@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from livelatent.live.render import Renderer
+from livelatent.live.draw import Renderer
 from livelatent.live.window import HeadlessDisplay
 
 

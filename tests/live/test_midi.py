@@ -15,8 +15,8 @@ import pytest
 from livelatent.live import midi as live_midi
 from livelatent.live.bus import ControlBus
 from livelatent.live.osc import RateLimitedLog
-from livelatent.mapping import MidiBinding, MidiMap, NoteBlock
-from livelatent.presets import append_learned, load_preset
+from livelatent.instrument.mapping import MidiBinding, MidiMap, NoteBlock
+from livelatent.instrument.presets import append_learned, load_preset
 
 MAP = MidiMap(bindings=(MidiBinding("cc", 0, "motion/damping"),), notes=(NoteBlock(0, 64, 0, velocity=True),))
 

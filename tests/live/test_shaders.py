@@ -6,7 +6,7 @@ import pytest
 
 from livelatent.errors import ShaderError
 from livelatent.live.hud import GLYPH_H, text_mask
-from livelatent.live.render import Renderer, letterbox_scale
+from livelatent.live.draw import Renderer, letterbox_scale
 from livelatent.live.shaders import load_program
 from livelatent.live.window import HeadlessDisplay
 

@@ -6,7 +6,7 @@ import pytest
 
 from livelatent.errors import UsageError
 from livelatent.generators import load
-from livelatent.latent import sample, shell_radius
+from livelatent.common.latent import sample, shell_radius
 from livelatent.motion import MotionParams
 from livelatent.motion.even_keyframes import even_keyframes
 from livelatent.motion.keyframe_path import KeyframePath

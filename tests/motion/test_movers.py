@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from livelatent.errors import LatentShapeError, UsageError
-from livelatent.latent import sample, shell_radius
+from livelatent.common.latent import sample, shell_radius
 from livelatent.motion import MOVERS, MotionParams, make_mover
 from livelatent.motion.geometry import norm
 from livelatent.motion.springs import spring_step

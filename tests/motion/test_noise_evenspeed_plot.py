@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from livelatent.errors import UsageError
-from livelatent.latent import sample, shell_radius
+from livelatent.common.latent import sample, shell_radius
 from livelatent.motion.evenspeed import retime_even
 from livelatent.motion.noise import loop_around, neighbour, tangent_noise
 from livelatent.motion.paths import build_path

@@ -4,9 +4,9 @@ import json
 
 import numpy as np
 
-from livelatent import zseq
+from livelatent.common import zseq
 from livelatent.cli import main
-from livelatent.latent import sample
+from livelatent.common.latent import sample
 
 
 def test_path_from_keyframes_then_picture(tmp_path, capsys):

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from livelatent.errors import UsageError
-from livelatent.latent import sample, shell_radius
+from livelatent.common.latent import sample, shell_radius
 from livelatent.motion import MotionParams
 from livelatent.motion.metrics import measure
 from livelatent.motion.paths import METHODS, build_path, keyframe_frames, keyframe_times

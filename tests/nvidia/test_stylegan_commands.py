@@ -12,7 +12,7 @@ import json
 import numpy as np
 import pytest
 
-from livelatent import zseq
+from livelatent.common import zseq
 from livelatent.adapters.video import iter_frames
 from livelatent.cli import main
 from tests.nvidia.conftest import repo

@@ -16,7 +16,7 @@ from livelatent.adapters.video import iter_frames
 from livelatent.cli import main
 from livelatent.generators import load
 from livelatent.live.session import build_session, parse_options
-from livelatent.mapping import target_event
+from livelatent.instrument.mapping import target_event
 from livelatent.offline.render import render
 from livelatent.offline.replay import replay_z
 from tests.nvidia.conftest import repo

@@ -4,16 +4,16 @@ chunk videos joined, and a stopped render resumed from its manifest."""
 import numpy as np
 import pytest
 
-from livelatent import zseq
+from livelatent.common import zseq
 from livelatent.adapters.image_sequence import ImageSequence
 from livelatent.adapters.video import iter_frames, read_metadata
 from livelatent.errors import UsageError
-from livelatent.latent import sample
+from livelatent.common.latent import sample
 from livelatent.offline.chunk_worker import ChunkJob, ModelRecipe
 from livelatent.offline.chunked import (ChunkedModel, ChunkedSettings, LocalExecutor, render_chunked,
                                         segment_settings, work_folder)
 from livelatent.offline.chunks import plan_chunks
-from livelatent.zseq import ZSequence
+from livelatent.common.zseq import ZSequence
 
 from render_checks import livelatent, png_pixels, same_stream
 

@@ -10,11 +10,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from livelatent import zseq
+from livelatent.common import zseq
 from livelatent.cli import main
-from livelatent.latent import sample
+from livelatent.common.latent import sample
 from livelatent.motion.metrics import measure
-from livelatent.zseq import ZSequence
+from livelatent.common.zseq import ZSequence
 from tests.conform.kdenlive_writer import Blank, Image, Lanes, timeline2
 
 FPS = Fraction(25)

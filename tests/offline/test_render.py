@@ -5,14 +5,14 @@ import json
 import numpy as np
 import pytest
 
-from livelatent import zseq
+from livelatent.common import zseq
 from livelatent.adapters.video import count_frames, iter_frames, read_metadata, video_info
 from livelatent.errors import LatentShapeError
-from livelatent.frames import FrameRate
+from livelatent.common.rates import FrameRate
 from livelatent.generators import load
-from livelatent.latent import sample
+from livelatent.common.latent import sample
 from livelatent.offline.render import render
-from livelatent.zseq import ZSequence
+from livelatent.common.zseq import ZSequence
 
 
 @pytest.fixture(scope="module")

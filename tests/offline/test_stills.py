@@ -5,14 +5,14 @@ from pathlib import Path
 
 import numpy as np
 
-from livelatent import zseq
+from livelatent.common import zseq
 from livelatent.adapters.png import read_png_info
 from livelatent.adapters.video import iter_frames
 from livelatent.cli import main
 from livelatent.generators import load
-from livelatent.latent import sample
+from livelatent.common.latent import sample
 from livelatent.offline.conform_edit import conform_project
-from livelatent.zseq import ZSequence
+from livelatent.common.zseq import ZSequence
 from tests.conform.kdenlive_writer import Image, Lanes, timeline2
 
 

@@ -8,19 +8,22 @@ import textwrap
 import time
 
 
-from livelatent import cli, zseq
+from livelatent import cli
+
+
+from livelatent.common import zseq
 from livelatent.adapters import takes
 from livelatent.adapters.video import count_frames, read_metadata
 
 # A recording process: a Performance on real time, its rows, events and images to a Recorder.
 _PERFORMER = textwrap.dedent("""
     import sys, time
-    from livelatent.bank import KeyframeBank
-    from livelatent.controls import make
+    from livelatent.instrument.bank import KeyframeBank
+    from livelatent.instrument.actions import make
     from livelatent.generators.default import DefaultGenerator
     from livelatent.live.recorder import Recorder
     from livelatent.motion.params import MotionParams
-    from livelatent.performance import Performance
+    from livelatent.instrument.performance import Performance
     g = DefaultGenerator(size=(48, 64))
     perf = Performance(KeyframeBank.random(d=512, seed=5), MotionParams(settle_time=0.5), seed=5, tick=7)
     rec = Recorder(sys.argv[1], fps=25)
@@ -83,10 +86,10 @@ def test_a_take_killed_mid_performance_is_recovered_up_to_its_last_flush(tmp_pat
 
 
 def test_proxies_renders_the_missing_frames_of_a_take(tmp_path, capsys):
-    from livelatent.bank import KeyframeBank
+    from livelatent.instrument.bank import KeyframeBank
     from livelatent.live.recorder import Recorder
     from livelatent.motion.params import MotionParams
-    from livelatent.performance import Performance
+    from livelatent.instrument.performance import Performance
 
     perf = Performance(KeyframeBank.random(d=512, seed=2), MotionParams(), seed=2)
     rec = Recorder(tmp_path, fps=30)

@@ -11,7 +11,7 @@ from pythonosc.udp_client import SimpleUDPClient
 
 from livelatent.adapters import takes
 from livelatent.adapters.video import count_frames, iter_frames, read_metadata
-from livelatent.clock import FrameSampler
+from livelatent.motion.clock import FrameSampler
 from livelatent.live.session import build_session, parse_options
 from livelatent.offline.proxy import complete_proxy
 from livelatent.offline.replay import replay_z

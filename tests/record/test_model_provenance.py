@@ -8,11 +8,11 @@ import pytest
 
 from livelatent import cli
 from livelatent.adapters import takes
-from livelatent.bank import KeyframeBank
-from livelatent.controls import make
+from livelatent.instrument.bank import KeyframeBank
+from livelatent.instrument.actions import make
 from livelatent.live.recorder import Recorder
 from livelatent.motion.params import MotionParams
-from livelatent.performance import Performance
+from livelatent.instrument.performance import Performance
 
 
 def record_take(recordings, model="default") -> takes.Take:

@@ -8,15 +8,15 @@ import numpy as np
 import pytest
 
 from livelatent.adapters import take_writer, takes
-from livelatent.bank import KeyframeBank
-from livelatent.controls import make
+from livelatent.instrument.bank import KeyframeBank
+from livelatent.instrument.actions import make
 from livelatent.adapters.video import count_frames, iter_frames, read_metadata
 from livelatent.generators.default import DefaultGenerator
 from livelatent.live.recorder import Recorder
 from livelatent.motion.params import MotionParams
 from livelatent.offline.proxy import complete_after_show, complete_proxy
 from livelatent.offline.replay import replay_z
-from livelatent.performance import Performance
+from livelatent.instrument.performance import Performance
 
 D = 512
 SIZE = 96  # small frames: the test is about bookkeeping, not pictures
@@ -100,9 +100,9 @@ _FILLS_THE_DISK = textwrap.dedent("""
     from livelatent.live.recorder import Recorder
     resource.setrlimit(resource.RLIMIT_FSIZE, (150_000, 150_000))   # a disk that fills at 150 kB
     said = []
-    from livelatent.bank import KeyframeBank
+    from livelatent.instrument.bank import KeyframeBank
     from livelatent.motion.params import MotionParams
-    from livelatent.performance import Performance
+    from livelatent.instrument.performance import Performance
     perf = Performance(KeyframeBank(np.ones((4, 512))), MotionParams(), seed=1)
     rec = Recorder(sys.argv[1], fps=30, on_message=said.append)
     rec.start(perf)

@@ -14,7 +14,7 @@ import numpy as np
 
 from conform.kdenlive_writer import Clip, Lanes, sequences
 from livelatent.adapters.video import count_frames, iter_frames
-from livelatent.zseq import load
+from livelatent.common.zseq import load
 
 MELT = shutil.which("melt")
 

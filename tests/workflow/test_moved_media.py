@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from livelatent import zseq
+from livelatent.common import zseq
 from livelatent.cli import main
 
 from conform.kdenlive_writer import Clip, Cut, Lanes

@@ -1,0 +1,154 @@
+"""How much of the frame a clip covers, frame by frame: the layering rule's measure.
+
+The conform gives each frame the z of the topmost clip that fills the frame opaquely
+(picks.py). A clip's *cover* at a frame is a number in [0, 1]:
+  1    it fills the frame opaquely: nothing below shows;
+  0    it does not fill the frame (a title or logo with a transparent background, a
+       picture-in-picture inset, a shrunk or rotated clip): what is below keeps the frame,
+       and the clip is an overlay the final render will not show;
+  else it fills the frame translucently (an opacity fade, a translucent colour): the frame
+       blends what is below with it by that weight.
+It is the product of the source's own cover (Source.alpha) and of each effect's, evaluated
+per frame with MLT's keyframes (mlt_anim.py):
+  Placement  the clip drawn into a rect x y w h [opacity] (qtblend, affine, composite,
+             pan_zoom, a composition's geometry), optionally rotated; it fills when the
+             drawn picture (its aspect kept unless `distort`) covers every frame corner
+  ScaleTilt  frei0r.scale0tilt: scale 2 * "Scale X", offset (2 * "Tilt X" - 1) * width, crops
+  Opacity    brightness alpha (Kdenlive's fades to and from transparency; alpha < 0 follows level)
+Effect positions are the producer's (or composition's) own: `first` is the filter's `in`,
+`length` its duration for keyframes counted from the end; outside first..last it does nothing.
+
+>>> from fractions import Fraction
+>>> from livelatent.edit.mlt_anim import parse_animation
+>>> inset = Placement(parse_animation("0 0 960 540", 25), frame=(1920, 1080))
+>>> float(look_cover((inset,), np.array([0]))[0])
+0.0
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from livelatent.edit.mlt_anim import Animation
+
+EDGE = 1.0  # pixels a picture may miss at a frame edge and still fill it (rounding in rects)
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Where an effect acts, in positions of what it is attached to: first..last (None: on)."""
+
+    first: int = 0
+    last: int | None = None
+    length: int = 1  # the effect's duration, for keyframes counted from its end
+
+    def local(self, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(active mask, positions relative to the effect's start)."""
+        active = positions >= self.first
+        if self.last is not None:
+            active &= positions <= self.last
+        return active, positions - self.first
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """A picture drawn into `rect` (pixels of `frame`, or fractions when written with '%');
+    rotation in degrees about the rect's centre (or its top-left corner)."""
+
+    rect: Animation
+    frame: tuple[int, int]
+    span: Span = Span()
+    rotation: Animation | None = None
+    rotate_center: bool = True
+    distort: bool = False
+    opacity: bool = True  # the rect's fifth value is the picture's opacity
+
+    def cover(self, positions: np.ndarray) -> np.ndarray:
+        active, local = self.span.local(positions)
+        values = self.rect.at(local, self.span.length)
+        w, h = self.frame
+        x, y, rw, rh = (values[:, i] for i in range(4))
+        if self.rect.relative:
+            x, y, rw, rh = x * w, y * h, rw * w, rh * h
+        if not self.distort:  # the picture keeps its aspect (the frame's), centred in the rect
+            scale = np.minimum(rw / w, rh / h)
+            x, y, rw, rh = x + (rw - w * scale) / 2, y + (rh - h * scale) / 2, w * scale, h * scale
+        angle = self.rotation.at(local, self.span.length)[:, 0] if self.rotation is not None else np.zeros(len(x))
+        fills = _box_fills_frame(x, y, rw, rh, angle, self.rotate_center, w, h)
+        opaque = np.clip(values[:, 4], 0.0, 1.0) if self.opacity and values.shape[1] > 4 else 1.0
+        return np.where(active, fills * opaque, 1.0)
+
+
+def _box_fills_frame(x, y, bw, bh, angle, about_centre: bool, w: int, h: int) -> np.ndarray:
+    """Whether the box (rotated by angle degrees) contains the four frame corners."""
+    theta = np.radians(angle)
+    cx, cy = (x + bw / 2, y + bh / 2) if about_centre else (x, y)
+    fills = np.ones(len(x), bool)
+    for px, py in ((0, 0), (w, 0), (0, h), (w, h)):
+        # the corner in the box's own (unrotated) coordinates
+        dx, dy = px - cx, py - cy
+        ux = np.cos(-theta) * dx - np.sin(-theta) * dy + cx
+        uy = np.sin(-theta) * dx + np.cos(-theta) * dy + cy
+        fills &= (ux >= x - EDGE) & (ux <= x + bw + EDGE) & (uy >= y - EDGE) & (uy <= y + bh + EDGE)
+    return fills.astype(np.float64)
+
+
+@dataclass(frozen=True, slots=True)
+class ScaleTilt:
+    """frei0r.scale0tilt: params "Scale X", "Scale Y", "Tilt X", "Tilt Y", "Clip left", ...
+    (0..1, scale 0.5 = full size, tilt 0.5 = in place), each an Animation."""
+
+    params: tuple[tuple[str, Animation], ...]
+    frame: tuple[int, int]
+    span: Span = Span()
+
+    def cover(self, positions: np.ndarray) -> np.ndarray:
+        active, local = self.span.local(positions)
+        defaults = {"Scale X": 0.5, "Scale Y": 0.5, "Tilt X": 0.5, "Tilt Y": 0.5}
+        value = {name: np.full(len(local), default) for name, default in defaults.items()}
+        for name, anim in self.params:
+            value[name] = anim.at(local, self.span.length)[:, 0]
+        crop = {side: value.get(f"Clip {side}", np.zeros(len(local))) for side in ("left", "right", "top", "bottom")}
+        w, h = self.frame
+        sx, sy = 2 * value["Scale X"], 2 * value["Scale Y"]
+        x0 = (2 * value["Tilt X"] - 1) * w + crop["left"] * w * sx
+        y0 = (2 * value["Tilt Y"] - 1) * h + crop["top"] * h * sy
+        x1 = (2 * value["Tilt X"] - 1) * w + (1 - crop["right"]) * w * sx
+        y1 = (2 * value["Tilt Y"] - 1) * h + (1 - crop["bottom"]) * h * sy
+        fills = (x0 <= EDGE) & (y0 <= EDGE) & (x1 >= w - EDGE) & (y1 >= h - EDGE)
+        return np.where(active, fills.astype(np.float64), 1.0)
+
+
+@dataclass(frozen=True, slots=True)
+class Opacity:
+    """A picture's opacity (brightness `alpha`); alpha < 0 follows `level`, as MLT does."""
+
+    alpha: Animation
+    span: Span = Span()
+    level: Animation | None = None
+
+    def cover(self, positions: np.ndarray) -> np.ndarray:
+        active, local = self.span.local(positions)
+        alpha = self.alpha.at(local, self.span.length)[:, 0]
+        if self.level is not None:
+            alpha = np.where(alpha < 0, self.level.at(local, self.span.length)[:, 0], alpha)
+        return np.where(active, np.clip(alpha, 0.0, 1.0), 1.0)
+
+
+Look = tuple  # of Placement | ScaleTilt | Opacity: a clip's, a track's or a composition's effects
+
+
+def look_cover(look: Look, positions: np.ndarray) -> np.ndarray:
+    """The product of the effects' covers at these positions (1 where there are none)."""
+    cover = np.ones(len(positions))
+    for effect in look:
+        cover *= effect.cover(np.asarray(positions, np.float64))
+    return cover
+
+
+def blend_weight_of(mode: str) -> float | None:
+    """The weight of the upper picture for a composition blend mode, None for plain 'over':
+    additive and other symmetric modes count both pictures alike."""
+    return None if mode in ("", "normal", "over", "0") else 0.5

@@ -1,0 +1,215 @@
+"""MIDI and OSC messages to ControlEvents: pure tables and functions, no I/O.
+
+Targets are the OSC address space without its prefix, so one vocabulary names everything a
+control can drive, from an OSC message, a MIDI binding in a preset or MIDI learn:
+
+    continuous (a value 0..1):  motion/<param>   noise   mover   model/psi
+    triggers (fire on press):   keyframe/<slot>  keyframe/random  store/<slot>  snapshot/<i>
+                                model/class/<i>  record/start  record/stop  record/toggle  hud  grid
+
+osc_event(address, args, d) and midi_event(midimap, kind, channel, number, value) return a
+ControlEvent, None for a message that means nothing (a button release, an unmapped note),
+or raise ControlMessageError naming the address, the arguments and what was expected.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from livelatent.instrument.actions import MOTION_PARAMS, MOVERS, ControlEvent, make
+from livelatent.errors import ControlMessageError, shorten
+
+OSC_PREFIX = "/livelatent"
+CURVES = {"linear": 1.0, "exp": 2.0, "log": 0.5}
+TRIGGERS = ("keyframe/random", "record/start", "record/stop", "record/toggle", "hud", "grid")
+SLOT_TRIGGERS = ("keyframe", "store", "snapshot")
+CONTINUOUS = tuple(f"motion/{p}" for p in MOTION_PARAMS) + ("noise", "mover", "model/psi")
+CLASS_TRIGGER = "model/class"  # model/class/<n>: a conditional model's class n
+
+
+def check_target(target: str) -> str:
+    """A target name as above, or ControlMessageError listing what is allowed."""
+    t = target.strip("/")
+    head, _, tail = t.partition("/")
+    if t in TRIGGERS or t in CONTINUOUS or (head in SLOT_TRIGGERS and tail.isdigit()) or _class_number(t):
+        return t
+    allowed = ", ".join(CONTINUOUS + TRIGGERS + tuple(f"{s}/<n>" for s in (*SLOT_TRIGGERS, CLASS_TRIGGER)))
+    raise ControlMessageError(f"target {shorten(target, 40)!r}: expected one of {allowed}")
+
+
+def _class_number(target: str) -> str:
+    """"3" for model/class/3, else ""."""
+    prefix, _, n = target.rpartition("/")
+    return n if prefix == CLASS_TRIGGER and n.isdigit() else ""
+
+
+def target_event(target: str, value: float, *, source: str, strength: float = 1.0) -> ControlEvent | None:
+    """The event a control at `value` (0..1) sends to `target`; triggers fire when value > 0."""
+    t = check_target(target)
+    head, _, tail = t.partition("/")
+    if head == "motion":
+        return make("motion", tail, value, "norm", source=source)
+    if t == "noise":
+        return make("noise", value, source=source)
+    if t == "mover":
+        return make("mover", min(int(value * len(MOVERS)), len(MOVERS) - 1), source=source)
+    if t == "model/psi":
+        return make("model.psi", value, "norm", source=source)
+    if value <= 0:
+        return None  # a button's release
+    if _class_number(t):
+        return make("model.class", int(_class_number(t)), source=source)
+    if t in TRIGGERS:
+        return make(t.replace("/", "."), source=source)
+    args = (int(tail), strength) if head == "keyframe" else (int(tail),)
+    return make(head, *args, source=source)
+
+
+# ---- OSC ----
+
+def osc_event(address: str, args: tuple, d: int | None = None) -> ControlEvent | None:
+    """One OSC message under /livelatent to an event (see the README's address table)."""
+    try:
+        return _osc_event(address, tuple(args), d)
+    except ControlMessageError as exc:
+        raise ControlMessageError(f"OSC {shorten(address)} {_show(args)}: {exc}") from None
+
+
+def _osc_event(address: str, args: tuple, d: int | None) -> ControlEvent | None:
+    if not address.startswith(OSC_PREFIX + "/"):
+        raise ControlMessageError(f"expected an address under {OSC_PREFIX}/")
+    path = address[len(OSC_PREFIX) + 1:].strip("/")
+    head, _, tail = path.partition("/")
+    if path == "z":
+        return make("z", *_z_values(args, d), source="osc")
+    if path in ("keyframe", "store", "snapshot"):
+        return make(path, *args, source="osc")
+    if head == "motion" and tail.endswith("/raw"):
+        return make("motion", tail[: -len("/raw")], *args, "raw", source="osc")
+    if path == "motion/mover":
+        return make("mover", *args, source="osc")
+    if path == "model/psi/raw":
+        return make("model.psi", *args, "raw", source="osc")
+    if path == "model/class":
+        return make("model.class", *args, source="osc")
+    if path in ("hud", "grid"):
+        return make(path, *args, source="osc")
+    if path == "learn":
+        return make("learn", check_target(str(args[0])) if len(args) == 1 else None, source="osc")
+    # a knob needs its value; a button may come bare (a press) or with 1 / 0 (press / release)
+    value = _single(args) if path in CONTINUOUS or args else 1.0
+    return target_event(path, value, source="osc")
+
+
+def is_knob_address(address: str) -> bool:
+    """A continuous control whose next message supersedes this one (a knob, the noise, a z):
+    motion/<param> (and /raw), noise, z, model/psi (and /raw). The mover switch and all
+    triggers are not."""
+    path = address[len(OSC_PREFIX) + 1:].strip("/") if address.startswith(OSC_PREFIX + "/") else ""
+    return path in ("z", "noise", "model/psi", "model/psi/raw") or (path.startswith("motion/")
+                                                                     and path != "motion/mover")
+
+
+def _single(args: tuple) -> float:
+    if len(args) != 1 or isinstance(args[0], bool) or not isinstance(args[0], (int, float)):
+        raise ControlMessageError("expected one number")
+    if not math.isfinite(args[0]):
+        raise ControlMessageError(f"value must be finite, got {args[0]!r}")
+    return float(args[0])
+
+
+def _z_values(args: tuple, d: int | None) -> tuple:
+    if len(args) == 1 and isinstance(args[0], (bytes, bytearray)):
+        if len(args[0]) % 4:
+            raise ControlMessageError(f"blob of {len(args[0])} bytes is not float32 values")
+        values = tuple(float(v) for v in np.frombuffer(args[0], dtype="<f4"))
+    else:
+        values = args
+    if d is not None and len(values) != d:
+        raise ControlMessageError(f"expected {d} floats (or a float32 blob of {4 * d} bytes), got {len(values)}")
+    return values
+
+
+def _show(args) -> str:
+    args = tuple(args)
+    if len(args) > 6:
+        return f"[{len(args)} args]"
+    return "[" + ", ".join(f"<blob {len(a)} bytes>" if isinstance(a, bytes) else _short_repr(a) for a in args) + "]"
+
+
+def _short_repr(value) -> str:
+    """repr of an argument, cut short: a string or an array (a list) from outside may be huge or deep."""
+    if isinstance(value, list):
+        return f"<array of {len(value)}>"
+    return shorten(repr(value), 40)
+
+
+# ---- MIDI ----
+
+@dataclass(frozen=True, slots=True)
+class MidiBinding:
+    """One control (a CC or a note) bound to a target; value 0..127 -> lo..hi through the curve."""
+
+    kind: str  # "cc" or "note"
+    number: int
+    target: str
+    channel: int | None = None  # 1..16, None = any
+    lo: float = 0.0
+    hi: float = 1.0
+    curve: str = "linear"
+    invert: bool = False
+
+    def value(self, raw: int) -> float:
+        x = raw / 127.0
+        x = 1.0 - x if self.invert else x
+        return self.lo + (self.hi - self.lo) * x ** CURVES[self.curve]
+
+
+@dataclass(frozen=True, slots=True)
+class NoteBlock:
+    """count consecutive notes from first_note trigger slots first_slot...; velocity scales the move."""
+
+    first_note: int = 0
+    count: int = 64
+    first_slot: int = 0
+    velocity: bool = False
+    channel: int | None = None
+
+
+@dataclass(frozen=True)
+class MidiMap:
+    bindings: tuple = ()  # MidiBinding, later ones win
+    notes: tuple = ()  # NoteBlock
+    _index: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for b in self.bindings:
+            self._index.setdefault((b.kind, b.number), []).insert(0, b)
+
+    def binding(self, kind: str, channel: int, number: int) -> MidiBinding | None:
+        for b in self._index.get((kind, number), ()):
+            if b.channel in (None, channel):
+                return b
+        return None
+
+    def with_binding(self, b: MidiBinding) -> "MidiMap":
+        return MidiMap(self.bindings + (b,), self.notes)
+
+
+def midi_event(midimap: MidiMap, kind: str, channel: int, number: int, value: int) -> ControlEvent | None:
+    """kind: "cc", "note_on" or "note_off"; channel 1..16. Unmapped or releases -> None."""
+    if kind == "note_off" or (kind == "note_on" and value == 0):
+        return None
+    bkind = "note" if kind == "note_on" else kind
+    b = midimap.binding(bkind, channel, number)
+    if b is not None:
+        return target_event(b.target, b.value(value), source="midi")
+    if bkind == "note":
+        for block in midimap.notes:
+            if block.channel in (None, channel) and 0 <= number - block.first_note < block.count:
+                strength = value / 127.0 if block.velocity else 1.0
+                return make("keyframe", block.first_slot + number - block.first_note, strength, source="midi")
+    return None

@@ -1,0 +1,218 @@
+"""Presets: TOML files in presets/ holding mover parameters, the bank, OSC and MIDI mappings.
+
+Defaults live in the dataclasses below; a preset names only what it changes. Every wrong key
+or value is a PresetError naming the file, the key and what is allowed:
+
+    presets/mine.toml: [midi.cc] entry 2: key 'targte': expected one of cc, target, channel, ...
+
+    preset = load_preset("presets/korg-nanokontrol2.toml")
+    preset.motion, preset.bank, preset.osc, preset.midi.map, preset.display, preset.record
+    append_learned(preset.path, binding)   # MIDI learn: the binding is added to the file
+"""
+
+from __future__ import annotations
+
+import argparse
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+from livelatent.common import values
+from livelatent.errors import ControlMessageError, LivelatentError, PresetError
+from livelatent.instrument.mapping import CURVES, MidiBinding, MidiMap, NoteBlock, check_target
+from livelatent.motion.params import MotionParams
+
+SCHEMA_VERSION = 1
+PROJECT_PRESETS = Path(__file__).resolve().parents[2] / "presets"
+
+
+@dataclass(frozen=True)
+class BankSettings:
+    seed: int = 0          # random slots are keyed by (seed, slot); also the performance's seed
+    source: str = ""       # ZSEQ[:frames] or a saved bank NAME.npy; empty = all random
+    slots: int = 64
+
+
+@dataclass(frozen=True)
+class OscSettings:
+    host: str = "127.0.0.1"
+    port: int = 9331
+    feedback: str = ""     # HOST:PORT for state feedback; empty = none
+    allow: tuple = ()      # sender IPs accepted; empty = any
+
+
+@dataclass(frozen=True)
+class MidiSettings:
+    input: str = ""        # partial port name, or "virtual:NAME"; empty = no MIDI
+    map: MidiMap = field(default_factory=MidiMap)
+
+
+@dataclass(frozen=True)
+class DisplaySettings:
+    fps: float = 60.0      # display frame grid when not recording
+    hud: bool = True
+    size: str = "256x256"  # decode size WxH
+
+
+@dataclass(frozen=True)
+class RecordSettings:
+    fps: str = "30"
+    proxy_size: str = ""   # WxH; empty = the decode size
+
+
+@dataclass(frozen=True)
+class Preset:
+    path: Path | None = None
+    motion: MotionParams = field(default_factory=MotionParams)
+    noise: float = 0.0
+    bank: BankSettings = field(default_factory=BankSettings)
+    osc: OscSettings = field(default_factory=OscSettings)
+    midi: MidiSettings = field(default_factory=MidiSettings)
+    display: DisplaySettings = field(default_factory=DisplaySettings)
+    record: RecordSettings = field(default_factory=RecordSettings)
+
+
+def load_preset(path: str | Path | None) -> Preset:
+    """Read a preset file; a bare name looks in presets/ ("korg-nanokontrol2")."""
+    if path is None:
+        return Preset()
+    p = _find(Path(path))
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise PresetError(f"{p}: not valid TOML ({exc})") from None
+    except OSError as exc:
+        raise PresetError(f"{p}: cannot be read ({exc.strerror or exc})") from None
+    return from_dict(data, p)
+
+
+def _find(p: Path) -> Path:
+    for candidate in (p, PROJECT_PRESETS / p, PROJECT_PRESETS / f"{p}.toml"):
+        if candidate.is_file():
+            return candidate
+    raise PresetError(f"preset {p}: not found (looked in . and {PROJECT_PRESETS})")
+
+
+def from_dict(data: dict, path: Path | None = None) -> Preset:
+    where = str(path or "preset")
+    _keys(data, {"schema_version", "motion", "bank", "osc", "midi", "display", "record"}, where, "top level")
+    if data.get("schema_version", SCHEMA_VERSION) != SCHEMA_VERSION:
+        raise PresetError(f"{where}: schema_version {data['schema_version']!r}; this livelatent reads {SCHEMA_VERSION}")
+    motion = _section(data.get("motion", {}), MotionParams, where, "motion", extra={"noise": 0.0})
+    noise = motion.pop("noise", 0.0)
+    if not 0 <= noise <= 1:
+        raise PresetError(f"{where}: [motion] noise: expected a number in 0..1, got {noise!r}")
+    try:
+        params = MotionParams(**motion)
+    except LivelatentError as exc:
+        raise PresetError(f"{where}: [motion] {exc}") from None
+    osc = _section(data.get("osc", {}), OscSettings, where, "osc")
+    osc["allow"] = tuple(osc.get("allow", ()))
+    preset = Preset(path=path, motion=params, noise=float(noise),
+                    bank=BankSettings(**_section(data.get("bank", {}), BankSettings, where, "bank")),
+                    osc=OscSettings(**osc), midi=_midi(data.get("midi", {}), where),
+                    display=DisplaySettings(**_section(data.get("display", {}), DisplaySettings, where, "display")),
+                    record=RecordSettings(**_section(data.get("record", {}), RecordSettings, where, "record")))
+    _check_values(preset, where)
+    return preset
+
+
+# settings whose values the command line checks too, with the same checks (values.py)
+_VALUES = {("display", "size"): values.size, ("display", "fps"): values.display_fps, ("record", "fps"): values.rate,
+           ("record", "proxy_size"): values.size, ("osc", "host"): values.host, ("osc", "port"): values.port,
+           ("osc", "feedback"): values.host_port, ("bank", "seed"): values.seed, ("bank", "slots"): values.slots}
+
+
+def _check_values(preset: Preset, where: str) -> None:
+    """Each setting in range as its flag would be (an empty string means "none" / "default")."""
+    settings = [(section, key, getattr(getattr(preset, section), key)) for section, key in _VALUES]
+    settings.append(("osc", "allow", ",".join(preset.osc.allow)))
+    for section, key, value in settings:
+        if value == "":
+            continue
+        try:
+            (values.ip_list if key == "allow" else _VALUES[section, key])(value)
+        except argparse.ArgumentTypeError as exc:
+            raise PresetError(f"{where}: [{section}] {key}: {exc}") from None
+
+
+def _keys(table, allowed, where: str, what: str) -> None:
+    if not isinstance(table, dict):
+        raise PresetError(f"{where}: {what}: expected a table")
+    for key in table:
+        if key not in allowed:
+            raise PresetError(f"{where}: {what}: key {key!r}: expected one of {', '.join(sorted(allowed))}")
+
+
+def _section(table: dict, cls, where: str, name: str, extra: dict | None = None) -> dict:
+    """Check a table's keys and value types against a dataclass's fields and defaults."""
+    defaults = {**{f.name: f.default for f in fields(cls)}, **(extra or {})}
+    _keys(table, set(defaults), where, f"[{name}]")
+    table = dict(table)
+    for key, value in table.items():
+        want = type(defaults[key])
+        if want is str and isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = table[key] = str(value)  # fps = 30 means "30"
+        ok = isinstance(value, want) or (want is float and isinstance(value, int)) or \
+            (want is tuple and isinstance(value, list))
+        if not ok or isinstance(value, bool) != (want is bool):
+            raise PresetError(f"{where}: [{name}] {key}: expected {want.__name__}, got {value!r}")
+    return table
+
+
+_CC_KEYS = {"cc", "target", "channel", "min", "max", "curve", "invert"}
+_NOTE_KEYS = {"note", "target", "channel"}
+_BLOCK_KEYS = {"first_note", "count", "first_slot", "velocity", "channel"}
+
+
+def _midi(table: dict, where: str) -> MidiSettings:
+    _keys(table, {"input", "cc", "note", "notes"}, where, "[midi]")
+    bindings = [_binding(e, "cc", i, where) for i, e in enumerate(table.get("cc", []), 1)]
+    bindings += [_binding(e, "note", i, where) for i, e in enumerate(table.get("note", []), 1)]
+    blocks = []
+    for i, e in enumerate(table.get("notes", []), 1):
+        _keys(e, _BLOCK_KEYS, where, f"[midi.notes] entry {i}")
+        blocks.append(NoteBlock(**{k: (_channel(v, where, "notes", i) if k == "channel" else v) for k, v in e.items()}))
+    name = table.get("input", "")
+    if not isinstance(name, str):
+        raise PresetError(f"{where}: [midi] input: expected a port name (string), got {name!r}")
+    return MidiSettings(input=name, map=MidiMap(tuple(bindings), tuple(blocks)))
+
+
+def _binding(e: dict, kind: str, i: int, where: str) -> MidiBinding:
+    what = f"[midi.{kind}] entry {i}"
+    _keys(e, _CC_KEYS if kind == "cc" else _NOTE_KEYS, where, what)
+    number = e.get(kind)
+    if not isinstance(number, int) or not 0 <= number <= 127:
+        raise PresetError(f"{where}: {what}: {kind}: expected 0..127, got {number!r}")
+    curve = e.get("curve", "linear")
+    if curve not in CURVES:
+        raise PresetError(f"{where}: {what}: curve {curve!r}: expected one of {', '.join(CURVES)}")
+    try:
+        target = check_target(str(e.get("target", "")))
+    except ControlMessageError as exc:
+        raise PresetError(f"{where}: {what}: {exc}") from None
+    lo, hi = e.get("min", 0.0), e.get("max", 1.0)
+    if not all(isinstance(v, (int, float)) and 0 <= v <= 1 for v in (lo, hi)):
+        raise PresetError(f"{where}: {what}: min/max: expected numbers in 0..1, got {lo!r}, {hi!r}")
+    return MidiBinding(kind, number, target, _channel(e.get("channel"), where, kind, i), float(lo), float(hi),
+                       curve, bool(e.get("invert", False)))
+
+
+def _channel(value, where: str, kind: str, i: int) -> int | None:
+    if value is None:
+        return None
+    if not isinstance(value, int) or not 1 <= value <= 16:
+        raise PresetError(f"{where}: [midi.{kind}] entry {i}: channel: expected 1..16, got {value!r}")
+    return value
+
+
+def append_learned(path: Path, b: MidiBinding) -> None:
+    """Add a learned binding at the end of the preset file (later entries win); comments stay."""
+    block = f'\n# learned live\n[[midi.{b.kind}]]\n{b.kind} = {b.number}\ntarget = "{b.target}"\n'
+    if b.channel is not None:
+        block += f"channel = {b.channel}\n"
+    text = path.read_text()
+    new = text + ("" if text.endswith("\n") else "\n") + block
+    from_dict(tomllib.loads(new), path)  # never write a preset that would not load
+    path.write_text(new)

@@ -1,0 +1,114 @@
+"""Psi and class as controls like any other, the picture track a take keeps, and the batch a
+render decodes in, chosen by measuring."""
+
+import time
+
+import pytest
+
+from livelatent.instrument.actions import ACTIONS, ControlEvent, coalesce, make
+from livelatent.errors import ControlMessageError, ZSequenceError
+from livelatent.generators.batching import BatchPlanner
+from livelatent.instrument.mapping import MidiBinding, MidiMap, check_target, midi_event, osc_event
+from livelatent.common.picture import Picture, PictureTrack
+
+
+def test_psi_and_class_are_actions_of_the_control_vocabulary_from_osc_and_midi():
+    assert {"model.psi", "model.class"} <= set(ACTIONS)
+    assert osc_event("/livelatent/model/psi", (0.25,)) == make("model.psi", 0.25, "norm", source="osc")
+    assert osc_event("/livelatent/model/psi/raw", (1.5,)) == make("model.psi", 1.5, "raw", source="osc")
+    assert osc_event("/livelatent/model/class", (2,)) == make("model.class", 2, source="osc")
+    assert osc_event("/livelatent/model/class/3", ()) == make("model.class", 3, source="osc")
+    assert osc_event("/livelatent/model/class/3", (0,)) is None  # a button's release
+    midimap = MidiMap((MidiBinding("cc", 7, check_target("model/psi")), MidiBinding("note", 60, "model/class/5")))
+    assert midi_event(midimap, "cc", 1, 7, 127) == make("model.psi", 1.0, "norm", source="midi")
+    assert midi_event(midimap, "note_on", 1, 60, 100) == make("model.class", 5, source="midi")
+    for event in (make("model.psi", 0.5, "raw"), make("model.class", 4)):
+        assert ControlEvent.from_dict(event.to_dict()) == event  # logged, replayed
+    streamed = [make("model.psi", v / 10) for v in range(10)]
+    assert coalesce(streamed) == streamed[-1:]  # a fader streamed at one tick sets psi once
+
+
+def test_bad_psi_and_class_messages_name_what_was_expected():
+    with pytest.raises(ControlMessageError, match=r"/livelatent/model/psi \[3.0\]: .*normalised psi must be in 0..1"):
+        osc_event("/livelatent/model/psi", (3.0,))
+    with pytest.raises(ControlMessageError, match=r"psi 9.0: expected -2..2"):
+        osc_event("/livelatent/model/psi/raw", (9.0,))
+    with pytest.raises(ControlMessageError, match="expected one class number >= 0"):
+        osc_event("/livelatent/model/class", (-1,))
+
+
+def test_a_picture_changes_with_its_events_and_a_track_says_each_frames_picture():
+    start = Picture(psi=0.7, class_idx=1)
+    later = start.apply(make("model.psi", 0.5, "norm")).apply(make("model.class", 3))
+    assert later == Picture(psi=0.5, class_idx=3)
+    assert start.apply(make("snapshot", 2)) == Picture(psi=0.7, class_idx=1, snapshot=2)
+    track = PictureTrack(start, [(10, later)])
+    assert [track.at(k) for k in (0, 9, 10, 99)] == [start, start, later, later]
+    assert track.runs(5, 15) == [(5, 10, start), (10, 15, later)]
+    assert PictureTrack.from_meta(track.to_meta()) == track
+    assert track.resampled(30, 60).changes == [(20, later)]
+    assert track.replaced(psi=1.0).at(50) == Picture(psi=1.0, class_idx=3)
+
+
+@pytest.mark.parametrize("picture, message", [
+    ({"psi": "high"}, "psi 'high': expected a number"),
+    ({"psi": 7}, "psi 7: expected -2..2"),
+    ({"class": -2}, "class -2: expected a whole number >= 0 or null"),
+    ({"noise_mode": "random"}, "noise mode 'random': expected one of const, none"),
+    ({"colour": 1}, "unknown key 'colour'"),
+])
+def test_a_sidecars_picture_is_checked_in_one_line(picture, message):
+    with pytest.raises(ZSequenceError, match=message):
+        PictureTrack.from_meta({"picture": picture}, "reel.json")
+
+
+def costs(per_batch):
+    """A planner driven by a model whose decode of n frames costs per_batch(n) seconds."""
+    planner, sizes = BatchPlanner(), []
+    for _ in range(8):
+        n = planner.next_size()
+        sizes.append(n)
+        planner.record(n, per_batch(n))
+    return planner.chosen, sizes
+
+
+def test_the_batch_is_measured_not_assumed():
+    # stylegan3 on the CPU: a frame costs more in a batch (issue 12: 9.9 s vs 22.4 s for 8 frames)
+    assert costs(lambda n: 1.2 * n * (1 + 0.2 * (n - 1))) == (1, [1, 1, 2, 1, 1, 1, 1, 1])
+    # a model that batches well: 16 (the limit), every measured decode a frame of the render
+    assert costs(lambda n: 0.01 + 0.002 * n) == (16, [1, 1, 2, 4, 8, 16, 16, 16])
+    # batching helps up to 4, then no longer
+    assert costs(lambda n: 0.05 * n / min(n, 4)) == (4, [1, 1, 2, 4, 8, 4, 4, 4])
+    assert BatchPlanner(fixed=3).next_size() == 3
+
+
+def test_a_measured_batch_is_kept_for_the_same_generator():
+    class Model:
+        pass
+
+    model = Model()
+    planner = BatchPlanner.for_generator(model)
+    for n, seconds in ((1, 9.0), (1, 1.0), (2, 1.0), (4, 2.0)):  # warm-up, then 1, 0.5, 0.5 s a frame
+        assert planner.next_size() == n
+        planner.record(n, seconds)
+    assert planner.chosen == 2
+    assert BatchPlanner.for_generator(model).next_size() == 2  # no measuring again
+    assert BatchPlanner.for_generator(Model()).next_size() == 1  # another model: measured anew
+
+
+def test_the_decode_workers_cpu_threads_are_measured_in_its_own_thread():
+    import threading
+
+    import torch
+
+    from livelatent.generators.batching import fastest_threads
+
+    def contended_decode():  # as on a busy machine: every thread past the first costs more than it gives
+        time.sleep(0.002 * torch.get_num_threads())
+
+    chosen = []
+    worker = threading.Thread(target=lambda: chosen.append((fastest_threads(contended_decode),
+                                                            torch.get_num_threads())))
+    worker.start()
+    worker.join()
+    assert chosen == [(1, 1)]
