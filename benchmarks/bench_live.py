@@ -41,7 +41,7 @@ import time
 import numpy as np
 from pythonosc.udp_client import SimpleUDPClient
 
-from livelatent.adapters.takes import parse_size
+from livelatent.common import values
 from livelatent.instrument.actions import make
 from livelatent.generators import load
 from livelatent.live.draw import Renderer
@@ -183,7 +183,7 @@ def main() -> int:
     parser.add_argument("--parts", default="1,2,3", help="which measurements, e.g. 2 for the latency alone")
     args = parser.parse_args()
     parts = set(args.parts.split(","))
-    w, h = parse_size(args.size)
+    w, h = values.size(args.size).wh
     ok = True
     with tempfile.TemporaryDirectory() as recordings:
         if "1" in parts:

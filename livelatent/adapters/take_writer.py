@@ -22,6 +22,7 @@ from livelatent import __version__
 from livelatent.common import zseq
 from livelatent.adapters import takes
 from livelatent.errors import TakeError
+from livelatent.common.files import fsync_path, write_json
 from livelatent.common.rates import FrameRate
 
 
@@ -90,15 +91,15 @@ class TakeWriter:
         self.d = int(self.meta["d"])
         if start_arrays:
             np.savez(self.path / takes.START_FILE, **start_arrays)
-            takes.fsync_path(self.path / takes.START_FILE)
-        takes.write_json_atomic(self.path / takes.TAKE_FILE, self.meta)
+            fsync_path(self.path / takes.START_FILE)
+        write_json(self.path / takes.TAKE_FILE, self.meta)
         self._rows = open(self.path / takes.ROWS_FILE, "ab")
         self._events = open(self.path / takes.EVENTS_FILE, "ab")
         self._shown = open(self.path / takes.SHOWN_FILE, "ab")
         self._flushed = open(self.path / takes.FLUSHED_FILE, "wb")
         self.rows, self.event_bytes = 0, 0
         for folder in (self.path, self.path.parent):  # the new names, durable before any row
-            takes.fsync_path(folder)
+            fsync_path(folder)
 
     @property
     def take(self) -> takes.Take:

@@ -12,10 +12,10 @@
       NAME.partial.mp4   proxy frames the live loop did show, when some are missing
       lock               held (flock) by the recording process; a free lock means nobody is
 
-This module reads takes and holds what both sides share: the layout, how rows are sampled
-(sample_rows) and proxy frames sized (fit_proxy). take_writer.py writes and recovers them;
-live/recorder.py drives the writer from a thread; offline/proxy.py completes proxies.
-Nothing here knows about threads or video.
+This module reads takes: the layout, take.json's fields, the event log, and the picture each
+frame was drawn with. take_writer.py writes and recovers them; live/recorder.py drives the
+writer from a thread; offline/proxy.py completes proxies. Nothing here knows about threads,
+video or the motion that made the rows.
 """
 
 from __future__ import annotations
@@ -23,21 +23,19 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
 
 from livelatent.common import zseq
 from livelatent.common.arrayfile import read_npz
-from livelatent.motion.clock import FrameSampler
-from livelatent.instrument.actions import ControlEvent
-from livelatent.errors import LivelatentError, TakeError, UsageError
-from livelatent.common.rates import FrameRate
-from livelatent.common.files import regular_file
+from livelatent.common.files import regular_file, write_json
 from livelatent.common.jsonfile import (NAME, OBJECT, POSITIVE, RATE, SIZE, TEXT, WHOLE, check_fields, list_of, one_of,
-                                 optional, read_json_object)
-from livelatent.motion.geometry import blend
-from livelatent.common.picture import PICTURE_ACTIONS, PictureTrack
+                                        optional, read_json_object)
+from livelatent.common.picture import PICTURE_ACTIONS, PictureTrack, check_picture_event
+from livelatent.common.rates import FrameRate
+from livelatent.errors import LivelatentError, TakeError, UsageError
 
 SCHEMA_VERSION = 1
 TAKE_FILE = "take.json"
@@ -61,74 +59,6 @@ PROXY_FIELDS = {
     "state": one_of("complete", "partial", "missing"), "size": optional(SIZE), "codec": optional(TEXT),
     "present": list_of(list_of(WHOLE, 2)),
 }
-
-
-def sample_rows(sampler: FrameSampler, tick: int, prev: np.ndarray, cur: np.ndarray) -> list[tuple[int, np.ndarray]]:
-    """A take's rows for the step tick-1 -> tick: (k, float32 z_k). Recorder and replay share it,
-    so a replay at the take's fps gives the recorded rows bit for bit."""
-    return [(k, blend(prev, cur, alpha).astype(np.float32)) for k, alpha in sampler.frames_in_step(tick)]
-
-
-def fit_proxy(image: np.ndarray, size: tuple[int, int]) -> np.ndarray:
-    """An (H, W, 3) uint8 image brought to proxy size (w, h): box-averaged when the sizes
-    divide, else sampled at pixel centres. Live frames and rebuilt frames both go through it."""
-    w, h = size
-    height, width = image.shape[:2]
-    if (width, height) == (w, h):
-        return image
-    if height % h == 0 and width % w == 0:
-        return _box_average(image, height // h, width // w)
-    rows = ((np.arange(h) + 0.5) * height / h).astype(int)
-    cols = ((np.arange(w) + 0.5) * width / w).astype(int)
-    return image[rows][:, cols]
-
-
-def _box_average(image: np.ndarray, fy: int, fx: int) -> np.ndarray:
-    """Mean of each fy x fx box, rounded half up: summed from strided views in the narrowest
-    integer that holds the sum (~5x faster than reshape + sum over uint32; same result)."""
-    n = fy * fx
-    boxes = np.full((image.shape[0] // fy, image.shape[1] // fx, 3), n // 2,
-                    dtype=np.uint16 if 255 * n + n // 2 < 1 << 16 else np.uint32)
-    for i in range(fy):
-        for j in range(fx):
-            boxes += image[i::fy, j::fx]
-    boxes //= n
-    return boxes.astype(np.uint8)
-
-
-def parse_size(text: str) -> tuple[int, int]:
-    """'WxH' -> (w, h); one line naming what was expected otherwise."""
-    try:
-        w, h = (int(v) for v in str(text).lower().split("x"))
-        if w > 0 and h > 0:
-            return w, h
-    except ValueError:
-        pass
-    raise TakeError(f"size {text!r}: expected WIDTHxHEIGHT such as 256x256")
-
-
-def write_json_atomic(path: Path, data: dict) -> None:
-    """Replace `path` with `data` so that a crash leaves the old file or the new, never half."""
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        with open(tmp, "w") as f:
-            f.write(json.dumps(data, indent=2) + "\n")
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)  # a full disk leaves the old file, and nothing half-written beside it
-        raise
-    fsync_path(path.parent)
-
-
-def fsync_path(path: Path) -> None:
-    """fsync a file or a folder by name (a folder: so the names in it survive power loss)."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 @dataclass(frozen=True)
@@ -332,15 +262,17 @@ def picture_track(take: Take, fps=None) -> PictureTrack:
     after its tick, as the live loop drew them and replay applies them."""
     where = str(take.path / TAKE_FILE)
     track = PictureTrack.from_meta(take.meta, where)
-    sampler = FrameSampler(fps or take.fps, int(take.meta["tick_rate"]), start_tick=int(take.meta["start_tick"]))
+    fps = FrameRate.parse(fps) if fps is not None else take.fps
+    start_tick, tick_rate = int(take.meta["start_tick"]), int(take.meta["tick_rate"])
     picture, changes = track.start, []
     for line in read_events(take):
         event = line.get("event") if isinstance(line, dict) else None
         if not isinstance(event, dict) or event.get("action") not in PICTURE_ACTIONS:
             continue
         try:
-            picture = picture.apply(ControlEvent.from_dict(event))
-            k = sampler.first_frame_from(int(line["tick"]))
+            action = event["action"]
+            picture = picture.apply(action, check_picture_event(action, tuple(event.get("args", ()))))
+            k = fps.first_frame_at(Fraction(int(line["tick"]) - start_tick, tick_rate))
         except (LivelatentError, KeyError, TypeError, ValueError) as exc:
             raise TakeError(f"{take.path / EVENTS_FILE}: event {event!r}: {exc}") from None
         changes = [c for c in changes if c[0] != k] + [(k, picture)]
@@ -350,6 +282,6 @@ def picture_track(take: Take, fps=None) -> PictureTrack:
 def update_meta(take: Take, **changes) -> Take:
     """Rewrite take.json atomically with `changes`; returns the new Take."""
     meta = {**take.meta, **changes}
-    write_json_atomic(take.path / TAKE_FILE, meta)
+    write_json(take.path / TAKE_FILE, meta)
     return Take(take.path, meta)
 

@@ -48,7 +48,7 @@ def add_model_arguments(parser, *, snapshots: bool = False) -> None:
 
 def trusted_model(recorded, where: str) -> str:
     """A model named by a sidecar: only a built-in name loads by itself."""
-    from livelatent.generators import BUILTINS
+    from livelatent.generators.builtins import BUILTINS
 
     if recorded is None:
         return "default"
@@ -70,10 +70,11 @@ class ModelChoice:
     def load(self, args):
         """The generator, at the track's first Picture and the size."""
         from livelatent import generators
+        from livelatent.generators.configure import configured
 
         generator = generators.load(**self.load_arguments(args))
         for _, picture in self.track.changes:  # a psi or class of a later frame this model cannot draw
-            generators.configured(generator, picture)
+            configured(generator, picture)
         return generator
 
     def load_arguments(self, args) -> dict:
@@ -104,8 +105,6 @@ class ModelChoice:
 
 def resolve_model(args, recorded: dict | None = None, *, where: str = "the input") -> ModelChoice:
     """The options given, else what `recorded` (a sidecar or take.json) says, else the defaults."""
-    from livelatent.commands.options import parse_size
-
     recorded = recorded or {}
     given = getattr(args, "snapshots", None), getattr(args, "model", None)
     if all(given):
@@ -122,7 +121,8 @@ def resolve_model(args, recorded: dict | None = None, *, where: str = "the input
         overrides.update(grid=True, snapshot=None)
     if overrides:
         track = track.replaced(**overrides)
-    size = parse_size(getattr(args, "size", None)) or _recorded_size(recorded, where)
+    given_size = getattr(args, "size", None)
+    size = given_size.hw if given_size else _recorded_size(recorded, where)
     return ModelChoice(spec, track, size, grid=bool(given[0]))
 
 

@@ -22,7 +22,7 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    from livelatent.generators import BUILTINS
+    from livelatent.generators.builtins import BUILTINS
 
     print("built-in models:")
     for name, (_, description) in BUILTINS.items():

@@ -13,10 +13,8 @@ import sys
 from livelatent.common import values
 from livelatent.commands.chunked_options import add_chunked_arguments, finish_chunked, is_chunked, load_chunked
 from livelatent.commands.model_options import add_model_arguments, resolve_model
-from livelatent.errors import UsageError
 
-__all__ = ["add_model_arguments", "add_render_arguments", "finish", "generator_for", "load_input", "load_model",
-           "parse_size"]
+__all__ = ["add_model_arguments", "add_render_arguments", "finish", "generator_for", "load_input", "load_model"]
 
 
 def add_render_arguments(parser, *, fps_default: str | None) -> None:
@@ -40,20 +38,6 @@ def load_model(args, recorded: dict | None = None, *, where: str = "the input"):
     if is_chunked(args):  # --ray or an image sequence: the workers load it
         return choice, load_chunked(args, choice)
     return choice, choice.load(args)
-
-
-def parse_size(text: str | None) -> tuple[int, int] | None:
-    """"512" -> (512, 512); "1280x720" (width x height) -> (720, 1280) as (h, w); None stays None."""
-    if text is None:
-        return None
-    try:
-        parts = [int(v) for v in str(text).lower().split("x")]
-    except ValueError:
-        parts = []
-    if len(parts) not in (1, 2) or min(parts) < 2:
-        raise UsageError(f"--size {text!r}: expected a size such as 512 or 1280x720")
-    w, h = (parts * 2)[:2]
-    return h, w
 
 
 def finish(args, seq, generator, out=None) -> int:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from livelatent.common import values
-from livelatent.commands.options import add_model_arguments, generator_for, parse_size
+from livelatent.commands.options import add_model_arguments, generator_for
 from livelatent.commands.outputs import add_force_argument, claim
 from livelatent.errors import UsageError
 
@@ -56,6 +56,6 @@ def run(args) -> int:
     claim([Path(args.out) / still_name(npy.stem, f) for f in frames], force=args.force)
     choice, generator = generator_for(seq, args.zseq, args)
     written = write_stills(seq.with_meta(**choice.meta(generator)), generator, frames, args.out, stem=npy.stem, pair=str(npy.with_suffix("").resolve()),
-                           size=parse_size(args.size), batch=args.batch)
+                           size=args.size.hw if args.size else None, batch=args.batch)
     print(f"wrote {len(written)} stills to {args.out} ({written[0].name} .. {written[-1].name})")
     return 0

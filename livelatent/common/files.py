@@ -1,17 +1,28 @@
-"""Files a user names as input are opened only when they are regular files.
+"""Files: what a reader may open, and the one way every writer writes.
 
-A FIFO named as a clip or a z-sequence blocks its reader forever; a device (/dev/zero,
-/dev/stdin) reads without end or waits for a keyboard; a folder fails deep inside a library.
-Every reader of media and data checks its path here first, so each of these is one line.
+Reading: files a user names as input are opened only when they are regular files. A FIFO
+named as a clip or a z-sequence blocks its reader forever; a device (/dev/zero, /dev/stdin)
+reads without end or waits for a keyboard; a folder fails deep inside a library. Every reader
+of media and data checks its path here first, so each of these is one line.
 
     path = regular_file("reel.npy", ZSequenceError, "z-sequence")
     if is_regular_file(clip): ...          # a lookup that passes over anything else
+
+Writing: every file livelatent makes is written beside its place under a temporary name,
+fsynced, renamed over the place and its folder fsynced: a crash, a kill or a power cut leaves
+the old file or the new one, never half of one, and a file said to be written survives.
+
+    write_json(path, meta)                 # also write_text, write_bytes
+    with atomic_file(path) as f: np.save(f, z)
+    with atomic_path(path) as tmp: av.open(str(tmp), "w") ...   # a library that opens by name
 """
 
 from __future__ import annotations
 
+import json
 import os
 import stat
+from contextlib import contextmanager
 from pathlib import Path
 
 from livelatent.errors import LivelatentError
@@ -42,3 +53,58 @@ def is_regular_file(path: str | os.PathLike) -> bool:
         return stat.S_ISREG(os.stat(path).st_mode)
     except (OSError, ValueError):
         return False
+
+
+# ---- writing ----
+
+def temporary_name(path: str | os.PathLike) -> Path:
+    """Where `path` is written before it is renamed into place: beside it, with its suffix kept
+    (libraries such as PyAV and numpy choose the format by it)."""
+    p = Path(path)
+    return p.with_name(p.name + ".tmp" + p.suffix)
+
+
+@contextmanager
+def atomic_path(path: str | os.PathLike):
+    """Yields a temporary path to write by name; on success it is fsynced and renamed to
+    `path`, on any error it is removed and `path` is left as it was."""
+    p = Path(path)
+    tmp = temporary_name(p)
+    try:
+        yield tmp
+        fsync_path(tmp)
+        os.replace(tmp, p)
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # a full disk leaves the old file, and nothing half-written beside it
+        raise
+    fsync_path(p.parent)
+
+
+@contextmanager
+def atomic_file(path: str | os.PathLike, mode: str = "wb"):
+    """Yields an open file for writing `path` atomically and durably (see atomic_path)."""
+    with atomic_path(path) as tmp, open(tmp, mode) as f:
+        yield f
+
+
+def write_bytes(path: str | os.PathLike, data: bytes) -> None:
+    with atomic_file(path) as f:
+        f.write(data)
+
+
+def write_text(path: str | os.PathLike, text: str) -> None:
+    write_bytes(path, text.encode("utf-8"))
+
+
+def write_json(path: str | os.PathLike, value, *, indent: int | None = 2) -> None:
+    """`value` as JSON text and a newline."""
+    write_text(path, json.dumps(value, indent=indent) + "\n")
+
+
+def fsync_path(path: str | os.PathLike) -> None:
+    """fsync a file or a folder by name (a folder: so the names in it survive power loss)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -16,7 +16,7 @@ at which it changes (a performer turning the psi knob mid-take). In a sidecar:
     "picture": {"psi": 0.7, "class": null, "noise_mode": "const", "snapshot": null, "grid": false},
     "picture_changes": [[120, {"psi": 0.5, ...}], ...]       # from frame 120 on
 
-Pure: numpy-free even; the generators apply a Picture (generators.configured).
+Pure: numpy-free even; the generators apply a Picture (generators/configure.py).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import math
 from dataclasses import asdict, dataclass, replace
 from fractions import Fraction
 
+from livelatent.common import checks
 from livelatent.errors import ControlMessageError, ZSequenceError
 
 NOISE_MODES = ("const", "none")  # NVIDIA's "random" would make frame i differ from decode(z[i])
@@ -64,10 +65,10 @@ class Picture:
         except ValueError as exc:
             raise ZSequenceError(f"{where}: {exc}") from None
 
-    def apply(self, event) -> Picture:
-        """The Picture after a picture event (PICTURE_ACTIONS); its arguments are already checked
-        by controls.make, what the model allows by the live app before it logs the event."""
-        action, args = event.action, event.args
+    def apply(self, action: str, args: tuple) -> Picture:
+        """The Picture after a picture action (PICTURE_ACTIONS) with arguments as
+        check_picture_event returns them; what the model allows is the live app's to check
+        before it logs the event."""
         if action == "model.psi":
             value, form = args
             return replace(self, psi=psi_from_knob(value) if form == "norm" else value)
@@ -117,7 +118,12 @@ def _flag(value) -> bool:
 
 
 def check_picture_event(action: str, args: tuple) -> tuple:
-    """controls.make's check for model.psi (value, "norm"|"raw") and model.class (index)."""
+    """The arguments of a picture action in their applied and logged form: model.psi (value,
+    "norm"|"raw"), model.class (index), snapshot (index), grid (() toggles, (on,) sets)."""
+    if action == "snapshot":
+        return checks.one_slot(action, args)
+    if action == "grid":
+        return checks.toggle(action, args)
     if action == "model.class":
         value = args[0] if len(args) == 1 else None
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \

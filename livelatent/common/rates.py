@@ -5,6 +5,7 @@ Seconds appear only at the edges (wall clock, video containers, Kdenlive time st
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -63,3 +64,7 @@ class FrameRate:
     def seconds(self, frame: int) -> Fraction:
         """Exact time of a frame's start."""
         return Fraction(frame) / self.value
+
+    def first_frame_at(self, seconds: Fraction) -> int:
+        """The first frame whose start is at or after `seconds` (0 for any time before 0)."""
+        return max(math.ceil(Fraction(seconds) * self.value), 0)

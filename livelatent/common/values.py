@@ -5,7 +5,7 @@ before any model loads, any file is read or the show starts; presets.py checks a
 settings with the same functions, so a preset cannot say what a flag may not.
 
     parser.add_argument("--seed", type=values.seed, default=0)
-    parser.add_argument("--size", type=values.size)          # "512" -> "512x512", checked
+    parser.add_argument("--size", type=values.size)          # "512" -> Size(512, 512), checked
 
 A bad value raises argparse.ArgumentTypeError("'VALUE': expected ...") (argparse is the
 standard library's; its error is what makes these argparse types); cli.py turns it into one
@@ -22,6 +22,7 @@ import math
 from livelatent.common import limits
 from livelatent.errors import UsageError
 from livelatent.common.rates import FrameRate
+from livelatent.common.sizes import Size
 from livelatent.common.picture import PSI_RAW
 
 
@@ -52,8 +53,10 @@ def _real(text, lo: float, hi: float, expected: str, *, low_open: bool = False) 
 
 # ---- sizes, counts, rates ----
 
-def size(text) -> str:
-    """'512' or 'WxH' -> 'WxH', both sides even and within H.264's largest frame."""
+def size(text) -> Size:
+    """'512' or 'WxH' -> Size, both sides even and within H.264's largest frame."""
+    if isinstance(text, Size):
+        return text
     parts = str(text).lower().strip().split("x")
     expected = "a size such as 512 or 1280x720: even sides, at most 8192x4352 (H.264's largest frame)"
     try:
@@ -61,7 +64,7 @@ def size(text) -> str:
         limits.check_size(w, h)
     except (ValueError, UsageError):
         raise _refuse(text, expected) from None
-    return f"{w}x{h}"
+    return Size(w, h)
 
 
 def grid(text) -> str:

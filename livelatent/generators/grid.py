@@ -31,7 +31,7 @@ class GridGenerator:
 
     def with_picture(self, picture) -> "GridGenerator":
         """The grid with every snapshot drawing `picture` (psi, class, noise mode)."""
-        from livelatent.generators import configured
+        from livelatent.generators.configure import configured
 
         members = [configured(g, picture) for g in self.snapshots.generators]
         if all(a is b for a, b in zip(members, self.snapshots.generators)):

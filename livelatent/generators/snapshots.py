@@ -88,7 +88,7 @@ class SnapshotSet:
 
 
 def load_set(spec: str, *, device: str, labels=None, **opts) -> SnapshotSet:
-    from livelatent.generators import load_single
+    from livelatent.generators.single import load_single
 
     paths = snapshot_paths(spec)
     labels = _given_labels(labels, len(paths)) or [label_for(p) for p in paths]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
+from livelatent.common import checks
 from livelatent.errors import ControlMessageError
 from livelatent.motion.params import MOVERS, MotionParams
 from livelatent.common.picture import check_picture_event
@@ -115,43 +116,13 @@ def coalesce_between_triggers(events: list[ControlEvent]) -> list[ControlEvent]:
 
 # ---- argument checks, one per action: (action, args) -> normalised args tuple ----
 
-def _number(action: str, value, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ControlMessageError(f"{action}: {what} must be a number, got {value!r}")
-    if not math.isfinite(value):
-        raise ControlMessageError(f"{action}: {what} must be finite, got {value!r}")
-    return float(value)
-
-
-def _slot(action: str, value) -> int:
-    v = _number(action, value, "slot")
-    if v != int(v) or v < 0:
-        raise ControlMessageError(f"{action}: slot must be a whole number >= 0, got {value!r}")
-    return int(v)
-
-
-def _count(action: str, args: tuple, lo: int, hi: int) -> None:
-    if not lo <= len(args) <= hi:
-        want = str(lo) if lo == hi else f"{lo} to {hi}"
-        raise ControlMessageError(f"{action}: expected {want} argument(s), got {len(args)}")
-
-
-def _none(action, args):
-    _count(action, args, 0, 0)
-    return ()
-
 
 def _keyframe(action, args):
-    _count(action, args, 1, 2)
-    strength = _number(action, args[1], "strength") if len(args) > 1 else 1.0
+    checks.count(action, args, 1, 2)
+    strength = checks.number(action, args[1], "strength") if len(args) > 1 else 1.0
     if not 0.0 <= strength <= 1.0:
         raise ControlMessageError(f"{action}: strength must be in 0..1, got {strength}")
-    return (_slot(action, args[0]), strength)
-
-
-def _one_slot(action, args):
-    _count(action, args, 1, 1)
-    return (_slot(action, args[0]),)
+    return (checks.slot(action, args[0]), strength)
 
 
 def _z(action, args):
@@ -161,13 +132,13 @@ def _z(action, args):
         raise ControlMessageError(f"{action}: expected d numbers (the target z), got none")
     if set(map(type, args)) <= {float, int} and all(map(math.isfinite, args)):
         return tuple(map(float, args))  # the common case, checked at C speed: a z from OSC is 512 values
-    return tuple(_number(action, v, "z value") for v in args)
+    return tuple(checks.number(action, v, "z value") for v in args)
 
 
 def _motion(action, args):
     """("settle_time", value, "norm"|"raw"): norm values in 0..1 map onto the param's range."""
-    _count(action, args, 2, 3)
-    name, value = args[0], _number(action, args[1], "value")
+    checks.count(action, args, 2, 3)
+    name, value = args[0], checks.number(action, args[1], "value")
     form = args[2] if len(args) > 2 else "norm"
     if name not in MOTION_PARAMS:
         raise ControlMessageError(f"{action}: parameter {name!r}: expected one of {', '.join(MOTION_PARAMS)}")
@@ -179,10 +150,10 @@ def _motion(action, args):
 
 
 def _mover(action, args):
-    _count(action, args, 1, 1)
+    checks.count(action, args, 1, 1)
     name = args[0]
     if not isinstance(name, str):
-        idx = _slot(action, name)
+        idx = checks.slot(action, name)
         if idx >= len(MOVERS):
             raise ControlMessageError(f"{action}: mover index {idx}: expected 0..{len(MOVERS) - 1}")
         name = MOVERS[idx]
@@ -191,24 +162,8 @@ def _mover(action, args):
     return (name,)
 
 
-def _unit(action, args):
-    _count(action, args, 1, 1)
-    value = _number(action, args[0], "amount")
-    if not 0.0 <= value <= 1.0:
-        raise ControlMessageError(f"{action}: amount must be in 0..1, got {value}")
-    return (value,)
-
-
-def _hud(action, args):
-    """() toggles; (on,) sets: a number from OSC/MIDI, or the bool that the event log keeps."""
-    _count(action, args, 0, 1)
-    if not args:
-        return ()
-    return (args[0] if isinstance(args[0], bool) else bool(_number(action, args[0], "on/off")),)
-
-
 def _learn(action, args):
-    _count(action, args, 1, 1)
+    checks.count(action, args, 1, 1)
     target = args[0].strip("/") if isinstance(args[0], str) else ""
     if not target:
         raise ControlMessageError(f"{action}: expected a target such as 'motion/damping', got {args[0]!r}")
@@ -217,20 +172,20 @@ def _learn(action, args):
 
 _CHECKS = {
     "keyframe": _keyframe,
-    "keyframe.random": _none,
+    "keyframe.random": checks.no_args,
     "z": _z,
-    "store": _one_slot,
+    "store": checks.one_slot,
     "motion": _motion,
     "mover": _mover,
-    "noise": _unit,
-    "snapshot": _one_slot,
+    "noise": checks.unit,
+    "snapshot": check_picture_event,
     "model.psi": check_picture_event,
     "model.class": check_picture_event,
-    "record.start": _none,
-    "record.stop": _none,
-    "record.toggle": _none,
-    "hud": _hud,
-    "grid": _hud,  # the same shape: toggle, or on/off
+    "record.start": checks.no_args,
+    "record.stop": checks.no_args,
+    "record.toggle": checks.no_args,
+    "hud": checks.toggle,
+    "grid": check_picture_event,  # the same shape: toggle, or on/off
     "learn": _learn,
-    "quit": _none,
+    "quit": checks.no_args,
 }

@@ -114,7 +114,7 @@ class LiveApp:
         self.worker: DecodeWorker | None = None
         # how frames are decoded (psi, class, a snapshot set's checkpoint or grid): changed by
         # events at ticks like the Performance, carried by each Frame to the decode worker
-        from livelatent.generators import picture_of
+        from livelatent.generators.configure import picture_of
 
         self.picture = replace(picture or picture_of(generator), grid=bool(grid),
                                snapshot=0 if self._snapshots() else None)
@@ -301,7 +301,7 @@ class LiveApp:
 
     def _decoder(self, picture: Picture | None = None):
         """The generator drawing `picture` (default: the current one), the last one kept."""
-        from livelatent.generators import configured
+        from livelatent.generators.configure import configured
 
         picture = picture or self.picture
         generator, drawn, decoder = self._configured
@@ -365,7 +365,7 @@ class LiveApp:
     def _change_picture(self, event: ControlEvent) -> None:
         """psi, class, snapshot, grid: checked against the model now, so a take logs only what it
         can replay; the frames sampled from the next tick on are drawn with the new Picture."""
-        from livelatent.generators import configured
+        from livelatent.generators.configure import configured
 
         if event.action == "snapshot":
             count = len(self._snapshots()) or 1
@@ -373,7 +373,7 @@ class LiveApp:
                 raise LivelatentError(f"snapshot {event.args[0]}: expected 0..{count - 1}")
         if event.action == "grid" and not self._snapshots():
             raise LivelatentError("the grid needs a snapshot set (--model 'run/*.pkl')")
-        picture = self.picture.apply(event)
+        picture = self.picture.apply(event.action, event.args)
         if not self._snapshots():
             picture = replace(picture, snapshot=None)
         configured(self.generator, picture)  # a psi or class this model cannot draw: refused here

@@ -32,6 +32,7 @@ import numpy as np
 
 from livelatent.adapters import take_writer, takes
 from livelatent.adapters.video import VideoWriter
+from livelatent.common.images import fit_image
 from livelatent.motion.clock import FrameSampler
 from livelatent.errors import LivelatentError
 from livelatent.common.rates import FrameRate
@@ -102,7 +103,7 @@ class Recorder:
         if not self.recording:
             return []
         self._tick = tick
-        rows = takes.sample_rows(self._sampler, tick, prev, cur)
+        rows = self._sampler.rows(tick, prev, cur)
         if rows:
             self._queue.put(("rows", np.stack([z for _, z in rows])))
             self.rows_submitted += len(rows)
@@ -278,7 +279,7 @@ class _Session:
     def _fit(self, image: np.ndarray) -> np.ndarray:
         if self.size is None:
             self.size = (image.shape[1], image.shape[0])
-        return takes.fit_proxy(image, self.size)
+        return fit_image(image, self.size)
 
     def flush_if_due(self) -> None:
         if time.monotonic() - self.last_flush >= FLUSH_SECONDS:

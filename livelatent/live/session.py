@@ -13,6 +13,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from livelatent.common import values
 from livelatent.errors import UsageError
 
 DEFAULT_PRESET = "default"
@@ -56,7 +57,6 @@ def build_session(args) -> Session:
 
 def _build(args, session: Session) -> Session:
     from livelatent.commands.model_options import resolve_model
-    from livelatent.commands.options import parse_size
     from livelatent.instrument.actions import make
     from livelatent.live.app import LiveApp
     from livelatent.live.bus import ControlBus
@@ -66,7 +66,7 @@ def _build(args, session: Session) -> Session:
 
     preset = load_preset(args.preset or _default_preset())
     session.model = model = resolve_model(args)
-    model.size = h, w = parse_size(args.size or preset.display.size)
+    model.size = h, w = values.size(args.size or preset.display.size).hw
     generator = model.load(args)
     log, bus = RateLimitedLog(), ControlBus()
     osc, feedback = _open_osc(args, preset, bus, generator.z_dim, log, session)
@@ -105,12 +105,11 @@ def _performance(args, preset, generator):
 
 
 def _open_recorder(args, preset, size: tuple[int, int], session):
-    from livelatent.adapters.takes import parse_size
     from livelatent.live.recorder import Recorder
 
     proxy = args.proxy_size or preset.record.proxy_size
     recorder = Recorder(args.recordings, fps=args.record_fps or preset.record.fps,
-                        proxy_size=parse_size(proxy) if proxy else size)
+                        proxy_size=values.size(proxy).wh if proxy else size)
     session.closers.append(recorder.close)
     return recorder
 

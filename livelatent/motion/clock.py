@@ -11,7 +11,7 @@ a replay at the take's fps gives the same z's bit for bit.
     for tick in range(1, clock.ticks_due(10.0) + 1):
         prev = mover.position.copy(); mover.step(clock.dt)
         for k, alpha in sampler.frames_in_step(tick):
-            frames[k] = blend(prev, mover.position, alpha)
+            frames[k] = blend(prev, mover.position, alpha)     # sampler.rows(tick, prev, cur): the same, float32
 """
 
 from __future__ import annotations
@@ -19,8 +19,11 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-from livelatent.errors import UsageError
+import numpy as np
+
 from livelatent.common.rates import FrameRate
+from livelatent.errors import UsageError
+from livelatent.motion.geometry import blend
 
 DEFAULT_TICK_RATE = 240  # divisible by 24, 30, 60, 120: whole-number frame rates land on ticks
 
@@ -78,11 +81,15 @@ class FrameSampler:
         """Exact time of frame k in seconds."""
         return Fraction(self.start_tick, self.tick_rate) + k / self.fps.value
 
+    def rows(self, tick: int, prev: np.ndarray, cur: np.ndarray) -> list[tuple[int, np.ndarray]]:
+        """The frames of the step tick-1 -> tick as (k, float32 z_k). The recorder and replay
+        both sample takes through it, so a replay at the take's fps gives its rows bit for bit."""
+        return [(k, blend(prev, cur, alpha).astype(np.float32)) for k, alpha in self.frames_in_step(tick)]
+
     def first_frame_from(self, tick: int) -> int:
         """The first frame sampled after the events of `tick` apply (they apply before the step
         tick -> tick+1): the first frame whose time is at or after the tick's."""
-        num, den, rate = self.fps.num, self.fps.den, self.tick_rate
-        return max(_ceil_div((tick - self.start_tick) * num, den * rate), 0)
+        return self.fps.first_frame_at(Fraction(tick - self.start_tick, self.tick_rate))
 
     def last_tick_for(self, n_frames: int) -> int:
         """The tick to step up to so that frames 0 .. n_frames-1 have all been emitted."""

@@ -25,7 +25,8 @@ from livelatent.common import limits
 from livelatent.adapters.image_sequence import ImageSequence
 from livelatent.adapters.video import VideoWriter
 from livelatent.errors import ModelError
-from livelatent.generators import batching, decode_frames
+from livelatent.generators import batching
+from livelatent.generators.configure import configured, decode_frames
 from livelatent.offline.chunks import Chunk
 
 
@@ -52,7 +53,7 @@ class ModelRecipe:
 
         generator = generators.load(self.spec, device=self.device, size=self.size, **dict(self.options))
         for picture in self.pictures:
-            generators.configured(generator, picture)  # one line now, not at that picture's frame
+            configured(generator, picture)  # one line now, not at that picture's frame
         return generator
 
 

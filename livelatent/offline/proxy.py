@@ -1,6 +1,6 @@
 """Complete a take's proxy from its z-sequence, and recover takes cut off by a crash.
 
-A proxy is complete when it holds one frame per z row, frame k = fit_proxy(decode(z[k])).
+A proxy is complete when it holds one frame per z row, frame k = fit_image(decode(z[k])).
 The frames the live loop already encoded (NAME.partial.mp4) are kept, in order; the
 missing ones are decoded here at the take's live size and brought to the proxy size the
 same way the recorder did, so both kinds of frame look alike.
@@ -18,8 +18,9 @@ import numpy as np
 
 from livelatent.adapters import take_writer, takes
 from livelatent.adapters.video import VideoWriter, iter_frames
+from livelatent.common.images import fit_image
 from livelatent.errors import TakeError, VideoError, ZSequenceError
-from livelatent.generators import decode_frames
+from livelatent.generators.configure import decode_frames
 from livelatent.generators.batching import BatchPlanner
 
 
@@ -80,7 +81,7 @@ def _frames(take, z, generator, size, decode_size, track) -> Iterator[np.ndarray
         images = decode_frames(generator, track, z, k, end, decode_size)
         planner.record(end - k, time.perf_counter() - began)
         for image in images:
-            yield takes.fit_proxy(image, size)
+            yield fit_image(image, size)
         k = end
 
 

@@ -27,7 +27,7 @@ import numpy as np
 from livelatent.common import limits, zseq
 from livelatent.adapters.video import VideoWriter
 from livelatent.errors import VideoError, ZSequenceError
-from livelatent.generators import decode_frames
+from livelatent.generators.configure import decode_frames
 from livelatent.generators import batching
 from livelatent.common.latent import check_z
 from livelatent.common.picture import PictureTrack

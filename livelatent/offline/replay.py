@@ -104,7 +104,7 @@ def replay_z(take: takes.Take, fps=None) -> ZSequence:
             _apply(perf, event)
         prev = perf.z.copy()
         perf.step()
-        for k, row in takes.sample_rows(sampler, perf.tick, prev, perf.z):
+        for k, row in sampler.rows(perf.tick, prev, perf.z):
             if k < n:
                 z[k] = row
     kept = ("model", "model_label", "snapshot", "snapshot_labels", "size", "preset", "seed")

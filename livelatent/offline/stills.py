@@ -24,7 +24,7 @@ def _decode_rows(generator, seq: ZSequence, rows: list[int], size):
     """Rows of seq, each drawn with its Picture (psi, class, snapshot) when the sidecar has a track."""
     if "picture" not in seq.meta:
         return generator.decode(seq.z[rows], size)
-    from livelatent.generators import configured
+    from livelatent.generators.configure import configured
     from livelatent.common.picture import PictureTrack
 
     track = PictureTrack.from_meta(seq.meta)

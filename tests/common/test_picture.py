@@ -37,11 +37,15 @@ def test_bad_psi_and_class_messages_name_what_was_expected():
         osc_event("/livelatent/model/class", (-1,))
 
 
+def applied(picture, event):
+    return picture.apply(event.action, event.args)
+
+
 def test_a_picture_changes_with_its_events_and_a_track_says_each_frames_picture():
     start = Picture(psi=0.7, class_idx=1)
-    later = start.apply(make("model.psi", 0.5, "norm")).apply(make("model.class", 3))
+    later = applied(applied(start, make("model.psi", 0.5, "norm")), make("model.class", 3))
     assert later == Picture(psi=0.5, class_idx=3)
-    assert start.apply(make("snapshot", 2)) == Picture(psi=0.7, class_idx=1, snapshot=2)
+    assert applied(start, make("snapshot", 2)) == Picture(psi=0.7, class_idx=1, snapshot=2)
     track = PictureTrack(start, [(10, later)])
     assert [track.at(k) for k in (0, 9, 10, 99)] == [start, start, later, later]
     assert track.runs(5, 15) == [(5, 10, start), (10, 15, later)]

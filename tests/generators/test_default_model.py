@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from livelatent.errors import LatentShapeError
-from livelatent.generators import Generator, load
+from livelatent.generators.base import Generator
+from livelatent.generators import load
 from livelatent.common.latent import sample
 
 

@@ -10,6 +10,7 @@ import torch
 from livelatent import generators
 from livelatent.errors import ModelError, UsageError
 from livelatent.generators import dcgan
+from livelatent.generators.base import Generator
 from livelatent.common.latent import sample
 
 pytestmark = pytest.mark.filterwarnings("ignore:`torch.jit.script` is deprecated:DeprecationWarning")
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.filterwarnings("ignore:`torch.jit.script` is deprecated
 
 def test_dcgan_faces_decodes_the_trained_weights():
     g = generators.load("dcgan-faces", device="cpu")
-    assert isinstance(g, generators.Generator)
+    assert isinstance(g, Generator)
     assert (g.z_dim, g.resolution, g.label) == (100, (64, 64), "dcgan-faces")
     images = g.decode(sample(4, 100, seed=1))
     assert images.shape == (4, 64, 64, 3) and images.dtype == np.uint8
@@ -42,7 +43,7 @@ def test_dcgan_bad_weights_name_the_file(tmp_path):
 
 def test_stylegan_pickle_decodes_through_mapping_and_synthesis(stylegan_run, fake_repo):
     g = generators.load(str(stylegan_run / "network-snapshot-000040.pkl"), device="cpu", stylegan_repo=fake_repo)
-    assert isinstance(g, generators.Generator)
+    assert isinstance(g, Generator)
     assert (g.z_dim, g.resolution, g.shell_radius) == (16, (16, 16), None)
     z = sample(3, 16, seed=2)
     images = g.decode(z)

@@ -12,6 +12,7 @@ import torch
 from livelatent import generators
 from livelatent.errors import ModelError
 from livelatent.generators import nvidia_code
+from livelatent.generators.configure import configured
 from livelatent.common.latent import sample
 from livelatent.common.picture import Picture
 
@@ -85,9 +86,9 @@ def test_psi_and_class_switch_on_one_loaded_network(stylegan_run, fake_repo):
     for psi, cls in ((0.5, 0), (1.0, 2), (0.0, 1)):
         fresh = generators.load(str(stylegan_run.parent / "conditional.pkl"), device="cpu", stylegan_repo=fake_repo,
                                 truncation_psi=psi, class_idx=cls)
-        switched = generators.configured(g, Picture(psi=psi, class_idx=cls))
+        switched = configured(g, Picture(psi=psi, class_idx=cls))
         assert switched.G is g.G and np.array_equal(switched.decode(z), fresh.decode(z))
     with pytest.raises(ModelError, match="class 3: this model has classes 0..2"):
-        generators.configured(g, Picture(class_idx=3))
+        configured(g, Picture(class_idx=3))
     with pytest.raises(ModelError, match="--noise-mode random: expected one of const, none"):
-        generators.configured(g, Picture(class_idx=0, noise_mode="random"))
+        configured(g, Picture(class_idx=0, noise_mode="random"))

@@ -11,6 +11,7 @@ from livelatent.adapters import take_writer, takes
 from livelatent.instrument.bank import KeyframeBank
 from livelatent.instrument.actions import make
 from livelatent.adapters.video import count_frames, iter_frames, read_metadata
+from livelatent.common.images import fit_image
 from livelatent.generators.default import DefaultGenerator
 from livelatent.live.recorder import Recorder
 from livelatent.motion.params import MotionParams
@@ -163,7 +164,7 @@ def test_a_smaller_proxy_is_the_decoded_frame_box_filtered(tmp_path, generator):
     frames = list(iter_frames(take.proxy_path))
     assert len(frames) == take.rows == 15 and frames[0].shape == (48, 48, 3)
     for k, frame in enumerate(frames):  # live frames (even k) and rebuilt ones (odd k) alike
-        assert np.abs(frame.astype(int) - takes.fit_proxy(decoded[k], (48, 48))).mean() < 20, k  # busy, 4:2:0
+        assert np.abs(frame.astype(int) - fit_image(decoded[k], (48, 48))).mean() < 20, k  # busy, 4:2:0
 
 
 def test_an_image_still_decoding_for_the_last_take_is_not_filed_in_the_next(tmp_path, generator):

@@ -121,14 +121,3 @@ def test_a_broken_take_is_named_and_the_others_still_listed(tmp_path):
     assert [t.name for t in takes.list_takes(tmp_path, on_error=said.append)] == [good.path.name]
     assert "take.json: not valid JSON" in said[0]
     assert take_writer.abandoned_takes(tmp_path) == []
-
-
-@pytest.mark.parametrize("size, expected", [((4, 2), "box"), ((3, 3), "sampled")], ids=["divides", "does-not-divide"])
-def test_proxy_frames_are_fitted_to_the_proxy_size(size, expected):
-    image = np.arange(6 * 8 * 3, dtype=np.uint8).reshape(6, 8, 3)
-    fitted = takes.fit_proxy(image, size)
-    assert fitted.shape == (size[1], size[0], 3)
-    if expected == "box":
-        assert fitted[0, 0, 0] == round(image[:3, :2, 0].mean())
-    else:
-        assert fitted[1, 1].tolist() == image[3, 4].tolist()
