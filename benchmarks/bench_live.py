@@ -45,7 +45,8 @@ from livelatent.common import values
 from livelatent.instrument.actions import make
 from livelatent.generators import load
 from livelatent.live.draw import Renderer
-from livelatent.live.session import build_session, parse_options
+from livelatent.commands.perform import show_config
+from livelatent.live.session import build_session
 
 FLOOD = """
 import sys, time
@@ -76,7 +77,7 @@ def decode_rate(model: str, size: tuple[int, int], zs: list[np.ndarray]) -> floa
 
 
 def session(args, port: int, recordings: str, fps: int = 1000):
-    return build_session(parse_options(["--headless", "--model", args.model, "--device", "cpu", "--size", args.size,
+    return build_session(show_config(["--headless", "--model", args.model, "--device", "cpu", "--size", args.size,
                                         "--osc-port", str(port), "--fps", str(fps), "--recordings", recordings]))
 
 

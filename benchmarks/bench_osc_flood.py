@@ -36,7 +36,8 @@ from pathlib import Path
 import numpy as np
 
 from livelatent.instrument.actions import make
-from livelatent.live.session import build_session, parse_options
+from livelatent.commands.perform import show_config
+from livelatent.live.session import build_session
 
 JUNK = Path(__file__).resolve().parents[1] / "tests" / "hostile" / "osc_junk.py"
 FADER_RATE = 10.0
@@ -47,7 +48,7 @@ def run(args, recordings: str, *, rate: int, to_show: bool) -> dict:
     frame; the show stops when they are done); the figures count the frames shown between the
     fader's first and last message. The junk goes to the show's port when to_show, else to a
     port nobody reads."""
-    s = build_session(parse_options(["--headless", "--model", args.model, "--device", "cpu", "--size", args.size,
+    s = build_session(show_config(["--headless", "--model", args.model, "--device", "cpu", "--size", args.size,
                                      "--osc-port", str(args.port), "--recordings", recordings]))
     started, senders = threading.Event(), []
     sink = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)  # bound, never read: the kernel drops

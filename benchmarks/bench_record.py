@@ -28,7 +28,8 @@ from fractions import Fraction
 
 from livelatent.adapters import takes
 from livelatent.instrument.actions import make
-from livelatent.live.session import build_session, parse_options
+from livelatent.commands.perform import show_config
+from livelatent.live.session import build_session
 
 TARGET = 0.95
 
@@ -36,7 +37,7 @@ TARGET = 0.95
 def toggled_loop(size: str, fps: int, seconds: float, period: float, recordings: str, proxy_size=None) -> dict:
     """Frames/s and CPU ms per frame (all threads), recording off and on, of one loop toggled
     every `period`: {"fps": (off, on), "cpu_ms": (off, on), "writer_ms": (proxy, rest) per frame recorded}."""
-    session = build_session(parse_options([
+    session = build_session(show_config([
         "--headless", "--size", size, "--osc-port", "0", "--no-hud", "--recordings", recordings,
         "--fps", str(fps), "--record-fps", str(fps), *(["--proxy-size", proxy_size] if proxy_size else [])]))
     frames = {False: 0, True: 0}

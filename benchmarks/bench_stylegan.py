@@ -34,7 +34,8 @@ from livelatent.instrument.actions import make
 from livelatent.generators import load
 from livelatent.generators.batching import BatchPlanner, fastest_threads
 from livelatent.common.latent import sample
-from livelatent.live.session import build_session, parse_options
+from livelatent.commands.perform import show_config
+from livelatent.live.session import build_session
 
 KINDS = {"sg2": ("stylegan3", "sg3-sg2"), "sg3-t": ("stylegan3", "sg3-t"), "sg3-r": ("stylegan3", "sg3-r"),
          "ada": ("stylegan2-ada-pytorch", "ada")}
@@ -114,7 +115,7 @@ def measure(pkl: Path, checkout: Path, size: int, args) -> dict:
     in_thread(generator.decode, zs[:1])  # warm-up: kernels, allocations
     pairs = []
     for _ in range(args.rounds):
-        session = build_session(parse_options(options))
+        session = build_session(show_config(options))
         try:
             loop = loop_rate(session, args.seconds)
         finally:

@@ -77,7 +77,9 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         return int(_module(COMMANDS[args.command][0]).run(args) or 0)
     except LivelatentError as exc:
-        print(f"livelatent {load or ''}: {exc}".replace(" :", ":"), file=sys.stderr)
+        from livelatent.commands.settings import message  # the setting an error names, as its flag
+
+        print(f"livelatent {load or ''}: {message(exc)}".replace(" :", ":"), file=sys.stderr)
         return exc.exit_code
     except OSError as exc:  # a disk or a folder failing where no command named it: still one line
         where = f"{exc.filename}: " if exc.filename else ""

@@ -1,7 +1,8 @@
 """Errors that reach the user as one line: they name the thing and what was expected.
 
 Raise deep, report once: `cli.main` turns a LivelatentError into a line on stderr and
-exit status 1; the live loop shows it on the HUD and keeps playing.
+exit status 1; the live loop shows it on the HUD and keeps playing. Below the command line
+no message names a flag: it names the setting, and the command line says the flag.
 """
 
 
@@ -16,9 +17,17 @@ def shorten(text: str, limit: int = 64) -> str:
 
 
 class LivelatentError(Exception):
-    """Base class: the message is the whole one-line report."""
+    """Base class: the message is the whole one-line report.
+
+    `setting` names the setting the message is about, as the code below the command line
+    knows it (a function's keyword, a ShowConfig field): the message spells it there, and the
+    command line puts its flag in its place when it prints (commands/settings.py)."""
 
     exit_code = 1
+
+    def __init__(self, message: str = "", *, setting: str | None = None) -> None:
+        super().__init__(message)
+        self.setting = setting
 
 
 class UsageError(LivelatentError):

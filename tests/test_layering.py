@@ -1,8 +1,16 @@
-"""The core stays pure: the model and motion code import no torch, GL, devices or file-format
-libraries, so that the live side and the offline side can share it (see README, Architecture).
+"""The house's layers, enforced: each package imports only the layers below it, the import graph
+has no cycle, and the core stays pure (no torch, GL, devices or file-format libraries), so that
+the live side and the offline side share it (docs/architecture.md).
 
-Each module is imported in a fresh interpreter and its sys.modules inspected; imports of
-livelatent packages a layer must not use are also looked for in the source, lazy ones included.
+    commands                      one module per subcommand; argparse lives only here
+    live   offline                the real-time side; renders, replays, conforms
+    instrument  edit  motion  generators  adapters
+    common                        shared values (numpy and the standard library)
+    errors
+
+Imports are read from the source, lazy ones inside functions included; each module is also
+imported in a fresh interpreter and its sys.modules inspected for the libraries its layer
+must not pull in.
 """
 
 import ast
@@ -17,53 +25,55 @@ import pytest
 
 import livelatent
 
-HEAVY = {"torch", "moderngl", "glfw", "mido", "rtmidi", "pythonosc", "lxml", "av", "opentimelineio", "aaf2", "ray"}
-TOOLKITS = HEAVY - {"lxml", "av"}
+# package -> the packages its modules may import (its own included). The core (common, motion,
+# edit, instrument) never imports live, offline, generators, adapters or commands; adapters never
+# import motion (nor the instrument: a take's file format is not its motion); live never imports
+# commands or offline; nothing below commands sees argparse.
+MAY_IMPORT = {
+    "errors": set(),
+    "common": {"errors", "common"},
+    "motion": {"errors", "common", "motion"},
+    "edit": {"errors", "common", "edit"},
+    "instrument": {"errors", "common", "motion", "instrument"},
+    "generators": {"errors", "common", "generators"},
+    "adapters": {"errors", "common", "edit", "adapters"},
+    "offline": {"errors", "common", "motion", "edit", "instrument", "generators", "adapters", "offline"},
+    "live": {"errors", "common", "motion", "edit", "instrument", "generators", "adapters", "live"},
+    "commands": {"errors", "common", "motion", "edit", "instrument", "generators", "adapters", "offline", "live",
+                 "commands", "cli"},
+    "cli": {"errors", "commands"},
+}
+CORE = ("common", "motion", "edit", "instrument")
+
+HEAVY = {"torch", "moderngl", "glfw", "mido", "rtmidi", "pythonosc", "lxml", "av", "opentimelineio", "aaf2", "ray",
+         "argparse"}
+TOOLKITS = HEAVY - {"lxml", "av", "argparse"}
 # a format library imported by one adapter module only (its plug-ins too: the AAF adapter's aaf2)
 OWNERS = {"opentimelineio": "livelatent.adapters.otio", "aaf2": "livelatent.adapters.otio",
           "otio_cmx3600_adapter": "livelatent.adapters.otio", "otio_fcp_adapter": "livelatent.adapters.otio",
           "otio_fcpx_xml_adapter": "livelatent.adapters.otio", "otio_aaf_adapter": "livelatent.adapters.otio",
           "ray": "livelatent.offline.distributed"}  # the optional extra livelatent[ray]: --ray only
 
-# package prefix -> libraries (or livelatent packages) it must not pull in
-RULES = {
-    "livelatent.adapters": TOOLKITS,
-    "livelatent.generators": HEAVY - {"torch"} | {"livelatent.offline", "livelatent.live"},
-    "livelatent.offline": {"moderngl", "glfw", "mido", "rtmidi", "pythonosc"},
-    "livelatent.motion": HEAVY,
+# layer -> libraries it must not pull in, even through what it imports
+LIBRARY_RULES = {
+    **{layer: HEAVY for layer in CORE},
+    "errors": HEAVY,
+    "adapters": TOOLKITS | {"argparse"},
+    "generators": HEAVY - {"torch"},
+    "offline": {"moderngl", "glfw", "mido", "rtmidi", "pythonosc", "argparse"},
+    "live": {"argparse"},
 }
-NOT_CORE = ("livelatent.cli", "livelatent.__main__", "livelatent.commands", "livelatent.live")
 
 
 def modules():
     for info in pkgutil.walk_packages(livelatent.__path__, "livelatent."):
-        if info.name.endswith("__main__"):
-            continue
-        yield info.name
+        if not info.name.endswith("__main__"):
+            yield info.name
 
 
-def forbidden_for(name: str) -> set[str]:
-    owned_elsewhere = {lib for lib, owner in OWNERS.items() if owner != name}
-    for prefix, banned in RULES.items():
-        if name.startswith(prefix):
-            return (banned | owned_elsewhere) - {lib for lib, owner in OWNERS.items() if owner == name}
-    if name.startswith(NOT_CORE):
-        return owned_elsewhere & {"opentimelineio", "aaf2"}  # commands load it lazily, through the adapter
-    return HEAVY  # a core module: stdlib and numpy only
-
-
-def imported(name: str, banned: set[str]) -> set[str]:
-    """Which of `banned` (top-level libraries or dotted packages) importing `name` pulls in."""
-    code = f"import json, sys, {name}; print(json.dumps(sorted(sys.modules)))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    loaded = json.loads(out.stdout.strip().splitlines()[-1])
-    return {b for b in banned if any(m == b or m.startswith(b + ".") for m in loaded)}
-
-
-@pytest.mark.parametrize("name", [m for m in modules() if forbidden_for(m)], ids=str)
-def test_module_keeps_to_its_layer(name):
-    leaked = imported(name, forbidden_for(name))
-    assert not leaked, f"{name} imports {sorted(leaked)}, which its layer must not"
+def layer(name: str) -> str:
+    part = name.split(".")[1]
+    return "cli" if part in ("cli", "__main__") else part
 
 
 def imports_in_source(name: str) -> set[str]:
@@ -78,19 +88,92 @@ def imports_in_source(name: str) -> set[str]:
     return found
 
 
-@pytest.mark.parametrize("name", [m for m in modules() if any(b.startswith("livelatent.") for b in forbidden_for(m))],
-                         ids=str)
-def test_module_never_imports_a_banned_package_even_lazily(name):
-    banned = {b for b in forbidden_for(name) if b.startswith("livelatent.")}
-    leaked = {b for b in banned for m in imports_in_source(name) if m == b or m.startswith(b + ".")}
-    assert not leaked, f"{name} imports {sorted(leaked)} (inside a function too counts), which its layer must not"
+ALL = sorted(modules())
+
+
+def livelatent_imports(name: str) -> set[str]:
+    """The livelatent modules `name` imports: `from livelatent.x import y` names the submodule
+    x.y when there is one, else the module x. The package itself (its version) is left out."""
+    tree = ast.parse(open(importlib.util.find_spec(name).origin).read())
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names if alias.name.startswith("livelatent.")}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("livelatent") \
+                and not node.level:
+            found |= {f"{node.module}.{alias.name}" if f"{node.module}.{alias.name}" in ALL else node.module
+                      for alias in node.names}
+    return found - {name, "livelatent"}
+
+
+@pytest.mark.parametrize("name", ALL, ids=str)
+def test_a_module_imports_only_the_layers_below_it(name):
+    allowed = MAY_IMPORT[layer(name)]
+    wrong = sorted(m for m in livelatent_imports(name) if layer(m) not in allowed)
+    assert not wrong, f"{name} ({layer(name)}) imports {wrong}; {layer(name)} may import only {sorted(allowed)}"
+
+
+def test_the_import_graph_has_no_cycle():
+    """Tarjan's strongly connected components over every import, lazy ones included."""
+    graph = {m: livelatent_imports(m) for m in ALL}
+    index, low, stack, on_stack, cycles = {}, {}, [], set(), []
+
+    def visit(v):
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in graph.get(v, ()):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while not component or component[-1] != v:
+                component.append(stack.pop())
+                on_stack.discard(component[-1])
+            if len(component) > 1:
+                cycles.append(sorted(component))
+
+    for v in graph:
+        if v not in index:
+            visit(v)
+    assert not cycles, f"modules that import each other: {cycles}"
+
+
+def forbidden_for(name: str) -> set[str]:
+    owned_elsewhere = {lib for lib, owner in OWNERS.items() if owner != name}
+    banned = LIBRARY_RULES.get(layer(name), set()) | owned_elsewhere
+    if layer(name) in ("commands", "cli"):
+        banned = owned_elsewhere & {"opentimelineio", "aaf2"}  # commands load it lazily, through the adapter
+    return banned - {lib for lib, owner in OWNERS.items() if owner == name}
+
+
+def imported(name: str, banned: set[str]) -> set[str]:
+    """Which of `banned` (top-level libraries) importing `name` pulls in."""
+    code = f"import json, sys, {name}; print(json.dumps(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = json.loads(out.stdout.strip().splitlines()[-1])
+    return {b for b in banned if any(m == b or m.startswith(b + ".") for m in loaded)}
+
+
+@pytest.mark.parametrize("name", [m for m in ALL if forbidden_for(m)], ids=str)
+def test_module_keeps_to_its_layer(name):
+    leaked = imported(name, forbidden_for(name))
+    assert not leaked, f"{name} imports {sorted(leaked)}, which its layer must not"
 
 
 @pytest.mark.parametrize("library", sorted(OWNERS), ids=str)
 def test_a_format_library_is_imported_by_its_adapter_only(library):
     """Even lazily: every other module reaches OpenTimelineIO through livelatent.adapters.otio."""
-    users = {m for m in modules() for i in imports_in_source(m) if i == library or i.startswith(library + ".")}
+    users = {m for m in ALL for i in imports_in_source(m) if i == library or i.startswith(library + ".")}
     assert users <= {OWNERS[library]}, f"{sorted(users - {OWNERS[library]})} import {library}; only {OWNERS[library]} may"
+
+
+def test_argparse_lives_only_in_the_command_line():
+    users = {m for m in ALL for i in imports_in_source(m) if i == "argparse"}
+    assert {layer(m) for m in users} <= {"commands", "cli"}, sorted(users)
 
 
 def test_help_imports_nothing_heavy():
@@ -100,7 +183,7 @@ def test_help_imports_nothing_heavy():
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         "    try: main(['--help'])\n"
         "    except SystemExit: pass\n"
-        f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({sorted(HEAVY)!r})))"
+        f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({sorted(HEAVY - {'argparse'})!r})))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "[]"

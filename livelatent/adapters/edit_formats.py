@@ -50,7 +50,7 @@ def detect(path: Path, given: str | None = None) -> str:
         found = SUFFIXES.get(path.suffix.lower())
     if found is None:
         raise ProjectError(f"{path}: cannot tell which editor's format this is; expected one of "
-                           f"{', '.join(FORMATS)} (say which with --format)")
+                           f"{', '.join(FORMATS)} (say which with `format`)", setting="format")
     return found
 
 

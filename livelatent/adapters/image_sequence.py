@@ -44,11 +44,11 @@ class ImageSequence:
         if len(_FIELD.findall(name)) != 1 or "%" in _FIELD.sub("", name) or "%" in str(Path(text).parent):
             raise UsageError(f"-o {text}: expected one frame-number field such as %06d in the file name")
         if suffix not in DEPTHS:
-            raise UsageError(f"-o {text}: image sequences are {', '.join(DEPTHS)}")
+            raise UsageError(f"`out` {text}: image sequences are {', '.join(DEPTHS)}", setting="out")
         depth = depth or DEPTHS[suffix][0]
         if depth not in DEPTHS[suffix]:
             allowed = " or ".join(str(d) for d in DEPTHS[suffix])
-            raise UsageError(f"--depth {depth}: {suffix} files are written with {allowed} bits a channel")
+            raise UsageError(f"`depth` {depth}: {suffix} files are written with {allowed} bits a channel", setting="depth")
         return cls(str(text), depth)
 
     @property

@@ -77,8 +77,8 @@ def _is_kdenlive(path: Path, root) -> bool:
 
 def _plain_mlt(path: Path, root, sequence: str | None, media_seconds, fps: Fraction | None) -> Timeline:
     if sequence is not None:
-        raise ProjectError(f"{path}: --sequence {sequence}: an MLT file that is not a Kdenlive project "
-                           f"has one timeline (the last tractor)")
+        raise ProjectError(f"{path}: `sequence` {sequence}: an MLT file that is not a Kdenlive project "
+                           f"has one timeline (the last tractor)", setting="sequence")
     try:
         fps = fps or _profile_fps(root)
     except ProjectError as exc:

@@ -155,7 +155,7 @@ def _choose(found: list, path: Path, sequence: str | None):
         return found[names.index(sequence)]
     if len(found) > 1:
         raise ProjectError(f"{path}: holds {len(found)} timelines ({', '.join(map(repr, map(shorten, names)))}); "
-                           f"choose one with --sequence NAME")
+                           f"choose one with `sequence` NAME", setting="sequence")
     return found[0]
 
 
@@ -182,12 +182,13 @@ def read_edit(path: Path, fmt: str, *, rate: Fraction | None = None, sequence: s
     """The edit in `path` (format `fmt`, see edit_formats) as a livelatent Timeline.
     rate: the edit's frame rate where the file does not record it (an EDL's), else it overrides."""
     if fmt == "edl" and rate is None:
-        raise ProjectError(f"{path}: an EDL does not record its frame rate; give it with --rate (e.g. 25 or 30000/1001)")
+        raise ProjectError(f"{path}: an EDL does not record its frame rate; give it with `rate` (e.g. 25 or 30000/1001)",
+                           setting="rate")
     timeline = _choose(timelines_in(load(path, fmt, rate)), path, sequence)
     records_from_first_event(timeline)
     fps = rate or timeline_rate(timeline)
     if fps is None:
-        raise ProjectError(f"{path}: no frame rate (no clip with a duration); give it with --rate")
+        raise ProjectError(f"{path}: no frame rate (no clip with a duration); give it with `rate`", setting="rate")
     edit = path / "content.otio" if fmt == "otiod" else bundle_file(path, fmt)
     return to_timeline(timeline, edit=edit, fps=Fraction(fps), library_errors=LIBRARY_ERRORS,
                        media_at_edit_rate=fmt == "edl")
@@ -215,4 +216,4 @@ def write_result(path: Path, *, render: Path, name: str, fps: Fraction, frames: 
     try:
         otio.adapters.otio_json.write_to_file(timeline, str(path))
     except OSError as exc:
-        raise ProjectError(f"--otio {path}: cannot write ({exc.strerror or exc})") from None
+        raise ProjectError(f"`otio` {path}: cannot write ({exc.strerror or exc})", setting="otio") from None

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sys
 
-from livelatent.common import values
+from livelatent.commands import types
 from livelatent.errors import UsageError
 
 DEPTHS = (8, 16, 32)
@@ -23,14 +23,14 @@ def add_chunked_arguments(parser) -> None:
     from livelatent.offline.chunks import DEFAULT_CHUNK_FRAMES
 
     group = parser.add_argument_group("distributed render (docs/distributed-render.md)")
-    group.add_argument("--ray", nargs="?", const="local", default=None, type=values.ray_address, metavar="ADDRESS",
+    group.add_argument("--ray", nargs="?", const="local", default=None, type=types.ray_address, metavar="ADDRESS",
                        help="decode on Ray workers: alone, a local cluster on this machine; auto, the cluster "
                             "`ray start` made here; HOST:PORT or ray://HOST:PORT, that cluster")
-    group.add_argument("--workers", type=values.workers, default=None,
+    group.add_argument("--workers", type=types.workers, default=None,
                        help="Ray workers (default: one per GPU of the cluster, else one per CPU)")
-    group.add_argument("--chunk", type=values.chunk_frames, default=DEFAULT_CHUNK_FRAMES, metavar="FRAMES",
+    group.add_argument("--chunk", type=types.chunk_frames, default=DEFAULT_CHUNK_FRAMES, metavar="FRAMES",
                        help=f"frames per chunk, rounded up to whole batches (default {DEFAULT_CHUNK_FRAMES})")
-    group.add_argument("--retries", type=values.retries, default=3,
+    group.add_argument("--retries", type=types.retries, default=3,
                        help="times a chunk is retried on a new worker when its worker dies (default 3)")
     group.add_argument("--join", choices=("remux", "encode"), default="remux",
                        help="the video from the chunks: remux (joined as encoded, default) or encode (in order "
@@ -66,7 +66,7 @@ def load_chunked(args, choice):
     from livelatent.offline.chunk_worker import ModelRecipe
     from livelatent.offline.chunked import ChunkedModel, LocalExecutor
 
-    recipe = ModelRecipe.of(choice.load_arguments(args), [picture for _, picture in choice.track.changes])
+    recipe = ModelRecipe.of(choice.load_arguments(), [picture for _, picture in choice.track.changes])
     if not args.ray:
         return ChunkedModel(LocalExecutor(recipe))
     from livelatent.offline.distributed import RayExecutor

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from livelatent.common import values
+from livelatent.commands import types
 from livelatent.edit.assemble import FOREIGN_POLICIES, GAP_POLICIES
 from livelatent.commands.chunked_options import is_chunked, split_image_output
 from livelatent.commands.keyframe_options import add_keyframe_arguments, keyframe_options, print_keyframes
@@ -32,10 +32,10 @@ def add_arguments(parser) -> None:
                         ".otioz, .otiod, EDL, FCP 7 XML (Premiere, Resolve), .fcpxml, .aaf (the otio extra)")
     parser.add_argument("--format", choices=list(FORMATS), default=None,
                         help="the edit's format when its content does not tell (default: told by the content)")
-    parser.add_argument("--rate", type=values.rate, default=None, metavar="FPS",
+    parser.add_argument("--rate", type=types.rate, default=None, metavar="FPS",
                         help="an EDL's frame rate (default: drop frame 30000/1001 if its FCM line says so, "
                              "else its z-sequences' rate); for other edits it overrides the file's")
-    parser.add_argument("-o", "--out", type=values.output, required=True, metavar="OUT",
+    parser.add_argument("-o", "--out", type=types.output, required=True, metavar="OUT",
                         help="output pair: OUT.npy, OUT.json")
     parser.add_argument("--sequence", default=None, metavar="NAME",
                         help="the sequence to conform, by name or uuid (default: the active one); for a file "
@@ -47,15 +47,15 @@ def add_arguments(parser) -> None:
     parser.add_argument("--layers", choices=LAYER_RULES, default="fill",
                         help="layered clips: the topmost clip that fills the frame opaquely gives the z "
                              "(fill, default: titles and insets are overlays, fades blend), or the topmost clip (top)")
-    parser.add_argument("--search", type=values.folder, action="append", default=[], metavar="DIR",
+    parser.add_argument("--search", type=types.folder, action="append", default=[], metavar="DIR",
                         help="also look here for z-sequences of moved media (repeatable)")
     parser.add_argument("--smooth-speed", action="store_true",
                         help="speed changes use the exact fractional source position, slerped between rows")
     parser.add_argument("--partial", action="store_true",
                         help="write what can be conformed even when clips or rows are missing")
-    parser.add_argument("--report", type=values.output, metavar="FILE", default=None,
+    parser.add_argument("--report", type=types.output, metavar="FILE", default=None,
                         help="also write the full report as JSON")
-    parser.add_argument("--otio", type=values.output, metavar="OUT.otio", default=None,
+    parser.add_argument("--otio", type=types.output, metavar="OUT.otio", default=None,
                         help="also write the result as an OpenTimelineIO timeline whose one clip plays OUT.mp4 "
                              "(the final render), to drop into any editor")
     add_force_argument(parser)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from livelatent.common import values
+from livelatent.commands import types
 from livelatent.commands.options import add_model_arguments, add_render_arguments, finish, generator_for
 from livelatent.commands.outputs import add_force_argument, claim_journeys
 from livelatent.errors import UsageError
@@ -21,15 +21,15 @@ from livelatent.motion.paths import METHODS as INTERPOLATORS
 
 def add_arguments(parser) -> None:
     parser.add_argument("zseq", metavar="ZSEQ", help="the z-sequence to pick frames from (NAME or NAME.npy)")
-    parser.add_argument("-n", type=values.journeys, default=4, help="number of journeys (default 4; ignored with --pick)")
+    parser.add_argument("-n", type=types.journeys, default=4, help="number of journeys (default 4; ignored with --pick)")
     parser.add_argument("--keys", type=int, default=2, choices=(1, 2, 3), help="frames per journey (default 2)")
-    parser.add_argument("--frames", type=values.journey_frames, default=120, help="frames per journey (default 120)")
+    parser.add_argument("--frames", type=types.journey_frames, default=120, help="frames per journey (default 120)")
     parser.add_argument("--pick", default=None, help="frame numbers: 12,40,77 (several journeys: 3,9;12,40)")
-    parser.add_argument("--noise", type=values.unit, default=0.0, help="neighbourhood noise 0..1 around the picks")
+    parser.add_argument("--noise", type=types.unit, default=0.0, help="neighbourhood noise 0..1 around the picks")
     parser.add_argument("--interp", default="spline", choices=INTERPOLATORS,
                         help="spline (default), slerp, lerp, geodesic, smooth, spring")
-    parser.add_argument("--seed", type=values.seed, default=0, help="random seed for picks and noise (default 0)")
-    parser.add_argument("-o", "--out", type=values.output, required=True, metavar="OUTDIR",
+    parser.add_argument("--seed", type=types.seed, default=0, help="random seed for picks and noise (default 0)")
+    parser.add_argument("-o", "--out", type=types.output, required=True, metavar="OUTDIR",
                         help="folder for journey-NNN pairs")
     add_force_argument(parser, "replace the journeys already in OUTDIR (all of them: none is left mixed in)")
     add_render_arguments(parser, fps_default=None)

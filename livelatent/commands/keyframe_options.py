@@ -8,7 +8,7 @@ lines that report a keyframe path (docs/keyframe-edits.md).
 
 from __future__ import annotations
 
-from livelatent.common import values
+from livelatent.commands import types
 from livelatent.errors import UsageError
 from livelatent.edit.keyframes import KEY_SOURCES, PLACES
 from livelatent.motion.keyframe_path import KEYFRAME_METHODS
@@ -48,7 +48,7 @@ def add_keyframe_arguments(parser) -> None:
     add_motion_arguments(group)
     group.add_argument("--even-speed", action="store_true",
                        help="even the image change per frame between keyframes (decodes with the clips' model)")
-    group.add_argument("--oversample", type=values.oversample, default=None,
+    group.add_argument("--oversample", type=types.oversample, default=None,
                        help="--even-speed: dense samples per frame (default 4)")
 
 

@@ -2,8 +2,8 @@
 provenance a z-sequence's sidecar or a take's take.json carries.
 
     add_model_arguments(parser, snapshots=True)      # --model --device --stylegan-repo --psi --class --noise-mode
-    model = resolve_model(args, seq.meta, where=str(path))   # spec, picture track, size: given, else recorded
-    generator = model.load(args)
+    model = resolve_model(args, seq.meta, where=str(path))   # a ModelChoice (generators/choice.py):
+    generator = model.load()                                  #   spec, picture track, size: given, else recorded
     meta = model.meta(generator)                     # the same provenance, for the output
 
 A sidecar is data (issue 10): its "model" is loaded by itself only when it names a built-in
@@ -14,12 +14,11 @@ size; see livelatent.common.picture) are reused unless an option says otherwise.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from livelatent.common import values
+from livelatent.commands import types
 from livelatent.errors import ModelError, UsageError
 from livelatent.common.limits import check_size
 from livelatent.common.picture import NOISE_MODES, PictureTrack
+from livelatent.generators.choice import ModelChoice
 
 NO_CLASS = "none"
 
@@ -33,14 +32,14 @@ def add_model_arguments(parser, *, snapshots: bool = False) -> None:
     if snapshots:
         group.add_argument("--snapshots", default=None, metavar="SET",
                            help="a folder, glob or comma list of snapshots: render a labelled grid")
-        group.add_argument("--grid", type=values.grid, default=None, metavar="CxR", help="grid of snapshots, e.g. 7x4")
+        group.add_argument("--grid", type=types.grid, default=None, metavar="CxR", help="grid of snapshots, e.g. 7x4")
         group.add_argument("--labels", default=None, help="snapshot labels, comma-separated (default: from names)")
     group.add_argument("--device", default="auto", help="cpu, cuda or auto (default: auto = cuda when available)")
     group.add_argument("--stylegan-repo", default=None, metavar="PATH",
                        help="your checkout of stylegan3 / stylegan2-ada-pytorch (or $LIVELATENT_STYLEGAN_REPO)")
-    group.add_argument("--psi", type=values.psi, default=None,
+    group.add_argument("--psi", type=types.psi, default=None,
                        help="StyleGAN truncation psi (default: the input's, else 1)")
-    group.add_argument("--class", dest="class_idx", type=values.class_or_none, default=None, metavar="N",
+    group.add_argument("--class", dest="class_idx", type=types.class_or_none, default=None, metavar="N",
                        help="class of a conditional StyleGAN (default: the input's); 'none' for no class")
     group.add_argument("--noise-mode", default=None, choices=NOISE_MODES,
                        help="StyleGAN noise inputs: const (default: the input's, else const) or none")
@@ -56,51 +55,6 @@ def trusted_model(recorded, where: str) -> str:
         return recorded
     raise ModelError(f"{where}: made with model {recorded!r}, which a sidecar cannot load by itself "
                      f"(only {', '.join(BUILTINS)} do); pass --model SPEC to use it")
-
-
-@dataclass
-class ModelChoice:
-    """What to decode with: the spec, the Picture of every frame, the size of one picture."""
-
-    spec: str
-    track: PictureTrack
-    size: tuple[int, int] | None  # (h, w)
-    grid: bool = False  # --snapshots: every snapshot, tiled
-
-    def load(self, args):
-        """The generator, at the track's first Picture and the size."""
-        from livelatent import generators
-        from livelatent.generators.configure import configured
-
-        generator = generators.load(**self.load_arguments(args))
-        for _, picture in self.track.changes:  # a psi or class of a later frame this model cannot draw
-            configured(generator, picture)
-        return generator
-
-    def load_arguments(self, args) -> dict:
-        """What generators.load() is given for this choice (a distributed render's workers load it so)."""
-        start = self.track.start
-        opts = {"stylegan_repo": getattr(args, "stylegan_repo", None), "truncation_psi": start.psi,
-                "class_idx": start.class_idx, "noise_mode": start.noise_mode}
-        layout = getattr(args, "grid", None)  # render's "7x4" (perform's --grid is an on/off flag)
-        layout = layout if isinstance(layout, str) else None
-        if self.grid or layout:
-            opts.update(grid=layout, labels=getattr(args, "labels", None))
-        if self.size and layout:  # the whole grid is one frame: it must fit as one
-            columns, rows = (int(v) for v in layout.split("x"))
-            given = getattr(args, "size", None) or f"{self.size[1]}x{self.size[0]}"
-            check_size(columns * self.size[1], rows * self.size[0], what=f"--grid {layout} of --size {given}:")
-        return {"spec": self.spec, "device": args.device, "size": self.size, **opts}
-
-    def meta(self, generator) -> dict:
-        """Provenance for an output made with `generator`: model, its label, size, picture track."""
-        h, w = getattr(generator, "tile", None) or generator.resolution
-        meta = {"model": self.spec, "model_label": generator.label, "size": [int(w), int(h)],
-                **self.track.to_meta()}
-        snapshots = getattr(generator, "snapshots", None)
-        if snapshots is not None:
-            meta["snapshot_labels"] = list(snapshots.labels)
-        return meta
 
 
 def resolve_model(args, recorded: dict | None = None, *, where: str = "the input") -> ModelChoice:
@@ -123,7 +77,15 @@ def resolve_model(args, recorded: dict | None = None, *, where: str = "the input
         track = track.replaced(**overrides)
     given_size = getattr(args, "size", None)
     size = given_size.hw if given_size else _recorded_size(recorded, where)
-    return ModelChoice(spec, track, size, grid=bool(given[0]))
+    layout = getattr(args, "grid", None)  # render's "7x4" (perform's --grid is an on/off flag)
+    layout = layout if isinstance(layout, str) else None
+    if size and layout:  # the whole grid is one frame: it must fit as one
+        columns, rows = (int(v) for v in layout.split("x"))
+        check_size(columns * size[1], rows * size[0], what=f"--grid {layout} of --size {given_size or f'{size[1]}x{size[0]}'}:",
+                   setting=None)
+    return ModelChoice(spec, track, size, grid=bool(given[0]), device=getattr(args, "device", "auto"),
+                       stylegan_repo=getattr(args, "stylegan_repo", None), layout=layout,
+                       labels=getattr(args, "labels", None))
 
 
 def _recorded_size(recorded: dict, where: str) -> tuple[int, int] | None:

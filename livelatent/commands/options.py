@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 
-from livelatent.common import values
+from livelatent.commands import types
 from livelatent.commands.chunked_options import add_chunked_arguments, finish_chunked, is_chunked, load_chunked
 from livelatent.commands.model_options import add_model_arguments, resolve_model
 
@@ -20,10 +20,10 @@ __all__ = ["add_model_arguments", "add_render_arguments", "finish", "generator_f
 def add_render_arguments(parser, *, fps_default: str | None) -> None:
     group = parser.add_argument_group("video")
     rate = fps_default or "the input's"
-    group.add_argument("--fps", type=values.rate, default=fps_default, help=f"frame rate, e.g. 30 or 30000/1001 (default: {rate})")
-    group.add_argument("--size", type=values.size, default=None, metavar="WxH",
+    group.add_argument("--fps", type=types.rate, default=fps_default, help=f"frame rate, e.g. 30 or 30000/1001 (default: {rate})")
+    group.add_argument("--size", type=types.size, default=None, metavar="WxH",
                        help="frame size, e.g. 512 or 1280x720 (default: the model's); with a grid, one tile")
-    group.add_argument("--batch", type=values.batch, default=None,
+    group.add_argument("--batch", type=types.batch, default=None,
                        help="frames decoded at once (default: measured for the model on this device, at most 16)")
     group.add_argument("--lossless", action="store_true", help="bit-exact video (x264 RGB at qp 0)")
     group.add_argument("--intra", action="store_true", help="every frame a key frame (frame-accurate editing)")
@@ -37,7 +37,7 @@ def load_model(args, recorded: dict | None = None, *, where: str = "the input"):
     choice = resolve_model(args, recorded, where=where)
     if is_chunked(args):  # --ray or an image sequence: the workers load it
         return choice, load_chunked(args, choice)
-    return choice, choice.load(args)
+    return choice, choice.load()
 
 
 def finish(args, seq, generator, out=None) -> int:

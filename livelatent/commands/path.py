@@ -19,7 +19,7 @@ import uuid
 
 import numpy as np
 
-from livelatent.common import values
+from livelatent.commands import types
 from livelatent.common.arrayfile import read_npy
 from livelatent.commands.keyframe_options import add_keyframe_at, add_motion_arguments, motion_params, refuse_without
 from livelatent.commands.outputs import add_force_argument, claim_pair
@@ -42,21 +42,21 @@ def add_arguments(parser) -> None:
     timing.add_argument("--durations", default=None, metavar="S[,S...]",
                         help="seconds per segment: one value for all, or one per segment (default 2)")
     timing.add_argument("--times", metavar="T,T,...", help="the time of each keyframe in seconds, increasing")
-    parser.add_argument("--fps", type=values.rate, default=None, help="frame rate of the output, e.g. 30, 25, 30000/1001 (default 30)")
+    parser.add_argument("--fps", type=types.rate, default=None, help="frame rate of the output, e.g. 30, 25, 30000/1001 (default 30)")
     parser.add_argument("--method", "--interp", default="spline", choices=METHODS,
                         help="spline (default: hits every keyframe on time), a mover, or slerp / lerp")
     add_motion_arguments(parser)
     parser.add_argument("--keys", choices=KEYS, default=None,
                         help="keyframes on the z-sequence's own frames instead of --pick: where z jumps (cuts), "
                              "at the guides of --edit, both, or those its sidecar records (recorded)")
-    parser.add_argument("--edit", type=values.input_path, metavar="EDIT", default=None,
+    parser.add_argument("--edit", type=types.input_path, metavar="EDIT", default=None,
                         help="--keys guides / both: the edit whose guides (timeline markers) are keyframes")
     add_keyframe_at(parser)
     parser.add_argument("--even-speed", action="store_true", help="retime so the image changes evenly (needs --model)")
     parser.add_argument("--model", default="default", help="generator used by --even-speed (default: default)")
-    parser.add_argument("--oversample", type=values.oversample, default=4,
+    parser.add_argument("--oversample", type=types.oversample, default=4,
                         help="--even-speed: dense samples per frame (default 4)")
-    parser.add_argument("-o", "--output", type=values.output, required=True, metavar="OUT",
+    parser.add_argument("-o", "--output", type=types.output, required=True, metavar="OUT",
                         help="writes OUT.npy + OUT.json")
     add_force_argument(parser)
 

@@ -11,17 +11,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from livelatent.common import values
+from livelatent.commands import types
 from livelatent.commands.outputs import add_force_argument, claim
 
 
 def add_arguments(parser) -> None:
     parser.add_argument("zseq", metavar="ZSEQ", help="a z-sequence pair (NAME.npy + NAME.json)")
-    parser.add_argument("-o", "--output", type=values.output, required=True, metavar="PATH.png",
+    parser.add_argument("-o", "--output", type=types.output, required=True, metavar="PATH.png",
                         help="the PNG to write")
     parser.add_argument("--keys", metavar="I,J,...", help="frames to mark as keyframes (default: from the metadata)")
-    parser.add_argument("--radius", type=values.positive, help="shell radius (default: sqrt(d - 1/2))")
-    parser.add_argument("--max-rows", type=values.rows, default=512, help="dimensions to show (default 512)")
+    parser.add_argument("--radius", type=types.positive, help="shell radius (default: sqrt(d - 1/2))")
+    parser.add_argument("--max-rows", type=types.rows, default=512, help="dimensions to show (default 512)")
     add_force_argument(parser)
 
 

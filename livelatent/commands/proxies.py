@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from livelatent.common import values
+from livelatent.commands import types
 from livelatent.adapters import take_health, takes
 from livelatent.commands.model_options import add_model_arguments
 
 
 def add_arguments(parser) -> None:
     parser.add_argument("takes", nargs="+", metavar="TAKE", help="take folder, or its name under --recordings")
-    parser.add_argument("--recordings", type=values.folder, default="recordings", metavar="DIR",
+    parser.add_argument("--recordings", type=types.folder, default="recordings", metavar="DIR",
                         help="where takes live (default: recordings)")
     add_model_arguments(parser)
 
@@ -21,7 +21,7 @@ def generator_for(take: takes.Take, args):
 
     recorded = {**take.meta, **takes.picture_track(take).to_meta()}
     choice = resolve_model(args, recorded, where=str(take.path / takes.TAKE_FILE))
-    return choice.load(args), choice.track
+    return choice.load(), choice.track
 
 
 def proxy_unreadable(take: takes.Take) -> str | None:

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import sys
 
-from livelatent.common import values
+from livelatent.commands import types
 from livelatent.commands.model_options import add_model_arguments
 from livelatent.commands.proxies import generator_for
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--recordings", type=values.folder, default="recordings", metavar="DIR",
+    parser.add_argument("--recordings", type=types.folder, default="recordings", metavar="DIR",
                         help="where takes live (default: recordings)")
     parser.add_argument("--no-proxy", action="store_true", help="recover the z-sequence and events only")
     add_model_arguments(parser)

@@ -8,7 +8,9 @@ rows rendered, with the source as parent).
 
 from __future__ import annotations
 
-from livelatent.common import values
+from dataclasses import replace
+
+from livelatent.commands import types
 from livelatent.commands.chunked_options import split_image_output
 from livelatent.commands.options import add_model_arguments, add_render_arguments, finish, generator_for
 from livelatent.commands.outputs import add_force_argument, claim, claim_pair
@@ -18,7 +20,7 @@ from livelatent.common.limits import check_frames
 
 def add_arguments(parser) -> None:
     parser.add_argument("zseq", metavar="ZSEQ", help="the z-sequence to render (NAME or NAME.npy)")
-    parser.add_argument("-o", "--out", type=values.output, required=True, metavar="OUT",
+    parser.add_argument("-o", "--out", type=types.output, required=True, metavar="OUT",
                         help="output OUT.mp4 (+ OUT.npy, OUT.json); or an image sequence OUT/%%06d.png too")
     add_force_argument(parser)
     add_render_arguments(parser, fps_default=None)
@@ -47,7 +49,7 @@ def run(args) -> int:
     inherited = {k: v for k, v in source.meta.items()
                  if k not in ("id", "created", "interrupted", "snapshot_labels", "picture_changes")}  # its own
     if fps != source.fps:
-        choice.track = choice.track.resampled(source.fps.value, fps.value)
+        choice = replace(choice, track=choice.track.resampled(source.fps.value, fps.value))
     meta = {**inherited, "made_by": "render", **choice.meta(generator),
             "parents": [source.meta.get("id", str(args.zseq))]}
     return finish(args, zseq.ZSequence(explore.resample(source.z, source.fps, fps), fps, meta), generator)

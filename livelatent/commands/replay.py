@@ -11,7 +11,7 @@ full-quality render of it.
 
 from __future__ import annotations
 
-from livelatent.common import values
+from livelatent.commands import types
 from livelatent.adapters import takes
 from livelatent.commands.chunked_options import add_chunked_arguments, finish_chunked, is_chunked, split_image_output
 from livelatent.commands.model_options import add_model_arguments
@@ -20,13 +20,13 @@ from livelatent.commands.outputs import add_force_argument, claim_pair
 
 def add_arguments(parser) -> None:
     parser.add_argument("take", metavar="TAKE", help="take folder, or its name under --recordings")
-    parser.add_argument("-o", "--out", type=values.output, required=True, metavar="OUT",
+    parser.add_argument("-o", "--out", type=types.output, required=True, metavar="OUT",
                         help="output pair: OUT.npy, OUT.json, OUT.mp4")
-    parser.add_argument("--fps", type=values.rate, default=None,
+    parser.add_argument("--fps", type=types.rate, default=None,
                         help="frame rate, e.g. 60 or 30000/1001 (default: the take's)")
-    parser.add_argument("--size", type=values.size, default=None, metavar="WxH",
+    parser.add_argument("--size", type=types.size, default=None, metavar="WxH",
                         help="render size, e.g. 1024 or 1280x720 (default: the take's)")
-    parser.add_argument("--recordings", type=values.folder, default="recordings", metavar="DIR",
+    parser.add_argument("--recordings", type=types.folder, default="recordings", metavar="DIR",
                         help="where takes live (default: recordings)")
     parser.add_argument("--z-only", action="store_true", help="write the z-sequence pair only, no video")
     add_force_argument(parser)

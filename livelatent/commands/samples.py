@@ -6,15 +6,15 @@ One image per frame: watch the reel, note the frame numbers you like, and take t
 
 from __future__ import annotations
 
-from livelatent.common import values
+from livelatent.commands import types
 from livelatent.commands.options import add_model_arguments, add_render_arguments, finish, load_model
 from livelatent.commands.outputs import add_force_argument, claim_pair
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("-n", type=values.frames, default=100, help="number of samples (frames), default 100")
-    parser.add_argument("--seed", type=values.seed, default=0, help="random seed (default 0)")
-    parser.add_argument("-o", "--out", type=values.output, required=True, metavar="OUT",
+    parser.add_argument("-n", type=types.frames, default=100, help="number of samples (frames), default 100")
+    parser.add_argument("--seed", type=types.seed, default=0, help="random seed (default 0)")
+    parser.add_argument("-o", "--out", type=types.output, required=True, metavar="OUT",
                         help="output pair OUT.npy / OUT.json / OUT.mp4")
     add_force_argument(parser)
     add_render_arguments(parser, fps_default="30")

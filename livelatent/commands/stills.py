@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from livelatent.common import values
+from livelatent.commands import types
 from livelatent.commands.options import add_model_arguments, generator_for
 from livelatent.commands.outputs import add_force_argument, claim
 from livelatent.errors import UsageError
@@ -22,11 +22,11 @@ def add_arguments(parser) -> None:
     which = parser.add_mutually_exclusive_group(required=True)
     which.add_argument("--frames", metavar="LIST", help="frame numbers, e.g. 3,8,12")
     which.add_argument("--all", action="store_true", help="every frame")
-    parser.add_argument("-o", "--out", type=values.output, required=True, metavar="DIR",
+    parser.add_argument("-o", "--out", type=types.output, required=True, metavar="DIR",
                         help="folder for the PNG stills")
-    parser.add_argument("--size", type=values.size, default=None, metavar="WxH",
+    parser.add_argument("--size", type=types.size, default=None, metavar="WxH",
                         help="still size, e.g. 512 or 1280x720")
-    parser.add_argument("--batch", type=values.batch, default=16, help="frames decoded at once (default 16)")
+    parser.add_argument("--batch", type=types.batch, default=16, help="frames decoded at once (default 16)")
     add_force_argument(parser)
     add_model_arguments(parser)
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 import sys
 
-from livelatent.common import values
+from livelatent.commands import types
 from livelatent.adapters import take_health, take_writer, takes
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--recordings", type=values.folder, default="recordings", metavar="DIR",
+    parser.add_argument("--recordings", type=types.folder, default="recordings", metavar="DIR",
                         help="where takes live (default: recordings)")
 
 

@@ -44,13 +44,14 @@ MAX_BATCH = 1024
 MAX_JOURNEYS = 1000
 
 
-def check_size(w: int, h: int, what: str = "--size") -> tuple[int, int]:
+def check_size(w: int, h: int, what: str = "`size`", setting: str | None = "size") -> tuple[int, int]:
     """(w, h) when both are even, within MAX_SIDE and the frame within MAX_PIXELS."""
     if min(w, h) < 2 or w % 2 or h % 2:
-        raise UsageError(f"{what} {w}x{h}: expected even sizes of at least 2 (H.264 halves the colour planes)")
+        raise UsageError(f"{what} {w}x{h}: expected even sizes of at least 2 (H.264 halves the colour planes)",
+                         setting=setting)
     if max(w, h) > MAX_SIDE or w * h > MAX_PIXELS:
         raise UsageError(f"{what} {w}x{h}: larger than the largest H.264 frame, 8192x4352 "
-                         f"(at most {MAX_SIDE} a side and {MAX_PIXELS:,} pixels)")
+                         f"(at most {MAX_SIDE} a side and {MAX_PIXELS:,} pixels)", setting=setting)
     return w, h
 
 
@@ -72,9 +73,9 @@ def frames_for(seconds: Fraction | float, fps, what: str) -> int:
     return check_frames(math.floor(Fraction(seconds) * rate) + 1, what)
 
 
-def check_rate(rate: Fraction, what: str = "--fps") -> Fraction:
+def check_rate(rate: Fraction, what: str = "`fps`", setting: str | None = "fps") -> Fraction:
     if not MIN_FPS <= rate <= MAX_FPS:
-        raise UsageError(f"{what} {rate}: expected a rate from 1/100 to 1000 frames per second")
+        raise UsageError(f"{what} {rate}: expected a rate from 1/100 to 1000 frames per second", setting=setting)
     return rate
 
 

@@ -7,15 +7,14 @@ settings with the same functions, so a preset cannot say what a flag may not.
     parser.add_argument("--seed", type=values.seed, default=0)
     parser.add_argument("--size", type=values.size)          # "512" -> Size(512, 512), checked
 
-A bad value raises argparse.ArgumentTypeError("'VALUE': expected ...") (argparse is the
-standard library's; its error is what makes these argparse types); cli.py turns it into one
-line, `livelatent CMD: --seed '-1': expected ...`, exit status 2. The numbers and their reasons
+A bad value raises Refused("'VALUE': expected ..."); commands/types.py hands these to argparse
+as its types, and cli.py turns the error into one line, `livelatent CMD: --seed '-1':
+expected ...`, exit status 2. The numbers and their reasons
 are in livelatent/common/limits.py.
 """
 
 from __future__ import annotations
 
-import argparse
 import ipaddress
 import math
 
@@ -26,9 +25,13 @@ from livelatent.common.sizes import Size
 from livelatent.common.picture import PSI_RAW
 
 
-def _refuse(text, expected: str):
+class Refused(UsageError):
+    """A value these checks refuse: "'VALUE': expected ..." (the setting is named by the caller)."""
+
+
+def _refuse(text, expected: str) -> Refused:
     shown = str(text) if len(str(text)) <= 40 else str(text)[:37] + "..."
-    return argparse.ArgumentTypeError(f"{shown!r}: expected {expected}")
+    return Refused(f"{shown!r}: expected {expected}")
 
 
 def _whole(text, lo: int, hi: int, expected: str) -> int:
@@ -233,7 +236,7 @@ def ray_address(text) -> str:
         return value
     try:
         host_port(value.removeprefix("ray://"))
-    except argparse.ArgumentTypeError:
+    except Refused:
         raise _refuse(text, "a Ray cluster: auto, HOST:PORT of its head such as 127.0.0.1:6379, "
                             "or ray://HOST:PORT") from None
     return value

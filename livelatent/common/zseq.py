@@ -127,7 +127,7 @@ def load(path: str | os.PathLike, d: int | None = None, *, allow_empty: bool = F
             raise ZSequenceError(f"{js}: says {key}={meta[key]} but {npy.name} has {actual}")
     try:
         fps = FrameRate.parse(meta["fps"])
-        check_rate(fps.value, "fps")
+        check_rate(fps.value, "fps", setting=None)
     except UsageError:
         raise ZSequenceError(f"{js}: fps {meta['fps']!r} is not a rate such as 30 or 30000/1001 "
                              "(from 1/100 to 1000)") from None

@@ -72,8 +72,8 @@ def _usable(picks: Picks, weight, zs: list[np.ndarray | None], policy_foreign: s
     if policy_foreign == "error" and foreign.any():
         row = int(np.flatnonzero(foreign)[0])
         src = picks.sources[picks.src[row, 0]]
-        raise ProjectError(f"{_where(picks, row, fps=fps)}: {src.label} has no z-sequence "
-                           f"(--foreign error)")
+        raise ProjectError(f"{_where(picks, row, fps=fps)}: {src.label} has no z-sequence (`foreign` error)",
+                           setting="foreign")
     return w / np.where(total > 0, total, 1)[:, None]
 
 
@@ -137,7 +137,7 @@ def assemble(picks: Picks, zs: list[np.ndarray | None], *, gaps: str = "hold", f
     shows = w.sum(axis=1) > 0
     gap = picks.empty
     if gaps == "error" and gap.any():
-        raise ProjectError(f"gap at frame {int(np.flatnonzero(gap)[0])} (--gaps error)")
+        raise ProjectError(f"gap at frame {int(np.flatnonzero(gap)[0])} (`gaps` error)", setting="gaps")
     keep = ~((gap & (gaps == "skip")) | (~gap & ~shows & (foreign == "skip")))
     if not shows.any():
         raise ProjectError("no frame of the edit comes from a clip with a z-sequence")

@@ -53,13 +53,13 @@ class KeyframeSet:
 def place(rows: np.ndarray, at: str) -> int:
     """The row of a run (its candidate rows, increasing) a keyframe sits on."""
     if at not in PLACES:
-        raise UsageError(f"--keyframe-at {at!r}: expected one of {', '.join(PLACES)}")
+        raise UsageError(f"`keyframe_at` {at!r}: expected one of {', '.join(PLACES)}", setting="keyframe_at")
     return int(rows[0] if at == "start" else rows[-1] if at == "end" else rows[len(rows) // 2])
 
 
 def check_keys(keys: str) -> None:
     if keys not in KEY_SOURCES:
-        raise UsageError(f"--keys {keys!r}: expected one of {', '.join(KEY_SOURCES)}")
+        raise UsageError(f"`keys` {keys!r}: expected one of {', '.join(KEY_SOURCES)}", setting="keys")
 
 
 def edit_keyframes(picks: Picks, kept: np.ndarray, has_z: list[bool], *, at: str = "start", keys: str = "both",
@@ -82,7 +82,8 @@ def edit_keyframes(picks: Picks, kept: np.ndarray, has_z: list[bool], *, at: str
     notes = []
     if keys in ("guides", "both"):
         if keys == "guides" and not guides:
-            raise ProjectError("the edit has no guides (timeline markers); expected --keys cuts or guides in the edit")
+            raise ProjectError("the edit has no guides (timeline markers); expected `keys` cuts or guides in the edit",
+                               setting="keys")
         for guide in guides:
             row = row_of.get(guide.frame)
             if row is None:

@@ -192,7 +192,7 @@ class _Picker:
             blank = Source(f"{source.key}#past-the-end", f"{source.label} (one frame past its end)", kind="blank")
             out["src"][rows, 0] = self.source_id(blank)
             self.picks.notes.append(f"{source.label}: frame {frames} is past its last frame; melt shows a blank "
-                                    f"frame there ({len(rows)} timeline frames, --foreign decides their z)")
+                                    f"frame there ({len(rows)} timeline frames; the foreign setting decides their z)")
 
     def nested_segment(self, seg: ClipSegment, out: dict, offsets, lo: int, hi: int, fps) -> dict:
         """The nested sequence's frames at the entry's positions; past its last clip its

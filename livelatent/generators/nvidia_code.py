@@ -40,8 +40,8 @@ def find_repo(stylegan_repo: str | os.PathLike | None, path: Path) -> Path:
     given = stylegan_repo or os.environ.get(REPO_ENV)
     if not given:
         raise ModelError(f"{path}: StyleGAN pickles need NVIDIA's training code, which livelatent does not ship; "
-                         f"pass --stylegan-repo PATH (a checkout of stylegan3 or stylegan2-ada-pytorch) "
-                         f"or set {REPO_ENV}")
+                         f"pass `stylegan_repo` PATH (a checkout of stylegan3 or stylegan2-ada-pytorch) "
+                         f"or set {REPO_ENV}", setting="stylegan_repo")
     repo = Path(os.path.expanduser(str(given)))
     missing = [p for p in ("torch_utils/persistence.py", "dnnlib/__init__.py") if not (repo / p).exists()]
     if missing:

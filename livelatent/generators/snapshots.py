@@ -103,5 +103,5 @@ def _given_labels(labels, count: int) -> list[str] | None:
         return None
     labels = [s.strip() for s in labels.split(",")] if isinstance(labels, str) else [str(s) for s in labels]
     if len(labels) != count:
-        raise ModelError(f"--labels: {len(labels)} labels for {count} snapshots; expected one each")
+        raise ModelError(f"`labels`: {len(labels)} labels for {count} snapshots; expected one each", setting="labels")
     return labels

@@ -111,7 +111,7 @@ def check_class(G, class_idx: int | None, label: str) -> int | None:
             raise ModelError(f"class {class_idx}: model {label} is unconditional (no classes)")
         return None
     if class_idx is None:
-        raise ModelError(f"model {label} is conditional: pass --class N (0..{G.c_dim - 1})")
+        raise ModelError(f"model {label} is conditional: pass `class_idx` N (0..{G.c_dim - 1})", setting="class_idx")
     if not 0 <= int(class_idx) < G.c_dim:
         raise ModelError(f"class {class_idx}: this model has classes 0..{G.c_dim - 1} ({label})")
     return int(class_idx)
@@ -128,8 +128,8 @@ class StyleGANGenerator(ModuleGenerator):
     def __init__(self, G, *, device: str, label: str, size, psi: float, class_idx: int | None,
                  noise_mode: str) -> None:
         if noise_mode not in NOISE_MODES:
-            raise ModelError(f"--noise-mode {noise_mode}: expected one of {', '.join(NOISE_MODES)} "
-                             "(random noise would make a frame differ from decode(z) of its row)")
+            raise ModelError(f"`noise_mode` {noise_mode}: expected one of {', '.join(NOISE_MODES)} "
+                             "(random noise would make a frame differ from decode(z) of its row)", setting="noise_mode")
         self.G, self.psi, self.noise_mode = G, float(psi), noise_mode
         self.class_idx = check_class(G, class_idx, label)
         self.c_dim = int(G.c_dim)

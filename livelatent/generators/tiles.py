@@ -79,9 +79,9 @@ def parse_grid(text: str | None, count: int) -> tuple[int, int]:
     try:
         columns, rows = (int(v) for v in str(text).lower().split("x"))
     except ValueError:
-        raise UsageError(f"--grid {text!r}: expected COLUMNSxROWS such as 7x4") from None
+        raise UsageError(f"`grid` {text!r}: expected COLUMNSxROWS such as 7x4", setting="grid") from None
     if columns < 1 or rows < 1 or columns * rows < count:
-        raise UsageError(f"--grid {text}: {columns * rows} tiles cannot hold {count} snapshots")
+        raise UsageError(f"`grid` {text}: {columns * rows} tiles cannot hold {count} snapshots", setting="grid")
     return columns, rows
 
 

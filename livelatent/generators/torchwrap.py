@@ -24,13 +24,14 @@ def resolve_device(device: str = "auto") -> str:
     if name == "auto":
         return "cuda" if torch.cuda.is_available() else "cpu"
     if name.startswith("cuda") and not torch.cuda.is_available():
-        raise UsageError(f"--device {device}: no CUDA GPU visible to torch {torch.__version__}; "
-                         "use --device cpu or auto")
+        raise UsageError(f"`device` {device}: no CUDA GPU visible to torch {torch.__version__}; "
+                         "use `device` cpu or auto", setting="device")
     if name != "cpu" and not name.startswith("cuda"):
-        raise UsageError(f"--device {device}: expected one of {', '.join(DEVICES)}")
+        raise UsageError(f"`device` {device}: expected one of {', '.join(DEVICES)}", setting="device")
     index = name.partition(":")[2]
     if index and not (index.isdigit() and int(index) < torch.cuda.device_count()):
-        raise UsageError(f"--device {device}: expected cuda:0..cuda:{torch.cuda.device_count() - 1}")
+        raise UsageError(f"`device` {device}: expected cuda:0..cuda:{torch.cuda.device_count() - 1}",
+                         setting="device")
     return name
 
 

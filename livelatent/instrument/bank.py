@@ -72,7 +72,7 @@ class KeyframeBank:
         seq = zseq.load(path, d=d)
         picked = parse_frames(frames, len(seq)) if frames else list(range(min(len(seq), slots)))
         if len(picked) > slots:
-            raise UsageError(f"--bank {path}:{frames}: {len(picked)} frames for {slots} slots")
+            raise UsageError(f"`bank` {path}:{frames}: {len(picked)} frames for {slots} slots", setting="bank")
         bank = cls.random(seq.d, seed, slots)
         name = Path(path).stem
         for slot, k in enumerate(picked):
@@ -89,7 +89,7 @@ class KeyframeBank:
         try:
             return cls.from_zseq(path, frames or None, seed=seed, d=d, slots=slots)
         except ZSequenceError as exc:
-            raise UsageError(f"--bank {spec}: {exc}") from None
+            raise UsageError(f"`bank` {spec}: {exc}", setting="bank") from None
 
     # ---- files ----
 

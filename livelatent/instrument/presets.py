@@ -12,7 +12,6 @@ or value is a PresetError naming the file, the key and what is allowed:
 
 from __future__ import annotations
 
-import argparse
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -132,7 +131,7 @@ def _check_values(preset: Preset, where: str) -> None:
             continue
         try:
             (values.ip_list if key == "allow" else _VALUES[section, key])(value)
-        except argparse.ArgumentTypeError as exc:
+        except values.Refused as exc:
             raise PresetError(f"{where}: [{section}] {key}: {exc}") from None
 
 

@@ -355,7 +355,8 @@ class LiveApp:
             self.running = False
         elif action == "learn":
             if self.midi is None:
-                raise LivelatentError("MIDI learn needs a MIDI input (--midi NAME or [midi] input in the preset)")
+                raise LivelatentError("MIDI learn needs a MIDI input (`midi` NAME, or [midi] input in the preset)",
+                                      setting="midi")
             self.midi.arm_learn(event.args[0])
         elif action.startswith("record."):
             self._record(action)
@@ -372,7 +373,7 @@ class LiveApp:
             if event.args[0] >= count:
                 raise LivelatentError(f"snapshot {event.args[0]}: expected 0..{count - 1}")
         if event.action == "grid" and not self._snapshots():
-            raise LivelatentError("the grid needs a snapshot set (--model 'run/*.pkl')")
+            raise LivelatentError("the grid needs a snapshot set (a `model` such as 'run/*.pkl')", setting="model")
         picture = self.picture.apply(event.action, event.args)
         if not self._snapshots():
             picture = replace(picture, snapshot=None)

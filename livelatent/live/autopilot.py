@@ -18,7 +18,7 @@ class Autopilot:
 
     def __init__(self, bus, every: float) -> None:
         if not every > 0:
-            raise UsageError(f"--autopilot {every}: expected seconds between keyframes, > 0")
+            raise UsageError(f"`autopilot` {every}: expected seconds between keyframes, > 0", setting="autopilot")
         self.bus, self.every = bus, float(every)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="livelatent-autopilot", daemon=True)

@@ -71,7 +71,8 @@ class OscReceiver:
         kind, value = _first_reply(conn)
         if kind == "error":
             _stop(process, conn)
-            raise DeviceError(f"OSC port {self.host}:{port}: cannot listen ({value}); choose another with --osc-port")
+            raise DeviceError(f"OSC port {self.host}:{port}: cannot listen ({value}); choose another with `osc_port`",
+                              setting="osc_port")
         self.address = tuple(value)
         return process, conn
 
@@ -194,7 +195,7 @@ class OscFeedback:
         self._sock.close()
 
 
-def parse_host_port(text: str, what: str = "--osc-feedback") -> tuple[str, int]:
+def parse_host_port(text: str, setting: str = "osc_feedback") -> tuple[str, int]:
     """'HOST:PORT' or 'PORT' (host 127.0.0.1) -> (host, port)."""
     host, _, port = text.rpartition(":")
     try:
@@ -202,6 +203,7 @@ def parse_host_port(text: str, what: str = "--osc-feedback") -> tuple[str, int]:
     except ValueError:
         p = -1
     if not 0 < p < 65536:
-        raise UsageError(f"{what} {text!r}: expected HOST:PORT such as 127.0.0.1:{DEFAULT_FEEDBACK_PORT}")
+        raise UsageError(f"`{setting}` {text!r}: expected HOST:PORT such as 127.0.0.1:{DEFAULT_FEEDBACK_PORT}",
+                         setting=setting)
     return host or DEFAULT_HOST, p
 

@@ -1,28 +1,25 @@
-"""Putting a live session together from command-line options and a preset, and taking it apart.
+"""Putting a live show together from its configuration, and taking it apart.
 
-    session = build_session(parse_options(["--headless", "--duration", "2"]))
+    session = build_session(ShowConfig(headless=True, duration=2.0))
     session.app.run(duration=2); session.close()
 
-Options win over the preset; the preset wins over the built-in defaults (presets.py).
+The configuration is a value (live/config.py) made by commands/perform.py; the parts open in
+order (model, OSC, MIDI, recorder, display) and if one cannot, those already open are closed.
 """
 
 from __future__ import annotations
 
-import argparse
 import sys
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from livelatent.common import values
 from livelatent.errors import UsageError
-
-DEFAULT_PRESET = "default"
+from livelatent.live.config import ShowConfig
 
 
 @dataclass
 class Session:
     app: object
-    model: object = None  # the ModelChoice (commands/model_options.py): spec, settings, size
+    config: ShowConfig
     recorder: object = None
     osc: object = None
     midi: object = None
@@ -37,135 +34,112 @@ class Session:
                 print(f"livelatent: while closing: {type(exc).__name__}: {exc}", file=sys.stderr)
 
 
-def parse_options(argv: list[str]) -> argparse.Namespace:
-    from livelatent.commands.perform import add_arguments
-
-    p = argparse.ArgumentParser(prog="livelatent perform")
-    add_arguments(p)
-    return p.parse_args(argv)
-
-
-def build_session(args) -> Session:
+def build_session(config: ShowConfig) -> Session:
     """Everything a show needs; if one part cannot open, the parts already open are closed."""
-    session = Session(app=None)
+    session = Session(app=None, config=config)
     try:
-        return _build(args, session)
+        return _build(config, session)
     except BaseException:
         session.close()
         raise
 
 
-def _build(args, session: Session) -> Session:
-    from livelatent.commands.model_options import resolve_model
+def _build(config: ShowConfig, session: Session) -> Session:
     from livelatent.instrument.actions import make
     from livelatent.live.app import LiveApp
     from livelatent.live.bus import ControlBus
     from livelatent.live.ratelog import RateLimitedLog
     from livelatent.live.window import open_display
-    from livelatent.instrument.presets import load_preset
 
-    preset = load_preset(args.preset or _default_preset())
-    session.model = model = resolve_model(args)
-    model.size = h, w = values.size(args.size or preset.display.size).hw
-    generator = model.load(args)
+    generator = config.model.load()
     log, bus = RateLimitedLog(), ControlBus()
-    osc, feedback = _open_osc(args, preset, bus, generator.z_dim, log, session)
-    session.osc, session.midi = osc, _open_midi(args, preset, bus, log, session)
-    session.recorder = _open_recorder(args, preset, (w, h), session)
-    display = open_display(headless=args.headless, size=(w, h) if args.headless else _window_size(w, h),
-                           fullscreen=args.fullscreen, monitor=args.monitor)
+    osc, feedback = _open_osc(config, bus, generator.z_dim, log, session)
+    session.osc, session.midi = osc, _open_midi(config, bus, log, session)
+    session.recorder = _open_recorder(config, session)
+    size = config.size
+    display = open_display(headless=config.headless, size=size.wh if config.headless else _window_size(size),
+                           fullscreen=config.fullscreen, monitor=config.monitor)
     session.closers.append(display.close)
-    meta = {**model.meta(generator), "preset": str(preset.path or ""), "generator": generator.label}
-    session.app = LiveApp(performance=_performance(args, preset, generator), generator=generator, display=display,
-                          bus=bus, size=(h, w), recorder=session.recorder, feedback=feedback, midi=session.midi,
-                          display_fps=args.fps or preset.display.fps, hud=preset.display.hud and not args.no_hud,
-                          grid=args.grid, record_meta=meta, log=log,
-                          shader_dirs=(preset.path.parent,) if preset.path else (),
-                          event_log=_open_event_log(args, session), picture=model.track.start)
-    if args.record:
+    meta = {**config.model.meta(generator), "preset": str(config.preset or ""), "generator": generator.label}
+    session.app = LiveApp(performance=_performance(config, generator), generator=generator, display=display,
+                          bus=bus, size=size.hw, recorder=session.recorder, feedback=feedback, midi=session.midi,
+                          display_fps=config.display_fps, hud=config.hud, grid=config.grid, record_meta=meta,
+                          log=log, shader_dirs=(config.preset.parent,) if config.preset else (),
+                          event_log=_open_event_log(config, session), picture=config.model.track.start)
+    if config.record:
         bus.put(make("record.start", source="cli"))
-    if args.autopilot:
+    if config.autopilot:
         from livelatent.live.autopilot import Autopilot
 
-        session.closers.insert(0, Autopilot(bus, args.autopilot).start().close)
+        session.closers.insert(0, Autopilot(bus, config.autopilot).start().close)
     _say_where(osc, feedback, session.midi)
     return session
 
 
-def _performance(args, preset, generator):
-    """The bank (--bank, the preset's source, or random slots) and the mover at slot 0."""
+def _performance(config: ShowConfig, generator):
+    """The bank (a z-sequence's frames, a saved bank, or random slots) and the mover at slot 0."""
     from livelatent.instrument.bank import KeyframeBank
     from livelatent.instrument.performance import Performance
 
-    seed = preset.bank.seed if args.seed is None else args.seed
-    spec, d, slots = args.bank or preset.bank.source, generator.z_dim, preset.bank.slots
-    bank = KeyframeBank.from_spec(spec, seed=seed, d=d, slots=slots) if spec else KeyframeBank.random(d, seed, slots)
-    return Performance(bank, preset.motion, seed=seed, radius=getattr(generator, "shell_radius", None),
-                       noise=preset.noise)
+    d, seed = generator.z_dim, config.seed
+    bank = (KeyframeBank.from_spec(config.bank, seed=seed, d=d, slots=config.slots) if config.bank
+            else KeyframeBank.random(d, seed, config.slots))
+    return Performance(bank, config.motion, seed=seed, radius=getattr(generator, "shell_radius", None),
+                       noise=config.noise)
 
 
-def _open_recorder(args, preset, size: tuple[int, int], session):
+def _open_recorder(config: ShowConfig, session: Session):
     from livelatent.live.recorder import Recorder
 
-    proxy = args.proxy_size or preset.record.proxy_size
-    recorder = Recorder(args.recordings, fps=args.record_fps or preset.record.fps,
-                        proxy_size=values.size(proxy).wh if proxy else size)
+    proxy = config.proxy_size or config.size
+    recorder = Recorder(config.recordings, fps=config.record_fps, proxy_size=proxy.wh)
     session.closers.append(recorder.close)
     return recorder
 
 
-def _open_event_log(args, session):
-    if not args.event_log:
+def _open_event_log(config: ShowConfig, session: Session):
+    if config.event_log is None:
         return None
     from livelatent.live.eventlog import EventLog
 
-    log = EventLog(args.event_log)
+    log = EventLog(config.event_log)
     session.closers.insert(0, log.close)
     return log
 
 
-def _default_preset():
-    from livelatent.instrument.presets import PROJECT_PRESETS
-
-    return PROJECT_PRESETS / f"{DEFAULT_PRESET}.toml" if (PROJECT_PRESETS / f"{DEFAULT_PRESET}.toml").exists() else None
-
-
-def _window_size(w: int, h: int) -> tuple[int, int]:
-    scale = max(1, 720 // max(h, 1))  # a small model still gets a usable window
-    return w * scale, h * scale
+def _window_size(size) -> tuple[int, int]:
+    scale = max(1, 720 // max(size.height, 1))  # a small model still gets a usable window
+    return size.width * scale, size.height * scale
 
 
-def _open_osc(args, preset, bus, d, log, session):
+def _open_osc(config: ShowConfig, bus, d, log, session: Session):
     from livelatent.live.osc import OscFeedback, OscReceiver, parse_host_port
 
-    port = preset.osc.port if args.osc_port is None else args.osc_port
-    allow = tuple(a.strip() for a in args.osc_allow.split(",")) if args.osc_allow else preset.osc.allow
     osc = None
-    if port:
-        osc = OscReceiver(bus, host=args.osc_host or preset.osc.host, port=port, d=d, allow=allow or None, log=log)
+    if config.osc_port:
+        osc = OscReceiver(bus, host=config.osc_host, port=config.osc_port, d=d, allow=config.osc_allow or None,
+                          log=log)
         osc.start()
         session.closers.append(osc.close)
-    target = args.osc_feedback or preset.osc.feedback
     feedback = None
-    if target:
-        feedback = OscFeedback(*parse_host_port(target))
+    if config.osc_feedback:
+        feedback = OscFeedback(*parse_host_port(config.osc_feedback))
         session.closers.append(feedback.close)
     return osc, feedback
 
 
-def _open_midi(args, preset, bus, log, session):
-    name = args.midi or preset.midi.input
-    if not name:
+def _open_midi(config: ShowConfig, bus, log, session: Session):
+    if not config.midi:
         return None
-    from livelatent.live.midi import MidiInput
     from livelatent.instrument.presets import append_learned
+    from livelatent.live.midi import MidiInput
 
     def save_learned(binding):
-        if preset.path is None:
-            raise UsageError("MIDI learn: no preset file to save the mapping to (use --preset)")
-        append_learned(Path(preset.path), binding)
+        if config.preset is None:
+            raise UsageError("MIDI learn: no preset file to save the mapping to (use `preset`)", setting="preset")
+        append_learned(config.preset, binding)
 
-    midi = MidiInput(bus, name, preset.midi.map, log=log, on_learned=save_learned).start()
+    midi = MidiInput(bus, config.midi, config.midi_map, log=log, on_learned=save_learned).start()
     session.closers.append(midi.close)
     return midi
 

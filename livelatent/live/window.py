@@ -65,7 +65,7 @@ class WindowDisplay:
         glfw.set_error_callback(self._on_glfw_error)
         if not glfw.init():
             raise DeviceError(f"window: glfw cannot start ({self.glfw_error or 'no reason given'}); "
-                              "no display? use --headless")
+                              "no display? use `headless`", setting="headless")
         for hint, value in ((glfw.CONTEXT_VERSION_MAJOR, 3), (glfw.CONTEXT_VERSION_MINOR, 3),
                             (glfw.OPENGL_PROFILE, glfw.OPENGL_CORE_PROFILE), (glfw.OPENGL_FORWARD_COMPAT, True)):
             glfw.window_hint(hint, value)
@@ -82,7 +82,7 @@ class WindowDisplay:
         if not self.window:
             glfw.terminate()
             raise DeviceError(f"window: glfw cannot open a window with OpenGL 3.3 ({self.glfw_error or 'no reason given'}); "
-                              "use --headless")
+                              "use `headless`", setting="headless")
         if target is not None and not fullscreen:
             x, y = glfw.get_monitor_pos(target)
             glfw.set_window_pos(self.window, x + 40, y + 40)
@@ -101,7 +101,8 @@ class WindowDisplay:
         monitors = self._glfw.get_monitors()
         index = 0 if index is None else index
         if not 0 <= index < len(monitors):
-            raise DeviceError(f"--monitor {index}: expected 0..{len(monitors) - 1} ({len(monitors)} monitor(s) found)")
+            raise DeviceError(f"`monitor` {index}: expected 0..{len(monitors) - 1} ({len(monitors)} monitor(s) found)",
+                              setting="monitor")
         return monitors[index]
 
     def _key(self, _window, key, _scancode, action, mods) -> None:

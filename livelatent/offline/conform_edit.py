@@ -47,14 +47,15 @@ def _check(picks: Picks, found, fps) -> None:
         where = _first_use(picks, i)
         if hit.how == "missing clip" and source.path is None:  # an EDL's clip: only names to go by
             raise ProjectError(f"{where}: no media file, and no z-sequence named {' or '.join(source.names)} "
-                               f"beside the edit (use --search DIR)")
+                               f"beside the edit (use `search` DIR)", setting="search")
         if hit.how == "missing clip":
             raise ProjectError(f"{where}: {source.path} not found and no z-sequence for it "
-                               f"(use --search DIR for moved media)")
+                               f"(use `search` DIR for moved media)", setting="search")
         if hit.lost_id:
             what = "still" if source.kind == "image" else "video"
             raise ProjectError(f"{where}: {source.path} is a livelatent {what} (id {hit.lost_id}) but its "
-                               f"z-sequence is not beside it nor in the project's folder (use --search DIR)")
+                               f"z-sequence is not beside it nor in the project's folder (use `search` DIR)",
+                               setting="search")
         seq = hit.seq
         if seq is None:
             continue

@@ -62,8 +62,8 @@ def import_ray(address: str):
     try:
         import ray
     except ImportError:
-        raise ClusterError(f"--ray {address}: Ray is not installed; install the extra: "
-                           "pip install 'livelatent[ray]'") from None
+        raise ClusterError(f"`ray` {address}: Ray is not installed; install the extra: "
+                           "pip install 'livelatent[ray]'", setting="ray") from None
     return ray
 
 
@@ -84,9 +84,9 @@ def connect(address: str, **local):
     except Exception as exc:  # noqa: BLE001 - Ray's errors on joining are of many kinds; each is one line
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         if address == "auto":
-            raise ClusterError("--ray auto: no running Ray cluster found on this machine; start one with "
-                               "`ray start --head`, or give --ray alone for a local one") from None
-        raise ClusterError(f"--ray {address}: cannot join the Ray cluster ({reason})") from None
+            raise ClusterError("`ray` auto: no running Ray cluster found on this machine; start one with "
+                               "`ray start --head`, or give `ray` alone for a local one", setting="ray") from None
+        raise ClusterError(f"`ray` {address}: cannot join the Ray cluster ({reason})", setting="ray") from None
     return ray, True
 
 
@@ -97,7 +97,7 @@ def _check_reachable(address: str) -> None:
         socket.create_connection((host.strip("[]"), int(port)), timeout=5).close()
     except (OSError, ValueError) as exc:
         reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
-        raise ClusterError(f"--ray {address}: no Ray cluster answers there ({reason})") from None
+        raise ClusterError(f"`ray` {address}: no Ray cluster answers there ({reason})", setting="ray") from None
 
 
 class RayExecutor:
@@ -112,7 +112,7 @@ class RayExecutor:
         use_gpu = gpus > 0 and recipe.device != "cpu"
         if recipe.device.startswith("cuda") and not gpus:
             self.close()
-            raise ClusterError(f"--device {recipe.device}: the Ray cluster has no GPU")
+            raise ClusterError(f"`device` {recipe.device}: the Ray cluster has no GPU", setting="device")
         count = workers or (gpus if use_gpu else max(1, int(self.ray.cluster_resources().get("CPU", 1))))
         shape = {"num_gpus": 1, "num_cpus": 1} if use_gpu else {"num_cpus": 1}
         actor = self.ray.remote(RayWorker).options(max_restarts=retries, max_task_retries=retries, **shape)
@@ -148,8 +148,8 @@ class RayExecutor:
             raise ClusterError(f"{what}: {_first_line(cause or exc)}") from None
         except exceptions.RayActorError:
             tries = self.retries + 1
-            raise ClusterError(f"{what}: its worker died {tries} time{'s' * (tries > 1)} (--retries {self.retries}); "
-                               "stopped, the same command resumes from the finished chunks") from None
+            raise ClusterError(f"{what}: its worker died {tries} time{'s' * (tries > 1)} (`retries` {self.retries}); "
+                               "stopped, the same command resumes from the finished chunks", setting="retries") from None
 
     def close(self) -> None:
         for actor in getattr(self, "actors", []):

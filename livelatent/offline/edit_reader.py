@@ -32,7 +32,8 @@ def read_edit(path: Path, *, fmt: str | None = None, sequence: str | None = None
     fmt = detect(path, fmt)
     if fmt == "kdenlive":
         if rate is not None:
-            raise UsageError(f"--rate {rate}: {path.name} is a Kdenlive / MLT project, which records its frame rate")
+            raise UsageError(f"`rate` {rate}: {path.name} is a Kdenlive / MLT project, which records its frame rate",
+                             setting="rate")
         return read_project(path, sequence, media_seconds=media_seconds)
     otio = otio_adapter(path, fmt)
     if fmt == "edl" and rate is None:
@@ -58,4 +59,4 @@ def _edl_rate(path: Path, otio, rate_of: RateOf | None) -> Fraction:
         if found is not None:
             return Fraction(found)
     raise ProjectError(f"{path}: an EDL does not record its frame rate and the z-sequences of its clips do not "
-                       f"share one; give it with --rate (e.g. 25 or 30000/1001)")
+                       f"share one; give it with `rate` (e.g. 25 or 30000/1001)", setting="rate")

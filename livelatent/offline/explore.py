@@ -39,9 +39,9 @@ def journey_picks(n_frames: int, *, count: int, keys: int, seed: int) -> list[li
     """`count` random sets of `keys` distinct frame numbers out of n_frames, no set twice
     (while there are enough sets to go round)."""
     if keys not in (1, 2, 3):
-        raise UsageError(f"--keys {keys}: expected 2 or 3 (or 1 with --noise)")
+        raise UsageError(f"`keys` {keys}: expected 2 or 3 (or 1 with `noise`)", setting="keys")
     if count < 1:
-        raise UsageError(f"-n {count}: expected at least one journey")
+        raise UsageError(f"`count` {count}: expected at least one journey", setting="count")
     if n_frames < keys:
         raise UsageError(f"a journey between {keys} frames needs at least {keys} frames, the sequence has {n_frames}")
     rng = keyed_rng(seed, _PICK_STREAM)
@@ -61,14 +61,14 @@ def parse_picks(text: str, n_frames: int) -> list[list[int]]:
         try:
             frames = [int(part) for part in group.split(",") if part.strip()]
         except ValueError:
-            raise UsageError(f"--pick {text!r}: expected frame numbers such as 12,40,77") from None
+            raise UsageError(f"`pick` {text!r}: expected frame numbers such as 12,40,77", setting="pick") from None
         bad = [f for f in frames if not 0 <= f < n_frames]
         if bad:
-            raise UsageError(f"--pick {text!r}: frame {bad[0]} is outside 0..{n_frames - 1}")
+            raise UsageError(f"`pick` {text!r}: frame {bad[0]} is outside 0..{n_frames - 1}", setting="pick")
         if frames:
             picks.append(frames)
     if not picks:
-        raise UsageError(f"--pick {text!r}: expected frame numbers such as 12,40,77")
+        raise UsageError(f"`pick` {text!r}: expected frame numbers such as 12,40,77", setting="pick")
     return picks
 
 
@@ -86,7 +86,7 @@ def journey_keyframes(z: np.ndarray, frames: list[int], *, noise: float = 0.0, s
     keys = np.asarray(z, dtype=np.float32)[list(frames)]
     if len(keys) == 1:
         if noise <= 0:
-            raise UsageError("a journey from a single frame needs --noise to go somewhere")
+            raise UsageError("a journey from a single frame needs `noise` to go somewhere", setting="noise")
         keys = np.concatenate([keys, keys])
         keys[1] = neighbourhood(keys[1], noise, seed, _NOISE_STREAM * 1000 + journey)
         return keys
@@ -99,9 +99,9 @@ def journey_keyframes(z: np.ndarray, frames: list[int], *, noise: float = 0.0, s
 def journey(keys: np.ndarray, *, frames: int, fps: FrameRate, interp: str = "spline") -> np.ndarray:
     """`frames` frames passing through keys[0] at the first frame and keys[-1] at the last."""
     if frames < 2:
-        raise UsageError(f"--frames {frames}: a journey needs at least 2 frames")
+        raise UsageError(f"`frames` {frames}: a journey needs at least 2 frames", setting="frames")
     if interp not in INTERPOLATORS:
-        raise UsageError(f"--interp {interp!r}: expected one of {', '.join(INTERPOLATORS)}")
+        raise UsageError(f"`interp` {interp!r}: expected one of {', '.join(INTERPOLATORS)}", setting="interp")
     fps = FrameRate.parse(fps)
     total = Fraction(frames - 1) / fps.value
     times = [total * i / (len(keys) - 1) for i in range(len(keys))]

@@ -44,7 +44,7 @@ class Manifest:
                 return found
             if not force:
                 raise UsageError(f"{work}: holds the chunks of another render (other z, model or settings); "
-                                 "add --force to start this one over")
+                                 "add `force` to start this one over", setting="force")
         manifest = cls(path, fingerprint, render_id, chunks)
         manifest.save()
         return manifest
@@ -55,7 +55,7 @@ class Manifest:
         missing = [k for k in FIELDS if k not in data]
         if missing or data["schema_version"] != SCHEMA_VERSION:
             raise UsageError(f"{path}: not a livelatent render manifest (schema {SCHEMA_VERSION}); "
-                             "remove its folder or add --force")
+                             "remove its folder or add `force`", setting="force")
         return cls(path, data["fingerprint"], data["id"], data["chunks"], set(data["done"]))
 
     def save(self) -> None:

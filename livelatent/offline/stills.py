@@ -51,7 +51,8 @@ def write_stills(seq: ZSequence, generator, frames: list[int], out_dir: str | os
     check_z(seq.z, generator.z_dim, what=f"z-sequence for model {generator.label}")
     for frame in frames:
         if not 0 <= frame < len(seq):
-            raise UsageError(f"--frames: frame {frame} is not in the z-sequence (frames 0..{len(seq) - 1})")
+            raise UsageError(f"`frames`: frame {frame} is not in the z-sequence (frames 0..{len(seq) - 1})",
+                             setting="frames")
     h, w = size or generator.resolution
     batch = batch_for(batch, h, w)  # an 8K still is 107 MB: a few at a time
     out_dir = Path(out_dir)

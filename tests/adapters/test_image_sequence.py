@@ -42,5 +42,5 @@ def test_a_pattern_that_is_not_one_is_one_line(text, message):
 
 
 def test_a_depth_the_format_has_not_is_refused():
-    with pytest.raises(UsageError, match="--depth 16: .exr files are written with 32 bits"):
+    with pytest.raises(UsageError, match="`depth` 16: .exr files are written with 32 bits"):
         ImageSequence.parse("x/%d.exr", 16)

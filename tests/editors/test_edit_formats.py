@@ -50,7 +50,7 @@ def test_an_unknown_file_is_one_line_asking_for_format_and_format_wins(tmp_path)
     notes = tmp_path / "notes.txt"
     notes.write_text("shot list: take 1, take 2\n")
     with pytest.raises(ProjectError, match=r"notes.txt: cannot tell which editor's format this is; expected one of "
-                                           r"kdenlive, otio, .*aaf \(say which with --format\)$"):
+                                           r"kdenlive, otio, .*aaf \(say which with `format`\)$"):
         detect(notes)
     assert detect(notes, "edl") == "edl"
     with pytest.raises(ProjectError, match="a folder, but neither an .otiod"):

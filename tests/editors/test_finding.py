@@ -30,7 +30,7 @@ def test_an_absolute_file_url_of_moved_media_is_found_with_search(tmp_path):
     zpair(tmp_path / "moved" / "take-2", 2)
     url = "file:///Volumes/Old%20Drive/takes/take-2.mp4"
     with pytest.raises(ProjectError, match=r"clip 'take-2' on track V1 at frame 0: /Volumes/Old Drive/takes/take-2.mp4 "
-                                           r"not found and no z-sequence for it \(use --search DIR"):
+                                           r"not found and no z-sequence for it \(use `search` DIR"):
         conform_one(tmp_path, clip("take-2", 0, 5, url=url))
     seq, _ = conform_one(tmp_path, clip("take-2", 4, 5, url=url), search=[tmp_path / "moved"])
     assert seq.z[0].tolist() == [2, 4]
@@ -57,7 +57,7 @@ def test_an_edl_clip_name_or_its_8_character_reel_is_looked_up_as_a_stem(tmp_pat
 def test_a_name_found_nowhere_is_one_line_naming_the_names(tmp_path):
     lost = clip("take-9", 0, 5, media=otio.schema.MissingReference())
     with pytest.raises(ProjectError, match=r"^clip 'take-9' on track V1 at frame 0: no media file, and no z-sequence "
-                                           r"named take-9 beside the edit \(use --search DIR\)$"):
+                                           r"named take-9 beside the edit \(use `search` DIR\)$"):
         conform_one(tmp_path, lost)
 
 

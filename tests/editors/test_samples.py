@@ -116,5 +116,5 @@ def test_an_exported_timeline_conforms_or_says_what_is_missing(name, tmp_path):
 
 def test_a_file_holding_several_timelines_asks_which(tmp_path):
     with pytest.raises(LivelatentError, match=r"holds 2 timelines \('OpenTimeline_Project', "
-                                              r"'OpenTimeline_Project 1'\); choose one with --sequence NAME"):
+                                              r"'OpenTimeline_Project 1'\); choose one with `sequence` NAME"):
         read_edit(unpacked("fcpx_example.fcpxml", tmp_path))

@@ -72,7 +72,7 @@ def test_conditional_stylegan_takes_a_class(stylegan_run, fake_repo, monkeypatch
 def test_stylegan_without_a_checkout_says_what_is_missing(stylegan_run, tmp_path, monkeypatch):
     monkeypatch.delenv("LIVELATENT_STYLEGAN_REPO", raising=False)
     path = stylegan_run / "network-snapshot-000040.pkl"
-    with pytest.raises(ModelError, match="need NVIDIA's training code.*--stylegan-repo PATH.*LIVELATENT_STYLEGAN_REPO"):
+    with pytest.raises(ModelError, match="need NVIDIA's training code.*`stylegan_repo` PATH.*LIVELATENT_STYLEGAN_REPO"):
         generators.load(str(path), device="cpu")
     with pytest.raises(ModelError, match="not a StyleGAN checkout; missing torch_utils/persistence.py"):
         generators.load(str(path), device="cpu", stylegan_repo=tmp_path)
@@ -169,9 +169,9 @@ def test_factory_module_function(tmp_path, monkeypatch):
 def test_unknown_model_and_device_are_one_line_errors():
     with pytest.raises(ModelError, match="model 'nonsense': expected one of default, dcgan-faces"):
         generators.load("nonsense", device="cpu")
-    with pytest.raises(UsageError, match="--device tpu: expected one of auto, cpu, cuda"):
+    with pytest.raises(UsageError, match="`device` tpu: expected one of auto, cpu, cuda"):
         generators.load("default", device="tpu")
     if not torch.cuda.is_available():
-        with pytest.raises(UsageError, match="--device cuda: no CUDA GPU visible"):
+        with pytest.raises(UsageError, match="`device` cuda: no CUDA GPU visible"):
             generators.load("default", device="cuda")
         assert generators.load("default", device="auto").device == "cpu"

@@ -41,5 +41,5 @@ def test_given_labels_and_their_count(stylegan_run, fake_repo):
 def test_bad_sets_and_grids(stylegan_run, fake_repo, tmp_path):
     with pytest.raises(ModelError, match="no model files found"):
         generators.load(str(tmp_path / "*.pkl"), device="cpu")
-    with pytest.raises(UsageError, match="--grid 1x2: 2 tiles cannot hold 3 snapshots"):
+    with pytest.raises(UsageError, match="`grid` 1x2: 2 tiles cannot hold 3 snapshots"):
         generators.load(str(stylegan_run), device="cpu", stylegan_repo=fake_repo, grid="1x2")

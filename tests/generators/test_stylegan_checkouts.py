@@ -90,5 +90,5 @@ def test_psi_and_class_switch_on_one_loaded_network(stylegan_run, fake_repo):
         assert switched.G is g.G and np.array_equal(switched.decode(z), fresh.decode(z))
     with pytest.raises(ModelError, match="class 3: this model has classes 0..2"):
         configured(g, Picture(class_idx=3))
-    with pytest.raises(ModelError, match="--noise-mode random: expected one of const, none"):
+    with pytest.raises(ModelError, match="`noise_mode` random: expected one of const, none"):
         configured(g, Picture(class_idx=0, noise_mode="random"))

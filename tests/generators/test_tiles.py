@@ -34,5 +34,5 @@ def test_grid_sizes(text, count, expected):
 
 
 def test_bad_grid_text():
-    with pytest.raises(UsageError, match="--grid '7by4': expected COLUMNSxROWS"):
+    with pytest.raises(UsageError, match="`grid` '7by4': expected COLUMNSxROWS"):
         parse_grid("7by4", 3)

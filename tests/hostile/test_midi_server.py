@@ -11,7 +11,8 @@ import threading
 import time
 from pathlib import Path
 
-from livelatent.live.session import build_session, parse_options
+from livelatent.commands.perform import show_config
+from livelatent.live.session import build_session
 from livelatent.instrument.mapping import MidiMap, NoteBlock
 from until import wait_until
 
@@ -52,7 +53,7 @@ def hit(i: int) -> tuple[int, float]:
 
 
 def show(tmp_path, *extra):
-    s = build_session(parse_options(["--headless", "--midi", PADS, "--osc-port", "0", "--recordings",
+    s = build_session(show_config(["--headless", "--midi", PADS, "--osc-port", "0", "--recordings",
                                      str(tmp_path), *extra]))
     s.midi.poll_seconds = 0.1
     s.midi.map = VELOCITY_PADS

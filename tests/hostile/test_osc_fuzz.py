@@ -19,7 +19,8 @@ import numpy as np
 from pythonosc.udp_client import SimpleUDPClient
 
 from livelatent.adapters import takes
-from livelatent.live.session import build_session, parse_options
+from livelatent.commands.perform import show_config
+from livelatent.live.session import build_session
 from livelatent.offline.replay import replay_z
 from osc_junk import junk, valid
 
@@ -43,7 +44,7 @@ def fuzz(address, stop) -> None:
 
 
 def test_a_fuzzed_show_survives_keeps_control_and_its_take_replays_bit_for_bit(tmp_path, free_udp_port, capfd):
-    s = build_session(parse_options(["--headless", "--size", "32x32", "--seed", "3", "--osc-port", str(free_udp_port),
+    s = build_session(show_config(["--headless", "--size", "32x32", "--seed", "3", "--osc-port", str(free_udp_port),
                                      "--record", "--recordings", str(tmp_path)]))
     started = []
 

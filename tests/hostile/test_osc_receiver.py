@@ -148,9 +148,10 @@ def test_a_port_taken_while_the_receiver_was_gone_is_said_once_and_tried_again(r
 
 def test_in_a_show_a_restarted_receiver_is_said_on_console_hud_and_feedback(tmp_path, free_udp_port, osc_listener,
                                                                            capfd):
-    from livelatent.live.session import build_session, parse_options
+    from livelatent.commands.perform import show_config
+    from livelatent.live.session import build_session
 
-    s = build_session(parse_options(["--headless", "--size", "32x32", "--osc-port", str(free_udp_port),
+    s = build_session(show_config(["--headless", "--size", "32x32", "--osc-port", str(free_udp_port),
                                      "--osc-feedback", f"127.0.0.1:{osc_listener.port}",
                                      "--recordings", str(tmp_path)]))
     client, done = SimpleUDPClient("127.0.0.1", free_udp_port), []

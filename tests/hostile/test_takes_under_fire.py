@@ -18,7 +18,8 @@ import pytest
 
 from livelatent.adapters import take_writer, takes
 from livelatent.cli import main
-from livelatent.live.session import build_session, parse_options
+from livelatent.commands.perform import show_config
+from livelatent.live.session import build_session
 from until import wait_until
 
 SHOW = [sys.executable, "-m", "livelatent", "perform", "--headless", "--record", "--size", "32x32", "--osc-port", "0",
@@ -151,7 +152,7 @@ def small_disk(tmp_path):
 
 
 def test_a_disk_that_fills_up_mid_take_stops_the_take_not_the_show_and_keeps_what_was_flushed(small_disk, capsys):
-    s = build_session(parse_options(["--headless", "--size", "64x64", "--osc-port", "0", "--record",
+    s = build_session(show_config(["--headless", "--size", "64x64", "--osc-port", "0", "--record",
                                      "--recordings", str(small_disk)]))
     frames_when_full = []
     s.app.on_frame = lambda *_: frames_when_full or (not s.recorder.recording and frames_when_full.append(

@@ -16,14 +16,15 @@ from pythonosc.udp_client import SimpleUDPClient
 
 from livelatent.cli import main
 from livelatent.instrument.actions import make
-from livelatent.live.session import build_session, parse_options
+from livelatent.commands.perform import show_config
+from livelatent.live.session import build_session
 from tests.xvfb import running_xvfb
 
 TINY = ["--size", "48x32", "--seed", "3"]
 
 
 def session_for(tmp_path, *extra, osc_port=0):
-    return build_session(parse_options(["--headless", "--osc-port", str(osc_port), "--recordings",
+    return build_session(show_config(["--headless", "--osc-port", str(osc_port), "--recordings",
                                         str(tmp_path / "rec"), *TINY, *extra]))
 
 
@@ -189,8 +190,9 @@ def xvfb_display():
 
 WINDOW_SCRIPT = """
 import sys, numpy as np
-from livelatent.live.session import build_session, parse_options
-s = build_session(parse_options(sys.argv[2:]))
+from livelatent.commands.perform import show_config
+from livelatent.live.session import build_session
+s = build_session(show_config(sys.argv[2:]))
 try:
     summary = s.app.run(duration=0.6)
     s.app.renderer.draw(s.app.display.framebuffer)
@@ -238,7 +240,7 @@ def tiny_torchscript_snapshots(folder, d=8):
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # torch 2.9+ calls TorchScript deprecated
 def test_snapshot_set_grid_and_snapshot_selection(tmp_path):
     run = tiny_torchscript_snapshots(tmp_path / "run")
-    s = build_session(parse_options(["--headless", "--osc-port", "0", "--model", str(run), "--size", "64x32",
+    s = build_session(show_config(["--headless", "--osc-port", "0", "--model", str(run), "--size", "64x32",
                                      "--grid", "--recordings", str(tmp_path / "rec")]))
     images = []
     s.app.on_frame = lambda k, z, image: images.append((s.app.grid, s.app.snapshot, image))

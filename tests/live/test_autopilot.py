@@ -15,5 +15,5 @@ def test_autopilot_asks_for_a_random_keyframe_at_once_through_the_bus():
 
 
 def test_autopilot_needs_a_positive_interval():
-    with pytest.raises(UsageError, match="--autopilot 0"):
+    with pytest.raises(UsageError, match="`autopilot` 0"):
         Autopilot(ControlBus(), every=0)

@@ -157,10 +157,11 @@ def test_no_jack_server_is_one_clear_line_without_libjacks_own(monkeypatch):
 
 
 def test_a_show_played_from_a_nanokontrol2_with_feedback_to_a_panel(jack, tmp_path, osc_listener):
-    from livelatent.live.session import build_session, parse_options
+    from livelatent.commands.perform import show_config
+    from livelatent.live.session import build_session
 
     ctl = controller("nanoKONTROL2 (test)")
-    s = build_session(parse_options(["--headless", "--preset", "korg-nanokontrol2", "--osc-port", "0",
+    s = build_session(show_config(["--headless", "--preset", "korg-nanokontrol2", "--osc-port", "0",
                                      "--osc-feedback", f"127.0.0.1:{osc_listener.port}", "--size", "32x32",
                                      "--recordings", str(tmp_path / "rec")]))
     s.midi.poll_seconds = 0.1

@@ -15,7 +15,8 @@ from livelatent.adapters import takes
 from livelatent.adapters.video import iter_frames
 from livelatent.cli import main
 from livelatent.generators import load
-from livelatent.live.session import build_session, parse_options
+from livelatent.commands.perform import show_config
+from livelatent.live.session import build_session
 from livelatent.instrument.mapping import target_event
 from livelatent.offline.render import render
 from livelatent.offline.replay import replay_z
@@ -33,7 +34,7 @@ def free_port() -> int:
 def perform(pkl, tmp_path):
     """A 1 s take at psi 0.9, class 1; psi 0.375 over OSC at 0.3 s, class 3 from MIDI at 0.6 s."""
     port = free_port()
-    s = build_session(parse_options(["--headless", "--no-hud", "--osc-port", str(port), "--recordings",
+    s = build_session(show_config(["--headless", "--no-hud", "--osc-port", str(port), "--recordings",
                                      str(tmp_path / "rec"), "--model", str(pkl), "--stylegan-repo", str(repo(ADA)),
                                      "--psi", "0.9", "--class", "1", "--size", "64", "--device", "cpu", "--record"]))
     osc, shown = SimpleUDPClient("127.0.0.1", port), []

@@ -65,7 +65,7 @@ def test_noise_keeps_neighbours_on_the_distribution():
     assert np.all(cos > 0.9)  # still near the picked frames
     around = explore.journey_keyframes(reel, [4], noise=0.3, seed=6)
     assert np.array_equal(around[0], reel[4]) and not np.array_equal(around[1], reel[4])
-    with pytest.raises(UsageError, match="needs --noise"):
+    with pytest.raises(UsageError, match="needs `noise`"):
         explore.journey_keyframes(reel, [4])
 
 

@@ -12,7 +12,8 @@ from pythonosc.udp_client import SimpleUDPClient
 from livelatent.adapters import takes
 from livelatent.adapters.video import count_frames, iter_frames, read_metadata
 from livelatent.motion.clock import FrameSampler
-from livelatent.live.session import build_session, parse_options
+from livelatent.commands.perform import show_config
+from livelatent.live.session import build_session
 from livelatent.offline.proxy import complete_proxy
 from livelatent.offline.replay import replay_z
 
@@ -35,7 +36,7 @@ def _at(seconds, fn):
 
 
 def _perform(tmp_path, osc_port, pads):
-    session = build_session(parse_options([
+    session = build_session(show_config([
         "--headless", "--size", "64x64", "--seed", "3", "--osc-port", str(osc_port), "--midi", PADS,
         "--recordings", str(tmp_path), "--record-fps", "30000/1001", "--fps", "29.97"]))
     osc = SimpleUDPClient("127.0.0.1", osc_port)
@@ -100,7 +101,7 @@ def test_performance_over_osc_and_midi_is_recorded_and_replays_bit_for_bit(tmp_p
 def test_live_show_goes_on_when_the_recordings_folder_cannot_be_written(tmp_path, capsys):
     blocker = tmp_path / "a-file"
     blocker.write_text("where the recordings folder should be")
-    session = build_session(parse_options([
+    session = build_session(show_config([
         "--headless", "--size", "32x32", "--osc-port", "0", "--record", "--recordings", str(blocker / "takes")]))
     try:
         summary = session.app.run(duration=1.0)

@@ -63,9 +63,10 @@ def test_replay_and_proxies_use_the_takes_size_and_settings(tmp_path, capsys):
 
 
 def test_perform_takes_one_number_as_a_size_and_refuses_psi_on_the_default_model(tmp_path, capsys):
-    from livelatent.live.session import build_session, parse_options
+    from livelatent.commands.perform import show_config
+    from livelatent.live.session import build_session
 
-    s = build_session(parse_options(["--headless", "--osc-port", "0", "--size", "64", "--no-hud",
+    s = build_session(show_config(["--headless", "--osc-port", "0", "--size", "64", "--no-hud",
                                      "--recordings", str(tmp_path / "rec")]))
     s.app.bus.put(make("model.psi", 0.5, "norm", source="osc"))
     try:
