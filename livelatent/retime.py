@@ -9,7 +9,8 @@ Measured with melt 7.12 (FORMAT.md §4, §10); all in doubles, as MLT computes t
               fps' = trunc(num'/|speed|) / den' (num', den' = num, den, times 1000 when
               num < 1000), so src = (int)(q / fps' * src_fps + 0.5)
   framebuffer (pre-16.04 slow motion) floor(speed * p), then the fps mapping; a source faster
-              than the project is instead forced to src_fps * speed: (int)(p / fps * src_fps * speed + 0.5)
+              than the project is instead forced to src_fps * speed, printed "%f" (6 decimals):
+              (int)(p / fps * forced + 0.5)
   timeremap   floor((map(p - chain_in) + chain_in / fps) * src_fps)  (map: linear keyframes, seconds)
   fps         src = (int)(p / project_fps * source_fps + 0.5)   (avformat)
 An exact-time clip (ClipSegment.exact, from OpenTimelineIO) is a position start * fps / |speed|
@@ -36,10 +37,23 @@ def _frozen(p: np.ndarray, held: float, freeze: Freeze) -> np.ndarray:
     return (freeze.after & (p > held)) | (freeze.before & (p < held))
 
 
+def _mlt_linear(x: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+    """MLT's linear keyframes, in its float order: y0 + (y1 - y0) * ((x - x0) / (x1 - x0));
+    before the first key its value, after the last its value (np.interp rounds differently,
+    which moves a floor() by one frame where the result lands on a whole frame)."""
+    k = np.clip(np.searchsorted(xs, x, side="right") - 1, 0, max(len(xs) - 2, 0))
+    if len(xs) == 1:
+        return np.full_like(x, ys[0])
+    x0, x1, y0, y1 = xs[k], xs[k + 1], ys[k], ys[k + 1]
+    span = np.where(x1 > x0, x1 - x0, 1.0)
+    out = y0 + (y1 - y0) * ((x - x0) / span)
+    return np.where(x <= xs[0], ys[0], np.where(x >= xs[-1], ys[-1], out))
+
+
 def _remap_seconds(p: np.ndarray, remap: TimeRemap, rate: float) -> np.ndarray:
     pos = np.array([pt[0] for pt in remap.points], dtype=np.float64)
     secs = np.array([pt[1] for pt in remap.points], dtype=np.float64)
-    return np.interp(p - remap.origin, pos, secs) + remap.origin / rate
+    return _mlt_linear(p - remap.origin, pos, secs) + remap.origin / rate
 
 
 def warp_rate(fps: Fraction, speed: float) -> float:
@@ -75,8 +89,9 @@ def _mapped(seg: ClipSegment, p: np.ndarray, project_fps: Fraction, src_rate: fl
         exact = _remap_seconds(p, seg.remap, rate) * src_rate
         return np.maximum(exact, 0.0) if smooth else np.floor(exact)
     if seg.slowmotion:
-        if src_rate > rate:  # framebuffer then forces the source to src_fps * speed, speed 1
-            exact = p / rate * (src_rate * seg.speed)
+        if src_rate > rate:  # framebuffer then forces the source to src_fps * speed, speed 1,
+            forced = float(f"{src_rate * seg.speed:f}")  # passed on as a "%f" string (6 decimals)
+            exact = p / rate * forced
             return exact if smooth else np.floor(exact + 0.5)
         return _to_source(p * seg.speed if smooth else np.floor(p * seg.speed), rate, src_rate, smooth)
     if seg.speed < 0:

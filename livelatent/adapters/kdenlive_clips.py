@@ -146,11 +146,13 @@ def _stream_rate(p: dict[str, str]) -> Fraction | None:
 
 
 def _time_map(text: str, fps: Fraction) -> tuple[tuple[int, float], ...]:
-    """"clock=seconds;..." keyframes (operators |= ~= read as linear) -> (frame, seconds)."""
+    """"clock=seconds;..." linear keyframes -> (frame, seconds). Other keyframe types (|= discrete,
+    ~= smooth and MLT's easings) are refused: they would be silently wrong read as linear."""
     points = []
     for item in filter(None, (s.strip() for s in text.split(";"))):
         key, _, value = item.partition("=")
-        key = key.rstrip("|~")
+        if key and not key[-1].isdigit():
+            raise ProjectError(f"time remap keyframe {item[:40]!r}: only linear keyframes (=) are supported")
         try:
             seconds = float(value.replace(",", "."))
         except ValueError:

@@ -139,6 +139,9 @@ class _MltReader:
             a, b = parse_index(p.get("a_track"), 0, where), parse_index(p.get("b_track"), 1, where)
             if b not in index_map:
                 continue  # onto the background, or a track that does not exist
+            if a > b and kind != COVER:  # melt then looks for B above b_track: not followed here
+                raise ProjectError(f"{where}: a_track {a} above b_track {b} is not supported; "
+                                   f"expected a_track below b_track")
             start, end = self._span(tr, p, kind, where)
             yield Transition(start, end, index_map.get(a, -1), index_map[b], kind, p.get("reverse") == "1",
                              label=p.get("shotcut:transition") or p.get("mlt_service", ""))

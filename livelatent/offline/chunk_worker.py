@@ -94,6 +94,7 @@ class ChunkResult:
     frames: int
     seconds: float  # decoding and writing, on the worker
     worker: str  # host:pid
+    cpu_seconds: float = 0.0  # the worker process's CPU time for it (all its threads)
 
 
 class ChunkRenderer:
@@ -111,7 +112,7 @@ class ChunkRenderer:
                          tuple(tile) if tile else None)
 
     def render(self, job: ChunkJob, chunk: Chunk, z: np.ndarray) -> ChunkResult:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         h, w = self.generator.resolution
         path = job.segment_path(chunk)
         tmp = path.with_name(f".{path.name}.part.mp4")
@@ -132,7 +133,8 @@ class ChunkRenderer:
                         job.images.write(frame, image)
                 at = end
         os.replace(tmp, path)
-        return ChunkResult(chunk.index, chunk.frames, time.perf_counter() - started, self.name)
+        return ChunkResult(chunk.index, chunk.frames, time.perf_counter() - started, self.name,
+                           time.process_time() - cpu)
 
     def _planner(self, job: ChunkJob, h: int, w: int):
         """A fixed --batch (chunks start on its multiples, as the driver planned), else the size this

@@ -65,7 +65,11 @@ def check(edit: Edit, folder: Path) -> list[str]:
         return [f"the conform refused it: {exc}"]
     if len(picks) == 0:
         return ["the conform found an empty timeline"]
-    return compare(picks, render_levels(project, len(picks)))
+    try:
+        levels = render_levels(project, len(picks))
+    except MeltError as exc:
+        return [f"melt failed: {exc}"]
+    return compare(picks, levels)
 
 
 # ---- shrinking: smaller edits that still fail ----
@@ -137,6 +141,8 @@ def shrink(edit: Edit, folder: Path, budget: int = 80) -> tuple[Edit, list[str]]
     """The smallest edit reached by one-step reductions that still fails the same way (greedy,
     at most `budget` renders)."""
     problems = check(edit, folder)
+    if not problems:
+        return edit, problems
     kind = _kind(problems)
     progress = True
     while progress and budget > 0:
@@ -159,21 +165,19 @@ UNSUPPORTED = "not supported"  # a refusal the conform documents: one line, not 
 
 def run_seed(structure: str, seed: int, folder: Path, *, reduce: bool = True) -> tuple[str, str]:
     """("agree", "") when melt and the conform agree on every frame of the seed's edit;
-    ("unsupported", the line) when the conform refuses it as documented; else ("differ", a
-    report with the reduced project) or ("melt", why melt failed)."""
+    ("unsupported", the line) when the conform refuses it as documented; else ("differ" or
+    "melt" when melt itself failed on every try, with a report and the reduced project)."""
     edit = draw_edit(structure, seed)
-    try:
-        problems = check(edit, folder)
-        if problems and UNSUPPORTED in problems[0]:
-            return "unsupported", f"{structure} seed {seed}: {problems[0]}"
-        if problems and reduce:
-            edit, problems = shrink(edit, folder)
-    except MeltError as exc:
-        return "melt", f"{structure} seed {seed}: {exc}"
+    problems = check(edit, folder)
+    if problems and UNSUPPORTED in problems[0]:
+        return "unsupported", f"{structure} seed {seed}: {problems[0]}"
+    verdict = "melt" if problems and problems[0].startswith("melt failed") else "differ"
+    if problems and reduce and verdict == "differ":  # (a melt crash takes 4 tries a render: not shrunk)
+        edit, problems = shrink(edit, folder)
     if not problems:
         return "agree", ""
-    return "differ", (f"{structure} seed {seed}: {len(problems)} frames differ, e.g.\n  " + "\n  ".join(problems[:8])
-                      + f"\nreduced project ({edit.structure}, clips c1..c7.mkv beside it):\n{project_text(edit)}")
+    return verdict, (f"{structure} seed {seed}: {len(problems)} frames differ, e.g.\n  " + "\n  ".join(problems[:8])
+                     + f"\nreduced project ({edit.structure}, clips c1..c7.mkv beside it):\n{project_text(edit)}")
 
 
 def main(argv=None) -> int:

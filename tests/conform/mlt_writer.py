@@ -8,8 +8,7 @@ mlt      what melt reads but neither editor writes, chosen per seed (Edit.style)
          in `<multitrack>`, producers without length or out (melt asks the file), mixes as a
          track tractor of two playlists or as Shotcut's transition tractors, a black, transparent
          or no background track, nested tractors as entries, inverted in/out (played forwards),
-         producers with their own in point (their cuts count from it), dissolves whose a_track is
-         the upper track.
+         producers with their own in point (their cuts count from it).
 """
 
 from __future__ import annotations
@@ -148,10 +147,7 @@ class _MltDoc:
         return "background"
 
     def dissolve(self, a: int, b: int, start: int, end: int, reverse: bool) -> str:
-        """A luma between tracks; plain MLT may name the upper track a (melt then blends the lower
-        one into it)."""
-        if self.style.get("swapped") and not self.shotcut and (start + end) % 2:
-            a, b = b, a
+        """A luma between tracks (b above a)."""
         return (f'<transition in="{self.t(start)}" out="{self.t(end)}">'
                 + _props(a_track=a, b_track=b, mlt_service="luma", reverse=int(reverse)) + "</transition>")
 

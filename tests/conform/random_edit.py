@@ -160,8 +160,7 @@ def draw_edit(structure: str, seed: int) -> Edit:
         edit.compositions = [_composition(draw, tracks) for _ in range(draw.rng.randrange(1, 3))]
     edit.style = {"multitrack": draw.rng.random() < 0.5, "lengths": draw.rng.random() < 0.5,
                   "lanes": draw.rng.random() < 0.5, "background": draw.rng.choice(["black", "transparent", None]),
-                  "inverted": draw.rng.random() < 0.3, "offsets": draw.rng.random() < 0.3,
-                  "swapped": draw.rng.random() < 0.3}
+                  "inverted": draw.rng.random() < 0.3, "offsets": draw.rng.random() < 0.3}
     return edit
 
 

@@ -119,3 +119,21 @@ def test_a_whole_clip_reversed_at_half_speed_starts_one_frame_past_its_end_as_in
     assert mismatches_with_melt(project) == []
     picks = conform_picks(project)
     assert picks.sources[picks.src[0, 0]].kind == "blank" and int(picks.pos[1, 0]) == 89
+
+
+def test_pre_16_04_slow_motion_of_a_faster_clip_rounds_its_forced_rate_as_melt_prints_it(media):
+    # framebuffer forces a 29.97 fps clip at half speed to "14.985015" fps (printed with %f):
+    # with the exact 14.985014985... frames 12, 20, 36... would come out one lower than melt's
+    folder, c = media
+    project = _write(folder, "gen2_forced_fps", gen2(Fraction(24000, 1001), [[Cut(c[4], 0, 140, speed=0.5,
+                                                                                slowmotion=True)]]))
+    assert mismatches_with_melt(project) == []
+
+
+def test_time_remap_interpolates_in_mlts_float_order(media):
+    # halfway between 0.086 s and 1.914 s MLT computes 0.086 + 1.828 * 0.5 = 0.99999999999999989,
+    # so frame 11 shows source frame 24 (floor of 24.99999...), where np.interp's order gives 25
+    folder, c = media
+    main = [Lanes([Cut(c[1], 0, 24, remap="00:00:00.000=0.086;00:00:00.880=1.914")])]
+    project = _write(folder, "seq_remap_order", sequences(Fraction(25), main, {}))
+    assert mismatches_with_melt(project) == []

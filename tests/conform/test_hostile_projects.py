@@ -121,6 +121,16 @@ HOSTILE = {
     "freeze on a whole track": _mlt('<playlist id="v1"><entry producer="p1" in="0" out="4"/><filter><property '
                                     'name="mlt_service">freeze</property></filter></playlist><tractor id="m">'
                                     '<track producer="v1"/></tractor>'),
+    "smooth time remap keyframes": _mlt('<chain id="r"><property name="resource">c1.mkv</property><property '
+                                        'name="mlt_service">avformat</property><link><property name="mlt_service">'
+                                        'timeremap</property><property name="time_map">0~=0;20~=1</property></link>'
+                                        '</chain><playlist id="v1"><entry producer="r" in="0" out="4"/></playlist>'
+                                        '<tractor id="m"><track producer="v1"/></tractor>'),
+    "a dissolve from an upper a_track": _mlt('<playlist id="v1"><entry producer="p1" in="0" out="4"/></playlist>'
+                                             '<tractor id="m"><track producer="v1"/><track producer="v1"/><transition '
+                                             'out="4"><property name="mlt_service">luma</property><property name='
+                                             '"a_track">1</property><property name="b_track">0</property>'
+                                             '</transition></tractor>'),
     "a billion repeats": _one_track('<entry producer="p1" in="0" out="4" repeat="1000000000"/>'),
     "in is not a time": _one_track('<entry producer="p1" in="abc" out="4"/>'),
     "no profile": _one_track('<entry producer="p1" in="0" out="4"/>').replace(_profile(Fraction(25)), ""),
