@@ -131,6 +131,8 @@ HOSTILE = {
                                              'out="4"><property name="mlt_service">luma</property><property name='
                                              '"a_track">1</property><property name="b_track">0</property>'
                                              '</transition></tractor>'),
+    "a negative length": _one_track('<entry producer="p1" in="0" out="4"/>').replace(
+        '<property name="length">90</property>', '<property name="length">-5</property>', 1),
     "a billion repeats": _one_track('<entry producer="p1" in="0" out="4" repeat="1000000000"/>'),
     "in is not a time": _one_track('<entry producer="p1" in="abc" out="4"/>'),
     "no profile": _one_track('<entry producer="p1" in="0" out="4"/>').replace(_profile(Fraction(25)), ""),
