@@ -108,7 +108,8 @@ class _MltReader:
             index_map[index] = len(tracks)
             tracks.append(track)
             lengths.append(length)
-            if track_el.get("in") is not None or track_el.get("out") is not None or service.tag in ("producer", "chain"):
+            is_cut = track_el.get("in") is not None or track_el.get("out") is not None
+            if is_cut or service.tag in ("producer", "chain"):
                 cuts.append((index, length))
         total = max(lengths, default=0)
         for index, length in cuts:

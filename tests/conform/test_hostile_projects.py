@@ -158,7 +158,8 @@ def test_kdenlive_sequences_nested_too_deep_are_one_line(tmp_path, capsys):
     seqs = "".join(f'<playlist id="l{k}"><entry producer="{f"s{k - 1}" if k else "s0"}" in="0" out="4"/></playlist>'
                    f'<tractor id="s{k}"><property name="kdenlive:uuid">{{{k}}}</property><track producer="l{k}"/>'
                    f'<track producer="l{k}"/></tractor>' for k in range(1, 60))
-    text = f'<mlt>{_profile(Fraction(25))}<playlist id="l0"/><tractor id="s0"><track producer="l0"/></tractor>{seqs}</mlt>'
+    first = '<playlist id="l0"/><tractor id="s0"><track producer="l0"/></tractor>'
+    text = f"<mlt>{_profile(Fraction(25))}{first}{seqs}</mlt>"
     assert "deep" in _conform_fails(tmp_path, text, capsys, ".kdenlive")
 
 
