@@ -37,7 +37,7 @@ pip=(.venv/bin/python -m pip install -q --disable-pip-version-check)
 # The CPU build of torch; a user with an NVIDIA GPU installs a CUDA build first and keeps it.
 .venv/bin/python -c "import torch" 2>/dev/null || "${pip[@]}" "torch==2.13.0"
 if [[ $want_tests == 1 ]]; then
-    "${pip[@]}" -e ".[test,otio]"
+    "${pip[@]}" -e ".[test,otio,ray]"
     # A real trained GAN for the tests; its declared dependencies would pull a CUDA torch.
     "${pip[@]}" --no-deps "gan-face-generate"
 else

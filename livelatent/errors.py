@@ -65,3 +65,7 @@ class DeviceError(LivelatentError):
 
 class ShaderError(LivelatentError):
     """A shader that does not compile (the message carries file:line)."""
+
+
+class ClusterError(LivelatentError):
+    """A Ray cluster that cannot be joined, or a chunk of a distributed render that failed every try."""

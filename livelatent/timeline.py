@@ -178,6 +178,14 @@ class Track:
 
 
 @dataclass(frozen=True, slots=True)
+class Guide:
+    """A timeline guide (a marker on the timeline, not on a clip): a frame the editor marked."""
+
+    frame: int
+    comment: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Timeline:
     """The edit: video tracks bottom to top, compositions between them, at an exact rate.
 
@@ -185,6 +193,7 @@ class Timeline:
     in gaps (a nested sequence's black); transparent nested backgrounds use None as well.
     transparent: nested, its gaps are transparent frames (Kdenlive's "0" background): lower
     tracks show through them, but a transition still finds a frame there.
+    guides: the timeline's guides in frame order (they change nothing the conform picks).
     """
 
     name: str
@@ -194,6 +203,7 @@ class Timeline:
     notes: tuple[str, ...] = field(default=(), compare=False)
     background: Source | None = None
     transparent: bool = False
+    guides: tuple[Guide, ...] = field(default=(), compare=False)
 
     @property
     def length(self) -> int:

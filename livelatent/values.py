@@ -205,8 +205,44 @@ def output(text) -> str:
     return value
 
 
+def input_path(text) -> str:
+    """A file to read (an edit, a z-sequence): not empty, no NUL (existence is checked on use)."""
+    value = str(text)
+    if not value.strip() or "\x00" in value:
+        raise _refuse(text, "a path to a file to read")
+    return value
+
+
 def folder(text) -> str:
     """A folder path: not empty."""
     if not str(text).strip():
         raise _refuse(text, "a folder")
     return str(text)
+
+
+# ---- distributed renders (docs/distributed-render.md) ----
+
+def ray_address(text) -> str:
+    """'local' (start a cluster on this machine), 'auto' (join the one `ray start` made on this
+    machine), HOST:PORT of a cluster's head (its GCS port), or ray://HOST:PORT (Ray Client)."""
+    value = str(text).strip()
+    if value in ("local", "auto"):
+        return value
+    try:
+        host_port(value.removeprefix("ray://"))
+    except argparse.ArgumentTypeError:
+        raise _refuse(text, "a Ray cluster: auto, HOST:PORT of its head such as 127.0.0.1:6379, "
+                            "or ray://HOST:PORT") from None
+    return value
+
+
+def workers(text) -> int:
+    return _whole(text, 1, 4096, "a number of workers from 1 to 4096")
+
+
+def chunk_frames(text) -> int:
+    return _whole(text, 1, limits.MAX_FRAMES, f"frames per chunk, 1 to {limits.MAX_FRAMES:,}")
+
+
+def retries(text) -> int:
+    return _whole(text, 0, 100, "a number of retries from 0 to 100")

@@ -11,17 +11,19 @@ import json
 import pkgutil
 import subprocess
 import sys
+import textwrap
 
 import pytest
 
 import livelatent
 
-HEAVY = {"torch", "moderngl", "glfw", "mido", "rtmidi", "pythonosc", "lxml", "av", "opentimelineio", "aaf2"}
+HEAVY = {"torch", "moderngl", "glfw", "mido", "rtmidi", "pythonosc", "lxml", "av", "opentimelineio", "aaf2", "ray"}
 TOOLKITS = HEAVY - {"lxml", "av"}
 # a format library imported by one adapter module only (its plug-ins too: the AAF adapter's aaf2)
 OWNERS = {"opentimelineio": "livelatent.adapters.otio", "aaf2": "livelatent.adapters.otio",
           "otio_cmx3600_adapter": "livelatent.adapters.otio", "otio_fcp_adapter": "livelatent.adapters.otio",
-          "otio_fcpx_xml_adapter": "livelatent.adapters.otio", "otio_aaf_adapter": "livelatent.adapters.otio"}
+          "otio_fcpx_xml_adapter": "livelatent.adapters.otio", "otio_aaf_adapter": "livelatent.adapters.otio",
+          "ray": "livelatent.offline.distributed"}  # the optional extra livelatent[ray]: --ray only
 
 # package prefix -> libraries (or livelatent packages) it must not pull in
 RULES = {
@@ -44,7 +46,7 @@ def forbidden_for(name: str) -> set[str]:
     owned_elsewhere = {lib for lib, owner in OWNERS.items() if owner != name}
     for prefix, banned in RULES.items():
         if name.startswith(prefix):
-            return (banned | owned_elsewhere) - ({"opentimelineio", "aaf2"} if name in OWNERS.values() else set())
+            return (banned | owned_elsewhere) - {lib for lib, owner in OWNERS.items() if owner == name}
     if name.startswith(NOT_CORE):
         return owned_elsewhere & {"opentimelineio", "aaf2"}  # commands load it lazily, through the adapter
     return HEAVY  # a core module: stdlib and numpy only
@@ -102,3 +104,17 @@ def test_help_imports_nothing_heavy():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_a_render_without_ray_never_imports_it(tmp_path):
+    """Without --ray nothing changes: a render, an image sequence too, runs without Ray."""
+    reel, frames = str(tmp_path / "z"), str(tmp_path / "out/%03d.png")
+    code = textwrap.dedent(f"""
+        import sys
+        from livelatent import cli, zseq
+        from livelatent.latent import sample
+        zseq.save(zseq.ZSequence(sample(3, 512, 1), 30, {{"model": "default"}}), {reel!r})
+        assert cli.main(["render", {reel!r}, "-o", {frames!r}, "--size", "16", "-q"]) == 0
+        print("ray" in sys.modules)""")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "False"

@@ -19,6 +19,7 @@ from pathlib import Path
 from lxml import etree
 
 from livelatent.adapters.kdenlive_clips import PLAYLIST_CLIP, ClipResolver, entry_freeze, is_disabled, props
+from livelatent.adapters.kdenlive_guides import read_guides
 from livelatent.adapters.kdenlive_looks import LookReader, source_alpha
 from livelatent.adapters.mlt_xml import MAX_DEPTH, MediaSeconds, read_mlt
 from livelatent.errors import ProjectError
@@ -124,15 +125,18 @@ class _Reader:
         if not self.tractors:
             raise ProjectError(f"{self.path}: no <tractor>; expected a Kdenlive timeline")
         if sequence is not None:
-            return self._tractor_timeline(self._named_sequence(sequence))
+            return self._with_guides(self._named_sequence(sequence))
         last = self.tractors[-1]
         if props(last).get("kdenlive:projectTractor") == "1":
             tracks = last.findall("track")
             if len(tracks) != 1 or tracks[0].get("producer") not in self.by_id:
                 raise ProjectError(f"{self.path}: project tractor {last.get('id')}: expected one track "
                                    f"naming the active sequence")
-            return self._tractor_timeline(self.by_id[tracks[0].get("producer")])
-        return self._tractor_timeline(last)
+            return self._with_guides(self.by_id[tracks[0].get("producer")])
+        return self._with_guides(last)
+
+    def _with_guides(self, tractor) -> Timeline:
+        return replace(self._tractor_timeline(tractor), guides=read_guides(self.root, tractor, self.fps, self.path))
 
     def _named_sequence(self, name: str):
         names = []

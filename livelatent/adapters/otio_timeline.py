@@ -27,6 +27,7 @@ from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
 
+from livelatent.adapters.otio_markers import stack_guides
 from livelatent.adapters.otio_media import source_for
 from livelatent.errors import ProjectError, shorten
 from livelatent.exact_time import exact, round_half_up, seconds, snap_rate
@@ -265,7 +266,8 @@ def to_timeline(otio_timeline, *, edit: Path, fps: Fraction, library_errors: tup
         entry = ClipSegment(0, length, timeline, label=name,
                             exact=SourceTime(reader.seconds(stack.source_range.start_time, where)))
         timeline = Timeline(name, timeline.fps, (Track("V1", ((entry,),)),))
-    return replace(timeline, notes=tuple(dict.fromkeys(reader.notes)))
+    guides = stack_guides(stack, lambda rt: reader.frames(rt, f"timeline {name}: marker"))
+    return replace(timeline, notes=tuple(dict.fromkeys(reader.notes)), guides=guides)
 
 
 def timeline_rate(otio_timeline) -> Fraction | None:

@@ -40,13 +40,16 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
 
 
 def write_png(path: str | os.PathLike, rgb: np.ndarray, text: dict[str, str] | None = None) -> Path:
-    """Write an (H, W, 3) uint8 picture; `text` becomes tEXt chunks (latin-1 keys and values)."""
-    rgb = np.ascontiguousarray(rgb, dtype=np.uint8)
+    """Write an (H, W, 3) picture, uint8 (8 bits a channel) or uint16 (16 bits); `text` becomes
+    tEXt chunks (latin-1 keys and values)."""
+    depth = 16 if np.asarray(rgb).dtype == np.uint16 else 8
+    rgb = np.ascontiguousarray(rgb, dtype=">u2" if depth == 16 else np.uint8)  # PNG samples are big-endian
     if rgb.ndim != 3 or rgb.shape[2] != 3:
         raise VideoError(f"{path}: expected an (H, W, 3) picture, got shape {rgb.shape}")
     h, w = rgb.shape[:2]
-    rows = np.concatenate([np.zeros((h, 1), np.uint8), rgb.reshape(h, w * 3)], axis=1)  # filter 0 per row
-    chunks = [_chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))]
+    samples = rgb.reshape(h, w * 3).view(np.uint8)
+    rows = np.concatenate([np.zeros((h, 1), np.uint8), samples], axis=1)  # filter 0 per row
+    chunks = [_chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, depth, 2, 0, 0, 0))]
     for key, value in (text or {}).items():
         chunks.append(_chunk(b"tEXt", key.encode("latin-1") + b"\0" + str(value).encode("latin-1")))
     chunks += [_chunk(b"IDAT", zlib.compress(rows.tobytes(), 6)), _chunk(b"IEND", b"")]

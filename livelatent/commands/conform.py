@@ -5,6 +5,7 @@
     livelatent conform edit.kdenlive -o final/edit --render --model default --size 512
     livelatent conform cut.xml -o final/cut --otio final/cut.otio    # Premiere / Resolve, via OTIO
     livelatent conform cut.edl -o final/cut --rate 25
+    livelatent conform stills.kdenlive -o final/keys --keyframes spline    # docs/keyframe-edits.md
 
 Writes OUT.npy + OUT.json (one z per timeline frame at the project's rate, made_by "conform")
 and prints a short report; nothing is written unless the conform completes (or --partial).
@@ -17,6 +18,8 @@ from pathlib import Path
 
 from livelatent import values
 from livelatent.assemble import FOREIGN_POLICIES, GAP_POLICIES
+from livelatent.commands.chunked_options import is_chunked, split_image_output
+from livelatent.commands.keyframe_options import add_keyframe_arguments, keyframe_options, print_keyframes
 from livelatent.commands.options import add_model_arguments, add_render_arguments
 from livelatent.commands.outputs import add_force_argument, claim, claim_pair
 from livelatent.edit_formats import FORMATS
@@ -58,6 +61,7 @@ def add_arguments(parser) -> None:
     add_force_argument(parser)
     parser.add_argument("--render", action="store_true", help="then render OUT.mp4 through the model")
     add_model_arguments(parser)
+    add_keyframe_arguments(parser)
     add_render_arguments(parser, fps_default=None)
 
 
@@ -81,6 +85,9 @@ def print_report(report: dict) -> None:
 def run(args) -> int:
     from livelatent.offline.conform_edit import conform_project
 
+    split_image_output(args)
+    if is_chunked(args) and not args.render:
+        raise UsageError("--ray and image sequences are for rendering: add --render")
     if args.fps is not None:
         raise UsageError(f"--fps {args.fps}: the conform keeps the project's frame rate; "
                          f"`livelatent render {args.out} --fps {args.fps}` resamples the result")
@@ -93,10 +100,18 @@ def run(args) -> int:
         claim([Path(args.otio)], force=args.force, flag="--otio")
         otio_adapter(Path(args.otio), "otio")  # the extra is there, before any work
     rate = args.rate.value if args.rate is not None else None
-    seq, report = conform_project(args.project, sequence=args.sequence, gaps=args.gaps, foreign=args.foreign,
-                                  search=args.search, smooth=args.smooth_speed, partial=args.partial,
-                                  fmt=args.format, rate=rate, layers=args.layers)
+    keyframes = keyframe_options(args, lambda meta: _model(args, meta)[1])
+    options = dict(sequence=args.sequence, gaps=args.gaps, foreign=args.foreign, search=args.search,
+                   smooth=args.smooth_speed, partial=args.partial, fmt=args.format, rate=rate, layers=args.layers)
+    if keyframes is None:
+        seq, report = conform_project(args.project, **options)
+    else:
+        from livelatent.offline.keyframe_edit import keyframe_conform
+
+        seq, report = keyframe_conform(args.project, keyframes, **options)
     print_report(report)
+    if "keyframes" in report:
+        print_keyframes(report["keyframes"])
     if args.report:
         Path(args.report).parent.mkdir(parents=True, exist_ok=True)
         with open(args.report, "w") as fh:
@@ -112,13 +127,22 @@ def _write(args, seq) -> int:
     from livelatent import zseq
 
     if args.render:
-        from livelatent.commands.options import finish, load_model
+        from livelatent.commands.options import finish
 
-        choice, generator = load_model(args, seq.meta, where=f"{args.project}: its clips")
+        choice, generator = _model(args, seq.meta)
         return finish(args, seq.with_meta(**choice.meta(generator)), generator)
     npy = zseq.save(seq, args.out)
     print(f"wrote {npy} and {npy.with_suffix('.json')} ({len(seq)} frames, d={seq.d})")
     return 0
+
+
+def _model(args, meta: dict):
+    """(ModelChoice, generator) for the conformed edit, loaded once (even speed, then --render)."""
+    from livelatent.commands.options import load_model
+
+    if getattr(args, "loaded_model", None) is None:
+        args.loaded_model = load_model(args, meta, where=f"{args.project}: its clips")
+    return args.loaded_model
 
 
 def _write_otio(args, seq) -> None:

@@ -9,7 +9,7 @@ def add_arguments(parser) -> None:
 
 def run(args) -> int:
     from livelatent.errors import DeviceError
-    from livelatent.live.midi import input_names, midi_api
+    from livelatent.live.midi_ports import input_names, midi_api
     from livelatent.live.osc import DEFAULT_FEEDBACK_PORT
     from livelatent.presets import load_preset
 

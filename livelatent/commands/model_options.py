@@ -71,6 +71,13 @@ class ModelChoice:
         """The generator, at the track's first Picture and the size."""
         from livelatent import generators
 
+        generator = generators.load(**self.load_arguments(args))
+        for _, picture in self.track.changes:  # a psi or class of a later frame this model cannot draw
+            generators.configured(generator, picture)
+        return generator
+
+    def load_arguments(self, args) -> dict:
+        """What generators.load() is given for this choice (a distributed render's workers load it so)."""
         start = self.track.start
         opts = {"stylegan_repo": getattr(args, "stylegan_repo", None), "truncation_psi": start.psi,
                 "class_idx": start.class_idx, "noise_mode": start.noise_mode}
@@ -82,10 +89,7 @@ class ModelChoice:
             columns, rows = (int(v) for v in layout.split("x"))
             given = getattr(args, "size", None) or f"{self.size[1]}x{self.size[0]}"
             check_size(columns * self.size[1], rows * self.size[0], what=f"--grid {layout} of --size {given}:")
-        generator = generators.load(self.spec, device=args.device, size=self.size, **opts)
-        for _, picture in self.track.changes:  # a psi or class of a later frame this model cannot draw
-            generators.configured(generator, picture)
-        return generator
+        return {"spec": self.spec, "device": args.device, "size": self.size, **opts}
 
     def meta(self, generator) -> dict:
         """Provenance for an output made with `generator`: model, its label, size, picture track."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 
 from livelatent import values
+from livelatent.commands.chunked_options import add_chunked_arguments, finish_chunked, is_chunked, load_chunked
 from livelatent.commands.model_options import add_model_arguments, resolve_model
 from livelatent.errors import UsageError
 
@@ -29,12 +30,15 @@ def add_render_arguments(parser, *, fps_default: str | None) -> None:
     group.add_argument("--lossless", action="store_true", help="bit-exact video (x264 RGB at qp 0)")
     group.add_argument("--intra", action="store_true", help="every frame a key frame (frame-accurate editing)")
     group.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    add_chunked_arguments(parser)
 
 
 def load_model(args, recorded: dict | None = None, *, where: str = "the input"):
     """(ModelChoice, generator): the model the options ask for, else the one `recorded` names
     (a built-in one only), with the recorded settings unless the options change them."""
     choice = resolve_model(args, recorded, where=where)
+    if is_chunked(args):  # --ray or an image sequence: the workers load it
+        return choice, load_chunked(args, choice)
     return choice, choice.load(args)
 
 
@@ -56,6 +60,8 @@ def finish(args, seq, generator, out=None) -> int:
     """Render seq as the pair `out` (default args.out) and say what was written."""
     from livelatent.offline.render import render
 
+    if is_chunked(args):
+        return finish_chunked(args, seq, generator, out)
     result = render(seq, generator, out or args.out, batch=args.batch, lossless=args.lossless,
                     intra_only=args.intra, progress=not args.quiet)
     if result.interrupted:

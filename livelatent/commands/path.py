@@ -3,9 +3,12 @@
     livelatent path take.npy --pick 0,120,300 --durations 4 --fps 30 -o journey
     livelatent path keys.npy --times 0,2,5,6 --method geodesic --settle-time 1 -o walk
     livelatent path keys.npy --durations 3 --even-speed --model default -o even
+    livelatent path final/edit --keys cuts -o final/edit-smooth       # re-time a conformed edit
+    livelatent path final/edit-smooth --keys recorded --method spring -o final/edit-spring
 
 SOURCE is a z-sequence pair (NAME.npy + NAME.json; --pick chooses frames) or a plain
-(k, d) array of keyframes in a .npy file (--pick chooses rows; all rows by default).
+(k, d) array of keyframes in a .npy file (--pick chooses rows; all rows by default). With
+--keys the keyframes are rows of the z-sequence, on their own frames (docs/keyframe-edits.md).
 Writes OUT.npy + OUT.json; render the video with `livelatent render OUT`.
 """
 
@@ -18,12 +21,16 @@ import numpy as np
 
 from livelatent import values
 from livelatent.arrayfile import read_npy
+from livelatent.commands.keyframe_options import add_keyframe_at, add_motion_arguments, motion_params, refuse_without
 from livelatent.commands.outputs import add_force_argument, claim_pair
 from livelatent.errors import UsageError, ZSequenceError
 from livelatent.frames import FrameRate
 from livelatent.latent import check_z
 from livelatent.limits import check_frames
-from livelatent.motion.params import MOVERS, MotionParams
+from livelatent.motion.params import MOVERS
+
+
+KEYS = ("cuts", "guides", "both", "recorded")
 
 
 def add_arguments(parser) -> None:
@@ -32,17 +39,19 @@ def add_arguments(parser) -> None:
     parser.add_argument("source", metavar="KEYS.npy|ZSEQ", help="keyframes (k, d) .npy, or a z-sequence to pick frames from")
     parser.add_argument("--pick", metavar="I,J,...", help="frames (z-sequence) or rows (.npy) to use as keyframes")
     timing = parser.add_mutually_exclusive_group()
-    timing.add_argument("--durations", default="2", metavar="S[,S...]",
+    timing.add_argument("--durations", default=None, metavar="S[,S...]",
                         help="seconds per segment: one value for all, or one per segment (default 2)")
     timing.add_argument("--times", metavar="T,T,...", help="the time of each keyframe in seconds, increasing")
-    parser.add_argument("--fps", type=values.rate, default="30", help="frame rate of the output, e.g. 30, 25, 30000/1001 (default 30)")
+    parser.add_argument("--fps", type=values.rate, default=None, help="frame rate of the output, e.g. 30, 25, 30000/1001 (default 30)")
     parser.add_argument("--method", "--interp", default="spline", choices=METHODS,
                         help="spline (default: hits every keyframe on time), a mover, or slerp / lerp")
-    defaults = MotionParams()
-    for name in ("settle_time", "damping", "shell_stiffness", "speed_limit"):
-        lo, hi = MotionParams.RANGES[name]
-        parser.add_argument(f"--{name.replace('_', '-')}", type=float, default=getattr(defaults, name),
-                            help=f"mover parameter, {lo:g}..{hi:g} (default {getattr(defaults, name):g})")
+    add_motion_arguments(parser)
+    parser.add_argument("--keys", choices=KEYS, default=None,
+                        help="keyframes on the z-sequence's own frames instead of --pick: where z jumps (cuts), "
+                             "at the guides of --edit, both, or those its sidecar records (recorded)")
+    parser.add_argument("--edit", type=values.input_path, metavar="EDIT", default=None,
+                        help="--keys guides / both: the edit whose guides (timeline markers) are keyframes")
+    add_keyframe_at(parser)
     parser.add_argument("--even-speed", action="store_true", help="retime so the image changes evenly (needs --model)")
     parser.add_argument("--model", default="default", help="generator used by --even-speed (default: default)")
     parser.add_argument("--oversample", type=values.oversample, default=4,
@@ -57,14 +66,19 @@ def run(args) -> int:
     from livelatent.motion.metrics import measure
     from livelatent.motion.paths import build_path, frame_count, keyframe_frames, keyframe_times
 
+    if args.keys:
+        from livelatent.commands.path_keys import run_keys
+
+        return run_keys(args)
+    refuse_without(args, ("edit", "keyframe_at"), "--keys")
     claim_pair(args.output, force=args.force, video=False)
     keys, parents = load_keyframes(args.source, args.pick)
-    timing = _numbers(args.times, "--times") if args.times else _numbers(args.durations, "--durations")
+    timing = _numbers(args.times, "--times") if args.times else _numbers(args.durations or "2", "--durations")
     if len(timing) == 1 and not args.times:
         timing = timing[0]
-    fps = args.fps
+    fps = args.fps or FrameRate(30)
     mover = args.method if args.method in MOVERS else "geodesic"
-    params = MotionParams(mover, **{n: getattr(args, n) for n in ("settle_time", "damping", "shell_stiffness", "speed_limit")})
+    params = motion_params(args, mover)
     times = keyframe_times(len(keys), timing)
     dense = args.oversample if args.even_speed else 1
     check_frames(frame_count(times, fps) * dense, "--times" if args.times else "--durations")

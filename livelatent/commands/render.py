@@ -9,6 +9,7 @@ rows rendered, with the source as parent).
 from __future__ import annotations
 
 from livelatent import values
+from livelatent.commands.chunked_options import split_image_output
 from livelatent.commands.options import add_model_arguments, add_render_arguments, finish, generator_for
 from livelatent.commands.outputs import add_force_argument, claim, claim_pair
 from livelatent.errors import UsageError
@@ -18,7 +19,7 @@ from livelatent.limits import check_frames
 def add_arguments(parser) -> None:
     parser.add_argument("zseq", metavar="ZSEQ", help="the z-sequence to render (NAME or NAME.npy)")
     parser.add_argument("-o", "--out", type=values.output, required=True, metavar="OUT",
-                        help="output OUT.mp4 (+ OUT.npy, OUT.json)")
+                        help="output OUT.mp4 (+ OUT.npy, OUT.json); or an image sequence OUT/%%06d.png too")
     add_force_argument(parser)
     add_render_arguments(parser, fps_default=None)
     add_model_arguments(parser, snapshots=True)
@@ -27,6 +28,7 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     from livelatent import explore, zseq
 
+    split_image_output(args)  # -o shots/edit/%06d.png: the frames there, the pair as shots/edit
     same_pair = _same_pair(args.zseq, args.out)  # e.g. after a conform: render OUT -o OUT.mp4
     source = zseq.load(args.zseq)
     fps = args.fps or source.fps

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from livelatent import values
 from livelatent.adapters import takes
+from livelatent.commands.chunked_options import add_chunked_arguments, finish_chunked, is_chunked, split_image_output
 from livelatent.commands.model_options import add_model_arguments
 from livelatent.commands.outputs import add_force_argument, claim_pair
 
@@ -30,6 +31,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--z-only", action="store_true", help="write the z-sequence pair only, no video")
     add_force_argument(parser)
     add_model_arguments(parser, snapshots=True)
+    add_chunked_arguments(parser)
 
 
 def run(args) -> int:
@@ -37,6 +39,7 @@ def run(args) -> int:
     from livelatent.limits import check_frames
     from livelatent.offline.replay import frames_at, replay_z
 
+    split_image_output(args)
     claim_pair(args.out, force=args.force, video=not args.z_only)
     take = takes.find_take(args.take, args.recordings)
     if take.status == "recording":
@@ -50,6 +53,8 @@ def run(args) -> int:
     from livelatent.offline.render import render
 
     choice, generator = load_model(args, seq.meta, where=str(take.path / takes.TAKE_FILE))
+    if is_chunked(args):  # --ray or an image sequence
+        return finish_chunked(args, seq.with_meta(**choice.meta(generator)), generator)
     render(seq.with_meta(**choice.meta(generator)), generator, args.out, progress=False)
     print(f"{args.out}: {len(seq)} frames at {seq.fps} fps replayed from {take.name} through {choice.spec}")
     return 0

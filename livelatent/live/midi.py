@@ -1,11 +1,10 @@
 """MIDI input (python-rtmidi) feeding the control bus; survives unplug and replug, and its
 server (JACK, the ALSA sequencer) going away and coming back.
 
-The only mido / rtmidi importer (live/jack_watch.py reaches rtmidi's libjack through ctypes).
-The backend is ALSA where the kernel sequencer exists (/dev/snd/seq), else JACK (servers, CI:
-`jackd --no-realtime -d dummy`); LIVELATENT_MIDI_API = UNIX_JACK or LINUX_ALSA forces one.
-Messages go through mapping.midi_event to the bus; anything unmapped (other channels, clock,
-pitch bend) is ignored, and sysex, clock and active sensing are dropped inside rtmidi.
+With live/midi_ports.py (the backend, listing and opening ports) the only rtmidi user;
+live/jack_watch.py reaches rtmidi's libjack through ctypes. Messages go through
+mapping.midi_event to the bus; anything unmapped (other channels, pitch bend) is ignored,
+and sysex, clock and active sensing are dropped inside rtmidi.
 
 Messages wait in rtmidi's own queue until a reader thread of ours takes them, every
 READ_SECONDS. rtmidi's callbacks (which mido always uses) run Python in the MIDI system's
@@ -28,99 +27,19 @@ The render loop never touches any of this.
 
 from __future__ import annotations
 
-import os
 import threading
 
 from livelatent.errors import ControlMessageError, DeviceError, LivelatentError
+from livelatent.live import midi_ports
+from livelatent.live.midi_ports import midi_api
 from livelatent.live.ratelog import RateLimitedLog
 from livelatent.mapping import MidiBinding, MidiMap, check_target, midi_event
 
 VIRTUAL = "virtual:"
-CLIENT_NAME = "livelatent"
 API_DOWN_RETRY = 1.0  # seconds between looks while the MIDI API (e.g. the JACK server) is down
 READ_SECONDS = 0.004  # the reader's rest when rtmidi's queue is empty: at most a tick (240 Hz) added;
 # reading every 2 ms cost 1.4% of a core and 500 interpreter-lock hand-offs a second, 4 ms half that
-QUEUE_SIZE = 4096  # messages rtmidi keeps for us between reads
 KINDS = {0x90: "note_on", 0x80: "note_off", 0xB0: "cc"}  # status nibble -> what midi_event takes
-os.environ.setdefault("JACK_NO_START_SERVER", "1")  # never let libjack start a server behind our back
-
-
-def midi_api() -> str:
-    forced = os.environ.get("LIVELATENT_MIDI_API")
-    if forced:
-        return forced
-    return "LINUX_ALSA" if os.path.exists("/dev/snd/seq") else "UNIX_JACK"
-
-
-def input_names(probe=None) -> list[str]:
-    """MIDI inputs (other programs' output ports) visible now; DeviceError if the API is down.
-
-    probe: a PortProbe to reuse; opening a fresh client each time would make JACK rebuild its
-    graph (and stall every client's MIDI) on every look.
-    """
-    try:
-        if probe is not None:
-            return probe.names()
-        probe = PortProbe()
-        try:
-            return probe.names()
-        finally:
-            probe.close()
-    except Exception as exc:  # noqa: BLE001 - rtmidi raises SystemError / RtMidiError without a server
-        raise DeviceError(f"MIDI ({midi_api()}): cannot list ports ({exc}); is a JACK server running?") from None
-
-
-def _rtmidi_api():
-    import rtmidi
-
-    if midi_api() == "UNIX_JACK":
-        from livelatent.live.jack_watch import quiet_libjack
-
-        quiet_libjack()
-    return rtmidi, getattr(rtmidi, f"API_{midi_api()}")
-
-
-class PortProbe:
-    """One long-lived rtmidi client that lists input ports (as mido names them)."""
-
-    def __init__(self) -> None:
-        rtmidi, api = _rtmidi_api()
-        self._rt = rtmidi.MidiIn(rtapi=api, name=f"{CLIENT_NAME}-probe")
-
-    def names(self) -> list[str]:
-        return list(self._rt.get_ports())
-
-    def close(self) -> None:
-        self._rt.delete()
-
-
-def _lister(on_change):
-    """What the watcher lists ports with: a JackWatch (it hears of changes and of the server's
-    end) under JACK, else an rtmidi probe. DeviceError while the API is down."""
-    if midi_api() == "UNIX_JACK":
-        from livelatent.live.jack_watch import JackWatch
-
-        return JackWatch(on_change=on_change)
-    try:
-        return PortProbe()
-    except Exception as exc:  # noqa: BLE001 - rtmidi's own errors
-        raise DeviceError(f"MIDI ({midi_api()}): cannot list ports ({exc})") from None
-
-
-def _open_input(name: str, virtual: bool):
-    """An rtmidi input in queue mode (no callback: see the module docstring), open on `name`."""
-    rtmidi, api = _rtmidi_api()
-    rt = rtmidi.MidiIn(rtapi=api, name=CLIENT_NAME, queue_size_limit=QUEUE_SIZE)
-    try:
-        rt.ignore_types(sysex=True, timing=True, active_sense=True)
-        if virtual:
-            rt.open_virtual_port(name)
-        else:
-            rt.open_port(rt.get_ports().index(name))  # ValueError: gone again since the look
-    except BaseException:
-        rt.delete()
-        raise
-    return rt
 
 
 class MidiInput:
@@ -183,8 +102,12 @@ class MidiInput:
         while not self._stop.is_set():
             self._wake.wait(API_DOWN_RETRY if self._api_down else self.poll_seconds)
             self._wake.clear()
-            if not self._stop.is_set():
+            if self._stop.is_set():
+                return
+            try:
                 self._check()
+            except Exception as exc:  # noqa: BLE001 - a bug or an rtmidi error must not end the watching
+                self.log.log("midi-watch", f"MIDI: {type(exc).__name__}: {exc}; will look again")
 
     def _check(self) -> None:
         """Open the port if it is there and closed; close it (once reported) if it went away."""
@@ -195,7 +118,11 @@ class MidiInput:
         lister = self._live_lister()
         if lister is None:
             return
-        names = lister.names()
+        try:
+            names = lister.names()
+        except Exception:  # noqa: BLE001 - rtmidi's errors: the ALSA sequencer (or JACK) went away
+            self._server_gone()
+            return
         if self.port is not None and self.port_name not in names:
             self.log.log("midi-gone", f"MIDI input {self.port_name!r} disappeared; will reopen it when it returns",
                          notice=True)
@@ -215,7 +142,7 @@ class MidiInput:
             self._server_gone()
         if self._lister is None:
             try:
-                self._lister = _lister(on_change=self._wake.set)
+                self._lister = midi_ports.lister(on_change=self._wake.set)
             except DeviceError as exc:
                 if not self._api_down:
                     self._api_down = f"{exc}; will keep looking every {API_DOWN_RETRY:g} s"
@@ -223,7 +150,7 @@ class MidiInput:
                 return None
             if self._api_down:
                 self._api_down = ""
-                self.log.log("midi-api", f"MIDI server ({midi_api()}) is back; looking for {self.wanted!r}",
+                self.log.log("midi-api-back", f"MIDI server ({midi_api()}) is back; looking for {self.wanted!r}",
                              notice=True)
         return self._lister
 
@@ -242,7 +169,7 @@ class MidiInput:
 
     def _open(self, name: str, virtual: bool = False) -> None:
         try:
-            rt = _open_input(name, virtual)
+            rt = midi_ports.open_input(name, virtual)
         except Exception as exc:  # noqa: BLE001 - rtmidi errors are plain exceptions
             self.log.log("midi-open", f"MIDI input {name!r}: cannot open ({exc}); will retry")
             return
@@ -267,8 +194,12 @@ class MidiInput:
 
     def _read(self) -> None:
         while not self._stop.is_set():
-            with self._lock:
-                got = self._take_all(self._input) if self._input is not None else 0
+            try:
+                with self._lock:
+                    got = self._take_all(self._input) if self._input is not None else 0
+            except Exception as exc:  # noqa: BLE001 - a bug must not end the reading mid-show
+                self.log.log("midi-read", f"MIDI: {type(exc).__name__}: {exc}; dropped")
+                got = 0
             if not got:
                 self._stop.wait(READ_SECONDS)
 

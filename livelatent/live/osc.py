@@ -123,8 +123,8 @@ class OscReceiver:
                 self._process, self._conn = self._spawn(self.address[1])
             except DeviceError as exc:
                 if not said:
-                    self.log.log("osc-restart", f"OSC receiver down on {where} ({why}); cannot restart it "
-                                                f"({exc}); trying again every {self.restart_seconds:g} s", notice=True)
+                    self.log.log("osc-down", f"OSC receiver down on {where} ({why}); cannot restart it "
+                                             f"({exc}); trying again every {self.restart_seconds:g} s", notice=True)
                 said = True
                 self._closing.wait(self.restart_seconds)
                 continue

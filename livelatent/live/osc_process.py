@@ -37,7 +37,8 @@ from livelatent.live.ratelog import RateLimitedLog
 from livelatent.mapping import is_knob_address, osc_event
 
 RECEIVE_BUFFER = 1 << 22  # asked for; the kernel grants up to net.core.rmem_max (or more, as root)
-BURST_REST = 0.005  # seconds the process rests after a burst (a lone message goes at once)
+BURST_REST = 0.01  # seconds the process rests after a burst while a flood lasts (a lone message goes at
+# once): at most 100 wake-ups a second, each preempting one of the show's threads, for ~100 datagrams
 CPU_SHARE = 0.3  # of a core, at most, while a flood lasts: the show's loop and model keep the rest
 PRIORITY = -5  # nice, where the process may raise it (root, RLIMIT_NICE): a burst waiting for a core
 # makes a real fader's message late, and the flood around it is cheap (CPU_SHARE bounds it)

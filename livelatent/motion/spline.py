@@ -6,6 +6,8 @@ Direction and radius are splined separately, so z(t) = r(t) * u(t):
   non-uniform, "Bessel" estimate from the two neighbouring keyframes, taken in the tangent
   space by the logarithm map), so the velocity is continuous across every keyframe.
 - r(t): the matching cubic Hermite spline through the keyframes' norms.
+Keyframes listed in `still` are passed at rest (zero velocity, zero radius slope): the path
+eases into and out of them, and between two equal still keyframes it stands still (a hold).
 
     spline = SphericalSpline(keys, times=[0, 2, 5])
     z = spline.sample([Fraction(k, 30) for k in range(151)])
@@ -23,9 +25,10 @@ from livelatent.motion.geometry import exp_map, geodesic_point, log_map
 
 
 class SphericalSpline:
-    """C1 spline through keyframes (k, d) at strictly increasing times (seconds)."""
+    """C1 spline through keyframes (k, d) at strictly increasing times (seconds); the
+    keyframes whose indices are in `still` are passed at rest."""
 
-    def __init__(self, keyframes: np.ndarray, times):
+    def __init__(self, keyframes: np.ndarray, times, still=()):
         keys = np.asarray(keyframes, dtype=np.float64)
         self.times = [Fraction(t) for t in times]
         if keys.ndim != 2 or len(keys) != len(self.times) or len(keys) == 0:
@@ -38,6 +41,7 @@ class SphericalSpline:
             raise UsageError("spline: a keyframe is the zero vector, which has no direction")
         self.dirs = keys / self.radii[:, None]
         self.h = [float(b - a) for a, b in zip(self.times, self.times[1:])]
+        self.still = frozenset(int(i) for i in still)
         self._build_segments()
 
     def _build_segments(self) -> None:
@@ -64,6 +68,8 @@ class SphericalSpline:
             slopes.append((w_prev * r_slope[i - 1] + w_next * r_slope[i]) / (w_prev + w_next))
         tangents.append(behind[-1])
         slopes.append(r_slope[-1])
+        for i in self.still & set(range(k)):
+            tangents[i], slopes[i] = np.zeros_like(u[0]), 0.0
         return tangents, slopes
 
     @property
@@ -78,10 +84,14 @@ class SphericalSpline:
         if t >= self.times[-1]:
             return self.keys[-1].copy()
         i = bisect.bisect_right(self.times, t) - 1
-        if t == self.times[i]:
+        if t == self.times[i] or self._held(i):
             return self.keys[i].copy()
         s = float((t - self.times[i]) / (self.times[i + 1] - self.times[i]))
         return self._direction(i, s) * self._radius(i, s)
+
+    def _held(self, i: int) -> bool:
+        """Segment i joins two equal keyframes passed at rest: it is that keyframe, exactly."""
+        return i in self.still and i + 1 in self.still and np.array_equal(self.keys[i], self.keys[i + 1])
 
     def sample(self, times) -> np.ndarray:
         """z at each time, float64 (n, d)."""

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +20,7 @@ from livelatent.conform import NONE, Picks, pick
 from livelatent.conform_pictures import edit_provenance
 from livelatent.adapters.video import duration_seconds
 from livelatent.errors import LivelatentError, ProjectError
-from livelatent.timeline import Source
+from livelatent.timeline import Source, Timeline
 from livelatent.frames import FrameRate
 from livelatent.memory import fits
 from livelatent.mlt_time import format_clock
@@ -138,14 +139,32 @@ def _check_output_memory(frames: int, d: int, project: Path) -> None:
                            f"this machine has less free")
 
 
-def conform_project(project: str | os.PathLike, *, sequence: str | None = None, gaps: str = "hold",
-                    foreign: str = "hold", search: list | None = None, smooth: bool = False,
-                    partial: bool = False, fmt: str | None = None, rate=None,
-                    layers: str = "fill") -> tuple[ZSequence, dict]:
+@dataclass
+class Conformed:
+    """A conform and what it was made from: the timeline, its picks, the timeline frame of
+    each output row (frames a skip policy dropped are missing) and which sources have a z."""
+
+    seq: ZSequence
+    report: dict
+    timeline: Timeline
+    picks: Picks
+    kept: np.ndarray
+    has_z: list[bool]
+
+
+def conform_project(project: str | os.PathLike, **options) -> tuple[ZSequence, dict]:
     """The conformed z-sequence and a report (clips used, frames from each, blends, gaps,
-    overlays). fmt: the edit's format (edit_formats.FORMATS; default: told by its content);
-    rate: an EDL's frame rate (default: its z-sequences'); layers: "fill" (the layering rule)
-    or "top" (the topmost clip, whatever it covers)."""
+    overlays); the options are conform_edit's."""
+    done = conform_edit(project, **options)
+    return done.seq, done.report
+
+
+def conform_edit(project: str | os.PathLike, *, sequence: str | None = None, gaps: str = "hold",
+                 foreign: str = "hold", search: list | None = None, smooth: bool = False,
+                 partial: bool = False, fmt: str | None = None, rate=None, layers: str = "fill") -> Conformed:
+    """The conform with its timeline and picks. fmt: the edit's format (edit_formats.FORMATS;
+    default: told by its content); rate: an EDL's frame rate (default: its z-sequences');
+    layers: "fill" (the layering rule) or "top" (the topmost clip, whatever it covers)."""
     project = Path(project)
     timeline, picks, found = _read_and_pick(project, sequence, search, smooth, fmt, rate, layers)
     # sources the picker adds itself (a blank frame past a clip's end) have no z-sequence
@@ -173,4 +192,5 @@ def conform_project(project: str | os.PathLike, *, sequence: str | None = None, 
             "parents": sorted({str(h.seq.meta.get("id")) for h in hits if h.seq is not None and h.seq.meta.get("id")}),
             "conform": {k: report[k] for k in ("frames_from", "blended_frames", "gap_frames", "frames_without_z")},
             **edit_provenance(picks, result.kept, [h.seq.meta if h.seq is not None else None for h in hits])}
-    return ZSequence(result.z, FrameRate(timeline.fps), meta), report
+    return Conformed(ZSequence(result.z, FrameRate(timeline.fps), meta), report, timeline, picks, result.kept,
+                     [z is not None for z in zs])

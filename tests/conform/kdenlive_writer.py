@@ -219,8 +219,9 @@ def _end(items: list) -> int:
     return sum(i.length if isinstance(i, Blank) else i.last - i.first + 1 for i in items)
 
 
-def gen2(fps: Fraction, tracks: list[list], *, hidden=(), compositions=()) -> str:
-    """Tracks bottom to top; compositions (a, b, start, end, reverse) index video tracks."""
+def gen2(fps: Fraction, tracks: list[list], *, hidden=(), compositions=(), guides=()) -> str:
+    """Tracks bottom to top; compositions (a, b, start, end, reverse) index video tracks;
+    guides (frame, comment) as `kdenlive:guide.SECONDS` in a decimal-comma locale."""
     doc = _Doc(fps, clock=False, novalidate=False, chains=False)
     length = max(_end(items) for items in tracks)
     doc.parts.append(f'<producer id="black" in="0" out="{length - 1}">{_props(resource="black", mlt_service="colour")}'
@@ -235,7 +236,9 @@ def gen2(fps: Fraction, tracks: list[list], *, hidden=(), compositions=()) -> st
     internal = "".join(_internal("qtblend", k + 2) for k in range(len(tracks)))  # after user ones
     user = "".join(_composition(doc, a + 2 if a >= 0 else 0, b + 2, s, e, r, *kind, automatic=1)
                    for a, b, s, e, r, *kind in compositions)
-    bin_props = _props(kdenlive__docproperties_dot_version="0.96")
+    bin_props = _props(kdenlive__docproperties_dot_version="0.96") + "".join(
+        f'<property name="kdenlive:guide.{str(float(frame / fps)).replace(".", ",")}">{comment}</property>'
+        for frame, comment in guides)
     return _mlt(fps, 'producer="main bin" version="6.4.1"', f'<playlist id="main bin">{bin_props}</playlist>',
                 doc.parts, f'<tractor id="maintractor" in="0" out="{length - 1}">{"".join(track_refs)}'
                            f"{user}{internal}</tractor>")
@@ -286,16 +289,17 @@ def _timeline_tractor(doc: _Doc, tid: str, tracks: list[Lanes], compositions, pr
             f'{_internal("mix", 1)}{user}{video}</tractor>')
 
 
-def timeline2(fps: Fraction, tracks: list[Lanes], *, compositions=(), quirk_2008: bool = False) -> str:
+def timeline2(fps: Fraction, tracks: list[Lanes], *, compositions=(), quirk_2008: bool = False, guides=()) -> str:
     doc = _Doc(fps, clock=True, novalidate=True, chains=False)
     doc.sequence_ids = {}
     main = _timeline_tractor(doc, "tractor9", tracks, compositions, "", "black", quirk_2008)
-    bin_xml = f'<playlist id="main_bin">{_props(kdenlive__docproperties_dot_version="1.04")}</playlist>'
+    bin_xml = (f'<playlist id="main_bin">{_props(kdenlive__docproperties_dot_version="1.04")}'
+               f'{_guides_json("kdenlive:docproperties.guides", guides)}</playlist>')
     return _mlt(fps, 'producer="main_bin" version="7.9.0"', bin_xml, doc.parts, main)
 
 
 def sequences(fps: Fraction, main: list[Lanes], nested: dict[str, list[Lanes]], *, compositions=(),
-              nested_background: str = "0") -> str:
+              nested_background: str = "0", guides=()) -> str:
     """23.04+: `nested` sequences (name -> tracks, transparent background "0" unless
     `nested_background` says a colour) come first, one copy per main track that uses it (as
     Kdenlive writes them: melt cannot play one tractor on two tracks at once), each with the
@@ -315,12 +319,21 @@ def sequences(fps: Fraction, main: list[Lanes], nested: dict[str, list[Lanes]], 
     doc.sequence_ids = per_track
     uuid = "{99999999-0000-0000-0000-000000000000}"
     props = _props(kdenlive__uuid=uuid, kdenlive__clipname="Main", kdenlive__producer_type=17)
+    props += _guides_json("kdenlive:sequenceproperties.guides", guides)
     doc.parts.append(_timeline_tractor(doc, uuid, main, compositions, props, "black"))
     length = max(max(_end(t.lane0), _end(t.lane1)) for t in main)
     bin_xml = f'<playlist id="main_bin">{_props(kdenlive__docproperties_dot_version="1.1")}</playlist>'
     wrapper = (f'<tractor id="project">{_props(kdenlive__projectTractor=1)}'
                f'<track producer="{uuid}" in="{doc.t(0)}" out="{doc.t(length - 1)}"/></tractor>')
     return _mlt(fps, 'producer="main_bin" version="7.22.0"', bin_xml, doc.parts, wrapper)
+
+
+def _guides_json(name: str, guides) -> str:
+    """Guides (frame, comment) as Kdenlive 19.04+ writes them: a JSON list in one property."""
+    if not guides:
+        return ""
+    items = ",".join(f'{{"comment": "{comment}", "pos": {frame}, "type": 0}}' for frame, comment in guides)
+    return f'<property name="{name}">[{items}]</property>'
 
 
 GENERATIONS = ("gen2", "timeline2", "sequences")

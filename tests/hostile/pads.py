@@ -50,6 +50,7 @@ def main(name: str) -> None:
         elif command == "quit":
             break
         print("ok", flush=True)
+    port.close()  # a client that just vanishes makes jackd hang on its own shutdown
 
 
 if __name__ == "__main__":

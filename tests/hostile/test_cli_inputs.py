@@ -115,6 +115,10 @@ FLAGS = [
     ("stills {reel} --all -o ''", "-o/--out ''"), ("stills {reel} --frames 99", "--frames: frame 99 is not in"),
     ("takes --recordings ''", "--recordings ''"), ("recover --recordings ''", "--recordings ''"),
     ("proxies take-x --recordings ''", "--recordings ''"), ("nosuchcommand", "invalid choice: 'nosuchcommand'"),
+    ("render {reel} --ray=nowhere", "--ray 'nowhere': expected a Ray cluster"),
+    ("render {reel} --ray=10.0.0.1:99999", "--ray '10.0.0.1:99999'"), ("render {reel} --workers 0", "--workers '0'"),
+    ("render {reel} --chunk 0", "--chunk '0': expected frames per chunk"), ("replay take-x --retries -1", "--retries '-1'"),
+    ("render {reel} --depth 12", "--depth: invalid choice: 12"), ("render {reel} --join copy", "--join: invalid choice"),
 ]
 FLAGS = [(line, fragment) for line, fragment in FLAGS if "--fps 1000" not in line]
 

@@ -16,7 +16,7 @@ from livelatent.mapping import MidiMap, NoteBlock
 from until import wait_until
 
 PADS = "lltest-pads"
-NOTES = 1000 if os.environ.get("LIVELATENT_HOSTILE") == "full" else 300
+NOTES = 1000 if os.environ.get("LIVELATENT_HOSTILE") == "full" else 200
 VELOCITY_PADS = MidiMap(notes=(NoteBlock(0, 64, 0, velocity=True),))  # (note, velocity): a hit's identity
 
 

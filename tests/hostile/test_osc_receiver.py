@@ -28,6 +28,7 @@ def nested(depth: int) -> bytes:
     return data
 
 
+JUNK_ADDRESSES = 50_000 if os.environ.get("LIVELATENT_HOSTILE") == "full" else 10_000
 KILLERS = {  # each of these, sent once, used to end all OSC control for the rest of a show
     "address not UTF-8": b"/\xff\x00\x00",
     "1,100 nested bundles": nested(1100),
@@ -74,10 +75,11 @@ def test_a_datagram_that_used_to_kill_the_receiver_is_one_line_and_control_goes_
     assert err.count("dropped") == 1 and "Traceback" not in err and "WARNING" not in err, err
 
 
-def test_fifty_thousand_distinct_junk_addresses_are_a_handful_of_lines(receiver, capfd):
+def test_thousands_of_distinct_junk_addresses_are_a_handful_of_lines(receiver, capfd):
+    """(50,000 gave 53,000 lines once: the limit was per address.)"""
     bus, osc, client = receiver(log=RateLimitedLog(1.0))
     started = time.monotonic()
-    for i in range(50_000):
+    for i in range(JUNK_ADDRESSES):
         client._sock.sendto(message(f"/livelatent/junk{i}" + "x" * (i % 300), 1.0), osc.address)
         if i % 500 == 499:
             time.sleep(0.005)  # the test is about the log, not about UDP's buffers
