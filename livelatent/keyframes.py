@@ -50,10 +50,14 @@ class KeyframeSet:
         return [k.row for k in self.keyframes]
 
 
-def place(rows: np.ndarray, at: str) -> int:
-    """The row of a run (its candidate rows, increasing) a keyframe sits on."""
+def check_place(at: str) -> None:
     if at not in PLACES:
         raise UsageError(f"--keyframe-at {at!r}: expected one of {', '.join(PLACES)}")
+
+
+def place(rows: np.ndarray, at: str) -> int:
+    """The row of a run (its candidate rows, increasing) a keyframe sits on."""
+    check_place(at)
     return int(rows[0] if at == "start" else rows[-1] if at == "end" else rows[len(rows) // 2])
 
 
