@@ -24,7 +24,8 @@ from livelatent.adapters.kdenlive_looks import LookReader, source_alpha
 from livelatent.adapters.mlt_xml import MAX_DEPTH, MediaSeconds, read_mlt
 from livelatent.errors import ProjectError
 from livelatent.common.files import regular_file
-from livelatent.edit.mlt_time import check_position, cut_range, format_clock, frame_rate_of, parse_index, parse_time
+from livelatent.edit.mlt_time import (check_position, cut_range, format_clock, frame_rate_of, parse_index, parse_length,
+                                 parse_time)
 from livelatent.edit.timeline import COVER, DISSOLVE, WIPE, ClipSegment, Source, Timeline, Track, Transition
 
 RESERVED = {"black_track", "timeline_preview", "timeline_overlay", "overlay_track", "playlistmain"}
@@ -250,7 +251,8 @@ class _Reader:
             raise ProjectError(f"{where}: entry has no out point")
         # melt clamps a cut to its producer's length (e.g. a timewarp producer's) and plays an
         # inverted or negative one as mlt_producer_set_in_and_out corrects it
-        clip_length = self._time(p["length"], where) if producer.tag != "tractor" and p.get("length") else None
+        clip_length = parse_length(p["length"], self.fps, what=where) \
+            if producer.tag != "tractor" and p.get("length") else None
         start, out = cut_range(self._time(entry.get("in") or "0", where), self._time(out_text, where), clip_length)
         if out is None:
             raise ProjectError(f"{where}: entry out {out_text!r} is negative and the clip's length is unknown")

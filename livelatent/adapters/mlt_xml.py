@@ -27,7 +27,7 @@ from livelatent.adapters.mlt_services import (SERVICES, blend_kind, is_backgroun
                                               with_default_service)
 from livelatent.errors import ProjectError
 from livelatent.edit.mlt_time import (check_position, cut_range, format_clock, media_length, parse_index,
-                                 parse_speed, parse_time)
+                                 parse_length, parse_speed, parse_time)
 from livelatent.edit.retime import warp_rate
 from livelatent.edit.timeline import COVER, ClipSegment, Freeze, Timeline, Track, Transition
 
@@ -108,7 +108,8 @@ class _MltReader:
             index_map[index] = len(tracks)
             tracks.append(track)
             lengths.append(length)
-            if track_el.get("in") is not None or track_el.get("out") is not None or service.tag in ("producer", "chain"):
+            is_cut = track_el.get("in") is not None or track_el.get("out") is not None
+            if is_cut or service.tag in ("producer", "chain"):
                 cuts.append((index, length))
         total = max(lengths, default=0)
         for index, length in cuts:
@@ -273,7 +274,7 @@ class _MltReader:
         """The producer's length as melt knows it: its property, else its media's duration at
         the producer's rate (a timewarp's inner producer runs at the warped rate); None if unknown."""
         if p.get("length"):
-            return self._time(p["length"], where)
+            return parse_length(p["length"], self.fps, what=where)
         try:
             rate = self.fps
             if p.get("mlt_service") == "timewarp":

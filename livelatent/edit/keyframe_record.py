@@ -47,8 +47,8 @@ def record(keyframes: list[Keyframe], keys: np.ndarray, pauses) -> dict:
             "pauses": [[int(a), int(b)] for a, b in pauses]}
 
 
-def recorded(meta: dict, frames: int, d: int, where: str) -> tuple[np.ndarray, list[int], list[tuple[int, int]]]:
-    """The keyframes (k, d) float64, their rows and the pauses a sidecar records."""
+def recorded(meta: dict, frames: int, d: int, where: str) -> tuple[np.ndarray, list[Keyframe], list[tuple[int, int]]]:
+    """The keyframes' z (k, d) float64, the keyframes and the pauses a sidecar records."""
     entries = meta.get("keyframes")
     if not isinstance(entries, list) or not entries:
         raise ZSequenceError(f"{where}: no recorded keyframes; expected the sidecar of a keyframe conform or path")
@@ -62,7 +62,19 @@ def recorded(meta: dict, frames: int, d: int, where: str) -> tuple[np.ndarray, l
         keys.append(decode_z(entry.get("z"), d, at))
     if any(b <= a for a, b in zip(rows, rows[1:])):
         raise ZSequenceError(f"{where}: keyframes: expected increasing frames, got {rows}")
-    return np.stack(keys), rows, _pauses(meta.get("pauses", []), frames, where)
+    keyframes = [_keyframe(row, entry) for row, entry in zip(rows, entries)]
+    return np.stack(keys), keyframes, _pauses(meta.get("pauses", []), frames, where)
+
+
+def _keyframe(row: int, entry: dict) -> Keyframe:
+    """What the record says of a keyframe besides its frame and z (informative: kept as far
+    as it is of the right type)."""
+    def text(name: str) -> str:
+        return entry[name] if isinstance(entry.get(name), str) else ""
+    t, pos = entry.get("timeline_frame"), entry.get("source_frame")
+    return Keyframe(row, text("kind") or "recorded", t if isinstance(t, int) and not isinstance(t, bool) else row,
+                    text("clip"), text("source"), pos if isinstance(pos, (int, float)) and not isinstance(pos, bool)
+                    else None, text("guide"))
 
 
 def _pauses(value, frames: int, where: str) -> list[tuple[int, int]]:

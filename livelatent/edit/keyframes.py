@@ -3,7 +3,7 @@
     found = edit_keyframes(picks, kept, z, at="start", keys="both", guides=timeline.guides)
     found.rows, found.keyframes, found.pauses
 
-A conformed timeline (picks.Picks, the rows it kept, their z) is cut into runs: the rows
+A conformed timeline (conform.Picks, the rows it kept, their z) is cut into runs: the rows
 whose z one clip gives (its strongest column). A clip's keyframe sits on the first, middle
 or last of its rows where it shows alone, so a crossfade between two clips is never a
 keyframe but the way from one to the other; a clip that only ever shows blended takes its
@@ -50,10 +50,14 @@ class KeyframeSet:
         return [k.row for k in self.keyframes]
 
 
-def place(rows: np.ndarray, at: str) -> int:
-    """The row of a run (its candidate rows, increasing) a keyframe sits on."""
+def check_place(at: str) -> None:
     if at not in PLACES:
         raise UsageError(f"`keyframe_at` {at!r}: expected one of {', '.join(PLACES)}", setting="keyframe_at")
+
+
+def place(rows: np.ndarray, at: str) -> int:
+    """The row of a run (its candidate rows, increasing) a keyframe sits on."""
+    check_place(at)
     return int(rows[0] if at == "start" else rows[-1] if at == "end" else rows[len(rows) // 2])
 
 

@@ -156,6 +156,14 @@ def media_length(seconds: float, fps: Fraction | float) -> int:
     return _lrint(seconds * float(fps))
 
 
+def parse_length(value: str, fps: Fraction | float, *, what: str = "length") -> int:
+    """A producer's `length` property: a time value of at least one frame."""
+    frames = parse_time(value, fps, what=what)
+    if frames <= 0:
+        raise ProjectError(f"{what}: length {value!r}; expected at least one frame")
+    return frames
+
+
 def check_position(position: int, fps: Fraction | float, what: str) -> None:
     """Refuse, before anything is allocated, a timeline position beyond MAX_HOURS."""
     if position > max_frames(fps):

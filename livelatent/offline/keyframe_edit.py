@@ -4,7 +4,7 @@
     seq, report = keyframe_retime(conformed, KeyframeOptions(method="geodesic"), keys="recorded")
 
 keyframe_conform conforms the edit as usual (offline/conform_edit.py), takes one keyframe
-per clip and per guide from it (edit/keyframes.py), and replaces the rows with the path through
+per clip and per guide from it (keyframes.py), and replaces the rows with the path through
 them (motion/keyframe_path.py, evened by motion/even_keyframes.py when a generator is given):
 one row per timeline frame at the project's rate, each keyframe's z on its frame (spline).
 keyframe_retime does the same for a z-sequence already conformed or recorded: keyframes
@@ -24,7 +24,7 @@ import numpy as np
 from livelatent.errors import ProjectError, UsageError
 from livelatent.edit.keyframe_cuts import cut_keyframes
 from livelatent.edit.keyframe_record import record, recorded
-from livelatent.edit.keyframes import Keyframe, check_keys, edit_keyframes, place
+from livelatent.edit.keyframes import PLACES, Keyframe, check_keys, check_place, edit_keyframes
 from livelatent.motion.even_keyframes import even_keyframes
 from livelatent.motion.keyframe_path import KEYFRAME_METHODS, KeyframePath
 from livelatent.motion.metrics import measure
@@ -48,7 +48,7 @@ class KeyframeOptions:
     def __post_init__(self) -> None:
         if self.method not in KEYFRAME_METHODS:
             raise UsageError(f"keyframe path {self.method!r}: expected one of {', '.join(KEYFRAME_METHODS)}")
-        place(np.zeros(1), self.at)  # checks the name
+        check_place(self.at)
 
 
 def keyframe_conform(project: str | os.PathLike, options: KeyframeOptions, **conform_options) -> tuple[ZSequence, dict]:
@@ -68,11 +68,10 @@ def keyframe_retime(seq: ZSequence, options: KeyframeOptions, *, keys: str = "cu
     """A z-sequence re-timed through keyframes of its own: "cuts" (rows where z jumps),
     "guides" (timeline.Guide values of an edit cut at its rate), "both", or "recorded"."""
     if keys == "recorded":
-        z, rows, pauses = recorded(seq.meta, len(seq), seq.d, where)
-        old = [e for e in seq.meta["keyframes"]]
-        keyframes = [Keyframe(r, e.get("kind", "recorded"), int(e.get("timeline_frame", r)), e.get("clip", ""),
-                              e.get("source", ""), e.get("source_frame"), e.get("guide", "")) for r, e in zip(rows, old)]
-        return _through(seq, z, keyframes, pauses, options, at=seq.meta.get("keyframe_path", {}).get("at"))
+        z, keyframes, pauses = recorded(seq.meta, len(seq), seq.d, where)
+        made = seq.meta.get("keyframe_path")
+        at = made.get("at") if isinstance(made, dict) and made.get("at") in PLACES else None
+        return _through(seq, z, keyframes, pauses, options, at=at)
     check_keys(keys)
     found: dict[int, Keyframe] = {}
     if keys in ("cuts", "both"):

@@ -84,7 +84,8 @@ def _without_item(track, k: int):
 
 def _simpler_cuts(cut: Cut):
     if cut.speed != 1:
-        yield replace(cut, speed=1.0, slowmotion=False, first=min(cut.first, 60), last=min(cut.first, 60) + cut.last - cut.first)
+        first = min(cut.first, 60)
+        yield replace(cut, speed=1.0, slowmotion=False, first=first, last=first + cut.last - cut.first)
     for name, plain in (("freeze", None), ("remap", None), ("disabled", False)):
         if getattr(cut, name) != plain:
             yield replace(cut, **{name: plain})

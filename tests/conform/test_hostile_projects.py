@@ -131,6 +131,8 @@ HOSTILE = {
                                              'out="4"><property name="mlt_service">luma</property><property name='
                                              '"a_track">1</property><property name="b_track">0</property>'
                                              '</transition></tractor>'),
+    "a negative length": _one_track('<entry producer="p1" in="0" out="4"/>').replace(
+        '<property name="length">90</property>', '<property name="length">-5</property>', 1),
     "a billion repeats": _one_track('<entry producer="p1" in="0" out="4" repeat="1000000000"/>'),
     "in is not a time": _one_track('<entry producer="p1" in="abc" out="4"/>'),
     "no profile": _one_track('<entry producer="p1" in="0" out="4"/>').replace(_profile(Fraction(25)), ""),
@@ -156,7 +158,8 @@ def test_kdenlive_sequences_nested_too_deep_are_one_line(tmp_path, capsys):
     seqs = "".join(f'<playlist id="l{k}"><entry producer="{f"s{k - 1}" if k else "s0"}" in="0" out="4"/></playlist>'
                    f'<tractor id="s{k}"><property name="kdenlive:uuid">{{{k}}}</property><track producer="l{k}"/>'
                    f'<track producer="l{k}"/></tractor>' for k in range(1, 60))
-    text = f'<mlt>{_profile(Fraction(25))}<playlist id="l0"/><tractor id="s0"><track producer="l0"/></tractor>{seqs}</mlt>'
+    first = '<playlist id="l0"/><tractor id="s0"><track producer="l0"/></tractor>'
+    text = f"<mlt>{_profile(Fraction(25))}{first}{seqs}</mlt>"
     assert "deep" in _conform_fails(tmp_path, text, capsys, ".kdenlive")
 
 

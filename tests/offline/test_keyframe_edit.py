@@ -111,6 +111,19 @@ def test_gaps_follow_the_conform_policy(tmp_path, stills, capsys):
     assert skip.meta["keyframes"][1]["timeline_frame"] == 50
 
 
+def test_a_clip_without_a_z_sequence_pauses_the_path_as_the_conform_holds_it(tmp_path, stills, capsys):
+    from livelatent.adapters.png import write_png
+
+    write_png(tmp_path / "photo.png", np.zeros((8, 8, 3), np.uint8))  # a picture with no z: foreign
+    edit = project(tmp_path, [Lanes([still(3, 0, 29), Image(Path("photo.png"), 0, 9), still(0, 0, 29)])])
+    run(capsys, "conform", edit, "-o", tmp_path / "hold", "--keyframes", "spline")
+    run(capsys, "conform", edit, "-o", tmp_path / "skip", "--keyframes", "spline", "--foreign", "skip")
+    hold, skip = zseq.load(tmp_path / "hold"), zseq.load(tmp_path / "skip")
+    assert len(hold) == 70 and hold.meta["pauses"] == [[30, 39]] and hold.meta["keyframe_frames"] == [0, 40]
+    assert np.array_equal(hold.z[30:41], np.repeat(stills.z[0:1], 11, axis=0))  # the next still, reached early
+    assert len(skip) == 60 and skip.meta["pauses"] == [] and skip.meta["keyframe_frames"] == [0, 30]
+
+
 def test_even_speed_keeps_the_keyframes_on_their_frames(tmp_path, stills, capsys):
     edit = project(tmp_path, [Lanes([still(3, 0, 29), still(0, 0, 44), still(5, 0, 19), still(1, 0, 24)])])
     out = run(capsys, "conform", edit, "-o", tmp_path / "even", "--keyframes", "spline", "--even-speed",
