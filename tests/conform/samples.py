@@ -186,10 +186,19 @@ def _empty_title(xmldata: str) -> str:
     return re.sub(r"<item\b.*?</item>", "", xmldata, flags=re.S)
 
 
-def judge(project: Path, *, first: int | None = None, work: Path | None = None) -> Judgement:
-    """Substitute, render and judge the first `first` frames (all when None)."""
-    verdict = Judgement(project.stem)
+def project_name(project: Path) -> str:
+    """The folder and the stem: several samples are called project, video or trailer."""
+    return f"{project.parent.name}/{project.stem}"
+
+
+def judge(project: Path, *, first: int | None = None, work: Path | None = None, keep: Path | None = None) -> Judgement:
+    """Substitute, render and judge the first `first` frames (all when None); keep: a folder
+    where the copy, its media and melt's render stay (to look into a disagreement)."""
+    verdict = Judgement(project_name(project))
     with tempfile.TemporaryDirectory(dir=work) as tmp:
+        if keep is not None:
+            tmp = keep / project_name(project).replace("/", "__")
+            tmp.mkdir(parents=True, exist_ok=True)
         try:
             sub = Substitution(project, Path(tmp), first)
             copy = sub.write()
@@ -263,12 +272,13 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("projects", nargs="*", type=Path, help="projects (default: the copied samples)")
     parser.add_argument("--first", type=int, default=None, help="judge only the first N frames of each")
+    parser.add_argument("--keep", type=Path, default=None, help="leave each copy, its media and render in DIR")
     args = parser.parse_args(argv)
     total = Judgement("all")
     with running_xvfb(first=161) as display:  # melt's Qt module (titles, qtblend) needs one
         MELT_ENV["DISPLAY"] = display
         for project in args.projects or COPIED:
-            verdict = judge(project, first=args.first)
+            verdict = judge(project, first=args.first, keep=args.keep)
             print(verdict.line(), *[f"    {e}" for e in verdict.examples], sep="\n", flush=True)
             for name in ("frames", "single", "single_agree", "blend", "blend_agree"):
                 setattr(total, name, getattr(total, name) + getattr(verdict, name))
