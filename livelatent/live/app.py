@@ -32,19 +32,19 @@ from fractions import Fraction
 import numpy as np
 
 from livelatent.motion.clock import FrameSampler
-from livelatent.instrument.actions import PERFORMANCE_ACTIONS, ControlEvent, coalesce
+from livelatent.instrument.actions import ACTIONS, ControlEvent, coalesce
 from livelatent.errors import LivelatentError, ModelError
 from livelatent.generators.batching import fastest_threads
 from livelatent.generators.torchwrap import ModuleGenerator
 from livelatent.live.bus import ControlBus
 from livelatent.live.decoder import Decoded, DecodeWorker, Frame
-from livelatent.live.feedback import StateFeedback
+from livelatent.live.feedback import ShowState, StateFeedback
 from livelatent.live.hud import hud_lines
 from livelatent.live.keyboard import Keyboard
 from livelatent.live.ratelog import RateLimitedLog
 from livelatent.live.draw import Renderer
 from livelatent.motion.geometry import blend
-from livelatent.common.picture import PICTURE_ACTIONS, Picture
+from livelatent.common.picture import Picture
 
 KEEP_EVENTS = 10_000  # applied events kept in memory (the event log and the take keep them all)
 KEEP_FRAME_TIMES = 100_000
@@ -147,7 +147,7 @@ class LiveApp:
         # as the first OSC flood set them off). Frozen, they scan only what the show makes.
         gc.collect()
         gc.freeze()
-        self.feedback.state(self.perf, self._recording(), self.hud_on)  # a panel starts in sync
+        self.feedback.state(self._show_state())  # a panel starts in sync
         self.bus.zero()  # loop time 0 = the time of the Performance's current tick
         self.start_tick = self.perf.tick
         self._end_tick = None if duration is None else self.start_tick + self.perf.clock.ticks_due(duration)
@@ -169,7 +169,7 @@ class LiveApp:
                 self._draw()  # a slow model: the HUD (and a window) stay alive between its frames
             if now - fps_at >= 1.0:
                 self.feedback.fps((self.summary.frames - fps_frames) / (now - fps_at))
-                self.feedback.state(self.perf, self._recording(), self.hud_on)  # e.g. a take stopped by a full disk
+                self.feedback.state(self._show_state())  # e.g. a take stopped by a full disk
                 fps_at, fps_frames = now, self.summary.frames
                 shader_error = self.renderer.reload_shaders()  # edit shaders/*.glsl during the show
                 if shader_error:
@@ -322,13 +322,17 @@ class LiveApp:
     # ---- events ----
 
     def _apply(self, event: ControlEvent) -> bool:
-        """Apply one event at this tick and log it; False if it was rejected."""
+        """Apply one event at this tick and log it; False if it was rejected. What applies it is
+        the table's (instrument/actions.py): the Performance, the Picture, or a method here."""
         tick = self.perf.tick
+        action = ACTIONS[event.action]
         try:
-            if event.action in PERFORMANCE_ACTIONS:
+            if action.applies == "performance":
                 self.perf.apply(event)
+            elif action.applies == "picture":
+                self._change_picture(event)
             else:
-                self._apply_app_event(event)
+                getattr(self, action.apply)(*event.args)
         except LivelatentError as exc:
             self.summary.rejected += 1
             self._report(event.action, f"{event.source} {event}: {exc}; ignored")
@@ -344,24 +348,31 @@ class LiveApp:
         if self.recorder is not None:
             line = self.recorder.submit_event(tick, event)
             applied.in_take = None if line is None else (self.recorder.take_number, line)
-        self.feedback.state(self.perf, self._recording(), self.hud_on, event)
+        self.feedback.applied(event, self._show_state())
         return True
 
-    def _apply_app_event(self, event: ControlEvent) -> None:
-        action = event.action
-        if action == "hud":
-            self.hud_on = event.args[0] if event.args else not self.hud_on
-        elif action == "quit":
-            self.running = False
-        elif action == "learn":
-            if self.midi is None:
-                raise LivelatentError("MIDI learn needs a MIDI input (`midi` NAME, or [midi] input in the preset)",
-                                      setting="midi")
-            self.midi.arm_learn(event.args[0])
-        elif action.startswith("record."):
-            self._record(action)
-        elif action in PICTURE_ACTIONS:
-            self._change_picture(event)
+    # the app's actions (the table names these methods)
+
+    def show_hud(self, on: bool | None = None) -> None:
+        self.hud_on = (not self.hud_on) if on is None else on
+
+    def quit(self) -> None:
+        self.running = False
+
+    def learn(self, target: str) -> None:
+        if self.midi is None:
+            raise LivelatentError("MIDI learn needs a MIDI input (`midi` NAME, or [midi] input in the preset)",
+                                  setting="midi")
+        self.midi.arm_learn(target)
+
+    def record_start(self) -> None:
+        self._record(start=True)
+
+    def record_stop(self) -> None:
+        self._record(start=False)
+
+    def record_toggle(self) -> None:
+        self._record(start=not self._recording())
 
     def _change_picture(self, event: ControlEvent) -> None:
         """psi, class, snapshot, grid: checked against the model now, so a take logs only what it
@@ -379,12 +390,10 @@ class LiveApp:
             picture = replace(picture, snapshot=None)
         configured(self.generator, picture)  # a psi or class this model cannot draw: refused here
         self.picture = picture
-        self.feedback.picture(picture)
 
-    def _record(self, action: str) -> None:
+    def _record(self, *, start: bool) -> None:
         if self.recorder is None:
             raise LivelatentError("recording is off here (no recorder)")
-        start = action == "record.start" or (action == "record.toggle" and not self.recorder.recording)
         if start and not self.recorder.recording:
             label = getattr(self._decoder(), "label", "")
             self.recorder.start(self.perf, meta={**self.record_meta, "snapshot": label,
@@ -394,6 +403,9 @@ class LiveApp:
 
     def _recording(self) -> bool:
         return self.recorder is not None and self.recorder.recording
+
+    def _show_state(self) -> ShowState:
+        return ShowState(self.perf, self.picture, self._recording(), self.hud_on)
 
     def _report(self, key: str, message: str) -> None:
         self.error = message

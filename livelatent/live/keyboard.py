@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import time
 
-from livelatent.instrument.actions import MOTION_PARAMS, make
+from livelatent.instrument.actions import KEYS, MOTION_PARAMS, make
+from livelatent.instrument.addresses import target_event
 
 SHIFT, CTRL = 0x1, 0x2  # glfw MOD_SHIFT, MOD_CONTROL
 KNOBS = tuple(f"motion/{p}" for p in MOTION_PARAMS) + ("noise",)
@@ -55,8 +56,8 @@ class Keyboard:
             self._nudge(NUDGE if key == "UP" else -NUDGE)
         elif key in ("ESCAPE", "Q"):
             self._quit()
-        elif key in _SIMPLE:
-            self.put(make(*_SIMPLE[key], source="key"))
+        elif key in KEYS:  # R, SPACE, H, G: the keys the table of actions gives (instrument/actions.py)
+            self.put(make(KEYS[key], source="key"))
         elif key == "L":
             self.put(make("learn", self.selected, source="key"))
 
@@ -68,15 +69,4 @@ class Keyboard:
 
     def _nudge(self, delta: float) -> None:
         value = min(max(self.knob_value(self.selected) + delta, 0.0), 1.0)
-        if self.selected == "noise":
-            self.put(make("noise", value, source="key"))
-        else:
-            self.put(make("motion", self.selected.split("/")[1], value, "norm", source="key"))
-
-
-_SIMPLE = {
-    "R": ("keyframe.random",),
-    "SPACE": ("record.toggle",),
-    "H": ("hud",),
-    "G": ("grid",),
-}
+        self.put(target_event(self.selected, value, source="key"))

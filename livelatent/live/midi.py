@@ -33,7 +33,8 @@ from livelatent.errors import ControlMessageError, DeviceError, LivelatentError
 from livelatent.live import midi_ports
 from livelatent.live.midi_ports import midi_api
 from livelatent.live.ratelog import RateLimitedLog
-from livelatent.instrument.mapping import MidiBinding, MidiMap, check_target, midi_event
+from livelatent.instrument.mapping import MidiBinding, MidiMap, midi_event
+from livelatent.instrument.addresses import check_target
 
 VIRTUAL = "virtual:"
 API_DOWN_RETRY = 1.0  # seconds between looks while the MIDI API (e.g. the JACK server) is down

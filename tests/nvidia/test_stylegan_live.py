@@ -17,7 +17,7 @@ from livelatent.cli import main
 from livelatent.generators import load
 from livelatent.commands.perform import show_config
 from livelatent.live.session import build_session
-from livelatent.instrument.mapping import target_event
+from livelatent.instrument.addresses import target_event
 from livelatent.offline.render import render
 from livelatent.offline.replay import replay_z
 from tests.nvidia.conftest import repo
