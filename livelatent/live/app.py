@@ -15,7 +15,9 @@ One iteration:
      with the HUD, and give the image to the recorder for its row: the picture on screen is
      the proxy frame; the events it is the first to show get its frame number.
 Nothing here waits for disk, network or devices: those live in their own threads
-(live/osc.py, live/midi.py, live/recorder.py, live/eventlog.py). A generator error keeps the
+(live/osc.py, live/midi.py, live/recorder.py, live/eventlog.py). Time is the injected clock's
+(live/loop_clock.py), and the loop's only wait is through it: a ManualClock runs a show
+tick-exactly in tests, without sleeping. A generator error keeps the
 last good frame on screen with the error on the HUD; the show goes on.
 
     app = LiveApp(performance=perf, generator=g, display=open_display(headless=True, size=(256, 256)))
@@ -91,9 +93,10 @@ class LiveApp:
     def __init__(self, *, performance, generator, display, bus: ControlBus | None = None, size=None,
                  recorder=None, feedback=None, midi=None, display_fps: float = 60, hud: bool = True, grid=False,
                  record_meta: dict | None = None, log: RateLimitedLog | None = None, shader_dirs: tuple = (),
-                 event_log=None, picture: Picture | None = None):
+                 event_log=None, picture: Picture | None = None, clock=None):
         self.perf, self.generator, self.display = performance, generator, display
-        self.bus = bus if bus is not None else ControlBus()
+        self.bus = bus if bus is not None else ControlBus(clock)
+        self.clock = self.bus.clock  # the loop's time and waits (live/loop_clock.py); the bus stamps by it
         self.size, self.recorder, self.midi = size, recorder, midi
         self.feedback = StateFeedback(feedback)
         self.record_meta = record_meta or {}
@@ -101,7 +104,7 @@ class LiveApp:
         self.log = log or RateLimitedLog()
         self.renderer = Renderer(display.ctx, shader_dirs=shader_dirs)
         self.sampler = FrameSampler(_rate(display_fps), performance.clock.rate, start_tick=performance.tick)
-        self.keyboard = Keyboard(self.bus.put, self._knob_value)
+        self.keyboard = Keyboard(self.bus.put, self._knob_value, clock=self.clock)
         display.on_key = self.keyboard.press
         self.hud_on, self.error, self.running = hud, "", True
         self.applied: collections.deque[AppliedEvent] = collections.deque(maxlen=KEEP_EVENTS)  # recent ones
@@ -140,7 +143,7 @@ class LiveApp:
     def _loop(self, duration: float | None) -> Summary:
         # the first frame before the clock starts: model warm-up is not a lag, nor in the figures
         self.worker.request(Frame(0, self.perf.z, False, self.perf.tick, picture=self.picture))
-        self._show(self.worker.take(timeout=WARM_UP_SECONDS))
+        self._show(self.clock.wait(self.worker.take, WARM_UP_SECONDS, coming=True))
         self.summary = Summary()
         # Everything made so far (torch, the model, GL) lives for the show: the collector's
         # full passes would scan it all mid-show, holding the GIL (36-64 ms, once a process,
@@ -153,17 +156,17 @@ class LiveApp:
         self._end_tick = None if duration is None else self.start_tick + self.perf.clock.ticks_due(duration)
         fps_at, fps_frames = 0.0, 0
         while self.running and not self.display.should_close():
-            now = self.bus.now()
+            now = self.clock.now()
             if duration is not None and now >= duration:
                 self._run_due_ticks(self._end_tick)  # a take lasts exactly `duration` of ticks
                 break
             self.display.poll()
             self._show_notices()
             self._request(self._run_due_ticks(self._due(now)))
-            done = self.worker.take(timeout=self._wait(now))
+            done = self.clock.wait(self.worker.take, self._wait(now), coming=not self.worker.idle)
             if done is not None:
                 # the worker has moved on to the last request: bring that up to date, then draw
-                self._request(self._run_due_ticks(self._due(self.bus.now())))
+                self._request(self._run_due_ticks(self._due(self.clock.now())))
                 self._show(done)
             elif now - self._drawn_at >= HUD_REFRESH:
                 self._draw()  # a slow model: the HUD (and a window) stay alive between its frames
@@ -174,7 +177,7 @@ class LiveApp:
                 shader_error = self.renderer.reload_shaders()  # edit shaders/*.glsl during the show
                 if shader_error:
                     self._report("shader", f"{shader_error}; keeping the last good program")
-        self.summary.seconds = self.bus.now()
+        self.summary.seconds = self.clock.now()
         self.summary.ticks = self.perf.tick - self.start_tick
         return self.summary
 
@@ -257,7 +260,7 @@ class LiveApp:
             self._report("model", f"model {getattr(self.generator, 'label', '')}: {type(done.error).__name__}: "
                                   f"{done.error}; showing the last good frame")
         self._draw()
-        shown_at = self.bus.now()
+        shown_at = self.clock.now()
         self.summary.frames += 1
         self.summary.frame_times.append(shown_at)
         if len(self.summary.frame_times) > 2 * KEEP_FRAME_TIMES:  # hours-long shows: keep the recent ones
@@ -278,7 +281,7 @@ class LiveApp:
         self.renderer.set_hud(self._hud_text() if self.hud_on else None, size[0])
         self.renderer.draw(self.display.framebuffer, size)
         self.display.present()
-        self._drawn_at = self.bus.now()
+        self._drawn_at = self.clock.now()
 
     def _decode(self, frame: Frame) -> np.ndarray:
         """On the decode worker's thread: one z to one checked image, drawn as the frame's Picture says.
@@ -429,7 +432,7 @@ class LiveApp:
     def _hud_text(self) -> list[str]:
         """The HUD's lines, refreshed 4 times a second, or on a change at most HUD_CHANGE_REFRESH
         apart (re-rasterising costs, and a fader streamed over OSC changes it every frame)."""
-        now = self.bus.now()
+        now = self.clock.now()
         fresh = self._unshown or self.error != self._hud_cache[2]
         age = now - self._hud_cache[0]
         if age >= HUD_REFRESH or (fresh and age >= HUD_CHANGE_REFRESH):

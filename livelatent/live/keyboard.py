@@ -14,10 +14,9 @@
 
 from __future__ import annotations
 
-import time
-
 from livelatent.instrument.actions import KEYS, MOTION_PARAMS, make
 from livelatent.instrument.addresses import target_event
+from livelatent.live.loop_clock import WallClock
 
 SHIFT, CTRL = 0x1, 0x2  # glfw MOD_SHIFT, MOD_CONTROL
 KNOBS = tuple(f"motion/{p}" for p in MOTION_PARAMS) + ("noise",)
@@ -29,15 +28,16 @@ DIGITS = "1234567890"
 class Keyboard:
     """Turns key presses into events; `knob_value(target)` gives a knob's current 0..1 value."""
 
-    def __init__(self, put, knob_value) -> None:
+    def __init__(self, put, knob_value, clock=None) -> None:
         self.put, self.knob_value = put, knob_value
+        self.clock = clock if clock is not None else WallClock()
         self.selected = KNOBS[0]
         self.storing = False
         self._quit_pressed = -1e9
 
     @property
     def armed(self) -> str:
-        if time.monotonic() - self._quit_pressed < QUIT_WINDOW:
+        if self.clock.elapsed() - self._quit_pressed < QUIT_WINDOW:
             return "PRESS ESC / Q AGAIN TO QUIT"
         return "STORE: PRESS A SLOT KEY" if self.storing else ""
 
@@ -62,7 +62,7 @@ class Keyboard:
             self.put(make("learn", self.selected, source="key"))
 
     def _quit(self) -> None:
-        now = time.monotonic()
+        now = self.clock.elapsed()
         if now - self._quit_pressed < QUIT_WINDOW:
             self.put(make("quit", source="key"))
         self._quit_pressed = now
