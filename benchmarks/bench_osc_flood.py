@@ -78,7 +78,7 @@ def run(args, recordings: str, *, rate: int, to_show: bool) -> dict:
         sink.close()
     (sent, _), (faders, _) = (p.communicate(timeout=60) for p in senders)
     sent, faders = json.loads(sent)["junk"], json.loads(faders)["faders"]
-    origin = getattr(s.app.bus, "origin", getattr(s.app.bus, "_origin", 0.0))  # (older buses: no property)
+    origin = s.app.clock.origin  # perf_counter() at loop time 0
     applied = {round(a.event.args[1], 6): origin + a.event.arrival for a in s.app.applied
                if a.event.source == "osc" and a.event.action == "motion" and a.event.args[0] == "damping"}
     late = [1000 * (applied[key] - sent_at) for value, sent_at in faders
