@@ -18,7 +18,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from livelatent.adapters.kdenlive_clips import PLAYLIST_CLIP, ClipResolver, entry_freeze, is_disabled, props
+from livelatent.adapters.kdenlive_clips import COLOUR, PLAYLIST_CLIP, ClipResolver, entry_freeze, is_disabled, props
 from livelatent.adapters.kdenlive_guides import read_guides
 from livelatent.adapters.kdenlive_looks import LookReader, source_alpha
 from livelatent.adapters.mlt_xml import MAX_DEPTH, MediaSeconds, read_mlt
@@ -136,7 +136,9 @@ class _Reader:
         return self._with_guides(last)
 
     def _with_guides(self, tractor) -> Timeline:
-        return replace(self._tractor_timeline(tractor), guides=read_guides(self.root, tractor, self.fps, self.path))
+        timeline = self._tractor_timeline(tractor)
+        return replace(timeline, guides=read_guides(self.root, tractor, self.fps, self.path),
+                       notes=tuple(dict.fromkeys(self.looks.notes)))
 
     def _named_sequence(self, name: str):
         names = []
@@ -286,7 +288,8 @@ class _Reader:
         """The effects on an entry and on its producer (bin effects), at producer positions."""
         try:
             length = self._time(p["length"], where) if p.get("length") else None
-            return self.looks.filters(entry, length) + self.looks.filters(producer, length)
+            colour = p.get("resource") if p.get("mlt_service") in COLOUR else None
+            return self.looks.filters(entry, length, colour) + self.looks.filters(producer, length, colour)
         except ProjectError as exc:
             raise ProjectError(f"{where}: {exc}") from None
 

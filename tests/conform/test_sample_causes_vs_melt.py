@@ -1,0 +1,81 @@
+"""What the real sample projects taught (tests/conform/samples.py): each cause of a
+disagreement, reduced to a small project in two Kdenlive generations and checked against melt
+frame by frame.
+"""
+
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from livelatent.adapters.kdenlive import read_project
+from livelatent.edit.picks import pick
+
+from .conftest import mismatches_with_melt, requires_melt
+from .kdenlive_writer import Blank, Cut, Image, effect, in_generation
+
+pytestmark = requires_melt
+FPS = Fraction(25)
+TWO = ["gen2", "timeline2"]
+
+
+def _shows(project: Path, t: int) -> str:
+    """The label of the source the conform gives frame t."""
+    picks = pick(read_project(project))
+    return picks.sources[picks.src[t, 0]].label
+
+
+def _project(folder, name, generation, tracks, **options):
+    path = folder / f"{name}_{generation}.kdenlive"
+    path.write_text(in_generation(generation, FPS, tracks, **options))
+    return path
+
+
+@pytest.mark.parametrize("generation", TWO)
+def test_an_affine_filter_places_its_clip_by_rect_and_ignores_an_mlt6_geometry(media, generation):
+    """allanbreyes' 17.08 grid of four quarter-size clips: Kdenlive 17.08 wrote pan_zoom's
+    rect as `transition.geometry`, which melt 7's affine no longer reads: every clip fills
+    the frame, and the top one gives it."""
+    folder, c = media
+    old = effect("affine", **{"transition.geometry": "0/0:16x9:100", "transition.distort": 0})
+    new = effect("affine", **{"transition.rect": "0/0:16x9:100", "transition.distort": 0})
+    v1 = [Cut(c[1], 0, 29)]
+    v2 = [Blank(5), Cut(c[2], 10, 19, effects=(old,)), Cut(c[5], 0, 9, effects=(new,))]
+    project = _project(folder, "affine_geometry", generation, [v1, v2])
+    assert _shows(project, 5) == "clip2"  # the old geometry: full frame
+    assert _shows(project, 15) == "clip1"  # the rect: an inset over clip 1
+    assert mismatches_with_melt(project, masked={0, 1}) == []
+
+
+@pytest.mark.parametrize("generation", TWO)
+def test_a_colour_clip_keyed_by_its_own_colour_is_transparent(media, generation):
+    """allanbreyes' top track: a black colour clip under a chroma key of black (MLT keys by
+    chroma alone, so black, grey and white clips all vanish) shows the clip below; a red
+    one keyed by black stays opaque."""
+    folder, c = media
+    key = effect("chroma", key="0x000000ff", variance=0.15)
+    black = Image(Path("0x000000ff"), 0, 9, "color", effects=(key,))
+    red = Image(Path("0xff0000ff"), 0, 9, "color", effects=(key,))
+    project = _project(folder, "chroma_colour", generation, [[Cut(c[1], 0, 29)], [Blank(5), black, red]])
+    assert _shows(project, 7) == "clip1"
+    assert _shows(project, 17) == "0xff0000ff"
+    assert mismatches_with_melt(project) == []
+
+
+def test_a_chroma_key_on_footage_is_named_as_not_modelled(media):
+    folder, c = media
+    key = effect("chroma", key="0x00ff00ff", variance=0.15)
+    project = _project(folder, "chroma_footage", "timeline2", [[Cut(c[1], 0, 9)], [Cut(c[2], 0, 9, effects=(key,))]])
+    assert any("chroma key on footage is not modelled" in note for note in read_project(project).notes)
+
+
+@pytest.mark.parametrize("generation", TWO)
+def test_an_affine_composition_reads_rect_and_not_geometry(media, generation):
+    folder, c = media
+    inset = "0 0 16 9 1"
+    old = {"mlt_service": "affine", "kdenlive_id": "affine", "geometry": inset, "distort": 0}
+    new = {"mlt_service": "affine", "kdenlive_id": "affine", "rect": inset, "distort": 0}
+    project = _project(folder, "affine_composition", generation, [[Cut(c[1], 0, 29)], [Cut(c[2], 0, 29)]],
+                       compositions=[(0, 1, 0, 9, False, old), (0, 1, 10, 19, False, new)])
+    assert (_shows(project, 5), _shows(project, 15), _shows(project, 25)) == ("clip2", "clip1", "clip2")
+    assert mismatches_with_melt(project, masked={0, 1}) == []
