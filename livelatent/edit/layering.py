@@ -33,7 +33,14 @@ import numpy as np
 
 from livelatent.edit.mlt_anim import Animation
 
-EDGE = 1.0  # pixels a picture may miss at a frame edge and still fill it (rounding in rects)
+# how much of the frame a picture may miss at an edge and still fill it: rounding in rects, and
+# a clip sized by hand a few pixels short (3 of 1080 in a real project) is meant to fill it
+EDGE = 0.005
+
+
+def _edge(w: float, h: float) -> tuple[float, float]:
+    """The pixels a picture may miss across and down a w x h frame (at least one)."""
+    return max(1.0, EDGE * w), max(1.0, EDGE * h)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,13 +92,13 @@ def _box_fills_frame(x, y, bw, bh, angle, about_centre: bool, w: int, h: int) ->
     """Whether the box (rotated by angle degrees) contains the four frame corners."""
     theta = np.radians(angle)
     cx, cy = (x + bw / 2, y + bh / 2) if about_centre else (x, y)
-    fills = np.ones(len(x), bool)
+    fills, (ex, ey) = np.ones(len(x), bool), _edge(w, h)
     for px, py in ((0, 0), (w, 0), (0, h), (w, h)):
         # the corner in the box's own (unrotated) coordinates
         dx, dy = px - cx, py - cy
         ux = np.cos(-theta) * dx - np.sin(-theta) * dy + cx
         uy = np.sin(-theta) * dx + np.cos(-theta) * dy + cy
-        fills &= (ux >= x - EDGE) & (ux <= x + bw + EDGE) & (uy >= y - EDGE) & (uy <= y + bh + EDGE)
+        fills &= (ux >= x - ex) & (ux <= x + bw + ex) & (uy >= y - ey) & (uy <= y + bh + ey)
     return fills.astype(np.float64)
 
 
@@ -117,7 +124,8 @@ class ScaleTilt:
         y0 = (2 * value["Tilt Y"] - 1) * h + crop["top"] * h * sy
         x1 = (2 * value["Tilt X"] - 1) * w + (1 - crop["right"]) * w * sx
         y1 = (2 * value["Tilt Y"] - 1) * h + (1 - crop["bottom"]) * h * sy
-        fills = (x0 <= EDGE) & (y0 <= EDGE) & (x1 >= w - EDGE) & (y1 >= h - EDGE)
+        ex, ey = _edge(w, h)
+        fills = (x0 <= ex) & (y0 <= ey) & (x1 >= w - ex) & (y1 >= h - ey)
         return np.where(active, fills.astype(np.float64), 1.0)
 
 

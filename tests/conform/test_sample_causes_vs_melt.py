@@ -79,3 +79,17 @@ def test_an_affine_composition_reads_rect_and_not_geometry(media, generation):
                        compositions=[(0, 1, 0, 9, False, old), (0, 1, 10, 19, False, new)])
     assert (_shows(project, 5), _shows(project, 15), _shows(project, 25)) == ("clip2", "clip1", "clip2")
     assert mismatches_with_melt(project, masked={0, 1}) == []
+
+
+def test_frames_no_clip_fills_are_named_with_the_clip_whose_z_they_take(media):
+    """datalad's split screens: two clips side by side, neither filling the frame. The conform
+    takes the lower one (a clip over nothing is shown whatever it covers) and says so."""
+    folder, c = media
+    left = effect("qtblend", rect="-16 0 64 36 1", distort=0)
+    right = effect("qtblend", rect="32 0 64 36 1", distort=0)
+    v1, v2 = [Cut(c[1], 0, 19, effects=(left,))], [Blank(10), Cut(c[2], 0, 9, effects=(right,))]
+    project = _project(folder, "split_screen", "timeline2", [v1, v2])
+    picks = pick(read_project(project))
+    assert _shows(project, 15) == "clip1" and (picks.cover < 1).all()
+    assert picks.notes == ["clip1 on track V1: no clip fills the frame on 20 frames (00:00:00.000-00:00:00.760); "
+                           "its z is taken though it is partly transparent, shrunk or moved there"]
