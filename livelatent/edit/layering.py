@@ -72,7 +72,9 @@ class Placement:
     distort: bool = False
     opacity: bool = True  # the rect's fifth value is the picture's opacity
 
-    def cover(self, positions: np.ndarray) -> np.ndarray:
+    def drawn(self, positions: np.ndarray) -> tuple[np.ndarray, ...]:
+        """(active, x, y, w, h, angle, opacity) of the picture as drawn at these positions:
+        its box in frame pixels (the frame's aspect kept unless distort), turned by angle."""
         active, local = self.span.local(positions)
         values = self.rect.at(local, self.span.length)
         w, h = self.frame
@@ -83,8 +85,12 @@ class Placement:
             scale = np.minimum(rw / w, rh / h)
             x, y, rw, rh = x + (rw - w * scale) / 2, y + (rh - h * scale) / 2, w * scale, h * scale
         angle = self.rotation.at(local, self.span.length)[:, 0] if self.rotation is not None else np.zeros(len(x))
-        fills = _box_fills_frame(x, y, rw, rh, angle, self.rotate_center, w, h)
-        opaque = np.clip(values[:, 4], 0.0, 1.0) if self.opacity and values.shape[1] > 4 else 1.0
+        opaque = np.clip(values[:, 4], 0.0, 1.0) if self.opacity and values.shape[1] > 4 else np.ones(len(x))
+        return active, x, y, rw, rh, angle, opaque
+
+    def cover(self, positions: np.ndarray) -> np.ndarray:
+        active, x, y, rw, rh, angle, opaque = self.drawn(positions)
+        fills = _box_fills_frame(x, y, rw, rh, angle, self.rotate_center, *self.frame)
         return np.where(active, fills * opaque, 1.0)
 
 

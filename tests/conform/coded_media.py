@@ -111,3 +111,37 @@ def coded_rows(clip: int, frames: int, d: int = 8) -> np.ndarray:
     z = np.ones((frames, d), np.float32)
     z[:, 0], z[:, 1] = clip, np.arange(frames)
     return z
+
+
+def read_lumas(path: Path) -> list[np.ndarray]:
+    """Each frame's luma plane of a video (the pixels, for reading a code drawn moved or zoomed)."""
+    with av.open(str(path)) as container:
+        return [np.frombuffer(f.planes[0], np.uint8).reshape(f.planes[0].height, f.planes[0].line_size)[:, :f.width]
+                .astype(np.float64) for f in container.decode(video=0)]
+
+
+def levels_in_box(y: np.ndarray, box: tuple[float, float, float, float]) -> np.ndarray:
+    """The 32 block levels of a code drawn into box (x, y, w, h in y's pixels), NaN for a block
+    whose inner half lies off the frame."""
+    x0, y0, bw, bh = box[0], box[1], box[2] / (W // BW), box[3] / (H // BH)
+    levels = np.full(2 * BITS, np.nan)
+    for i in range(2 * BITS):
+        r, c = divmod(i, W // BW)
+        top, left = round(y0 + (r + 0.25) * bh), round(x0 + (c + 0.25) * bw)
+        bottom, right = round(y0 + (r + 0.75) * bh), round(x0 + (c + 0.75) * bw)
+        if top >= 0 and left >= 0 and bottom <= y.shape[0] and right <= y.shape[1] and bottom > top and right > left:
+            levels[i] = (y[top:bottom, left:right].mean() - 16) / 219
+    return levels
+
+
+def visible_bits(levels: np.ndarray) -> dict[int, int] | None:
+    """The code's bits that its visible blocks show (a block or its complement, clean), or None
+    when a block and its complement disagree."""
+    bits: dict[int, int] = {}
+    for i in range(2 * BITS):
+        if np.isnan(levels[i]) or abs(levels[i] - round(levels[i])) > 0.08:
+            continue
+        bit = int(round(levels[i])) if i < BITS else 1 - int(round(levels[i]))
+        if bits.setdefault(i % BITS, bit) != bit:
+            return None
+    return bits
