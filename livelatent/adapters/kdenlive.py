@@ -18,7 +18,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from livelatent.adapters.kdenlive_clips import COLOUR, PLAYLIST_CLIP, ClipResolver, entry_freeze, is_disabled, props
+from livelatent.adapters.kdenlive_clips import COLOUR, MEDIA, PLAYLIST_CLIP, ClipResolver, entry_freeze, is_disabled, props
 from livelatent.adapters.kdenlive_guides import read_guides
 from livelatent.adapters.kdenlive_looks import LookReader, source_alpha
 from livelatent.adapters.mlt_xml import MAX_DEPTH, MediaSeconds, read_mlt
@@ -68,6 +68,15 @@ def _profile_size(root) -> tuple[int, int]:
         return 1920, 1080
 
 
+def _display_aspect(root) -> float | None:
+    """The profile's display aspect (a 720x576 PAL frame shows 4:3), None when not written."""
+    el = root.find("profile")
+    try:
+        return int(el.get("display_aspect_num")) / int(el.get("display_aspect_den"))
+    except (AttributeError, TypeError, ValueError, ZeroDivisionError):
+        return None
+
+
 def _is_kdenlive(path: Path, root) -> bool:
     """Kdenlive's conventions apply (black track, track tractors, sequences): a .kdenlive file,
     or an MLT file that Kdenlive wrote (kdenlive: properties, a <kdenlivedoc>)."""
@@ -111,7 +120,7 @@ class _Reader:
             self.fps = fps or _profile_fps(root)
         except ProjectError as exc:
             raise ProjectError(f"{path}: {exc}") from None
-        self.looks = LookReader(self.fps, _profile_size(root))
+        self.looks = LookReader(self.fps, _profile_size(root), _display_aspect(root))
         self.by_id = {el.get("id"): el for el in root if el.get("id") and el.tag != "profile"}
         self.tractors = [el for el in root if el.tag == "tractor"]
         bin_props = [props(el) for el in root if el.tag in ("producer", "chain")]
@@ -289,7 +298,9 @@ class _Reader:
         try:
             length = self._time(p["length"], where) if p.get("length") else None
             colour = p.get("resource") if p.get("mlt_service") in COLOUR else None
-            return self.looks.filters(entry, length, colour) + self.looks.filters(producer, length, colour)
+            look = self.looks.filters(entry, length, colour) + self.looks.filters(producer, length, colour)
+            media = producer.tag == "chain" or p.get("mlt_service") in MEDIA | {"timewarp", "framebuffer"}
+            return self.looks.shaped(look, p) if media else look
         except ProjectError as exc:
             raise ProjectError(f"{where}: {exc}") from None
 

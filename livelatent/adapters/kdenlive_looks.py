@@ -20,6 +20,7 @@ keyframes count from the filter's `in`; compositions' from their `in`.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from fractions import Fraction
 
 from livelatent.adapters.kdenlive_clips import props
@@ -41,8 +42,9 @@ MIXERS = {"addition", "addition_alpha", "burn", "color_only", "darken", "differe
 class LookReader:
     """Effects of one project: its rate and frame size, for keyframes and pixel rects."""
 
-    def __init__(self, fps: Fraction, frame: tuple[int, int]):
+    def __init__(self, fps: Fraction, frame: tuple[int, int], aspect: float | None = None):
         self.fps, self.frame = fps, frame
+        self.aspect = aspect or frame[0] / frame[1]  # the frame's display aspect
         self.notes: list[str] = []  # effects that change the picture in ways not modelled
 
     def anim(self, text: str, what: str) -> Animation:
@@ -95,6 +97,17 @@ class LookReader:
         if service == "movit.opacity" and p.get("opacity"):
             return Opacity(self.anim(p["opacity"], f"{what} opacity"), span)
         return None
+
+    def shaped(self, look: tuple, p: dict[str, str]) -> tuple:
+        """A media clip's effects with its own shape: melt fits a picture of another aspect
+        into the frame (or a transform's rect) and the tracks below show around it."""
+        aspect = media_aspect(p)
+        if aspect is None or abs(aspect / self.aspect - 1) < 0.01:
+            return look
+        first = next((i for i, e in enumerate(look) if isinstance(e, Placement)), None)
+        if first is None:
+            return (replace(self.placement(FULL, {}, Span(), "the clip's shape"), shape=aspect / self.aspect), *look)
+        return (*look[:first], replace(look[first], shape=aspect / self.aspect), *look[first + 1:])
 
     def chroma(self, p: dict[str, str], span: Span, what: str, colour: str | None) -> Opacity | None:
         """MLT's chroma key makes a pixel transparent where its U and V are both within
@@ -198,6 +211,31 @@ def yuv601(r: int, g: int, b: int) -> tuple[int, int, int]:
     u = ((-152 * r - 300 * g + 450 * b) >> 10) + 128
     v = ((450 * r - 377 * g - 73 * b) >> 10) + 128
     return y, u, v
+
+
+def media_aspect(p: dict[str, str]) -> float | None:
+    """The display aspect of a media clip as the project records it (its size, sample aspect
+    and rotation), None when it does not."""
+    try:
+        w, h = int(p["meta.media.width"]), int(p["meta.media.height"])
+        sar = _sample_aspect(p)
+    except (KeyError, ValueError, ProjectError):
+        return None
+    if w <= 0 or h <= 0 or sar <= 0:
+        return None
+    if p.get("meta.media.0.codec.rotate", "0").strip() in ("90", "270", "-90"):
+        w, h = h, w
+    return w * sar / h
+
+
+def _sample_aspect(p: dict[str, str]) -> float:
+    """force_aspect_ratio, else the media's sample aspect, else MLT's aspect_ratio, else 1."""
+    if _number(p.get("force_aspect_ratio") or "0") > 0:
+        return _number(p["force_aspect_ratio"])
+    num, den = int(p.get("meta.media.sample_aspect_num") or 0), int(p.get("meta.media.sample_aspect_den") or 0)
+    if num > 0 and den > 0:
+        return num / den
+    return _number(p.get("aspect_ratio") or "1") or 1.0
 
 
 def title_alpha(xmldata: str) -> float:

@@ -62,7 +62,8 @@ class Span:
 @dataclass(frozen=True, slots=True)
 class Placement:
     """A picture drawn into `rect` (pixels of `frame`, or fractions when written with '%');
-    rotation in degrees about the rect's centre (or its top-left corner)."""
+    rotation in degrees about the rect's centre (or its top-left corner); shape: the picture's
+    display aspect over the frame's (a phone's portrait clip in a 16:9 project: 0.32)."""
 
     rect: Animation
     frame: tuple[int, int]
@@ -71,6 +72,7 @@ class Placement:
     rotate_center: bool = True
     distort: bool = False
     opacity: bool = True  # the rect's fifth value is the picture's opacity
+    shape: float = 1.0
 
     def drawn(self, positions: np.ndarray) -> tuple[np.ndarray, ...]:
         """(active, x, y, w, h, angle, opacity) of the picture as drawn at these positions:
@@ -81,9 +83,10 @@ class Placement:
         x, y, rw, rh = (values[:, i] for i in range(4))
         if self.rect.relative:
             x, y, rw, rh = x * w, y * h, rw * w, rh * h
-        if not self.distort:  # the picture keeps its aspect (the frame's), centred in the rect
-            scale = np.minimum(rw / w, rh / h)
-            x, y, rw, rh = x + (rw - w * scale) / 2, y + (rh - h * scale) / 2, w * scale, h * scale
+        if not self.distort:  # the picture keeps its aspect, centred in the rect
+            pw, ph = w * self.shape, h
+            scale = np.minimum(rw / pw, rh / ph)
+            x, y, rw, rh = x + (rw - pw * scale) / 2, y + (rh - ph * scale) / 2, pw * scale, ph * scale
         angle = self.rotation.at(local, self.span.length)[:, 0] if self.rotation is not None else np.zeros(len(x))
         opaque = np.clip(values[:, 4], 0.0, 1.0) if self.opacity and values.shape[1] > 4 else np.ones(len(x))
         return active, x, y, rw, rh, angle, opaque

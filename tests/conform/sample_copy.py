@@ -3,7 +3,8 @@
 Every media file the project plays becomes a coded clip (coded_media.py) whose frames show
 their own (clip, frame) code: codes 1-15, reused beyond 15 clips, frames counted modulo 4096,
 at the clip's frame rate and long enough for every frame judged, in the shape of the render
-(the profile's display aspect exactly, 64 pixels wide or a little more). Missing playlist clips become a small MLT file
+(the profile's display aspect exactly, 64 pixels wide or a little more), or in the media's own
+shape where the project records another (a phone's portrait clip: 64x114). Missing playlist clips become a small MLT file
 playing one; images grey pictures of their shape. What only recolours a picture, and which
 the conform rightly ignores, would hide the code, so it is neutralised in the copy:
   titles            keep their background, lose their items (text over the code)
@@ -23,6 +24,7 @@ import numpy as np
 from lxml import etree
 
 from livelatent.adapters.kdenlive import read_project
+from livelatent.adapters.kdenlive_looks import media_aspect
 from livelatent.edit.picks import pick
 
 from .coded_media import write_clip
@@ -61,10 +63,11 @@ class Substitution:
     def write(self) -> Path:
         tree = etree.parse(str(self.project), etree.XMLParser(huge_tree=True))
         root = tree.getroot()
-        self.size = render_size(root.find("profile") if root.find("profile") is not None else {})
+        profile = root.find("profile") if root.find("profile") is not None else {}
+        self.size = render_size(profile)
         self.base = Path(root.get("root")) if root.get("root") and Path(root.get("root")).is_dir() \
             else self.project.parent
-        self._media()
+        self._media(self._shapes(root, profile))
         for el in root:
             if el.tag in ("producer", "chain"):
                 self._rewrite(el)
@@ -75,7 +78,20 @@ class Substitution:
         tree.write(str(copy), encoding="utf-8", xml_declaration=True)
         return copy
 
-    def _media(self) -> None:
+    def _shapes(self, root, profile) -> dict[str, tuple[int, int]]:
+        """The size of a substitute for each media file the project records another shape of."""
+        frame = self.size[0] / self.size[1]
+        sizes = {}
+        for el in root:
+            if el.tag in ("producer", "chain"):
+                p = {x.get("name"): x.text or "" for x in el.findall("property")}
+                aspect = media_aspect(p)
+                if aspect is not None and abs(aspect / frame - 1) >= 0.01 and p.get("resource"):
+                    text = _parts(p["resource"], p.get("mlt_service", ""))[1]
+                    sizes[self._resolve(text)] = (self.size[0], max(2, 2 * round(self.size[0] / aspect / 2)))
+        return sizes
+
+    def _media(self, sizes: dict[str, tuple[int, int]]) -> None:
         """A coded clip for every media source, as long as the frames the edit uses."""
         used: dict[int, float] = {}
         rows = slice(0, self.first)  # only the frames judged need their source frames
@@ -88,7 +104,8 @@ class Substitution:
             code = len(self.codes) % 15 + 1
             path = self.folder / f"c{code}-{len(self.codes)}.mkv"
             fps = source.fps or self.timeline.fps
-            write_clip(path, code, int(used.get(index, 0)) + 30, Fraction(fps), size=self.size)
+            size = sizes.get(str(source.path), sizes.get(str(source.proxy), self.size))
+            write_clip(path, code, int(used.get(index, 0)) + 30, Fraction(fps), size=size)
             for original in (source.path, source.proxy):
                 if original is not None:
                     self.codes[str(original)], self.files[str(original)] = code, path

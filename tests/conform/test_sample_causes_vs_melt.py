@@ -6,13 +6,16 @@ frame by frame.
 from fractions import Fraction
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from livelatent.adapters.kdenlive import read_project
 from livelatent.edit.picks import pick
 
+from .coded_media import code_bits, write_clip
 from .conftest import mismatches_with_melt, requires_melt
-from .kdenlive_writer import Blank, Cut, Image, effect, in_generation
+from .kdenlive_writer import Blank, Clip, Cut, Image, effect, in_generation
+from .melt_check import render_levels
 
 pytestmark = requires_melt
 FPS = Fraction(25)
@@ -93,3 +96,23 @@ def test_frames_no_clip_fills_are_named_with_the_clip_whose_z_they_take(media):
     assert _shows(project, 15) == "clip1" and (picks.cover < 1).all()
     assert picks.notes == ["clip1 on track V1: no clip fills the frame on 20 frames (00:00:00.000-00:00:00.760); "
                            "its z is taken though it is partly transparent, shrunk or moved there"]
+
+
+@pytest.mark.parametrize("generation", TWO)
+def test_a_clip_of_another_shape_leaves_the_frame_to_the_track_below(media, generation):
+    """datalad's and mgrl39's phone clips: melt fits a portrait picture into the frame (or a
+    transform's rect) and the track below shows at its sides, so the clip below keeps the
+    frame; zoomed to cover the frame, the portrait clip gives it."""
+    folder, c = media
+    write_clip(folder / "c6.mkv", 6, 60, FPS, size=(20, 36))
+    tall = Clip(6, Path("c6.mkv"), 60, FPS, size=(20, 36))  # about a 1080x1920 phone clip's shape
+    zoom = effect("qtblend", rect="-8 -36 80 142 1", distort=0)
+    v2 = [Blank(5), Cut(tall, 0, 9), Cut(tall, 10, 19, effects=(zoom,))]
+    project = _project(folder, "portrait", generation, [[Cut(c[1], 0, 29)], v2])
+    assert [_shows(project, t) for t in (7, 17)] == ["clip1", "clip6"]
+    levels = render_levels(project, 30)
+    sides = np.r_[0:3, 6:8, 8:11, 14:16, 16:19, 22:24, 24:27, 30:32]  # the blocks beside the strip
+    for t in range(5, 15):
+        assert np.abs(levels[t][sides] - code_bits(1, t)[sides]).max() < 0.08, t
+    for t in range(15, 25):  # zoomed, the portrait clip covers the sides too
+        assert np.abs(levels[t][sides] - code_bits(1, t)[sides]).max() > 0.5, t
