@@ -8,6 +8,7 @@ OSC and keyboard control, recording takes on demand.
 
 from __future__ import annotations
 
+import argparse
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -34,6 +35,10 @@ def add_arguments(p) -> None:
     p.add_argument("--duration", type=types.seconds, default=None, metavar="S", help="stop after S seconds")
     p.add_argument("--fps", type=types.display_fps, default=None, help="display frame grid when not recording (default 60)")
     p.add_argument("--no-hud", action="store_true", help="start with the HUD hidden (H toggles it)")
+    p.add_argument("--console", action=argparse.BooleanOptionalAction, default=None,
+                   help="the operator console: the bank as thumbnails and the instrument's state in a second "
+                        "window (default: the preset's [display] console, auto: on for a window show unless "
+                        "it is fullscreen on the only monitor; see docs/console.md)")
     p.add_argument("--grid", action="store_true",
                    help="with a snapshot set (--model 'run/*.pkl'): start showing every snapshot, tiled "
                         "(G toggles; otherwise /livelatent/snapshot N picks the one shown)")
@@ -80,13 +85,17 @@ def show_config(args) -> ShowConfig:
         seed=preset.bank.seed if args.seed is None else args.seed, bank=args.bank or preset.bank.source,
         slots=preset.bank.slots, headless=args.headless, fullscreen=args.fullscreen, monitor=args.monitor,
         display_fps=args.fps or preset.display.fps, hud=preset.display.hud and not args.no_hud, grid=args.grid,
-        duration=args.duration, osc_host=args.osc_host or preset.osc.host,
+        duration=args.duration, console=_console(args.console, preset.display.console), osc_host=args.osc_host or preset.osc.host,
         osc_port=preset.osc.port if args.osc_port is None else args.osc_port,
         osc_allow=tuple(a.strip() for a in allow), osc_feedback=args.osc_feedback or preset.osc.feedback,
         midi=args.midi or preset.midi.input, midi_map=preset.midi.map, autopilot=args.autopilot,
         event_log=Path(args.event_log) if args.event_log else None, record=args.record,
         recordings=Path(args.recordings), record_fps=args.record_fps or values.rate(preset.record.fps),
         proxy_size=proxy_size)
+
+
+def _console(flag: bool | None, preset: str) -> str:
+    return preset if flag is None else ("on" if flag else "off")
 
 
 def parse_options(argv: list[str]):

@@ -52,6 +52,7 @@ class DisplaySettings:
     fps: float = 60.0      # display frame grid when not recording
     hud: bool = True
     size: str = "256x256"  # decode size WxH
+    console: str = "auto"  # the operator console: "auto" (a window show, unless fullscreen on the only monitor), "on", "off"
 
 
 @dataclass(frozen=True)
@@ -123,8 +124,14 @@ _VALUES = {("display", "size"): values.size, ("display", "fps"): values.display_
            ("osc", "feedback"): values.host_port, ("bank", "seed"): values.seed, ("bank", "slots"): values.slots}
 
 
+CONSOLE_CHOICES = ("auto", "on", "off")
+
+
 def _check_values(preset: Preset, where: str) -> None:
     """Each setting in range as its flag would be (an empty string means "none" / "default")."""
+    if preset.display.console not in CONSOLE_CHOICES:
+        raise PresetError(f"{where}: [display] console: expected one of {', '.join(CONSOLE_CHOICES)}, "
+                          f"got {preset.display.console!r}")
     settings = [(section, key, getattr(getattr(preset, section), key)) for section, key in _VALUES]
     settings.append(("osc", "allow", ",".join(preset.osc.allow)))
     for section, key, value in settings:

@@ -127,6 +127,9 @@ class LiveApp:
         self._end_tick: int | None = None  # a timed run's last tick
         self._display_k = 0  # the last display-grid frame sampled
         self.on_frame = None  # optional callback(k, z, image) after each shown frame (tests, benchmarks)
+        # what mirrors the show elsewhere (the console, a controller's LEDs): each .drawn(self) after
+        # every draw, on this thread; each hands its work to threads of its own and returns at once
+        self.panels: list = []
 
     # ---- the loop ----
 
@@ -282,6 +285,8 @@ class LiveApp:
         self.renderer.draw(self.display.framebuffer, size)
         self.display.present()
         self._drawn_at = self.clock.now()
+        for panel in self.panels:
+            panel.drawn(self)
 
     def _decode(self, frame: Frame) -> np.ndarray:
         """On the decode worker's thread: one z to one checked image, drawn as the frame's Picture says.

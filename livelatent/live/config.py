@@ -40,6 +40,7 @@ class ShowConfig:
     hud: bool = True
     grid: bool = False  # a snapshot set: start on the grid of all of them
     duration: float | None = None
+    console: str = "auto"  # the operator console (live/console/): "on", "off", or "auto" (docs/console.md)
     # how it is played
     osc_host: str = "127.0.0.1"
     osc_port: int = 9331  # 0: no OSC
