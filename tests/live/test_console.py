@@ -19,6 +19,7 @@ import pytest
 
 from livelatent.adapters import takes
 from livelatent.commands.perform import show_config
+from livelatent.instrument.actions import make
 from livelatent.live.loop_clock import ManualClock
 from livelatent.live.session import build_session
 from livelatent.offline.replay import replay_z
@@ -59,13 +60,20 @@ class Operator:
         self.window = found.stdout.split()[0]
 
     def click(self, slot: int, *, shift: bool = False) -> None:
-        x0, y0, x1, y1 = self.link.layout["cells"][slot]
-        x, y = str(int((x0 + x1) / 2)), str(int((y0 + y1) / 2))
+        self._click(self.link.layout["cells"][slot], 0.5, f"slot {slot}", shift)
+
+    def click_widget(self, name: str, at: float = 0.5) -> None:
+        """Click a named widget, `at` that fraction of its width from its left edge."""
+        self._click(self.link.layout["widgets"][name], at, name)
+
+    def _click(self, rect, at: float, what: str, shift: bool = False) -> None:
+        x0, y0, x1, y1 = rect
+        x, y = str(int(x0 + at * (x1 - x0))), str(int((y0 + y1) / 2))
         before = self.link.actions
         keys = (["keydown", "shift"], ["keyup", "shift"]) if shift else ([], [])
         subprocess.run(["xdotool", "mousemove", "--window", self.window, x, y, "sleep", "0.1", *keys[0],
                         "sleep", "0.1", "click", "1", "sleep", "0.1", *keys[1]], check=True, timeout=10)
-        until(lambda: self.link.actions > before, f"the click on slot {slot} to reach the show")
+        until(lambda: self.link.actions > before, f"the click on {what} to reach the show")
 
     def look(self, path) -> np.ndarray:
         assert self.link.screenshot(str(path)), "the console did not save its screenshot"
@@ -126,3 +134,39 @@ def test_console_shows_the_bank_and_clicks_trigger_and_store(tmp_path, console_d
     take = s.recorder.last_take
     assert [line["source"] for line in takes.read_events(take)] == ["cli", "console", "console"]
     assert replay_z(take).z.tobytes() == takes.load_z(take).z.tobytes()
+
+
+def test_console_state_panel_records_sets_a_knob_and_follows_other_controls(tmp_path, console_display):
+    log = tmp_path / "events.jsonl"
+    s = build_session(show_config(["--headless", "--osc-port", "0", "--size", "48x48", "--console",
+                                   "--recordings", str(tmp_path / "rec"), "--event-log", str(log)]),
+                      clock=ManualClock())
+    seen = {}
+
+    def operate():
+        operator = Operator(s.console)
+        operator.click_widget("record")
+        operator.click_widget("motion/damping", at=0.6)  # 60% of the way along 0.1..4 (away from its grab at 1)
+
+    def from_elsewhere():  # another control (OSC, MIDI) sets the noise: the console's slider follows
+        s.app.bus.put(make("noise", 0.625, source="osc"))
+
+    def look():
+        until(lambda: s.console.sent_state is not None and s.console.sent_state.recording, "the console to hear")
+        seen["knobs"] = {k.target: k.raw for k in s.console.sent_state.knobs}
+        seen["takes"] = s.console.sent_state.record_status
+
+    s.app.clock.at(0.3, operate)
+    s.app.clock.at(0.6, from_elsewhere)
+    s.app.clock.at(0.9, look)
+    try:
+        s.app.run(duration=1.2)
+    finally:
+        s.close()
+    console = [e["event"] for e in map(json.loads, log.read_text().splitlines()) if e["event"]["source"] == "console"]
+    assert [e["action"] for e in console] == ["record.toggle", "motion"]
+    name, value, form = console[1]["args"]
+    assert (name, form) == ("damping", "raw") and 2.0 < value < 2.8 and s.app.perf.params.damping == value
+    assert s.recorder.last_take is not None  # the console started the take; the show's end stopped it
+    assert seen["knobs"]["noise"] == 0.625 and seen["knobs"]["motion/damping"] == value
+    assert seen["takes"].startswith("REC")

@@ -83,6 +83,11 @@ class ConsoleLink:
 
     # ---- the loop's side: mailboxes, never waiting ----
 
+    @property
+    def sent_state(self):
+        """The last ConsoleState sent to the console (None before the first)."""
+        return self._sent_state
+
     def publish(self, state) -> None:
         with self._cond:
             if state != self._sent_state:

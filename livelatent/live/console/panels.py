@@ -52,6 +52,11 @@ class Panels:
         self.history: collections.deque = collections.deque(maxlen=HISTORY)  # (t, fps, decode ms)
         self.learn_target = 0
         self._layout = None
+        self._widgets: dict[str, list[float]] = {}  # where the named widgets were drawn (the layout)
+
+    @staticmethod
+    def mouse_moved(_window, x: float, y: float) -> None:
+        imgui.get_io().add_mouse_pos_event(x, y)
 
     def take(self, kind: str, value) -> None:
         """A message from the show: its state, a thumbnail, the small picture, the figures."""
@@ -87,11 +92,17 @@ class Panels:
         self._state_panel()
         imgui.end_child()
         imgui.end()
-        layout = {"window": list(window_size), "cells": cells}
+        layout = {"window": list(window_size), "cells": cells, "widgets": dict(self._widgets)}
         if layout == self._layout:
             return None
         self._layout = layout
         return layout
+
+    def _place(self, name: str, width: float | None = None) -> None:
+        """Remember where the last widget was drawn (a test clicks it by name); width: of its
+        frame, where its label follows it (a slider)."""
+        lo, hi = imgui.get_item_rect_min(), imgui.get_item_rect_max()
+        self._widgets[name] = [lo.x, lo.y, hi.x if width is None else lo.x + width, hi.y]
 
     # ---- the bank ----
 
@@ -173,6 +184,7 @@ class Panels:
         label = "STOP  (space)" if s.recording else "RECORD  (space)"
         if imgui.button(f"{label}##record", imgui.ImVec2(150, 32)):
             self.send("record.toggle")
+        self._place("record")
         if s.record_status:
             imgui.text(s.record_status)
         changed, hud = imgui.checkbox("HUD on the output", s.hud)
@@ -188,7 +200,9 @@ class Panels:
         """A slider over the knob's real range (log where the range is); a change is sent raw."""
         name = knob.target.split("/")[-1]
         flags = imgui.SliderFlags_.logarithmic if knob.log else 0
+        width = imgui.calc_item_width()
         changed, value = imgui.slider_float(name, knob.raw, knob.lo, knob.hi, "%.3f", flags)
+        self._place(knob.target, width)
         if not changed:
             return
         if knob.target == "noise":

@@ -39,9 +39,9 @@ class ConsoleWindow:
         self.parent = settings["parent"]
         self.window = open_window(glfw, settings)
         self.renderer = open_imgui(self.window)
-        self._chain_input_callbacks()
         self.atlas, self.small = Atlas(), Picture()
         self.panels = Panels(self.atlas, self.small, send=self.send, cell=CELL)
+        self._chain_input_callbacks()
         self.dirty, self.owed, self.drawn_at, self.running = SETTLE_FRAMES, 0, 0.0, True
         self.shots: list[str] = []
         self.inbox: queue.SimpleQueue = queue.SimpleQueue()
@@ -115,10 +115,12 @@ class ConsoleWindow:
         self.shots = []
 
     def _chain_input_callbacks(self) -> None:
-        """Each input event marks the window dirty, then goes to ImGui's backend as before."""
+        """Each input event marks the window dirty, then goes to ImGui's backend as before; the
+        pointer goes to ImGui whether or not the window has the keyboard focus (the backend's own
+        handler drops it otherwise: a console on a second screen would not see its hover)."""
         glfw, r = self.glfw, self.renderer
         for setter, handler in ((glfw.set_key_callback, r.keyboard_callback),
-                                (glfw.set_cursor_pos_callback, r.mouse_callback),
+                                (glfw.set_cursor_pos_callback, self.panels.mouse_moved),
                                 (glfw.set_mouse_button_callback, r.mouse_button_callback),
                                 (glfw.set_window_size_callback, r.resize_callback),
                                 (glfw.set_char_callback, r.char_callback),
