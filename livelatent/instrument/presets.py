@@ -19,6 +19,7 @@ from pathlib import Path
 from livelatent.common import values
 from livelatent.errors import ControlMessageError, LivelatentError, PresetError
 from livelatent.instrument.mapping import CURVES, MidiBinding, MidiMap, NoteBlock
+from livelatent.instrument.takeover import ENCODINGS, MODES, TAKEOVERS
 from livelatent.instrument.addresses import check_target
 from livelatent.motion.params import MotionParams
 
@@ -167,7 +168,7 @@ def _section(table: dict, cls, where: str, name: str, extra: dict | None = None)
     return table
 
 
-_CC_KEYS = {"cc", "target", "channel", "min", "max", "curve", "invert"}
+_CC_KEYS = {"cc", "target", "channel", "min", "max", "curve", "invert", "takeover", "mode", "encoding"}
 _NOTE_KEYS = {"note", "target", "channel"}
 _BLOCK_KEYS = {"first_note", "count", "first_slot", "velocity", "channel"}
 
@@ -202,8 +203,13 @@ def _binding(e: dict, kind: str, i: int, where: str) -> MidiBinding:
     lo, hi = e.get("min", 0.0), e.get("max", 1.0)
     if not all(isinstance(v, (int, float)) and 0 <= v <= 1 for v in (lo, hi)):
         raise PresetError(f"{where}: {what}: min/max: expected numbers in 0..1, got {lo!r}, {hi!r}")
+    knob = {key: e.get(key, default) for key, default in (("takeover", "jump"), ("mode", "absolute"),
+                                                          ("encoding", "twos-complement"))}
+    for key, allowed in (("takeover", TAKEOVERS), ("mode", MODES), ("encoding", ENCODINGS)):
+        if knob[key] not in allowed:
+            raise PresetError(f"{where}: {what}: {key} {knob[key]!r}: expected one of {', '.join(allowed)}")
     return MidiBinding(kind, number, target, _channel(e.get("channel"), where, kind, i), float(lo), float(hi),
-                       curve, bool(e.get("invert", False)))
+                       curve, bool(e.get("invert", False)), **knob)
 
 
 def _channel(value, where: str, kind: str, i: int) -> int | None:
