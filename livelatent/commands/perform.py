@@ -88,7 +88,8 @@ def show_config(args) -> ShowConfig:
         duration=args.duration, console=_console(args.console, preset.display.console), osc_host=args.osc_host or preset.osc.host,
         osc_port=preset.osc.port if args.osc_port is None else args.osc_port,
         osc_allow=tuple(a.strip() for a in allow), osc_feedback=args.osc_feedback or preset.osc.feedback,
-        midi=args.midi or preset.midi.input, midi_map=preset.midi.map, autopilot=args.autopilot,
+        midi=args.midi or preset.midi.input, midi_map=preset.midi.map,
+        midi_feedback=preset.midi.feedback, autopilot=args.autopilot,
         event_log=Path(args.event_log) if args.event_log else None, record=args.record,
         recordings=Path(args.recordings), record_fps=args.record_fps or values.rate(preset.record.fps),
         proxy_size=proxy_size)

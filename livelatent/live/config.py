@@ -48,6 +48,7 @@ class ShowConfig:
     osc_feedback: str = ""  # HOST:PORT, "" = none
     midi: str = ""  # partial port name or virtual:NAME, "" = no MIDI
     midi_map: MidiMap = field(default_factory=MidiMap)
+    midi_feedback: tuple = ()  # controller LEDs ([[midi.feedback]] entries, instrument/led_map.py)
     autopilot: float | None = None  # seconds between random keyframes
     event_log: Path | None = None
     # what is kept

@@ -72,6 +72,7 @@ def _build(config: ShowConfig, session: Session, clock) -> Session:
                           log=log, shader_dirs=(config.preset.parent,) if config.preset else (),
                           event_log=_open_event_log(config, session), picture=config.model.track.start)
     session.console = _open_console(config, session, display, osc, log)
+    _open_leds(config, session, log)
     if config.record:
         bus.put(make("record.start", source="cli"))
     if config.autopilot:
@@ -173,6 +174,16 @@ def _open_console(config: ShowConfig, session: Session, display, osc, log):
                             link.thumbnail, log=log)
     app.panels.append(ConsoleFeed(link, thumbnails))
     return link
+
+
+def _open_leds(config: ShowConfig, session: Session, log) -> None:
+    """One LED sender per controller the preset's [[midi.feedback]] entries light."""
+    from livelatent.live.leds import LedFeedback
+
+    for output in dict.fromkeys(entry.output for entry in config.midi_feedback):
+        leds = LedFeedback(output, config.midi_feedback, log=log).start()
+        session.closers.insert(0, leds.close)
+        session.app.panels.append(leds)
 
 
 def _console_installed(choice: str) -> bool:
