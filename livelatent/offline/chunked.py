@@ -22,6 +22,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from livelatent.common import limits, zseq
+from livelatent.common.files import atomic_path
 from livelatent.adapters.video import VideoWriter, iter_frames
 from livelatent.adapters.video_segments import join_segments, joinable
 from livelatent.errors import ZSequenceError
@@ -160,7 +161,8 @@ def _assemble(plan, job: ChunkJob, settings: ChunkedSettings, video: Path, seq: 
         frames = join_segments(segments, video, fps=seq.fps, metadata=tags)
     else:
         h, w = model.resolution
-        with VideoWriter(video, fps=seq.fps, size=(w, h), metadata=tags, **settings.video) as writer:
+        with atomic_path(video) as tmp, \
+                VideoWriter(tmp, fps=seq.fps, size=(w, h), metadata=tags, **settings.video) as writer:
             for segment in segments:
                 for frame in iter_frames(segment):
                     writer.write(frame)

@@ -70,6 +70,8 @@ def render(seq: ZSequence, generator, out: str | os.PathLike, *, size: tuple[int
     limits.check_size(w, h, what=f"{video}: frame size")
     limit = limits.batch_for(batch or batching.LIMIT, h, w)  # an 8K frame is 107 MB: a few at a time, whatever
     planner = batching.BatchPlanner.for_generator(generator, fixed=limit if batch else None, limit=limit)  # --batch says
+    # encoded straight into `video`, not renamed into place when whole: a render stopped by
+    # Ctrl-C keeps the frames done, closed as a valid video beside the z-sequence cut to them
     writer = VideoWriter(video, fps=seq.fps, size=(w, h), lossless=lossless, intra_only=intra_only,
                          metadata=_video_tags(seq, generator))
     with _ctrl_c_requests_stop() as stop:
