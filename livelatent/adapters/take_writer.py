@@ -12,7 +12,6 @@ import fcntl
 import json
 import os
 import time
-import uuid
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +22,7 @@ from livelatent.common import zseq
 from livelatent.adapters import takes
 from livelatent.errors import TakeError
 from livelatent.common.files import atomic_file, fsync_path, move_into_place, write_json
+from livelatent.common.provenance import new_id
 from livelatent.common.rates import FrameRate
 
 
@@ -83,7 +83,7 @@ class TakeWriter:
         self._lock = open(self.path / takes.LOCK_FILE, "w")  # empty: only its flock says anything
         fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         self.meta = {
-            "schema_version": takes.SCHEMA_VERSION, "id": uuid.uuid4().hex, "name": self.path.name,
+            "schema_version": takes.SCHEMA_VERSION, "id": new_id(), "name": self.path.name,
             "status": "recording", "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now)),
             "software": f"livelatent {__version__}", **meta,
         }

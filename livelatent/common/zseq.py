@@ -22,8 +22,6 @@ from livelatent.common.jsonfile import FLAG, NAME, NUMBER, POSITIVE, RATE, TEXT,
 from livelatent.common.latent import check_z
 from livelatent.common.limits import check_rate
 
-MADE_BY = ("samples", "journey", "noise", "performance", "replay", "conform", "render", "path", "other")
-
 # the sidecar fields that commands read, each checked when present (others are kept as they are)
 SIDECAR_FIELDS = {
     "fps": RATE, "frames": WHOLE, "d": POSITIVE, "id": NAME, "made_by": TEXT, "model": NAME,
@@ -35,7 +33,7 @@ SIDECAR_FIELDS = {
 
 @dataclass(frozen=True)
 class ZSequence:
-    """z: float32 (frames, d); fps: exact rate; meta: what made it (see MADE_BY), model, parents."""
+    """z: float32 (frames, d); fps: exact rate; meta: what made it, model, parents (common/provenance.py)."""
 
     z: np.ndarray
     fps: FrameRate

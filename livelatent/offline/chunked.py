@@ -27,10 +27,11 @@ from livelatent.adapters.video import VideoWriter, iter_frames
 from livelatent.adapters.video_segments import join_segments, joinable
 from livelatent.errors import ZSequenceError
 from livelatent.common.latent import check_z
+from livelatent.common.provenance import new_id
 from livelatent.offline.chunk_worker import ChunkJob, ChunkRenderer, ChunkResult, ModelInfo, ModelRecipe
 from livelatent.offline.chunks import DEFAULT_CHUNK_FRAMES, fingerprint, plan_chunks
 from livelatent.offline.manifest import Manifest
-from livelatent.offline.render import RenderResult, _ctrl_c_requests_stop, _video_tags, new_id
+from livelatent.offline.render import RenderResult, _ctrl_c_requests_stop, _video_tags
 from livelatent.common.zseq import ZSequence
 
 JOINS = ("remux", "encode")

@@ -17,7 +17,6 @@ import queue
 import signal
 import threading
 import time
-import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +30,7 @@ from livelatent.generators.configure import decode_frames
 from livelatent.generators import batching
 from livelatent.common.latent import check_z
 from livelatent.common.picture import PictureTrack
+from livelatent.common.provenance import new_id
 from livelatent.common.zseq import ZSequence
 
 QUEUE_BATCHES = 3  # decoded batches waiting for the encoder: enough to overlap, bounded memory
@@ -46,11 +46,6 @@ class RenderResult:
     @property
     def npy(self) -> Path:
         return zseq.pair_paths(self.video)[0]
-
-
-def new_id() -> str:
-    """The id that ties a z-sequence to its videos (livelatent_id in the container tags)."""
-    return uuid.uuid4().hex
 
 
 def render(seq: ZSequence, generator, out: str | os.PathLike, *, size: tuple[int, int] | None = None,
