@@ -51,6 +51,10 @@ def add_arguments(p) -> None:
     p.add_argument("--osc-host", type=types.host, default=None, help="address to listen on (default 127.0.0.1)")
     p.add_argument("--osc-port", type=types.port, default=None, help="OSC port (default 9331; 0 = no OSC)")
     p.add_argument("--osc-feedback", type=types.host_port, default=None, metavar="HOST:PORT", help="send state changes here")
+    p.add_argument("--oscquery-port", type=types.port, default=None, metavar="PORT",
+                   help="TCP port of the OSCQuery server (the OSC address space with types, ranges and values; "
+                        "default: the OSC port's number)")
+    p.add_argument("--no-oscquery", action="store_true", help="do not serve OSCQuery")
     p.add_argument("--osc-allow", type=types.ip_list, default=None, metavar="IP,IP", help="accept OSC only from these senders")
     p.add_argument("--midi", default=None, metavar="NAME",
                    help="MIDI input by partial name, or virtual:NAME for a virtual port (see `livelatent devices`)")
@@ -88,6 +92,8 @@ def show_config(args) -> ShowConfig:
         duration=args.duration, console=_console(args.console, preset.display.console), osc_host=args.osc_host or preset.osc.host,
         osc_port=preset.osc.port if args.osc_port is None else args.osc_port,
         osc_allow=tuple(a.strip() for a in allow), osc_feedback=args.osc_feedback or preset.osc.feedback,
+        oscquery=preset.osc.query and not args.no_oscquery,
+        oscquery_port=preset.osc.query_port if args.oscquery_port is None else args.oscquery_port,
         midi=args.midi or preset.midi.input, midi_map=preset.midi.map,
         midi_feedback=preset.midi.feedback, autopilot=args.autopilot,
         event_log=Path(args.event_log) if args.event_log else None, record=args.record,

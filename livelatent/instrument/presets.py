@@ -42,6 +42,8 @@ class OscSettings:
     port: int = 9331
     feedback: str = ""     # HOST:PORT for state feedback; empty = none
     allow: tuple = ()      # sender IPs accepted; empty = any
+    query: bool = True     # OSCQuery: the address space with types, ranges and values over HTTP
+    query_port: int = 0    # its TCP port; 0 = the OSC port's number
 
 
 @dataclass(frozen=True)
@@ -124,7 +126,7 @@ def from_dict(data: dict, path: Path | None = None) -> Preset:
 
 # settings whose values the command line checks too, with the same checks (values.py)
 _VALUES = {("display", "size"): values.size, ("display", "fps"): values.display_fps, ("record", "fps"): values.rate,
-           ("record", "proxy_size"): values.size, ("osc", "host"): values.host, ("osc", "port"): values.port,
+           ("record", "proxy_size"): values.size, ("osc", "host"): values.host, ("osc", "port"): values.port, ("osc", "query_port"): values.port,
            ("osc", "feedback"): values.host_port, ("bank", "seed"): values.seed, ("bank", "slots"): values.slots}
 
 

@@ -46,6 +46,8 @@ class ShowConfig:
     osc_port: int = 9331  # 0: no OSC
     osc_allow: tuple[str, ...] = ()  # () = any sender
     osc_feedback: str = ""  # HOST:PORT, "" = none
+    oscquery: bool = True  # serve the OSC address space over OSCQuery (live/oscquery.py) while OSC is open
+    oscquery_port: int = 0  # its TCP port; 0 = the OSC port's number
     midi: str = ""  # partial port name or virtual:NAME, "" = no MIDI
     midi_map: MidiMap = field(default_factory=MidiMap)
     midi_feedback: tuple = ()  # controller LEDs ([[midi.feedback]] entries, instrument/led_map.py)

@@ -26,6 +26,7 @@ class Session:
     osc: object = None
     midi: object = None
     console: object = None  # the ConsoleLink, while a console is open
+    oscquery: object = None  # the OscQueryServer, while OSC is open
     closers: list = field(default_factory=list)
 
     def close(self) -> None:
@@ -73,6 +74,7 @@ def _build(config: ShowConfig, session: Session, clock) -> Session:
                           event_log=_open_event_log(config, session), picture=config.model.track.start)
     session.console = _open_console(config, session, display, osc, log)
     _open_leds(config, session, log)
+    _open_oscquery(config, session, osc, log)
     if config.record:
         bus.put(make("record.start", source="cli"))
     if config.autopilot:
@@ -184,6 +186,21 @@ def _open_leds(config: ShowConfig, session: Session, log) -> None:
         leds = LedFeedback(output, config.midi_feedback, log=log).start()
         session.closers.insert(0, leds.close)
         session.app.panels.append(leds)
+
+
+def _open_oscquery(config: ShowConfig, session: Session, osc, log) -> None:
+    """The OSC address space over OSCQuery, on the OSC host, while OSC is open."""
+    if osc is None or not config.oscquery:
+        return
+    from livelatent.live.oscquery import OscQueryServer
+    from livelatent.motion.params import MOVERS
+
+    host, port = osc.address
+    server = OscQueryServer(host=host, port=config.oscquery_port or port, osc_port=port,
+                            slots=len(session.app.perf.bank), movers=MOVERS, log=log).start()
+    session.oscquery = server
+    session.closers.insert(0, server.close)
+    session.app.panels.append(server)
 
 
 def _console_installed(choice: str) -> bool:
