@@ -106,11 +106,13 @@ class ConsoleWindow:
             self.conn.send(("layout", layout))
 
     def _save_shots(self) -> None:
+        from livelatent.common.files import atomic_file
         from livelatent.live.console.textures import read_window
 
         image = read_window(self.glfw.get_framebuffer_size(self.window))
         for path in self.shots:
-            np.save(path, image)
+            with atomic_file(path) as f:  # a reader never sees half a screenshot
+                np.save(f, image)
             self.conn.send(("shot", path))
         self.shots = []
 
