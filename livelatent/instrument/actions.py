@@ -32,10 +32,13 @@ from dataclasses import dataclass, replace
 from livelatent.common import checks
 from livelatent.common.picture import check_picture_event
 from livelatent.errors import ControlMessageError
+from livelatent.instrument.music import TRANSPORT
+from livelatent.instrument.quantise import check_unit
+from livelatent.instrument.tempo import BPM_MAX, BPM_MIN
 from livelatent.motion.params import MOVERS, MotionParams
 
 MOTION_PARAMS = tuple(MotionParams.RANGES)  # the numeric knobs; "mover" has its own action
-SOURCES = ("osc", "midi", "key", "cli", "api", "replay", "autopilot")
+SOURCES = ("osc", "midi", "key", "cli", "api", "replay", "autopilot", "clock", "audio")
 OSC_PREFIX = "/livelatent"
 
 # How an OSC address (Route.form) turns a message into the action's arguments; template items
@@ -129,6 +132,51 @@ def _learn(action, args):
     return (target,)
 
 
+def _tempo(action, args):
+    checks.count(action, args, 1, 1)
+    return (_in_range(action, args[0], "tempo (BPM)", BPM_MIN, BPM_MAX),)
+
+
+def _tempo_beat(action, args):
+    """(bpm, beat position, at): the beat fell at tick `at` (fractional). From a live clock,
+    `at` is first its lag: seconds before the event reached the bus (live/music_timing.py)."""
+    checks.count(action, args, 3, 3)
+    return (_in_range(action, args[0], "tempo (BPM)", BPM_MIN, BPM_MAX), checks.number(action, args[1], "beat"),
+            checks.number(action, args[2], "tick"))
+
+
+def _transport(action, args):
+    checks.count(action, args, 1, 2)
+    if args[0] not in TRANSPORT:
+        raise ControlMessageError(f"{action}: state {args[0]!r}: expected one of {', '.join(TRANSPORT)}")
+    return (args[0], checks.number(action, args[1], "beat")) if len(args) > 1 else (args[0],)
+
+
+def _settle_beats(action, args):
+    checks.count(action, args, 1, 1)
+    return (_in_range(action, args[0], "settle beats", 0.0, 64.0),)
+
+
+def _impulse(action, args):
+    checks.count(action, args, 1, 2)
+    direction = args[1] if len(args) > 1 else "velocity"
+    if direction not in ("velocity", "random"):
+        raise ControlMessageError(f"{action}: direction {direction!r}: expected 'velocity' or 'random'")
+    return (_in_range(action, args[0], "amount", 0.0, 4.0), direction)
+
+
+def _quantise(action, args):
+    checks.count(action, args, 1, 1)
+    return (check_unit(args[0]),)
+
+
+def _in_range(action, value, what: str, lo: float, hi: float) -> float:
+    value = checks.number(action, value, what)
+    if not lo <= value <= hi:
+        raise ControlMessageError(f"{action}: {what} must be in {lo:g}..{hi:g}, got {value:g}")
+    return value
+
+
 def _mover_index(value: float) -> int:
     return min(int(value * len(MOVERS)), len(MOVERS) - 1)
 
@@ -188,6 +236,25 @@ ACTIONS = {a.name: a for a in (
     Action("learn", _learn, "app", "learn", osc=(Route("learn", TARGET),), args="target, e.g. motion/damping",
            does="MIDI learn: the next MIDI control moved drives it", keys="L (the selected knob)"),
     Action("quit", checks.no_args, "app", "quit", does="end the show", keys="Esc or Q, twice within 2 s"),
+    # in time with the music (docs/music.md)
+    Action("tempo", _tempo, "performance", "_on_tempo", osc=(Route("tempo"),), args=f"BPM {BPM_MIN:g}..{BPM_MAX:g}",
+           does="set the tempo; the beat's phase carries on"),
+    Action("tempo.tap", checks.no_args, "performance", "_on_tempo_tap", osc=(Route("tempo/tap", PRESS, ()),),
+           args="[1]", does="tap tempo: a beat now; from the second tap, the tempo", key="T"),
+    Action("tempo.beat", _tempo_beat, "performance", "_on_tempo_beat",
+           args="BPM, beat, tick", does="the MIDI clock or the beat tracker: that beat fell at that tick"),
+    Action("tempo.transport", _transport, "performance", "_on_transport",
+           args=f"{'|'.join(TRANSPORT)} [beat]", does="the MIDI clock's start, stop, continue, or its loss"),
+    Action("settle_beats", _settle_beats, "performance", "_on_settle_beats",
+           osc=(Route("tempo/settle_beats"),), args="beats 0..64 (0: off)",
+           does="settle time in beats: a keyframe on the beat arrives on a later beat"),
+    Action("quantise", _quantise, "app", "set_quantise", osc=(Route("quantise"),), args="off|beat|bar|2bar|...",
+           does="hold triggers until the next beat, bar, ..."),
+    Action("keyframe.next", checks.no_args, "performance", "_on_keyframe_next",
+           osc=(Route("keyframe/next", PRESS, ()),), args="[1]", does="the next stored (or loaded) slot",
+           feedback=_SLOT_FEEDBACK),
+    Action("impulse", _impulse, "performance", "_on_impulse", osc=(Route("impulse"),),
+           args="amount 0..4 [velocity|random]", does="a push along the velocity or a random tangent"),
 )}
 
 PERFORMANCE_ACTIONS = tuple(a.name for a in ACTIONS.values() if a.applies == "performance")
@@ -205,6 +272,7 @@ class ControlEvent:
     args: tuple = ()
     source: str = "api"
     arrival: float = 0.0
+    quantise: str = ""  # a binding's own quantise unit ("" = the show's; instrument/quantise.py)
 
     def at(self, arrival: float) -> "ControlEvent":
         return replace(self, arrival=float(arrival))
