@@ -25,9 +25,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
+from livelatent.common.limits import BPM_MAX, BPM_MIN
+
 PPQN = 24  # MIDI clock pulses per quarter note
 DEFAULT_BPM = 120.0
-BPM_MIN, BPM_MAX = 20.0, 400.0
 TAP_RESET_SECONDS = 2.0  # a tap this long after the last starts a new series
 TAPS_KEPT = 8
 

@@ -38,7 +38,7 @@ from livelatent.instrument.actions import ACTIONS, ControlEvent, coalesce
 from livelatent.errors import LivelatentError, ModelError
 from livelatent.generators.batching import fastest_threads
 from livelatent.generators.torchwrap import ModuleGenerator
-from livelatent.live.beat_sync import BeatSync
+from livelatent.live.beat_sync import BeatSync, music_lines
 from livelatent.live.bus import ControlBus
 from livelatent.live.decoder import Decoded, DecodeWorker, Frame
 from livelatent.live.feedback import ShowState, StateFeedback
@@ -103,6 +103,7 @@ class LiveApp:
         self.record_meta = record_meta or {}
         self.event_log = event_log  # an EventLog (live/eventlog.py) or None
         self.beat_sync = beat_sync or BeatSync()  # beats on their ticks, triggers held for the beat
+        self.statuses: list = []  # more inputs whose status() the HUD shows (the MIDI clock, the sound)
         self.log = log or RateLimitedLog()
         self.renderer = Renderer(display.ctx, shader_dirs=shader_dirs)
         self.sampler = FrameSampler(_rate(display_fps), performance.clock.rate, start_tick=performance.tick)
@@ -454,7 +455,7 @@ class LiveApp:
         armed = self.keyboard.armed or (self.midi.status() if self.midi is not None else "")
         return hud_lines(fps=self._hud_fps(), decode_ms=self.summary.decode_ms, performance=self.perf,
                          recording=recording, error=self.error, selected=self.keyboard.selected, armed=armed,
-                         model=self._model_text())
+                         model=self._model_text()) + music_lines(self.perf, self.statuses, self.beat_sync)
 
     def _model_text(self) -> str:
         text = str(getattr(self._decoder(), "label", ""))

@@ -35,3 +35,14 @@ class BeatSync:
         bpm, beat, lag = event.args
         return make("tempo.beat", bpm, beat, tick_at(event.arrival - lag), source=event.source,
                     arrival=event.arrival)
+
+
+def music_lines(perf, statuses, sync: BeatSync) -> list[str]:
+    """The HUD's tempo line (and each musical input's status) when there is music to show."""
+    if not statuses and sync.quantiser.default == "off" and perf.transport == "free" and not perf.settle_beats:
+        return []
+    grid, rate = perf.beat, perf.clock.rate
+    position = grid.position(perf.tick, rate)
+    bar, beat = divmod(int(position // 1), grid.beats_per_bar)
+    line = f"{grid.bpm:.1f} BPM  {bar + 1}.{beat + 1}  Q {sync.quantiser.default.upper()}  {perf.transport.upper()}"
+    return [line] + [s.status() for s in statuses if s.status()]

@@ -31,7 +31,7 @@ from livelatent.live.clock_in import ClockInput
 from livelatent.live.ratelog import RateLimitedLog
 from livelatent.motion.params import MotionParams
 
-from conftest import JackServer
+from tests.live.conftest import JackServer
 
 SOURCE = Path(__file__).with_name("midi_clock_source.py")
 RATE = 240
