@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from livelatent.common import values
+from livelatent.common.files import write_text
 from livelatent.errors import ControlMessageError, LivelatentError, PresetError
 from livelatent.instrument.mapping import CURVES, MidiBinding, MidiMap, NoteBlock
 from livelatent.instrument.music_presets import AudioSettings, TempoSettings, audio_settings, tempo_settings
@@ -233,4 +234,4 @@ def append_learned(path: Path, b: MidiBinding) -> None:
     text = path.read_text()
     new = text + ("" if text.endswith("\n") else "\n") + block
     from_dict(tomllib.loads(new), path)  # never write a preset that would not load
-    path.write_text(new)
+    write_text(path, new)
