@@ -54,13 +54,15 @@ class ClockInput(MidiInput):
     # ---- what the HUD says ----
 
     def status(self) -> str:
+        bpm = self.estimator.bpm
+        if self.lost and bpm is not None:  # the tempo kept comes first: it is what the show plays to
+            return f"CLOCK {bpm:.1f} BPM LOST" + ("" if self.port else f", WAITING FOR {self.wanted}")
         base = super().status()
         if base:
             return base.replace("MIDI:", "CLOCK:")
-        bpm = self.estimator.bpm
         if bpm is None:
             return f"CLOCK: WAITING FOR PULSES FROM {self.wanted}"
-        return f"CLOCK {bpm:.1f} BPM" + (" LOST" if self.lost else "" if self.playing else " STOPPED")
+        return f"CLOCK {bpm:.1f} BPM" + ("" if self.playing else " STOPPED")
 
     # ---- the reader thread ----
 
