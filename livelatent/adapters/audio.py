@@ -17,6 +17,7 @@ from pathlib import Path
 import av
 import numpy as np
 
+from livelatent.common.files import atomic_path
 from livelatent.errors import LivelatentError
 
 PROXY_AUDIO_CODEC = "aac"
@@ -49,7 +50,7 @@ def write_flac(path: str | os.PathLike, samples: np.ndarray, rate: int) -> Path:
     """float32 (n, channels) as 16-bit FLAC (lossless for what an audio interface gives)."""
     samples = np.atleast_2d(np.asarray(samples, np.float32).T).T
     channels = samples.shape[1]
-    with av.open(str(path), "w", format="flac") as out:
+    with atomic_path(path) as tmp, av.open(str(tmp), "w", format="flac") as out:
         stream = out.add_stream("flac", rate=rate, layout="mono" if channels == 1 else "stereo")
         _encode(out, stream, samples[:, :2], rate)
     return Path(path)
@@ -59,9 +60,9 @@ def mux_audio(video: str | os.PathLike, audio: str | os.PathLike) -> None:
     """Rewrite `video` with `audio` as its sound track (video packets copied as they are)."""
     video = Path(video)
     samples, rate = read_audio(audio)
-    tmp = video.with_name(video.stem + ".muxing" + video.suffix)
     options = {"movflags": "use_metadata_tags"} if video.suffix.lower() in (".mp4", ".mov") else {}
-    with av.open(str(video)) as src, av.open(str(tmp), "w", options=options) as out:
+    with atomic_path(video) as tmp, av.open(str(video)) as src, \
+            av.open(str(tmp), "w", options=options) as out:
         vin = src.streams.video[0]
         vout = out.add_stream_from_template(vin)
         out.metadata.update({k: v for k, v in src.metadata.items() if k not in _MUXER_TAGS})
@@ -72,7 +73,6 @@ def mux_audio(video: str | os.PathLike, audio: str | os.PathLike) -> None:
             packet.stream = vout
             out.mux(packet)
         _encode(out, stream, samples[:, :2], rate)
-    os.replace(tmp, video)
 
 
 def mux_take_sound(take_folder: str | os.PathLike, proxy: str | os.PathLike) -> bool:

@@ -33,7 +33,8 @@ from livelatent.common import checks
 from livelatent.common.picture import check_picture_event
 from livelatent.errors import ControlMessageError
 from livelatent.instrument.music import TRANSPORT
-from livelatent.instrument.quantise import check_unit
+from livelatent.instrument.music_checks import (check_impulse, check_quantise, check_settle_beats, check_tempo,
+                                                check_tempo_beat, check_transport)
 from livelatent.instrument.tempo import BPM_MAX, BPM_MIN
 from livelatent.motion.params import MOVERS, MotionParams
 
@@ -132,51 +133,6 @@ def _learn(action, args):
     return (target,)
 
 
-def _tempo(action, args):
-    checks.count(action, args, 1, 1)
-    return (_in_range(action, args[0], "tempo (BPM)", BPM_MIN, BPM_MAX),)
-
-
-def _tempo_beat(action, args):
-    """(bpm, beat position, at): the beat fell at tick `at` (fractional). From a live clock,
-    `at` is first its lag: seconds before the event reached the bus (live/music_timing.py)."""
-    checks.count(action, args, 3, 3)
-    return (_in_range(action, args[0], "tempo (BPM)", BPM_MIN, BPM_MAX), checks.number(action, args[1], "beat"),
-            checks.number(action, args[2], "tick"))
-
-
-def _transport(action, args):
-    checks.count(action, args, 1, 2)
-    if args[0] not in TRANSPORT:
-        raise ControlMessageError(f"{action}: state {args[0]!r}: expected one of {', '.join(TRANSPORT)}")
-    return (args[0], checks.number(action, args[1], "beat")) if len(args) > 1 else (args[0],)
-
-
-def _settle_beats(action, args):
-    checks.count(action, args, 1, 1)
-    return (_in_range(action, args[0], "settle beats", 0.0, 64.0),)
-
-
-def _impulse(action, args):
-    checks.count(action, args, 1, 2)
-    direction = args[1] if len(args) > 1 else "velocity"
-    if direction not in ("velocity", "random"):
-        raise ControlMessageError(f"{action}: direction {direction!r}: expected 'velocity' or 'random'")
-    return (_in_range(action, args[0], "amount", 0.0, 4.0), direction)
-
-
-def _quantise(action, args):
-    checks.count(action, args, 1, 1)
-    return (check_unit(args[0]),)
-
-
-def _in_range(action, value, what: str, lo: float, hi: float) -> float:
-    value = checks.number(action, value, what)
-    if not lo <= value <= hi:
-        raise ControlMessageError(f"{action}: {what} must be in {lo:g}..{hi:g}, got {value:g}")
-    return value
-
-
 def _mover_index(value: float) -> int:
     return min(int(value * len(MOVERS)), len(MOVERS) - 1)
 
@@ -237,23 +193,23 @@ ACTIONS = {a.name: a for a in (
            does="MIDI learn: the next MIDI control moved drives it", keys="L (the selected knob)"),
     Action("quit", checks.no_args, "app", "quit", does="end the show", keys="Esc or Q, twice within 2 s"),
     # in time with the music (docs/music.md)
-    Action("tempo", _tempo, "performance", "_on_tempo", osc=(Route("tempo"),), args=f"BPM {BPM_MIN:g}..{BPM_MAX:g}",
+    Action("tempo", check_tempo, "performance", "_on_tempo", osc=(Route("tempo"),), args=f"BPM {BPM_MIN:g}..{BPM_MAX:g}",
            does="set the tempo; the beat's phase carries on"),
     Action("tempo.tap", checks.no_args, "performance", "_on_tempo_tap", osc=(Route("tempo/tap", PRESS, ()),),
            args="[1]", does="tap tempo: a beat now; from the second tap, the tempo", key="T"),
-    Action("tempo.beat", _tempo_beat, "performance", "_on_tempo_beat",
+    Action("tempo.beat", check_tempo_beat, "performance", "_on_tempo_beat",
            args="BPM, beat, tick", does="the MIDI clock or the beat tracker: that beat fell at that tick"),
-    Action("tempo.transport", _transport, "performance", "_on_transport",
+    Action("tempo.transport", check_transport, "performance", "_on_transport",
            args=f"{'|'.join(TRANSPORT)} [beat]", does="the MIDI clock's start, stop, continue, or its loss"),
-    Action("settle_beats", _settle_beats, "performance", "_on_settle_beats",
+    Action("settle_beats", check_settle_beats, "performance", "_on_settle_beats",
            osc=(Route("tempo/settle_beats"),), args="beats 0..64 (0: off)",
            does="settle time in beats: a keyframe on the beat arrives on a later beat"),
-    Action("quantise", _quantise, "app", "set_quantise", osc=(Route("quantise"),), args="off|beat|bar|2bar|...",
+    Action("quantise", check_quantise, "app", "set_quantise", osc=(Route("quantise"),), args="off|beat|bar|2bar|...",
            does="hold triggers until the next beat, bar, ..."),
     Action("keyframe.next", checks.no_args, "performance", "_on_keyframe_next",
            osc=(Route("keyframe/next", PRESS, ()),), args="[1]", does="the next stored (or loaded) slot",
            feedback=_SLOT_FEEDBACK),
-    Action("impulse", _impulse, "performance", "_on_impulse", osc=(Route("impulse"),),
+    Action("impulse", check_impulse, "performance", "_on_impulse", osc=(Route("impulse"),),
            args="amount 0..4 [velocity|random]", does="a push along the velocity or a random tangent"),
 )}
 

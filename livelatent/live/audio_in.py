@@ -49,24 +49,34 @@ def _sounddevice():
         import sounddevice
     except (ImportError, OSError) as exc:
         raise DeviceError(f"{EXTRA}; PortAudio: {exc}") from None
+    if not sounddevice._initialized:  # let go after each use (see _portaudio_names)
+        sounddevice._initialize()
     return sounddevice
 
 
 def input_names() -> list[str]:
-    """Audio inputs there are: JACK capture ports (when a server runs), then PortAudio inputs."""
-    names = []
+    """The audio inputs `--audio` would choose from: JACK's output ports where a server runs,
+    else PortAudio's inputs."""
     try:
         client = _jack().Client(CLIENT + "-probe", no_start_server=True)
-        names += [f"jack: {p.name}" for p in client.get_ports(is_audio=True, is_output=True)]
-        client.close()
     except Exception:  # noqa: BLE001 - no server, or no JACK library: PortAudio's then
-        pass
+        return _portaudio_names()
+    try:
+        return [f"jack: {p.name}" for p in client.get_ports(is_audio=True, is_output=True)]
+    finally:
+        client.close()
+
+
+def _portaudio_names() -> list[str]:
     try:
         sd = _sounddevice()
-        names += [f"portaudio: {d['name']}" for d in sd.query_devices() if d["max_input_channels"] > 0]
-    except Exception:  # noqa: BLE001 - no PortAudio here
-        pass
-    return names
+    except DeviceError:
+        return []
+    try:
+        return [f"portaudio: {d['name']}" for d in sd.query_devices() if d["max_input_channels"] > 0]
+    finally:
+        # PortAudio's own JACK back end asserts at exit if a server it saw has gone since: let go now
+        sd._terminate()
 
 
 class AudioInput(AudioFeed):
@@ -166,6 +176,12 @@ class AudioInput(AudioFeed):
         if self._thread.is_alive():
             self._thread.join(timeout=2)
         device, self._device = self._device, None
-        if device is not None:
-            (device.deactivate() if hasattr(device, "deactivate") else device.stop())
+        if device is None:
+            return
+        if hasattr(device, "deactivate"):  # a JACK client
+            device.deactivate()
             device.close()
+        else:
+            device.stop()
+            device.close()
+            _sounddevice()._terminate()

@@ -8,13 +8,14 @@ under JACK, which hands MIDI over once a period, half a period earlier (on avera
 when the pulse was sent). instrument/tempo.ClockEstimator smooths the pulses into a tempo
 and each beat's instant. What goes on the bus:
 
-  tempo.beat(bpm, beat, lag)     at every 24th pulse of the song while it plays (and from the
-                                 first pulse seen, with no Start): beat `beat` fell `lag`
-                                 seconds before this event reached the bus; the loop puts it
-                                 on its tick (live/beat_sync.py), so the log holds the tick
+  tempo.beat(bpm, beat, lag)     at every 24th pulse of the song while it plays (from the first
+                                 pulse seen when no Start came): beat `beat` fell `lag` seconds
+                                 before this event reached the bus; the loop puts it on its tick
+                                 (live/beat_sync.py), so the log holds the tick. The first beat
+                                 after a Start waits for the second pulse (a tempo to go with it)
   tempo(bpm)                     once a beat while stopped: the tempo, the phase free-running
-  tempo.transport(state[, beat]) Start (beat 0), Continue (from the song position), Stop, and
-                                 "lost" when the pulses stop coming mid-song
+  tempo.transport(state)         "playing" at Start and Continue (from the Song Position
+                                 Pointer), "stopped" at Stop, "lost" when pulses stop coming
 
 A clock that stops sending is said once on the console, the HUD and /livelatent/error, and
 the grid carries on at the last tempo; when it comes back, it leads again.

@@ -8,7 +8,7 @@ pulses go on, as a real clock's do). Pulses are sent at their musical instant pl
 jitter (the "realistic jitter" of a USB MIDI clock: a fraction of a millisecond). Prints one
 JSON line per beat that started while playing, {"beat": B, "t": perf_counter seconds}, the
 beat's true instant without the jitter, {"ready": true} once the port exists, and at the end
-{"late": N}: how many pulses went out more than LATE after their instant (on a machine too
+{"late": N, "pulses": M}: how many of its M pulses went out more than LATE after their instant (on a machine too
 busy to run this process on time the test plays again).
 """
 
@@ -39,7 +39,7 @@ def main(name: str, bpm: float, script: str, jitter_ms: float = 0.5, seed: int =
     sys.stdin.readline()  # the test connects, then says go
     period = 60.0 / bpm / 24
     t = time.perf_counter() + 0.2
-    playing, song_pulse, late = False, 0, 0
+    playing, song_pulse, late, pulses = False, 0, 0, 0
     for step in script.split(","):
         kind, _, arg = step.partition(":")
         if kind in ("start", "stop", "continue", "spp"):
@@ -61,9 +61,10 @@ def main(name: str, bpm: float, script: str, jitter_ms: float = 0.5, seed: int =
                 sleep_until(due)
                 out.send(mido.Message("clock"))
                 late += time.perf_counter() - due > LATE
+                pulses += 1
                 song_pulse += playing
                 t += period
-    print(json.dumps({"late": late}), flush=True)
+    print(json.dumps({"late": late, "pulses": pulses}), flush=True)
     time.sleep(0.3)
     out.close()
 

@@ -75,3 +75,11 @@ def test_clicks_are_onsets_within_a_frame_and_the_bands_follow_the_sweep(band):
     level_at = lambda series, t: min(series, key=lambda p: abs(p[0] - t))[1]  # noqa: E731
     assert level_at(low, start + 0.5) > level_at(low, end - 0.5) + 0.3  # 90 Hz: low; 6 kHz: not
     assert level_at(high, end - 0.5) > level_at(high, start + 0.5) + 0.3
+
+
+def test_devices_lists_the_audio_inputs_of_the_jack_server(band, capsys):
+    from livelatent.cli import main
+
+    assert main(["devices"]) == 0
+    out = capsys.readouterr().out
+    assert "audio inputs" in out and "jack: system:capture_1" in out and "jack: lltest-band:out" in out

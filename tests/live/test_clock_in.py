@@ -24,7 +24,7 @@ import pytest
 from livelatent.instrument.actions import make
 from livelatent.instrument.bank import KeyframeBank
 from livelatent.instrument.performance import Performance
-from livelatent.instrument.tempo import PPQN, nearest_tick
+from livelatent.instrument.tempo import nearest_tick
 from livelatent.live.beat_sync import BeatSync
 from livelatent.live.bus import ControlBus
 from livelatent.live.clock_in import ClockInput
@@ -91,8 +91,8 @@ def follow(name: str, bpm: float, script: str, *, jitter_ms: float = 0.5, tries:
     when the drum machine's own process could not keep time (a busy machine: its late pulses
     would be its jitter, not ours)."""
     for _ in range(tries):
-        run, late = _follow(name, bpm, script, jitter_ms)
-        if late <= LATE_ALLOWED * PPQN * len(run.beats):
+        run, (late, pulses) = _follow(name, bpm, script, jitter_ms)
+        if late <= LATE_ALLOWED * pulses:
             return run
     pytest.fail(f"the clock source sent {late} pulses late in each of {tries} tries: machine too busy")
 
@@ -111,7 +111,7 @@ def _follow(name: str, bpm: float, script: str, jitter_ms: float):
     finally:
         clock.close()
     origin = bus.clock.origin  # perf_counter at the bus's loop time 0
-    late = next(b["late"] for b in beats if "late" in b)
+    late = next((b["late"], b["pulses"]) for b in beats if "late" in b)
     return Followed({b["beat"]: b["t"] - origin for b in beats if "beat" in b}, events, clock, log), late
 
 
