@@ -39,7 +39,7 @@ from livelatent.instrument.tempo import BPM_MAX, BPM_MIN
 from livelatent.motion.params import MOVERS, MotionParams
 
 MOTION_PARAMS = tuple(MotionParams.RANGES)  # the numeric knobs; "mover" has its own action
-SOURCES = ("osc", "midi", "key", "cli", "api", "replay", "autopilot", "clock", "audio")
+SOURCES = ("osc", "midi", "key", "cli", "api", "replay", "autopilot", "console", "clock", "audio")
 OSC_PREFIX = "/livelatent"
 
 # How an OSC address (Route.form) turns a message into the action's arguments; template items
