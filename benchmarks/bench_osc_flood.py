@@ -35,9 +35,10 @@ from pathlib import Path
 
 import numpy as np
 
-from livelatent.instrument.actions import make
 from livelatent.commands.perform import show_config
+from livelatent.instrument.actions import make
 from livelatent.live.session import build_session
+from proc_cpu import CpuMeter  # benchmarks/, beside this script
 
 JUNK = Path(__file__).resolve().parents[1] / "tests" / "hostile" / "osc_junk.py"
 FADER_RATE = 10.0
@@ -50,11 +51,12 @@ def run(args, recordings: str, *, rate: int, to_show: bool) -> dict:
     port nobody reads."""
     s = build_session(show_config(["--headless", "--model", args.model, "--device", "cpu", "--size", args.size,
                                      "--osc-port", str(args.port), "--recordings", recordings]))
-    started, senders = threading.Event(), []
+    started, senders, used = threading.Event(), [], {}
     sink = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)  # bound, never read: the kernel drops
     sink.bind(("127.0.0.1", 0))
 
     def meanwhile():
+        meter = CpuMeter({"show": os.getpid(), "OSC": s.osc._process.pid})
         senders.append(_sender(args.port if to_show else sink.getsockname()[1], rate, args.seconds))
         senders.append(_sender(args.port, 0, args.seconds, fader=True))
         for i in itertools.count():  # keep the particle travelling, as in a performance
@@ -63,6 +65,7 @@ def run(args, recordings: str, *, rate: int, to_show: bool) -> dict:
                 break
             time.sleep(1.0)
         time.sleep(0.3)  # the last messages through
+        used.update(meter.stop())
         s.app.running = False
 
     def start(*_):  # once the loop runs (after the model's warm-up frame)
@@ -76,8 +79,10 @@ def run(args, recordings: str, *, rate: int, to_show: bool) -> dict:
     finally:
         s.close()
         sink.close()
-    (sent, _), (faders, _) = (p.communicate(timeout=60) for p in senders)
-    sent, faders = json.loads(sent)["junk"], json.loads(faders)["faders"]
+    junk, fader = (json.loads(p.communicate(timeout=60)[0]) for p in senders)
+    sent, faders = junk["junk"], fader["faders"]
+    used["senders"] = junk["cpu"] + fader["cpu"]
+    used["others"] = used["machine"] - used["show"] - used["OSC"] - used["senders"]
     origin = getattr(s.app.bus, "origin", getattr(s.app.bus, "_origin", 0.0))  # (older buses: no property)
     applied = {round(a.event.args[1], 6): origin + a.event.arrival for a in s.app.applied
                if a.event.source == "osc" and a.event.action == "motion" and a.event.args[0] == "damping"}
@@ -91,7 +96,8 @@ def run(args, recordings: str, *, rate: int, to_show: bool) -> dict:
             "p99": float(np.percentile(dt, 99)), "faders": len(faders), "applied": len(late),
             "late": max(late, default=0.0), "late50": float(np.median(late)) if late else 0.0,
             "junk": sent if to_show else 0,
-            "received": getattr(s.osc, "datagrams", s.osc.messages + s.osc.rejected)}  # (older receivers: no count)
+            "received": getattr(s.osc, "datagrams", s.osc.messages + s.osc.rejected),  # (older receivers: no count)
+            "cpu": {k: v / used["wall"] for k, v in used.items() if k not in ("machine", "wall")}}
 
 
 def _sender(port: int, rate: int, seconds: float, fader: bool = False) -> subprocess.Popen:
@@ -113,25 +119,46 @@ def main() -> int:
     rounds = []
     with tempfile.TemporaryDirectory() as recordings:
         for _ in range(args.rounds):
-            quiet = run(args, recordings, rate=0, to_show=False)
-            elsewhere = run(args, recordings, rate=args.rate, to_show=False)
-            flooded = run(args, recordings, rate=args.rate, to_show=True)
-            rounds.append((flooded["fps"] / quiet["fps"], quiet, elsewhere, flooded))
-    rounds.sort(key=lambda r: r[0])
-    _, quiet, elsewhere, flooded = rounds[len(rounds) // 2]
-    for name, r in (("quiet", quiet), ("junk sent elsewhere", elsewhere), (f"{args.rate:,} junk/s to us", flooded)):
+            rounds.append({"quiet": run(args, recordings, rate=0, to_show=False),
+                           "elsewhere": run(args, recordings, rate=args.rate, to_show=False),
+                           "flooded": run(args, recordings, rate=args.rate, to_show=True)})
+    report(args, rounds)
+    return 0
+
+
+def report(args, rounds: list[dict]) -> None:
+    """The median round's runs (by flooded / quiet), then each ratio's median and spread over
+    the rounds, and which target it meets."""
+    rounds.sort(key=lambda r: r["flooded"]["fps"] / r["quiet"]["fps"])
+    middle = rounds[len(rounds) // 2]
+    names = {"quiet": "quiet", "elsewhere": "junk sent elsewhere", "flooded": f"{args.rate:,} junk/s to us"}
+    for key, name in names.items():
+        r = middle[key]
+        cpu = ", ".join(f"{k} {100 * v:.0f}%" for k, v in r["cpu"].items())
         print(f"{name:>21}: {r['fps']:.1f} frames/s, frame time p50 {r['p50']:.1f} ms, p99 {r['p99']:.1f} ms; "
               f"fader {r['applied']}/{r['faders']} applied, sent to the bus in {r['late50']:.1f} ms median, "
-              f"{r['late']:.1f} ms at worst")
+              f"{r['late']:.1f} ms at worst; CPU (of one core): {cpu}")
+    flooded = middle["flooded"]
     lost = flooded["junk"] + flooded["faders"] - flooded["received"]
-    print(f"median of {len(rounds)} rounds of {args.seconds:g} s on {os.cpu_count()} cores: loop rate flooded / quiet "
-          f"= {rounds[len(rounds) // 2][0]:.2f} (rounds {rounds[0][0]:.2f}-{rounds[-1][0]:.2f}), flooded / junk sent "
-          f"elsewhere = {flooded['fps'] / elsewhere['fps']:.2f} (target >= 0.9); fader messages applied under the "
-          f"flood {100 * flooded['applied'] / max(flooded['faders'], 1):.1f}% (target >= 99%, worst round "
-          f"{min(100 * r[3]['applied'] / max(r[3]['faders'], 1) for r in rounds):.1f}%); datagrams received "
+    print(f"the OSC process under the flood: {100 * flooded['cpu']['OSC']:.1f}% of a core, about "
+          f"{1e6 * flooded['cpu']['OSC'] / args.rate:.1f} us a junk datagram; datagrams received "
           f"{flooded['received']:,} of {flooded['junk'] + flooded['faders']:,} sent ({lost:,} dropped by the kernel)")
-    print(f"the sender alone (junk sent elsewhere / quiet): {statistics.median(r[2]['fps'] / r[1]['fps'] for r in rounds):.2f}")
-    return 0
+    print(f"{len(rounds)} rounds of {args.seconds:g} s on {os.cpu_count()} cores, median (spread over the rounds):")
+    ratio = lambda a, b: [r[a]["fps"] / r[b]["fps"] for r in rounds]  # noqa: E731
+    _verdict("loop rate, flooded / quiet", ratio("flooded", "quiet"), 0.9)
+    _verdict("loop rate, flooded / junk sent elsewhere", ratio("flooded", "elsewhere"), 0.9,
+             "(the flood's cost to the show with the sender's own cost to these shared cores taken out)")
+    _verdict("loop rate, junk sent elsewhere / quiet", ratio("elsewhere", "quiet"), None,
+             "(what the sender alone costs the show)")
+    _verdict("fader messages applied under the flood", [r["flooded"]["applied"] / max(r["flooded"]["faders"], 1)
+                                                        for r in rounds], 0.99)
+
+
+def _verdict(name: str, values: list[float], target: float | None, note: str = "") -> None:
+    values = sorted(values)
+    median = statistics.median(values)
+    judged = "" if target is None else f"  target >= {target:g}: {'met' if median >= target else 'NOT met'}"
+    print(f"  {name:<42} {median:.3f} ({values[0]:.3f}-{values[-1]:.3f}){judged} {note}".rstrip())
 
 
 if __name__ == "__main__":

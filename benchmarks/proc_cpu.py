@@ -1,0 +1,56 @@
+"""Where a shared machine's cores went during a measurement: CPU seconds of named processes
+and of the whole machine, read from /proc (Linux; elsewhere every figure is 0).
+
+    meter = CpuMeter({"show": os.getpid(), "OSC": osc_pid})
+    ...                                   # the measured stretch
+    used = meter.stop()                   # {"show": s, "OSC": s, "machine": s, "wall": s}
+
+"machine" is every core's busy time (all processes, ours and anybody else's) over the stretch;
+a process that has ended by stop() counts 0 (read the figures before reaping it).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def process_cpu(pid: int) -> float:
+    """User + system CPU seconds of a process, all its threads (0 if it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def machine_busy() -> float:
+    """CPU seconds every core has spent not idle since boot (the first line of /proc/stat)."""
+    try:
+        with open("/proc/stat") as f:
+            ticks = [int(v) for v in f.readline().split()[1:]]
+    except (OSError, ValueError):
+        return 0.0
+    idle = sum(ticks[3:5])  # idle, iowait
+    return (sum(ticks[:8]) - idle) / TICK  # guest time is already counted in user
+
+
+class CpuMeter:
+    """CPU seconds of the named processes and of the machine between construction and stop()."""
+
+    def __init__(self, pids: dict[str, int]) -> None:
+        self.pids = dict(pids)
+        self._wall = time.perf_counter()
+        self._start = self._read()
+
+    def _read(self) -> dict[str, float]:
+        return {**{name: process_cpu(pid) for name, pid in self.pids.items()}, "machine": machine_busy()}
+
+    def stop(self) -> dict[str, float]:
+        end = self._read()
+        used = {name: end[name] - self._start[name] for name in end}
+        used["wall"] = time.perf_counter() - self._wall
+        return used
