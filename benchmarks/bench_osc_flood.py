@@ -83,7 +83,7 @@ def run(args, recordings: str, *, rate: int, to_show: bool) -> dict:
     sent, faders = junk["junk"], fader["faders"]
     used["senders"] = junk["cpu"] + fader["cpu"]
     used["others"] = used["machine"] - used["show"] - used["OSC"] - used["senders"]
-    origin = getattr(s.app.bus, "origin", getattr(s.app.bus, "_origin", 0.0))  # (older buses: no property)
+    origin = s.app.clock.origin  # perf_counter() at loop time 0
     applied = {round(a.event.args[1], 6): origin + a.event.arrival for a in s.app.applied
                if a.event.source == "osc" and a.event.action == "motion" and a.event.args[0] == "damping"}
     late = [1000 * (applied[key] - sent_at) for value, sent_at in faders

@@ -31,6 +31,7 @@ COMMANDS = {
     "recover": ("recover", "recover takes cut off by a crash"),
     "proxies": ("proxies", "render the missing proxy frames of a take"),
     "models": ("models", "list the built-in models and how to load your own"),
+    "osc-spec": ("osc_spec", "print the OSC / MIDI reference: every address, its arguments, key and feedback"),
 }
 
 

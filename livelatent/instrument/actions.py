@@ -1,121 +1,80 @@
-"""Control events: the one vocabulary that MIDI, OSC, the keyboard and replays speak.
+"""The actions: the one table of what a performer can do, and the events that carry them.
 
-A ControlEvent is a small immutable value: an action from ACTIONS, its arguments (plain
-JSON-able values), where it came from, and when it reached the control bus. Device threads
-build events and put them on the bus; the live loop applies them at tick boundaries; the
-recorder logs them as JSON (to_dict / from_dict) so a replay feeds the same events back.
+Each Action row says, in one place, everything any part of livelatent needs to know about it:
+its name (as logged in a take), how its arguments are checked and normalised (their logged
+form), what applies it (the Performance, the Picture, or the live app, and by which method),
+the OSC addresses that send it and how their arguments become its arguments (MIDI bindings,
+MIDI learn and the keyboard's knobs use the same addresses), the key that sends it, whether
+a later one supersedes it (a knob), and the state it sends back as OSC feedback. Every
+consumer is derived from the table: make() and the event log's round trip, the addresses and
+MIDI targets (addresses.py, mapping.py), the live app's and the Performance's dispatch, the
+keyboard, the feedback, and the OSC reference in docs/osc-midi.md (`livelatent osc-spec`
+prints it). Adding an action is one row here plus the method that applies it.
 
     >>> ev = make("keyframe", 3, source="osc")
     >>> ev.action, ev.args
     ('keyframe', (3, 1.0))
+    >>> ACTIONS["keyframe"].applies, ACTIONS["keyframe"].apply
+    ('performance', '_on_keyframe')
+
+A ControlEvent is a small immutable value: an action, its arguments (plain JSON-able values),
+where it came from, and when it reached the control bus. Device threads build events and put
+them on the bus; the live loop applies them at tick boundaries; the recorder logs them as
+JSON (to_dict / from_dict) so a replay feeds the same events back.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from livelatent.common import checks
+from livelatent.common.picture import check_picture_event
 from livelatent.errors import ControlMessageError
 from livelatent.motion.params import MOVERS, MotionParams
-from livelatent.common.picture import check_picture_event
 
 MOTION_PARAMS = tuple(MotionParams.RANGES)  # the numeric knobs; "mover" has its own action
 SOURCES = ("osc", "midi", "key", "cli", "api", "replay", "autopilot")
+OSC_PREFIX = "/livelatent"
 
-# Actions that change the Performance (and so the z path); all others are the app's business.
-PERFORMANCE_ACTIONS = ("keyframe", "keyframe.random", "z", "store", "motion", "mover", "noise")
-# model.psi (value, "norm"|"raw") and model.class (index) change how frames are decoded
-# (livelatent.common.picture), not the z path: the app keeps them, takes log them, replay reapplies them.
-APP_ACTIONS = ("model.psi", "model.class", "snapshot", "grid", "record.start", "record.stop", "record.toggle", "hud", "learn", "quit")
-ACTIONS = PERFORMANCE_ACTIONS + APP_ACTIONS
-
-
-@dataclass(frozen=True, slots=True)
-class ControlEvent:
-    """action: one of ACTIONS; args: its arguments; source: one of SOURCES;
-    arrival: seconds on the loop's clock when it reached the bus (set by ControlBus.put)."""
-
-    action: str
-    args: tuple = ()
-    source: str = "api"
-    arrival: float = 0.0
-
-    def at(self, arrival: float) -> "ControlEvent":
-        return replace(self, arrival=float(arrival))
-
-    def to_dict(self) -> dict:
-        return {"action": self.action, "args": list(self.args), "source": self.source, "arrival": self.arrival}
-
-    @classmethod
-    def from_dict(cls, d: dict) -> "ControlEvent":
-        try:
-            return make(d["action"], *d.get("args", ()), source=d.get("source", "replay"),
-                        arrival=float(d.get("arrival", 0.0)))
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ControlMessageError(f"event {_short_dict(d)}: expected keys action, args, source, arrival "
-                                      f"({type(exc).__name__}: {exc})") from None
-
-    def __str__(self) -> str:
-        shown = ", ".join(_short(a) for a in self.args)
-        return f"{self.action}({shown})"
+# How an OSC address (Route.form) turns a message into the action's arguments; template items
+# are placeholders of the address ("<n>" a whole number, "<param>" a motion parameter), "*" the
+# message's own arguments, "value" a knob's 0..1 value, "strength" a pad's (1 unless a MIDI
+# velocity says less), anything else itself.
+ARGS = "args"      # the message's arguments, as the template places them
+KNOB = "knob"      # one number 0..1 (a fader); a MIDI / learn target
+PRESS = "press"    # a button: bare or > 0 presses, 0 releases (ignored); a MIDI / learn target
+TOGGLE = "toggle"  # OSC: its arguments (none toggles, 0|1 sets); MIDI: a press toggles
+Z = "z"            # d floats, or one float32 blob
+TARGET = "target"  # one argument naming a target (MIDI learn's)
+TARGET_FORMS = (KNOB, PRESS, TOGGLE)  # the forms a MIDI binding or MIDI learn can drive
 
 
-def _short_dict(d) -> str:
-    text = repr(d)
-    return text if len(text) <= 80 else text[:77] + "..."
+@dataclass(frozen=True)
+class Route:
+    address: str  # under /livelatent/, e.g. "keyframe/<n>"
+    form: str = ARGS
+    template: tuple = ("*",)
+    value: Callable[[float], object] | None = None  # a knob value's conversion (the mover's index)
 
 
-def _short(value) -> str:
-    if isinstance(value, tuple) and len(value) > 4:
-        return f"<{len(value)} floats>"
-    return repr(value)
+@dataclass(frozen=True)
+class Action:
+    name: str  # as logged: {"action": name, "args": [...]}
+    check: Callable[[str, tuple], tuple]  # (name, args) -> the arguments as applied and logged
+    applies: str  # "performance" (moves z), "picture" (how frames are drawn) or "app"
+    apply: str  # the method of Performance / LiveApp that applies it ("" for picture actions)
+    osc: tuple[Route, ...] = ()
+    args: str = ""  # the OSC reference's arguments column
+    does: str = ""  # ... and what it does
+    key: str = ""  # the key that sends it bare
+    keys: str = ""  # how the keyboard sends it otherwise (the reference only)
+    knob: str = ""  # "action" / "param": a later event of the same action (and parameter) supersedes it
+    feedback: tuple[str, ...] = ()  # state addresses sent back after it applies (live/feedback.py)
 
 
-def make(action: str, *args, source: str = "api", arrival: float = 0.0) -> ControlEvent:
-    """Build a checked event; a wrong action or argument raises ControlMessageError."""
-    check = _CHECKS.get(action)
-    if check is None:
-        raise ControlMessageError(f"action {action!r}: expected one of {', '.join(ACTIONS)}")
-    if source not in SOURCES:
-        raise ControlMessageError(f"source {source!r}: expected one of {', '.join(SOURCES)}")
-    return ControlEvent(action, check(action, args), source, float(arrival))
-
-
-def supersede_key(event: ControlEvent):
-    """Events with the same key, applied at the same tick, leave only the last one's effect:
-    nothing moves between them. (action, param) for knob settings, the action for noise, z and
-    model.psi; None for everything else (triggers, stores, random draws all count)."""
-    if event.action == "motion":
-        return ("motion", event.args[0])
-    if event.action in ("noise", "z", "model.psi"):
-        return event.action
-    return None
-
-
-def coalesce(events: list[ControlEvent]) -> list[ControlEvent]:
-    """The events of one tick without those a later one supersedes (a fader streaming 10,000
-    values a second sets the knob once per tick). Order of the rest is kept; same z either way."""
-    last = {key: i for i, e in enumerate(events) if (key := supersede_key(e)) is not None}
-    return [e for i, e in enumerate(events) if (key := supersede_key(e)) is None or last[key] == i]
-
-
-def coalesce_between_triggers(events: list[ControlEvent]) -> list[ControlEvent]:
-    """coalesce() within each run of knob settings, never across a trigger: for events that
-    may apply over several ticks (an OSC burst), each trigger still sees the knobs it would have."""
-    out, run = [], []
-    for e in events:
-        if supersede_key(e) is None:
-            out += coalesce(run) if len(run) > 1 else run
-            out.append(e)
-            run = []
-        else:
-            run.append(e)
-    return out + (coalesce(run) if len(run) > 1 else run)
-
-
-# ---- argument checks, one per action: (action, args) -> normalised args tuple ----
-
+# ---- argument checks of the instrument's own actions (common/checks.py has the shared ones) ----
 
 def _keyframe(action, args):
     checks.count(action, args, 1, 2)
@@ -170,22 +129,150 @@ def _learn(action, args):
     return (target,)
 
 
-_CHECKS = {
-    "keyframe": _keyframe,
-    "keyframe.random": checks.no_args,
-    "z": _z,
-    "store": checks.one_slot,
-    "motion": _motion,
-    "mover": _mover,
-    "noise": checks.unit,
-    "snapshot": check_picture_event,
-    "model.psi": check_picture_event,
-    "model.class": check_picture_event,
-    "record.start": checks.no_args,
-    "record.stop": checks.no_args,
-    "record.toggle": checks.no_args,
-    "hud": checks.toggle,
-    "grid": check_picture_event,  # the same shape: toggle, or on/off
-    "learn": _learn,
-    "quit": checks.no_args,
-}
+def _mover_index(value: float) -> int:
+    return min(int(value * len(MOVERS)), len(MOVERS) - 1)
+
+
+# ---- the table ----
+
+_SLOT_FEEDBACK = ("keyframe", "slot/current")
+
+ACTIONS = {a.name: a for a in (
+    Action("keyframe", _keyframe, "performance", "_on_keyframe",
+           osc=(Route("keyframe"), Route("keyframe/<n>", PRESS, ("<n>", "strength"))),
+           args="slot [strength 0..1]; /<slot>: [1 = press; 0 = release, ignored]",
+           does="retarget to a slot (strength < 1: that fraction of the way)", keys="1-0 (Shift +10, Ctrl +20)",
+           feedback=_SLOT_FEEDBACK),
+    Action("keyframe.random", checks.no_args, "performance", "_on_keyframe_random",
+           osc=(Route("keyframe/random", PRESS, ()),), args="[1]", does="a random keyframe, keyed by (seed, tick)",
+           key="R", feedback=_SLOT_FEEDBACK),
+    Action("z", _z, "performance", "_on_z", osc=(Route("z", Z),),
+           args="d floats, or one float32 blob (little-endian)", does="target this z directly", knob="action",
+           feedback=_SLOT_FEEDBACK),
+    Action("store", checks.one_slot, "performance", "_on_store",
+           osc=(Route("store"), Route("store/<n>", PRESS, ("<n>",))), args="slot; /<slot>: [1]",
+           does="the current position into a slot", keys="S, then a slot key", feedback=("store",)),
+    Action("motion", _motion, "performance", "_on_motion",
+           osc=(Route("motion/<param>", KNOB, ("<param>", "value", "norm")),
+                Route("motion/<param>/raw", ARGS, ("<param>", "*", "raw"))),
+           args="0..1; /raw: the value in its unit (seconds, ratio, Hz, radii/s)",
+           does=f"set a motion knob: {', '.join(MOTION_PARAMS)}", keys="Tab selects, Up / Down nudge 5%",
+           knob="param", feedback=("motion/<param>", "motion/<param>/raw")),
+    Action("mover", _mover, "performance", "_on_mover",
+           osc=(Route("motion/mover"), Route("mover", KNOB, ("value",), value=_mover_index)),
+           args=f"{', '.join(MOVERS)} or 0-{len(MOVERS) - 1}; /mover: 0..1", does="switch mover, motion continuous",
+           feedback=("motion/mover",)),
+    Action("noise", checks.unit, "performance", "_on_noise", osc=(Route("noise", KNOB, ("value",)),),
+           args="0..1", does="random pushes around the path", keys="Tab selects, Up / Down nudge 5%", knob="action",
+           feedback=("noise",)),
+    Action("model.psi", check_picture_event, "picture", "",
+           osc=(Route("model/psi", KNOB, ("value", "norm")), Route("model/psi/raw", ARGS, ("*", "raw"))),
+           args="0..1; /raw: psi in -2..2", does="StyleGAN truncation psi", knob="action",
+           feedback=("model/psi", "model/psi/raw")),
+    Action("model.class", check_picture_event, "picture", "",
+           osc=(Route("model/class"), Route("model/class/<n>", PRESS, ("<n>",))), args="class; /<class>: [1]",
+           does="a conditional StyleGAN's class", feedback=("model/class",)),
+    Action("snapshot", check_picture_event, "picture", "",
+           osc=(Route("snapshot"), Route("snapshot/<n>", PRESS, ("<n>",))), args="index; /<index>: [1]",
+           does="with a snapshot set (model 'run/*.pkl'): decode through that one"),
+    Action("grid", check_picture_event, "picture", "", osc=(Route("grid", TOGGLE),), args="[0|1]",
+           does="toggle or set the grid of every snapshot, tiled and labelled", key="G"),
+    Action("record.start", checks.no_args, "app", "record_start", osc=(Route("record/start", PRESS, ()),),
+           args="[1]", does="start a take", feedback=("record",)),
+    Action("record.stop", checks.no_args, "app", "record_stop", osc=(Route("record/stop", PRESS, ()),),
+           args="[1]", does="stop the take", feedback=("record",)),
+    Action("record.toggle", checks.no_args, "app", "record_toggle", osc=(Route("record/toggle", PRESS, ()),),
+           args="[1]", does="start or stop a take", key="SPACE", feedback=("record",)),
+    Action("hud", checks.toggle, "app", "show_hud", osc=(Route("hud", TOGGLE),), args="[0|1]",
+           does="toggle or set the HUD", key="H", feedback=("hud",)),
+    Action("learn", _learn, "app", "learn", osc=(Route("learn", TARGET),), args="target, e.g. motion/damping",
+           does="MIDI learn: the next MIDI control moved drives it", keys="L (the selected knob)"),
+    Action("quit", checks.no_args, "app", "quit", does="end the show", keys="Esc or Q, twice within 2 s"),
+)}
+
+PERFORMANCE_ACTIONS = tuple(a.name for a in ACTIONS.values() if a.applies == "performance")
+KEYS = {a.key: a.name for a in ACTIONS.values() if a.key}  # the keys that send an action bare
+
+
+# ---- events ----
+
+@dataclass(frozen=True, slots=True)
+class ControlEvent:
+    """action: one of ACTIONS; args: its arguments; source: one of SOURCES;
+    arrival: seconds on the loop's clock when it reached the bus (set by ControlBus.put)."""
+
+    action: str
+    args: tuple = ()
+    source: str = "api"
+    arrival: float = 0.0
+
+    def at(self, arrival: float) -> "ControlEvent":
+        return replace(self, arrival=float(arrival))
+
+    def to_dict(self) -> dict:
+        return {"action": self.action, "args": list(self.args), "source": self.source, "arrival": self.arrival}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "ControlEvent":
+        try:
+            return make(d["action"], *d.get("args", ()), source=d.get("source", "replay"),
+                        arrival=float(d.get("arrival", 0.0)))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ControlMessageError(f"event {_short_dict(d)}: expected keys action, args, source, arrival "
+                                      f"({type(exc).__name__}: {exc})") from None
+
+    def __str__(self) -> str:
+        shown = ", ".join(_short(a) for a in self.args)
+        return f"{self.action}({shown})"
+
+
+def _short_dict(d) -> str:
+    text = repr(d)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _short(value) -> str:
+    if isinstance(value, tuple) and len(value) > 4:
+        return f"<{len(value)} floats>"
+    return repr(value)
+
+
+def make(action: str, *args, source: str = "api", arrival: float = 0.0) -> ControlEvent:
+    """Build a checked event; a wrong action or argument raises ControlMessageError."""
+    spec = ACTIONS.get(action) if isinstance(action, str) else None
+    if spec is None:
+        raise ControlMessageError(f"action {action!r}: expected one of {', '.join(ACTIONS)}")
+    if source not in SOURCES:
+        raise ControlMessageError(f"source {source!r}: expected one of {', '.join(SOURCES)}")
+    return ControlEvent(action, spec.check(action, args), source, float(arrival))
+
+
+def supersede_key(event: ControlEvent):
+    """Events with the same key, applied at the same tick, leave only the last one's effect:
+    nothing moves between them. (action, param) for a motion knob, the action for the other
+    knobs (noise, z, psi); None for everything else (triggers, stores, random draws all count)."""
+    knob = ACTIONS[event.action].knob
+    if knob == "param":
+        return (event.action, event.args[0])
+    return event.action if knob else None
+
+
+def coalesce(events: list[ControlEvent]) -> list[ControlEvent]:
+    """The events of one tick without those a later one supersedes (a fader streaming 10,000
+    values a second sets the knob once per tick). Order of the rest is kept; same z either way."""
+    last = {key: i for i, e in enumerate(events) if (key := supersede_key(e)) is not None}
+    return [e for i, e in enumerate(events) if (key := supersede_key(e)) is None or last[key] == i]
+
+
+def coalesce_between_triggers(events: list[ControlEvent]) -> list[ControlEvent]:
+    """coalesce() within each run of knob settings, never across a trigger: for events that
+    may apply over several ticks (an OSC burst), each trigger still sees the knobs it would have."""
+    out, run = [], []
+    for e in events:
+        if supersede_key(e) is None:
+            out += coalesce(run) if len(run) > 1 else run
+            out.append(e)
+            run = []
+        else:
+            run.append(e)
+    return out + (coalesce(run) if len(run) > 1 else run)

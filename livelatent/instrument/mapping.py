@@ -1,11 +1,8 @@
-"""MIDI and OSC messages to ControlEvents: pure tables and functions, no I/O.
+"""MIDI and OSC messages to ControlEvents: pure functions of the table of actions, no I/O.
 
 Targets are the OSC address space without its prefix, so one vocabulary names everything a
-control can drive, from an OSC message, a MIDI binding in a preset or MIDI learn:
-
-    continuous (a value 0..1):  motion/<param>   noise   mover   model/psi
-    triggers (fire on press):   keyframe/<slot>  keyframe/random  store/<slot>  snapshot/<i>
-                                model/class/<i>  record/start  record/stop  record/toggle  hud  grid
+control can drive, from an OSC message, a MIDI binding in a preset or MIDI learn (see
+actions.py for the table, addresses.py for how an address finds its action).
 
 osc_event(address, args, d) and midi_event(midimap, kind, channel, number, value) return a
 ControlEvent, None for a message that means nothing (a button release, an unmapped note),
@@ -19,59 +16,17 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from livelatent.instrument.actions import MOTION_PARAMS, MOVERS, ControlEvent, make
 from livelatent.errors import ControlMessageError, shorten
+from livelatent.instrument.actions import KNOB, OSC_PREFIX, PRESS, TARGET, Z, ControlEvent, make
+from livelatent.instrument.addresses import arguments, check_target, route_for, target_event
 
-OSC_PREFIX = "/livelatent"
 CURVES = {"linear": 1.0, "exp": 2.0, "log": 0.5}
-TRIGGERS = ("keyframe/random", "record/start", "record/stop", "record/toggle", "hud", "grid")
-SLOT_TRIGGERS = ("keyframe", "store", "snapshot")
-CONTINUOUS = tuple(f"motion/{p}" for p in MOTION_PARAMS) + ("noise", "mover", "model/psi")
-CLASS_TRIGGER = "model/class"  # model/class/<n>: a conditional model's class n
-
-
-def check_target(target: str) -> str:
-    """A target name as above, or ControlMessageError listing what is allowed."""
-    t = target.strip("/")
-    head, _, tail = t.partition("/")
-    if t in TRIGGERS or t in CONTINUOUS or (head in SLOT_TRIGGERS and tail.isdigit()) or _class_number(t):
-        return t
-    allowed = ", ".join(CONTINUOUS + TRIGGERS + tuple(f"{s}/<n>" for s in (*SLOT_TRIGGERS, CLASS_TRIGGER)))
-    raise ControlMessageError(f"target {shorten(target, 40)!r}: expected one of {allowed}")
-
-
-def _class_number(target: str) -> str:
-    """"3" for model/class/3, else ""."""
-    prefix, _, n = target.rpartition("/")
-    return n if prefix == CLASS_TRIGGER and n.isdigit() else ""
-
-
-def target_event(target: str, value: float, *, source: str, strength: float = 1.0) -> ControlEvent | None:
-    """The event a control at `value` (0..1) sends to `target`; triggers fire when value > 0."""
-    t = check_target(target)
-    head, _, tail = t.partition("/")
-    if head == "motion":
-        return make("motion", tail, value, "norm", source=source)
-    if t == "noise":
-        return make("noise", value, source=source)
-    if t == "mover":
-        return make("mover", min(int(value * len(MOVERS)), len(MOVERS) - 1), source=source)
-    if t == "model/psi":
-        return make("model.psi", value, "norm", source=source)
-    if value <= 0:
-        return None  # a button's release
-    if _class_number(t):
-        return make("model.class", int(_class_number(t)), source=source)
-    if t in TRIGGERS:
-        return make(t.replace("/", "."), source=source)
-    args = (int(tail), strength) if head == "keyframe" else (int(tail),)
-    return make(head, *args, source=source)
 
 
 # ---- OSC ----
 
 def osc_event(address: str, args: tuple, d: int | None = None) -> ControlEvent | None:
-    """One OSC message under /livelatent to an event (see the README's address table)."""
+    """One OSC message under /livelatent to an event (docs/osc-midi.md lists the addresses)."""
     try:
         return _osc_event(address, tuple(args), d)
     except ControlMessageError as exc:
@@ -82,35 +37,27 @@ def _osc_event(address: str, args: tuple, d: int | None) -> ControlEvent | None:
     if not address.startswith(OSC_PREFIX + "/"):
         raise ControlMessageError(f"expected an address under {OSC_PREFIX}/")
     path = address[len(OSC_PREFIX) + 1:].strip("/")
-    head, _, tail = path.partition("/")
-    if path == "z":
-        return make("z", *_z_values(args, d), source="osc")
-    if path in ("keyframe", "store", "snapshot"):
-        return make(path, *args, source="osc")
-    if head == "motion" and tail.endswith("/raw"):
-        return make("motion", tail[: -len("/raw")], *args, "raw", source="osc")
-    if path == "motion/mover":
-        return make("mover", *args, source="osc")
-    if path == "model/psi/raw":
-        return make("model.psi", *args, "raw", source="osc")
-    if path == "model/class":
-        return make("model.class", *args, source="osc")
-    if path in ("hud", "grid"):
-        return make(path, *args, source="osc")
-    if path == "learn":
-        return make("learn", check_target(str(args[0])) if len(args) == 1 else None, source="osc")
+    found = route_for(path)
+    if found is None:
+        check_target(path)  # raises, listing the addresses there are
+    action, route, where = found
+    if route.form == Z:
+        return make(action.name, *_z_values(args, d), source="osc")
+    if route.form == TARGET:
+        return make(action.name, check_target(str(args[0])) if len(args) == 1 else None, source="osc")
+    if route.form not in (KNOB, PRESS):  # ARGS, TOGGLE: the message's arguments as they are
+        return make(action.name, *arguments(route, where, given=args), source="osc")
     # a knob needs its value; a button may come bare (a press) or with 1 / 0 (press / release)
-    value = _single(args) if path in CONTINUOUS or args else 1.0
+    value = _single(args) if route.form == KNOB or args else 1.0
     return target_event(path, value, source="osc")
 
 
 def is_knob_address(address: str) -> bool:
-    """A continuous control whose next message supersedes this one (a knob, the noise, a z):
-    motion/<param> (and /raw), noise, z, model/psi (and /raw). The mover switch and all
-    triggers are not."""
+    """A continuous control whose next message supersedes this one (a motion knob, the noise,
+    a z, psi; each /raw too). The mover switch and all triggers are not."""
     path = address[len(OSC_PREFIX) + 1:].strip("/") if address.startswith(OSC_PREFIX + "/") else ""
-    return path in ("z", "noise", "model/psi", "model/psi/raw") or (path.startswith("motion/")
-                                                                     and path != "motion/mover")
+    found = route_for(path)
+    return found is not None and bool(found[0].knob)
 
 
 def _single(args: tuple) -> float:

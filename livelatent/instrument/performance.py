@@ -13,7 +13,8 @@ time. A replay rebuilds the object from the plain description a take stores:
     desc, arrays = perf.describe(), perf.arrays()      # JSON-able dict + numpy arrays (.npz)
     twin = Performance.restore(desc, arrays)           # identical state, identical future
 
-Events (see actions.ACTIONS; others are the app's and return False from apply):
+Events (the table in actions.py names the method that applies each; the picture's and the
+app's actions return False from apply):
   keyframe(slot, strength)  retarget to the slot's z (strength < 1: that fraction of the way
                             from where the particle is, along the great circle)
   keyframe.random()         retarget to a fresh N(0, I) sample keyed by (seed, tick, n)
@@ -34,7 +35,7 @@ import numpy as np
 
 from livelatent.instrument.bank import KeyframeBank
 from livelatent.motion.clock import TickClock
-from livelatent.instrument.actions import ControlEvent
+from livelatent.instrument.actions import ACTIONS, ControlEvent
 from livelatent.errors import ControlMessageError, LatentShapeError, UsageError
 from livelatent.common.latent import check_z, keyed_rng
 from livelatent.motion.geometry import blend
@@ -79,10 +80,10 @@ class Performance:
 
     def apply(self, event: ControlEvent) -> bool:
         """Apply one event at the current tick; False if the event is not the performance's."""
-        handler = getattr(self, "_on_" + event.action.replace(".", "_"), None)
-        if handler is None:
+        action = ACTIONS[event.action]
+        if action.applies != "performance":
             return False
-        handler(*event.args)
+        getattr(self, action.apply)(*event.args)  # the method the table names (actions.py)
         return True
 
     def step(self) -> None:

@@ -18,7 +18,8 @@ from pathlib import Path
 
 from livelatent.common import values
 from livelatent.errors import ControlMessageError, LivelatentError, PresetError
-from livelatent.instrument.mapping import CURVES, MidiBinding, MidiMap, NoteBlock, check_target
+from livelatent.instrument.mapping import CURVES, MidiBinding, MidiMap, NoteBlock
+from livelatent.instrument.addresses import check_target
 from livelatent.motion.params import MotionParams
 
 SCHEMA_VERSION = 1

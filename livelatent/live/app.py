@@ -15,7 +15,9 @@ One iteration:
      with the HUD, and give the image to the recorder for its row: the picture on screen is
      the proxy frame; the events it is the first to show get its frame number.
 Nothing here waits for disk, network or devices: those live in their own threads
-(live/osc.py, live/midi.py, live/recorder.py, live/eventlog.py). A generator error keeps the
+(live/osc.py, live/midi.py, live/recorder.py, live/eventlog.py). Time is the injected clock's
+(live/loop_clock.py), and the loop's only wait is through it: a ManualClock runs a show
+tick-exactly in tests, without sleeping. A generator error keeps the
 last good frame on screen with the error on the HUD; the show goes on.
 
     app = LiveApp(performance=perf, generator=g, display=open_display(headless=True, size=(256, 256)))
@@ -32,19 +34,19 @@ from fractions import Fraction
 import numpy as np
 
 from livelatent.motion.clock import FrameSampler
-from livelatent.instrument.actions import PERFORMANCE_ACTIONS, ControlEvent, coalesce
+from livelatent.instrument.actions import ACTIONS, ControlEvent, coalesce
 from livelatent.errors import LivelatentError, ModelError
 from livelatent.generators.batching import fastest_threads
 from livelatent.generators.torchwrap import ModuleGenerator
 from livelatent.live.bus import ControlBus
 from livelatent.live.decoder import Decoded, DecodeWorker, Frame
-from livelatent.live.feedback import StateFeedback
+from livelatent.live.feedback import ShowState, StateFeedback
 from livelatent.live.hud import hud_lines
 from livelatent.live.keyboard import Keyboard
 from livelatent.live.ratelog import RateLimitedLog
 from livelatent.live.draw import Renderer
 from livelatent.motion.geometry import blend
-from livelatent.common.picture import PICTURE_ACTIONS, Picture
+from livelatent.common.picture import Picture
 
 KEEP_EVENTS = 10_000  # applied events kept in memory (the event log and the take keep them all)
 KEEP_FRAME_TIMES = 100_000
@@ -91,9 +93,10 @@ class LiveApp:
     def __init__(self, *, performance, generator, display, bus: ControlBus | None = None, size=None,
                  recorder=None, feedback=None, midi=None, display_fps: float = 60, hud: bool = True, grid=False,
                  record_meta: dict | None = None, log: RateLimitedLog | None = None, shader_dirs: tuple = (),
-                 event_log=None, picture: Picture | None = None):
+                 event_log=None, picture: Picture | None = None, clock=None):
         self.perf, self.generator, self.display = performance, generator, display
-        self.bus = bus if bus is not None else ControlBus()
+        self.bus = bus if bus is not None else ControlBus(clock)
+        self.clock = self.bus.clock  # the loop's time and waits (live/loop_clock.py); the bus stamps by it
         self.size, self.recorder, self.midi = size, recorder, midi
         self.feedback = StateFeedback(feedback)
         self.record_meta = record_meta or {}
@@ -101,7 +104,7 @@ class LiveApp:
         self.log = log or RateLimitedLog()
         self.renderer = Renderer(display.ctx, shader_dirs=shader_dirs)
         self.sampler = FrameSampler(_rate(display_fps), performance.clock.rate, start_tick=performance.tick)
-        self.keyboard = Keyboard(self.bus.put, self._knob_value)
+        self.keyboard = Keyboard(self.bus.put, self._knob_value, clock=self.clock)
         display.on_key = self.keyboard.press
         self.hud_on, self.error, self.running = hud, "", True
         self.applied: collections.deque[AppliedEvent] = collections.deque(maxlen=KEEP_EVENTS)  # recent ones
@@ -140,41 +143,41 @@ class LiveApp:
     def _loop(self, duration: float | None) -> Summary:
         # the first frame before the clock starts: model warm-up is not a lag, nor in the figures
         self.worker.request(Frame(0, self.perf.z, False, self.perf.tick, picture=self.picture))
-        self._show(self.worker.take(timeout=WARM_UP_SECONDS))
+        self._show(self.clock.wait(self.worker.take, WARM_UP_SECONDS, coming=True))
         self.summary = Summary()
         # Everything made so far (torch, the model, GL) lives for the show: the collector's
         # full passes would scan it all mid-show, holding the GIL (36-64 ms, once a process,
         # as the first OSC flood set them off). Frozen, they scan only what the show makes.
         gc.collect()
         gc.freeze()
-        self.feedback.state(self.perf, self._recording(), self.hud_on)  # a panel starts in sync
+        self.feedback.state(self._show_state())  # a panel starts in sync
         self.bus.zero()  # loop time 0 = the time of the Performance's current tick
         self.start_tick = self.perf.tick
         self._end_tick = None if duration is None else self.start_tick + self.perf.clock.ticks_due(duration)
         fps_at, fps_frames = 0.0, 0
         while self.running and not self.display.should_close():
-            now = self.bus.now()
+            now = self.clock.now()
             if duration is not None and now >= duration:
                 self._run_due_ticks(self._end_tick)  # a take lasts exactly `duration` of ticks
                 break
             self.display.poll()
             self._show_notices()
             self._request(self._run_due_ticks(self._due(now)))
-            done = self.worker.take(timeout=self._wait(now))
+            done = self.clock.wait(self.worker.take, self._wait(now), coming=not self.worker.idle)
             if done is not None:
                 # the worker has moved on to the last request: bring that up to date, then draw
-                self._request(self._run_due_ticks(self._due(self.bus.now())))
+                self._request(self._run_due_ticks(self._due(self.clock.now())))
                 self._show(done)
             elif now - self._drawn_at >= HUD_REFRESH:
                 self._draw()  # a slow model: the HUD (and a window) stay alive between its frames
             if now - fps_at >= 1.0:
                 self.feedback.fps((self.summary.frames - fps_frames) / (now - fps_at))
-                self.feedback.state(self.perf, self._recording(), self.hud_on)  # e.g. a take stopped by a full disk
+                self.feedback.state(self._show_state())  # e.g. a take stopped by a full disk
                 fps_at, fps_frames = now, self.summary.frames
                 shader_error = self.renderer.reload_shaders()  # edit shaders/*.glsl during the show
                 if shader_error:
                     self._report("shader", f"{shader_error}; keeping the last good program")
-        self.summary.seconds = self.bus.now()
+        self.summary.seconds = self.clock.now()
         self.summary.ticks = self.perf.tick - self.start_tick
         return self.summary
 
@@ -257,7 +260,7 @@ class LiveApp:
             self._report("model", f"model {getattr(self.generator, 'label', '')}: {type(done.error).__name__}: "
                                   f"{done.error}; showing the last good frame")
         self._draw()
-        shown_at = self.bus.now()
+        shown_at = self.clock.now()
         self.summary.frames += 1
         self.summary.frame_times.append(shown_at)
         if len(self.summary.frame_times) > 2 * KEEP_FRAME_TIMES:  # hours-long shows: keep the recent ones
@@ -278,7 +281,7 @@ class LiveApp:
         self.renderer.set_hud(self._hud_text() if self.hud_on else None, size[0])
         self.renderer.draw(self.display.framebuffer, size)
         self.display.present()
-        self._drawn_at = self.bus.now()
+        self._drawn_at = self.clock.now()
 
     def _decode(self, frame: Frame) -> np.ndarray:
         """On the decode worker's thread: one z to one checked image, drawn as the frame's Picture says.
@@ -322,13 +325,17 @@ class LiveApp:
     # ---- events ----
 
     def _apply(self, event: ControlEvent) -> bool:
-        """Apply one event at this tick and log it; False if it was rejected."""
+        """Apply one event at this tick and log it; False if it was rejected. What applies it is
+        the table's (instrument/actions.py): the Performance, the Picture, or a method here."""
         tick = self.perf.tick
+        action = ACTIONS[event.action]
         try:
-            if event.action in PERFORMANCE_ACTIONS:
+            if action.applies == "performance":
                 self.perf.apply(event)
+            elif action.applies == "picture":
+                self._change_picture(event)
             else:
-                self._apply_app_event(event)
+                getattr(self, action.apply)(*event.args)
         except LivelatentError as exc:
             self.summary.rejected += 1
             self._report(event.action, f"{event.source} {event}: {exc}; ignored")
@@ -344,24 +351,31 @@ class LiveApp:
         if self.recorder is not None:
             line = self.recorder.submit_event(tick, event)
             applied.in_take = None if line is None else (self.recorder.take_number, line)
-        self.feedback.state(self.perf, self._recording(), self.hud_on, event)
+        self.feedback.applied(event, self._show_state())
         return True
 
-    def _apply_app_event(self, event: ControlEvent) -> None:
-        action = event.action
-        if action == "hud":
-            self.hud_on = event.args[0] if event.args else not self.hud_on
-        elif action == "quit":
-            self.running = False
-        elif action == "learn":
-            if self.midi is None:
-                raise LivelatentError("MIDI learn needs a MIDI input (`midi` NAME, or [midi] input in the preset)",
-                                      setting="midi")
-            self.midi.arm_learn(event.args[0])
-        elif action.startswith("record."):
-            self._record(action)
-        elif action in PICTURE_ACTIONS:
-            self._change_picture(event)
+    # the app's actions (the table names these methods)
+
+    def show_hud(self, on: bool | None = None) -> None:
+        self.hud_on = (not self.hud_on) if on is None else on
+
+    def quit(self) -> None:
+        self.running = False
+
+    def learn(self, target: str) -> None:
+        if self.midi is None:
+            raise LivelatentError("MIDI learn needs a MIDI input (`midi` NAME, or [midi] input in the preset)",
+                                  setting="midi")
+        self.midi.arm_learn(target)
+
+    def record_start(self) -> None:
+        self._record(start=True)
+
+    def record_stop(self) -> None:
+        self._record(start=False)
+
+    def record_toggle(self) -> None:
+        self._record(start=not self._recording())
 
     def _change_picture(self, event: ControlEvent) -> None:
         """psi, class, snapshot, grid: checked against the model now, so a take logs only what it
@@ -379,12 +393,10 @@ class LiveApp:
             picture = replace(picture, snapshot=None)
         configured(self.generator, picture)  # a psi or class this model cannot draw: refused here
         self.picture = picture
-        self.feedback.picture(picture)
 
-    def _record(self, action: str) -> None:
+    def _record(self, *, start: bool) -> None:
         if self.recorder is None:
             raise LivelatentError("recording is off here (no recorder)")
-        start = action == "record.start" or (action == "record.toggle" and not self.recorder.recording)
         if start and not self.recorder.recording:
             label = getattr(self._decoder(), "label", "")
             self.recorder.start(self.perf, meta={**self.record_meta, "snapshot": label,
@@ -394,6 +406,9 @@ class LiveApp:
 
     def _recording(self) -> bool:
         return self.recorder is not None and self.recorder.recording
+
+    def _show_state(self) -> ShowState:
+        return ShowState(self.perf, self.picture, self._recording(), self.hud_on)
 
     def _report(self, key: str, message: str) -> None:
         self.error = message
@@ -417,7 +432,7 @@ class LiveApp:
     def _hud_text(self) -> list[str]:
         """The HUD's lines, refreshed 4 times a second, or on a change at most HUD_CHANGE_REFRESH
         apart (re-rasterising costs, and a fader streamed over OSC changes it every frame)."""
-        now = self.bus.now()
+        now = self.clock.now()
         fresh = self._unshown or self.error != self._hud_cache[2]
         age = now - self._hud_cache[0]
         if age >= HUD_REFRESH or (fresh and age >= HUD_CHANGE_REFRESH):

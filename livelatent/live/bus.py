@@ -1,7 +1,7 @@
 """ControlBus: the one thread-safe queue between device threads and the live loop.
 
 MIDI, OSC and keyboard put() events from any thread; put stamps each with its arrival time
-on the loop's clock. The loop calls drain(until=t) at each tick boundary and applies, in queue
+on the loop's clock (live/loop_clock.py: wall time in a show, a ManualClock in tests). The loop calls drain(until=t) at each tick boundary and applies, in queue
 order, every event that had arrived by that tick's time, so an event lands on the tick it
 arrived in even when a slow frame makes the loop catch up many ticks at once.
 """
@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import collections
 import threading
-import time
 
 from livelatent.instrument.actions import ControlEvent
+from livelatent.live.loop_clock import WallClock
 
 
 class ControlBus:
@@ -20,28 +20,22 @@ class ControlBus:
     (or since the bus was made): the loop calls zero() as it starts, so tick t's time is t / rate.
     Events queued before that carry negative arrival times and apply at the first tick."""
 
-    def __init__(self, maxlen: int = 100_000) -> None:
-        self._origin = time.perf_counter()
+    def __init__(self, clock=None, maxlen: int = 100_000) -> None:
+        self.clock = clock if clock is not None else WallClock()
         self._queue: collections.deque[ControlEvent] = collections.deque()
         self._lock = threading.Lock()
         self._maxlen = maxlen
         self.dropped = 0  # events refused because the queue was full (a flood nobody drains)
+        self.received = 0  # events put, dropped ones too
         self.on_put = None  # called (from the putting thread) after each put: the loop's wake-up
 
     def now(self) -> float:
-        return time.perf_counter() - self._origin
-
-    @property
-    def origin(self) -> float:
-        """time.perf_counter() at loop time 0 (CLOCK_MONOTONIC on Linux: another process's
-        perf_counter() is comparable, e.g. a benchmark's sender)."""
-        return self._origin
+        return self.clock.now()
 
     def zero(self) -> None:
         """Restart the clock at 0; queued events keep their order, their times shift with it."""
         with self._lock:
-            shift = time.perf_counter() - self._origin
-            self._origin += shift
+            shift = self.clock.zero()
             self._queue = collections.deque(e.at(e.arrival - shift) for e in self._queue)
 
     def put(self, event: ControlEvent) -> None:
@@ -53,6 +47,7 @@ class ControlBus:
             now = self.now()
             room = self._maxlen - len(self._queue)
             for event in events:
+                self.received += 1
                 if room <= 0:
                     self.dropped += 1
                     continue

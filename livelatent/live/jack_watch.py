@@ -1,14 +1,19 @@
-"""Watching a JACK server: which MIDI ports it has, when they change, and when it goes away.
+"""Watching a JACK server: which MIDI ports it has, and when it goes away.
 
 rtmidi cannot say any of this: after the server shuts down, its clients go on listing the
 ports the dead server had, so a restarted server and the pads on it were never connected
 again. This is a small client of our own, through the libjack that python-rtmidi links
-(ctypes; nothing is built): libjack calls us when the server shuts down (jack_on_shutdown)
-and when a port appears or goes (jack_set_port_registration_callback), so a replugged pad
-is reconnected at once instead of at the next look. Its callbacks only set flags: libjack's
-threads never wait for anything of ours.
+(ctypes; nothing is built).
 
-    watch = JackWatch(on_change=wake.set)   # DeviceError when no server runs
+No Python ever runs on a libjack thread. When a server dies, closing its client cancels the
+client's thread (pthread_cancel); a thread cancelled while it waits for the GIL inside a
+Python callback leaves the GIL's mutex locked for ever, and the whole show froze (seen in
+tests: every thread parked on the GIL). So libjack is handed C functions only: the shutdown
+callback is libc's sem_post on a semaphore we read, and libjack's message hooks are libc's
+strlen (a no-op that reads its argument). Ports that come and go are seen at the watcher's
+next look (its poll interval) instead of through a registration callback.
+
+    watch = JackWatch()            # DeviceError when no server runs
     watch.names()                  # MIDI output ports, as rtmidi names them ("client:port")
     watch.gone                     # the server shut down: close everything, open a new watch
     watch.close()
@@ -17,7 +22,6 @@ threads never wait for anything of ours.
 from __future__ import annotations
 
 import ctypes
-import threading
 
 from livelatent.errors import DeviceError
 
@@ -25,12 +29,16 @@ NO_START_SERVER = 0x01  # JackNoStartServer: never start a server behind the per
 PORT_IS_OUTPUT = 0x2  # JackPortIsOutput: other clients' outputs are our MIDI inputs
 MIDI_TYPE = b"8 bit raw midi"
 CLIENT_NAME = b"livelatent-watch"
+SEM_BYTES = 64  # room for a sem_t (32 bytes on x86-64 and aarch64 glibc), aligned by ctypes
 
-_SHUTDOWN = ctypes.CFUNCTYPE(None, ctypes.c_void_p)
-_REGISTRATION = ctypes.CFUNCTYPE(None, ctypes.c_uint32, ctypes.c_int, ctypes.c_void_p)
-_MESSAGE = ctypes.CFUNCTYPE(None, ctypes.c_char_p)
+_libc = ctypes.CDLL(None, use_errno=True)
+_libc.sem_init.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_uint]
+_libc.sem_getvalue.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_int)]
+_libc.sem_destroy.argtypes = [ctypes.c_void_p]
+_C_NO_OP = ctypes.cast(_libc.strlen, ctypes.c_void_p)  # void f(const char *): reads, does nothing
+_C_SEM_POST = ctypes.cast(_libc.sem_post, ctypes.c_void_p)  # void f(void *arg): posts the semaphore arg
 _libjack = None  # the library, loaded once, its own messages silenced
-_keep = []  # ctypes callbacks libjack may call as long as the process lives
+_quieted = set()  # the libjack files whose messages are silenced
 
 
 def libjack_paths() -> list[str]:
@@ -48,14 +56,17 @@ def libjack_paths() -> list[str]:
 def quiet_libjack() -> None:
     """Without a server, libjack prints five lines of its own to stderr at every look for one;
     our one line already says it. Its error and info messages are dropped instead, in every
-    libjack rtmidi uses."""
+    libjack rtmidi uses (by a C no-op: see the module docstring)."""
     for path in libjack_paths():
+        if path in _quieted:
+            continue
         try:
             jack = ctypes.CDLL(path)
-            handler = _MESSAGE(lambda _message: None)
-            jack.jack_set_error_function(handler)
-            jack.jack_set_info_function(handler)
-            _keep.append(handler)
+            jack.jack_set_error_function.argtypes = [ctypes.c_void_p]
+            jack.jack_set_info_function.argtypes = [ctypes.c_void_p]
+            jack.jack_set_error_function(_C_NO_OP)
+            jack.jack_set_info_function(_C_NO_OP)
+            _quieted.add(path)
         except (OSError, AttributeError):
             continue  # no such library here, or not libjack's API
 
@@ -67,8 +78,7 @@ def _library():
         jack = ctypes.CDLL(libjack_paths()[0])
         jack.jack_client_open.restype = ctypes.c_void_p
         jack.jack_client_open.argtypes = [ctypes.c_char_p, ctypes.c_int, ctypes.POINTER(ctypes.c_int)]
-        jack.jack_on_shutdown.argtypes = [ctypes.c_void_p, _SHUTDOWN, ctypes.c_void_p]
-        jack.jack_set_port_registration_callback.argtypes = [ctypes.c_void_p, _REGISTRATION, ctypes.c_void_p]
+        jack.jack_on_shutdown.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p]
         jack.jack_activate.argtypes = [ctypes.c_void_p]
         jack.jack_client_close.argtypes = [ctypes.c_void_p]
         jack.jack_get_ports.restype = ctypes.POINTER(ctypes.c_char_p)
@@ -79,34 +89,31 @@ def _library():
 
 
 class JackWatch:
-    """A JACK client that lists MIDI output ports and hears of changes and of the server's end."""
+    """A JACK client that lists MIDI output ports and knows when the server has ended."""
 
-    def __init__(self, on_change=lambda: None) -> None:
+    def __init__(self) -> None:
         self._jack = _library()
-        self._notify = on_change  # called (on libjack's thread) when a port comes or goes or the server ends
-        self._gone = threading.Event()
+        # libjack posts this semaphore (on its own thread, in C) when the server shuts down
+        self._shutdown = ctypes.create_string_buffer(SEM_BYTES)
+        _libc.sem_init(self._shutdown, 0, 0)
         status = ctypes.c_int(0)
         self._client = self._jack.jack_client_open(CLIENT_NAME, NO_START_SERVER, ctypes.byref(status))
         if not self._client:
+            _libc.sem_destroy(self._shutdown)
             raise DeviceError(f"MIDI (UNIX_JACK): cannot reach a JACK server (status 0x{status.value:x}); "
                               "is a JACK server running?")
-        # kept on the instance: libjack holds only the raw pointers
-        self._on_shutdown = _SHUTDOWN(lambda _arg: self._went_away())
-        self._on_registration = _REGISTRATION(lambda _port, _registered, _arg: self._notify())
-        _keep.extend((self._on_shutdown, self._on_registration))  # libjack may call them until it is closed
-        self._jack.jack_on_shutdown(self._client, self._on_shutdown, None)
-        self._jack.jack_set_port_registration_callback(self._client, self._on_registration, None)
+        self._jack.jack_on_shutdown(self._client, _C_SEM_POST, ctypes.addressof(self._shutdown))
         if self._jack.jack_activate(self._client) != 0:
             self.close()
             raise DeviceError("MIDI (UNIX_JACK): the JACK server refused a client; is it shutting down?")
 
     @property
     def gone(self) -> bool:
-        return self._gone.is_set()
-
-    def _went_away(self) -> None:
-        self._gone.set()
-        self._notify()
+        if self._client is None:
+            return True
+        posted = ctypes.c_int(0)
+        _libc.sem_getvalue(self._shutdown, ctypes.byref(posted))
+        return posted.value > 0
 
     def names(self) -> list[str]:
         """Every MIDI output port now ("client:port"); [] once the server is gone."""
@@ -125,6 +132,5 @@ class JackWatch:
     def close(self) -> None:
         client, self._client = self._client, None
         if client:
-            self._jack.jack_client_close(client)  # after this libjack calls neither callback
-            for callback in (self._on_shutdown, self._on_registration):
-                _keep.remove(callback)
+            self._jack.jack_client_close(client)  # after this libjack posts nothing
+            _libc.sem_destroy(self._shutdown)

@@ -14,9 +14,9 @@
 
 from __future__ import annotations
 
-import time
-
-from livelatent.instrument.actions import MOTION_PARAMS, make
+from livelatent.instrument.actions import KEYS, MOTION_PARAMS, make
+from livelatent.instrument.addresses import target_event
+from livelatent.live.loop_clock import WallClock
 
 SHIFT, CTRL = 0x1, 0x2  # glfw MOD_SHIFT, MOD_CONTROL
 KNOBS = tuple(f"motion/{p}" for p in MOTION_PARAMS) + ("noise",)
@@ -28,15 +28,16 @@ DIGITS = "1234567890"
 class Keyboard:
     """Turns key presses into events; `knob_value(target)` gives a knob's current 0..1 value."""
 
-    def __init__(self, put, knob_value) -> None:
+    def __init__(self, put, knob_value, clock=None) -> None:
         self.put, self.knob_value = put, knob_value
+        self.clock = clock if clock is not None else WallClock()
         self.selected = KNOBS[0]
         self.storing = False
         self._quit_pressed = -1e9
 
     @property
     def armed(self) -> str:
-        if time.monotonic() - self._quit_pressed < QUIT_WINDOW:
+        if self.clock.elapsed() - self._quit_pressed < QUIT_WINDOW:
             return "PRESS ESC / Q AGAIN TO QUIT"
         return "STORE: PRESS A SLOT KEY" if self.storing else ""
 
@@ -55,28 +56,17 @@ class Keyboard:
             self._nudge(NUDGE if key == "UP" else -NUDGE)
         elif key in ("ESCAPE", "Q"):
             self._quit()
-        elif key in _SIMPLE:
-            self.put(make(*_SIMPLE[key], source="key"))
+        elif key in KEYS:  # R, SPACE, H, G: the keys the table of actions gives (instrument/actions.py)
+            self.put(make(KEYS[key], source="key"))
         elif key == "L":
             self.put(make("learn", self.selected, source="key"))
 
     def _quit(self) -> None:
-        now = time.monotonic()
+        now = self.clock.elapsed()
         if now - self._quit_pressed < QUIT_WINDOW:
             self.put(make("quit", source="key"))
         self._quit_pressed = now
 
     def _nudge(self, delta: float) -> None:
         value = min(max(self.knob_value(self.selected) + delta, 0.0), 1.0)
-        if self.selected == "noise":
-            self.put(make("noise", value, source="key"))
-        else:
-            self.put(make("motion", self.selected.split("/")[1], value, "norm", source="key"))
-
-
-_SIMPLE = {
-    "R": ("keyframe.random",),
-    "SPACE": ("record.toggle",),
-    "H": ("hud",),
-    "G": ("grid",),
-}
+        self.put(target_event(self.selected, value, source="key"))

@@ -14,9 +14,9 @@ client a stale or an overwritten buffer: at 100 notes/s, 2 of every 100 notes we
 delivered twice. In the queue, rtmidi keeps them in C, and nothing of ours ever runs in that
 thread. A port closed because its device went away is read empty first.
 
-A watcher thread looks for the port twice a second, and at once when JACK says a port came
-or went: a device that disappears is reported once, and reopened (reported once more) when
-it returns. When the server itself goes away (JACK says so: live/jack_watch.py) the port is
+A watcher thread looks for the port four times a second (never on a JACK callback: see
+live/jack_watch.py for why no Python runs on JACK's threads): a device that disappears is reported once, and reopened (reported once more) when
+it returns. When the server itself goes away (JACK says so through a semaphore) the port is
 closed and that is said once on the console, the HUD and /livelatent/error; the watcher
 looks for a server every API_DOWN_RETRY seconds and reopens the port when one is back.
 The render loop never touches any of this.
@@ -33,7 +33,8 @@ from livelatent.errors import ControlMessageError, DeviceError, LivelatentError
 from livelatent.live import midi_ports
 from livelatent.live.midi_ports import midi_api
 from livelatent.live.ratelog import RateLimitedLog
-from livelatent.instrument.mapping import MidiBinding, MidiMap, check_target, midi_event
+from livelatent.instrument.mapping import MidiBinding, MidiMap, midi_event
+from livelatent.instrument.addresses import check_target
 
 VIRTUAL = "virtual:"
 API_DOWN_RETRY = 1.0  # seconds between looks while the MIDI API (e.g. the JACK server) is down
@@ -47,7 +48,7 @@ class MidiInput:
     and server restarts. `port` is the open port's name (None while there is none)."""
 
     def __init__(self, bus, name: str, midimap: MidiMap, *, log: RateLimitedLog | None = None,
-                 on_learned=None, poll_seconds: float = 0.5) -> None:
+                 on_learned=None, poll_seconds: float = 0.25) -> None:
         self.bus, self.wanted, self.map = bus, name, midimap
         self.log = log or RateLimitedLog()
         self.on_learned = on_learned
@@ -142,7 +143,7 @@ class MidiInput:
             self._server_gone()
         if self._lister is None:
             try:
-                self._lister = midi_ports.lister(on_change=self._wake.set)
+                self._lister = midi_ports.lister()
             except DeviceError as exc:
                 if not self._api_down:
                     self._api_down = f"{exc}; will keep looking every {API_DOWN_RETRY:g} s"

@@ -69,13 +69,13 @@ class PortProbe:
         self._rt.delete()
 
 
-def lister(on_change):
-    """What the watcher lists ports with: a JackWatch (it hears of changes and of the server's
-    end) under JACK, else an rtmidi probe. DeviceError while the API is down."""
+def lister():
+    """What the watcher lists ports with: a JackWatch (it knows when the server has ended)
+    under JACK, else an rtmidi probe. DeviceError while the API is down."""
     if midi_api() == "UNIX_JACK":
         from livelatent.live.jack_watch import JackWatch
 
-        return JackWatch(on_change=on_change)
+        return JackWatch()
     try:
         return PortProbe()
     except Exception as exc:  # noqa: BLE001 - rtmidi's own errors

@@ -26,9 +26,9 @@ from __future__ import annotations
 import collections
 import sys
 import threading
-import time
 
 from livelatent.errors import shorten
+from livelatent.live.loop_clock import WallClock
 
 MAX_KEYS = 256  # distinct keys remembered; beyond that the oldest are forgotten
 MAX_KEY = 80  # characters of a key that count
@@ -41,14 +41,15 @@ class RateLimitedLog:
     refilled at `per_second` overall; each printed line says how many were suppressed."""
 
     def __init__(self, interval: float = 1.0, stream=None, *, burst: int = BURST, per_second: float = PER_SECOND,
-                 max_keys: int = MAX_KEYS, sink=None, name: str = "") -> None:
+                 max_keys: int = MAX_KEYS, sink=None, name: str = "", clock=None) -> None:
         self.interval = interval
+        self.clock = clock if clock is not None else WallClock()  # its elapsed() paces the log
         self.stream = stream
         self.sink = sink  # instead of printing, hand each line (without the prefix) to sink(line)
         self.name = name  # says whose lines were suppressed, e.g. "OSC" for the OSC process's own log
         self.burst, self.per_second, self.max_keys = burst, per_second, max_keys
         self._last: dict[str, tuple[float, int]] = {}  # key -> (last printed, suppressed since)
-        self._tokens, self._refilled = float(burst), time.monotonic()
+        self._tokens, self._refilled = float(burst), self.clock.elapsed()
         self.suppressed = 0  # lines over the overall budget since the last printed line
         self.lines: collections.deque[str] = collections.deque(maxlen=50)  # printed lines, newest last
         self._notices: collections.deque[str] = collections.deque(maxlen=20)
@@ -56,7 +57,7 @@ class RateLimitedLog:
 
     def log(self, key: str, message: str, *, notice: bool = False) -> bool:
         """Print `message` unless its key or the overall budget says not now; True if printed."""
-        now, key = time.monotonic(), key[:MAX_KEY]
+        now, key = self.clock.elapsed(), key[:MAX_KEY]
         with self._lock:
             last, suppressed = self._last.get(key, (-1e9, 0))
             if now - last < self.interval:
@@ -74,12 +75,12 @@ class RateLimitedLog:
     def due(self, key: str) -> bool:
         """Whether a line for `key` would be printed now (as far as its key goes): lets a
         caller skip formatting a message that would be suppressed. A hint, not a promise."""
-        return time.monotonic() - self._last.get(key[:MAX_KEY], (-1e9, 0))[0] >= self.interval
+        return self.clock.elapsed() - self._last.get(key[:MAX_KEY], (-1e9, 0))[0] >= self.interval
 
     def emit(self, line: str) -> bool:
         """A line already limited elsewhere (the OSC process's own log): the overall budget only."""
         with self._lock:
-            if not self._spend(time.monotonic()):
+            if not self._spend(self.clock.elapsed()):
                 return False
             self._print(line)
         return True

@@ -36,6 +36,7 @@ from livelatent.common.images import fit_image
 from livelatent.motion.clock import FrameSampler
 from livelatent.errors import LivelatentError
 from livelatent.common.rates import FrameRate
+from livelatent.live.loop_clock import WallClock
 
 FLUSH_SECONDS = 0.5
 GATHER_SECONDS = 0.1
@@ -48,8 +49,9 @@ class Recorder:
 
     def __init__(self, recordings: str | os.PathLike, *, fps="30", proxy_size: tuple[int, int] | None = None,
                  proxy_codec: str = PROXY_CODEC, max_pending_images: int = MAX_PENDING_IMAGES,
-                 on_message=None) -> None:
+                 on_message=None, clock=None) -> None:
         self.recordings = Path(recordings)
+        self.clock = clock if clock is not None else WallClock()  # names takes, paces flushes
         self.fps = FrameRate.parse(fps)
         self.proxy_size = proxy_size
         self.proxy_codec = proxy_codec
@@ -96,7 +98,7 @@ class Recorder:
         take_meta = {**(meta or {}), "fps": str(self.fps), "start_tick": desc["tick"], "tick_rate": desc["tick_rate"],
                      "d": desc["d"], "seed": desc["seed"], "motion": desc["motion"], "performance": desc,
                      "proxy": {"size": list(self.proxy_size) if self.proxy_size else None, "codec": self.proxy_codec}}
-        self._queue.put(("start", (take_meta, performance.arrays(), time.time())))
+        self._queue.put(("start", (take_meta, performance.arrays(), self.clock.wall())))
 
     def step(self, tick: int, prev: np.ndarray, cur: np.ndarray) -> list[tuple[int, np.ndarray]]:
         """After the Performance stepped tick-1 -> tick: the new rows, already queued."""
@@ -196,7 +198,7 @@ class Recorder:
         if kind == "start":
             if session:
                 self._finish(session)
-            return _Session(self.recordings, *payload, codec=self.proxy_codec)
+            return _Session(self.recordings, *payload, codec=self.proxy_codec, clock=self.clock)
         if session is None:
             return None
         if kind == "rows":
@@ -243,8 +245,8 @@ class Recorder:
 class _Session:
     """One take on the writer thread: its TakeWriter and its proxy encoder."""
 
-    def __init__(self, recordings: Path, meta: dict, start_arrays: dict, now: float, *, codec: str) -> None:
-        self.writer = None
+    def __init__(self, recordings: Path, meta: dict, start_arrays: dict, now: float, *, codec: str, clock) -> None:
+        self.writer, self.clock = None, clock
         self.writer = take_writer.TakeWriter(recordings, meta=meta, start_arrays=start_arrays, now=now)
         self.take = self.writer.take
         self.codec = codec
@@ -255,7 +257,7 @@ class _Session:
         # The first cut goes at the first rows, not FLUSH_SECONDS after the folder was made:
         # making it (start.npz, fsyncs) and the encoder take time, and a take killed in its
         # first second must lose no more than one killed later.
-        self.last_flush = -FLUSH_SECONDS
+        self.last_flush = -float("inf")
 
     def encode(self, k: int, image: np.ndarray, say) -> None:
         if self.proxy_broken or (self.present and k < self.present[-1][1]):
@@ -282,12 +284,10 @@ class _Session:
         return fit_image(image, self.size)
 
     def flush_if_due(self) -> None:
-        if time.monotonic() - self.last_flush >= FLUSH_SECONDS:
+        now = self.clock.elapsed()
+        if now - self.last_flush >= FLUSH_SECONDS:
             self.writer.flush()
-            # The first cut goes at the first rows, not FLUSH_SECONDS after the folder was made:
-        # making it (start.npz, fsyncs) and the encoder take time, and a take killed in its
-        # first second must lose no more than one killed later.
-        self.last_flush = -FLUSH_SECONDS
+            self.last_flush = now
 
     def finish(self, stop_tick: int | None) -> takes.Take:
         present = self.present

@@ -2,9 +2,11 @@
 
     session = build_session(ShowConfig(headless=True, duration=2.0))
     session.app.run(duration=2); session.close()
+    session = build_session(config, clock=ManualClock())     # tests: a show in loop time only
 
 The configuration is a value (live/config.py) made by commands/perform.py; the parts open in
 order (model, OSC, MIDI, recorder, display) and if one cannot, those already open are closed.
+The clock (live/loop_clock.py) is the bus's, the loop's, the recorder's and the autopilot's.
 """
 
 from __future__ import annotations
@@ -34,17 +36,18 @@ class Session:
                 print(f"livelatent: while closing: {type(exc).__name__}: {exc}", file=sys.stderr)
 
 
-def build_session(config: ShowConfig) -> Session:
-    """Everything a show needs; if one part cannot open, the parts already open are closed."""
+def build_session(config: ShowConfig, clock=None) -> Session:
+    """Everything a show needs; if one part cannot open, the parts already open are closed.
+    clock: the loop's (default: the wall clock)."""
     session = Session(app=None, config=config)
     try:
-        return _build(config, session)
+        return _build(config, session, clock)
     except BaseException:
         session.close()
         raise
 
 
-def _build(config: ShowConfig, session: Session) -> Session:
+def _build(config: ShowConfig, session: Session, clock) -> Session:
     from livelatent.instrument.actions import make
     from livelatent.live.app import LiveApp
     from livelatent.live.bus import ControlBus
@@ -52,10 +55,11 @@ def _build(config: ShowConfig, session: Session) -> Session:
     from livelatent.live.window import open_display
 
     generator = config.model.load()
-    log, bus = RateLimitedLog(), ControlBus()
+    bus = ControlBus(clock)
+    log = RateLimitedLog(clock=bus.clock)
     osc, feedback = _open_osc(config, bus, generator.z_dim, log, session)
     session.osc, session.midi = osc, _open_midi(config, bus, log, session)
-    session.recorder = _open_recorder(config, session)
+    session.recorder = _open_recorder(config, session, bus.clock)
     size = config.size
     display = open_display(headless=config.headless, size=size.wh if config.headless else _window_size(size),
                            fullscreen=config.fullscreen, monitor=config.monitor)
@@ -88,11 +92,11 @@ def _performance(config: ShowConfig, generator):
                        noise=config.noise)
 
 
-def _open_recorder(config: ShowConfig, session: Session):
+def _open_recorder(config: ShowConfig, session: Session, clock):
     from livelatent.live.recorder import Recorder
 
     proxy = config.proxy_size or config.size
-    recorder = Recorder(config.recordings, fps=config.record_fps, proxy_size=proxy.wh)
+    recorder = Recorder(config.recordings, fps=config.record_fps, proxy_size=proxy.wh, clock=clock)
     session.closers.append(recorder.close)
     return recorder
 

@@ -8,7 +8,8 @@ import pytest
 from livelatent.instrument.actions import ACTIONS, ControlEvent, coalesce, make
 from livelatent.errors import ControlMessageError, ZSequenceError
 from livelatent.generators.batching import BatchPlanner
-from livelatent.instrument.mapping import MidiBinding, MidiMap, check_target, midi_event, osc_event
+from livelatent.instrument.mapping import MidiBinding, MidiMap, midi_event, osc_event
+from livelatent.instrument.addresses import check_target
 from livelatent.common.picture import Picture, PictureTrack
 
 

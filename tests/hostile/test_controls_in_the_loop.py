@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from livelatent.instrument.actions import make
 from livelatent.commands.perform import show_config
+from livelatent.live.loop_clock import ManualClock
 from livelatent.live.session import build_session
 
 
 def test_a_control_that_fails_with_a_bug_is_one_line_and_the_show_goes_on(tmp_path, capsys):
     s = build_session(show_config(["--headless", "--size", "32x32", "--osc-port", "0", "--recordings",
-                                     str(tmp_path)]))
+                                   str(tmp_path)]), clock=ManualClock())
     apply = s.app.perf.apply
 
     def buggy(event):  # as if a handler had a bug for this one value

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from livelatent.errors import ControlMessageError
-from livelatent.instrument.mapping import MidiBinding, MidiMap, NoteBlock, check_target, midi_event, osc_event
+from livelatent.instrument.mapping import MidiBinding, MidiMap, NoteBlock, midi_event, osc_event
+from livelatent.instrument.addresses import check_target
 
 NANO = MidiMap(
     bindings=(

@@ -49,6 +49,18 @@ class OscListener:
         self.sock.close()
 
 
+def arrives(bus, send, timeout: float = 30.0) -> None:
+    """send() a message to the show through a real device (UDP, JACK) and wait until it is on
+    the bus. Called from a ManualClock's scheduled call, the show's clock stands still meanwhile:
+    the message arrives at the loop time it was sent at, however slow the machine."""
+    before = bus.received
+    send()
+    deadline = time.monotonic() + timeout
+    while bus.received == before and time.monotonic() < deadline:
+        time.sleep(0.001)
+    assert bus.received > before, "the message never reached the show"
+
+
 @pytest.fixture
 def osc_listener():
     listener = OscListener()

@@ -1,14 +1,17 @@
-"""The live loop, headless through EGL and once in a real glfw window under Xvfb."""
+"""The live loop, headless through EGL and once in a real glfw window under Xvfb.
+
+The shows here run on a ManualClock (live/loop_clock.py): controls arrive at exact loop times
+and the tests assert the ticks they apply at, without sleeping and whatever the machine's load.
+Messages sent through a real device (UDP) are waited for while the show's clock stands still."""
 
 from __future__ import annotations
 
 import json
+import math
 import os
 import shutil
 import subprocess
 import sys
-import threading
-import time
 
 import numpy as np
 import pytest
@@ -17,29 +20,33 @@ from pythonosc.udp_client import SimpleUDPClient
 from livelatent.cli import main
 from livelatent.instrument.actions import make
 from livelatent.commands.perform import show_config
+from livelatent.live.loop_clock import ManualClock
 from livelatent.live.session import build_session
+from tests.live.conftest import arrives
 from tests.xvfb import running_xvfb
 
 TINY = ["--size", "48x32", "--seed", "3"]
 
 
-def session_for(tmp_path, *extra, osc_port=0):
+def session_for(tmp_path, *extra, osc_port=0, clock=None):
     return build_session(show_config(["--headless", "--osc-port", str(osc_port), "--recordings",
-                                        str(tmp_path / "rec"), *TINY, *extra]))
+                                      str(tmp_path / "rec"), *TINY, *extra]), clock=clock or ManualClock())
 
 
-def later(seconds, fn):
-    t = threading.Timer(seconds, fn)
-    t.start()
-    return t
+def applied_tick(app, seconds: float) -> int:
+    """The tick an event arriving at loop time `seconds` applies at: the first whose time is not before it."""
+    tick = app.start_tick + math.floor(seconds * app.perf.clock.rate) - 1
+    while app.tick_time(tick) < seconds:
+        tick += 1
+    return tick
 
 
 def test_headless_loop_applies_osc_and_feeds_state_back(tmp_path, free_udp_port, osc_listener):
     s = session_for(tmp_path, "--osc-feedback", f"127.0.0.1:{osc_listener.port}",
                     "--event-log", str(tmp_path / "events.jsonl"), osc_port=free_udp_port)
-    client = SimpleUDPClient("127.0.0.1", free_udp_port)
-    later(0.3, lambda: client.send_message("/livelatent/keyframe", 3))
-    later(0.4, lambda: client.send_message("/livelatent/motion/damping", 0.5))
+    client, clock = SimpleUDPClient("127.0.0.1", free_udp_port), s.app.clock
+    clock.at(0.3, lambda: arrives(s.app.bus, lambda: client.send_message("/livelatent/keyframe", 3)))
+    clock.at(0.4, lambda: arrives(s.app.bus, lambda: client.send_message("/livelatent/motion/damping", 0.5)))
     try:
         summary = s.app.run(duration=1.2)
         image = s.app.renderer.screenshot(s.app.display.framebuffer)
@@ -49,6 +56,8 @@ def test_headless_loop_applies_osc_and_feeds_state_back(tmp_path, free_udp_port,
     applied = {a.event.action: a for a in s.app.applied}
     key = applied["keyframe"]
     assert key.event.source == "osc" and key.frame is not None
+    assert (key.event.arrival, key.tick) == (0.3, applied_tick(s.app, 0.3))  # exactly when it was sent
+    assert (applied["motion"].event.arrival, applied["motion"].tick) == (0.4, applied_tick(s.app, 0.4))
     assert s.app.tick_time(key.tick) >= key.event.arrival > s.app.tick_time(key.tick - 1)
     want = [("/livelatent/keyframe", (3,)), ("/livelatent/motion/damping", (0.5,)), ("/livelatent/hud", (1,))]
     got = osc_listener.collect(lambda r: all(m in r for m in want) and any(a == "/livelatent/fps" for a, _ in r))
@@ -62,15 +71,17 @@ def test_headless_loop_applies_osc_and_feeds_state_back(tmp_path, free_udp_port,
 
 
 class Flaky:
-    """Wraps a generator; fails on some calls, like a model running out of memory."""
+    """Wraps a generator; fails on some calls, like a model running out of memory; a slow one
+    takes `delay` seconds of the show's clock to decode."""
 
-    def __init__(self, g, fail_every=3, delay=0.0):
-        self.g, self.fail_every, self.delay, self.calls = g, fail_every, delay, 0
+    def __init__(self, g, fail_every=3, delay=0.0, clock=None):
+        self.g, self.fail_every, self.delay, self.clock, self.calls = g, fail_every, delay, clock, 0
         self.z_dim, self.label = g.z_dim, "flaky"
 
     def decode(self, z, size=None):
         self.calls += 1
-        time.sleep(self.delay)
+        if self.delay:
+            self.clock.advance(self.delay)
         if self.fail_every and self.calls % self.fail_every == 0:
             raise RuntimeError("CUDA out of memory (pretend)")
         return self.g.decode(z, size)
@@ -90,24 +101,18 @@ def test_generator_error_keeps_the_last_frame_and_the_show_goes_on(tmp_path, cap
 
 def test_slow_decoder_still_applies_controls_at_their_ticks(tmp_path):
     s = session_for(tmp_path)
-    s.app.generator = Flaky(s.app.generator, fail_every=0, delay=0.25)
-    timers = []
-
-    def start_timers(*_):  # once the loop runs: its clock starts after the first (warm-up) frame
-        if not timers:
-            timers.extend(later(at, lambda slot=slot: s.app.bus.put(make("keyframe", slot, source="api")))
-                          for at, slot in ((0.3, 4), (0.35, 5), (0.6, 6)))
-
-    s.app.on_frame = start_timers
+    s.app.generator = Flaky(s.app.generator, fail_every=0, delay=0.25, clock=s.app.clock)  # 4 frames a second
+    sent = ((0.3, 4), (0.35, 5), (0.6, 6))
+    for at, slot in sent:
+        s.app.clock.at(at, lambda slot=slot: s.app.bus.put(make("keyframe", slot, source="api")))
     try:
         summary = s.app.run(duration=1.2)
     finally:
         s.close()
-    ticks = [a.tick for a in s.app.applied if a.event.action == "keyframe"]
-    assert len(ticks) == 3 and summary.frames <= 6
-    for a in (a for a in s.app.applied if a.event.action == "keyframe"):
-        assert s.app.tick_time(a.tick) >= a.event.arrival > s.app.tick_time(a.tick - 1)  # its own tick, not the frame's
-    assert ticks[1] - ticks[0] >= 10  # 50 ms apart stays 50 ms apart, though no frame fell between
+    keyframes = [a for a in s.app.applied if a.event.action == "keyframe"]
+    assert summary.frames <= 6
+    # each at its own tick, not the frame's: 50 ms apart stays 12 ticks apart, though no frame fell between
+    assert [(a.event.args[0], a.tick) for a in keyframes] == [(slot, applied_tick(s.app, at)) for at, slot in sent]
 
 
 def test_the_show_keeps_what_it_started_with_out_of_the_collectors_full_passes(tmp_path):
@@ -126,23 +131,20 @@ def test_the_show_keeps_what_it_started_with_out_of_the_collectors_full_passes(t
 
 def test_keyboard_triggers_slots_stores_and_records(tmp_path):
     s = session_for(tmp_path)
-    kb = s.app.keyboard
-    timers = []
-
-    def start_timers(*_):  # once the loop runs: a slow warm-up must not bunch the presses up before it
-        if not timers:
-            timers.extend((later(0.2, lambda: (kb.press("2"), kb.press("S"), kb.press("9", mods=1), kb.press("SPACE"))),
-                           later(0.7, lambda: kb.press("SPACE")),
-                           later(0.8, lambda: (kb.press("ESCAPE"), kb.press("Q")))))  # twice: a stray key never ends it
-
-    s.app.on_frame = start_timers
+    kb, clock = s.app.keyboard, s.app.clock
+    clock.at(0.2, lambda: (kb.press("2"), kb.press("S"), kb.press("9", mods=1), kb.press("SPACE")))
+    clock.at(0.7, lambda: kb.press("SPACE"))
+    clock.at(0.8, lambda: (kb.press("ESCAPE"), kb.press("Q")))  # twice: a stray key never ends it
     try:
-        s.app.run(duration=5)
+        summary = s.app.run(duration=5)
     finally:
         s.close()
-    actions = [str(a.event) for a in s.app.applied if a.event.source == "key"]
-    assert actions == ["keyframe(1, 1.0)", "store(18)", "record.toggle()", "record.toggle()", "quit()"]
-    assert s.recorder.last_take is not None and s.recorder.last_take.rows > 5
+    pressed = [(str(a.event), a.tick) for a in s.app.applied if a.event.source == "key"]
+    at_02, at_07, at_08 = (applied_tick(s.app, t) for t in (0.2, 0.7, 0.8))
+    assert pressed == [("keyframe(1, 1.0)", at_02), ("store(18)", at_02), ("record.toggle()", at_02),
+                       ("record.toggle()", at_07), ("quit()", at_08)]
+    assert s.recorder.last_take.rows == 15  # 0.2 s to 0.7 s at 30 frames a second
+    assert summary.seconds < 1.0  # quit, long before the 5 s it was given
 
 
 def test_perform_command_headless_with_record_prints_a_summary(tmp_path, capsys):
@@ -241,11 +243,11 @@ def tiny_torchscript_snapshots(folder, d=8):
 def test_snapshot_set_grid_and_snapshot_selection(tmp_path):
     run = tiny_torchscript_snapshots(tmp_path / "run")
     s = build_session(show_config(["--headless", "--osc-port", "0", "--model", str(run), "--size", "64x32",
-                                     "--grid", "--recordings", str(tmp_path / "rec")]))
+                                   "--grid", "--recordings", str(tmp_path / "rec")]), clock=ManualClock())
     images = []
     s.app.on_frame = lambda k, z, image: images.append((s.app.grid, s.app.snapshot, image))
-    later(0.3, lambda: s.app.bus.put(make("snapshot", 1, source="api")))
-    later(0.35, lambda: s.app.bus.put(make("snapshot", 2, source="api")))  # there are two: refused
+    s.app.clock.at(0.3, lambda: s.app.bus.put(make("snapshot", 1, source="api")))
+    s.app.clock.at(0.35, lambda: s.app.bus.put(make("snapshot", 2, source="api")))  # there are two: refused
     try:
         s.app.run(duration=0.6)
     finally:

@@ -5,8 +5,6 @@ NVIDIA's G draws each frame."""
 from __future__ import annotations
 
 import socket
-import threading
-import time
 
 import numpy as np
 from pythonosc.udp_client import SimpleUDPClient
@@ -16,10 +14,12 @@ from livelatent.adapters.video import iter_frames
 from livelatent.cli import main
 from livelatent.generators import load
 from livelatent.commands.perform import show_config
+from livelatent.instrument.addresses import target_event
+from livelatent.live.loop_clock import ManualClock
 from livelatent.live.session import build_session
-from livelatent.instrument.mapping import target_event
 from livelatent.offline.render import render
 from livelatent.offline.replay import replay_z
+from tests.live.conftest import arrives
 from tests.nvidia.conftest import repo
 
 ADA = "stylegan2-ada-pytorch"
@@ -35,26 +35,12 @@ def perform(pkl, tmp_path):
     """A 1 s take at psi 0.9, class 1; psi 0.375 over OSC at 0.3 s, class 3 from MIDI at 0.6 s."""
     port = free_port()
     s = build_session(show_config(["--headless", "--no-hud", "--osc-port", str(port), "--recordings",
-                                     str(tmp_path / "rec"), "--model", str(pkl), "--stylegan-repo", str(repo(ADA)),
-                                     "--psi", "0.9", "--class", "1", "--size", "64", "--device", "cpu", "--record"]))
-    osc, shown = SimpleUDPClient("127.0.0.1", port), []
-
-    def at(seconds: float) -> None:  # wait for the loop's clock (bus time, 0 at the loop's first tick)
-        while s.app.bus.now() < seconds:
-            time.sleep(0.002)
-
-    def play() -> None:
-        at(0.3)
-        osc.send_message("/livelatent/model/psi/raw", 0.375)
-        at(max(0.6, s.app.bus.now() + 0.1))  # a slow machine: still a later frame than the psi
-        s.app.bus.put(target_event("model/class/3", 1.0, source="midi"))
-
-    def start_timers(*_):  # at the second frame shown: the first (warm-up) is before the loop's clock starts
-        shown.append(1)
-        if len(shown) == 2:
-            threading.Thread(target=play, daemon=True).start()
-
-    s.app.on_frame = start_timers
+                                   str(tmp_path / "rec"), "--model", str(pkl), "--stylegan-repo", str(repo(ADA)),
+                                   "--psi", "0.9", "--class", "1", "--size", "64", "--device", "cpu", "--record"]),
+                      clock=ManualClock())
+    osc, bus = SimpleUDPClient("127.0.0.1", port), s.app.bus
+    s.app.clock.at(0.3, lambda: arrives(bus, lambda: osc.send_message("/livelatent/model/psi/raw", 0.375)))
+    s.app.clock.at(0.6, lambda: bus.put(target_event("model/class/3", 1.0, source="midi")))
     try:
         s.app.run(duration=1.0)
     finally:

@@ -1,8 +1,12 @@
-"""A headless performance played over real OSC (UDP) and MIDI (JACK), recorded, checked, replayed."""
+"""A headless performance played over real OSC (UDP) and MIDI (JACK), recorded, checked, replayed.
 
-import threading
-from fractions import Fraction
+The show runs on a ManualClock: each message is sent at its loop time and waited for while the
+clock stands still, so it arrives at exactly that time and applies at exactly its tick, however
+busy the machine is."""
+
+import math
 import time
+from fractions import Fraction
 
 import mido
 import numpy as np
@@ -13,9 +17,11 @@ from livelatent.adapters import takes
 from livelatent.adapters.video import count_frames, iter_frames, read_metadata
 from livelatent.motion.clock import FrameSampler
 from livelatent.commands.perform import show_config
+from livelatent.live.loop_clock import ManualClock
 from livelatent.live.session import build_session
 from livelatent.offline.proxy import complete_proxy
 from livelatent.offline.replay import replay_z
+from tests.live.conftest import arrives
 
 PADS = "lltest-record-pads"
 
@@ -29,35 +35,30 @@ def pads(jack_server, monkeypatch):
     port.close()
 
 
-def _at(seconds, fn):
-    timer = threading.Timer(seconds, fn)
-    timer.start()
-    return timer
+SENT_AT = (0.2, 0.4, 0.7, 0.9, 1.1, 1.3, 1.7)
 
 
 def _perform(tmp_path, osc_port, pads):
     session = build_session(show_config([
         "--headless", "--size", "64x64", "--seed", "3", "--osc-port", str(osc_port), "--midi", PADS,
-        "--recordings", str(tmp_path), "--record-fps", "30000/1001", "--fps", "29.97"]))
-    osc = SimpleUDPClient("127.0.0.1", osc_port)
+        "--recordings", str(tmp_path), "--record-fps", "30000/1001", "--fps", "29.97"]), clock=ManualClock())
+    osc, clock, bus = SimpleUDPClient("127.0.0.1", osc_port), session.app.clock, session.app.bus
     deadline = time.monotonic() + 5
-    while session.app.midi.port is None and time.monotonic() < deadline:
+    while session.app.midi.port is None and time.monotonic() < deadline:  # the device opens on its own thread
         time.sleep(0.05)
-    time.sleep(0.3)  # JACK connects the ports
-    plan = [(0.2, lambda: osc.send_message("/livelatent/record/start", [])),
-            (0.4, lambda: osc.send_message("/livelatent/keyframe", 3)),
-            (0.7, lambda: pads.send(mido.Message("note_on", note=9, velocity=100))),
-            (0.9, lambda: osc.send_message("/livelatent/motion/settle_time", 0.2)),
-            (1.1, lambda: pads.send(mido.Message("note_on", note=12, velocity=100))),
-            (1.3, lambda: osc.send_message("/livelatent/keyframe/random", [])),
-            (1.7, lambda: osc.send_message("/livelatent/record/stop", []))]
-    timers = []
-    session.app.on_frame = lambda *_: timers or timers.extend(_at(t, send) for t, send in plan)
+    time.sleep(0.3)  # JACK connects the ports: a note sent before is lost, not late
+    sends = [lambda: osc.send_message("/livelatent/record/start", []),
+             lambda: osc.send_message("/livelatent/keyframe", 3),
+             lambda: pads.send(mido.Message("note_on", note=9, velocity=100)),
+             lambda: osc.send_message("/livelatent/motion/settle_time", 0.2),
+             lambda: pads.send(mido.Message("note_on", note=12, velocity=100)),
+             lambda: osc.send_message("/livelatent/keyframe/random", []),
+             lambda: osc.send_message("/livelatent/record/stop", [])]
+    for at, send in zip(SENT_AT, sends):
+        clock.at(at, lambda send=send: arrives(bus, send))
     try:
         session.app.run(duration=2.0)
     finally:
-        for timer in timers:
-            timer.cancel()
         session.close()
     return session
 
@@ -69,6 +70,12 @@ def test_performance_over_osc_and_midi_is_recorded_and_replays_bit_for_bit(tmp_p
     assert {"osc", "midi"} <= {line["source"] for line in logged}
     assert [line["event"]["action"] for line in logged] == [
         "record.start", "keyframe", "keyframe", "motion", "keyframe", "keyframe.random"]
+
+    # each message arrived when it was sent and applied at its own tick
+    rate = take.meta["tick_rate"]
+    assert [line["arrival"] for line in logged] == list(SENT_AT[:6])
+    assert [line["tick"] for line in logged] == [math.ceil(Fraction(t).limit_denominator(1000) * rate) for t in SENT_AT[:6]]
+    assert take.meta["stop_tick"] == math.ceil(Fraction(SENT_AT[6]).limit_denominator(1000) * rate)
 
     # counts: z rows = frames between the start and stop ticks at the take's fps = proxy frames
     stop_tick = take.meta["stop_tick"]
@@ -102,7 +109,8 @@ def test_live_show_goes_on_when_the_recordings_folder_cannot_be_written(tmp_path
     blocker = tmp_path / "a-file"
     blocker.write_text("where the recordings folder should be")
     session = build_session(show_config([
-        "--headless", "--size", "32x32", "--osc-port", "0", "--record", "--recordings", str(blocker / "takes")]))
+        "--headless", "--size", "32x32", "--osc-port", "0", "--record", "--recordings", str(blocker / "takes")]),
+        clock=ManualClock())
     try:
         summary = session.app.run(duration=1.0)
     finally:

@@ -64,10 +64,11 @@ def test_replay_and_proxies_use_the_takes_size_and_settings(tmp_path, capsys):
 
 def test_perform_takes_one_number_as_a_size_and_refuses_psi_on_the_default_model(tmp_path, capsys):
     from livelatent.commands.perform import show_config
+    from livelatent.live.loop_clock import ManualClock
     from livelatent.live.session import build_session
 
     s = build_session(show_config(["--headless", "--osc-port", "0", "--size", "64", "--no-hud",
-                                     "--recordings", str(tmp_path / "rec")]))
+                                   "--recordings", str(tmp_path / "rec")]), clock=ManualClock())
     s.app.bus.put(make("model.psi", 0.5, "norm", source="osc"))
     try:
         summary = s.app.run(duration=0.3)
