@@ -1,20 +1,24 @@
 """Where a shared machine's cores went during a measurement: CPU seconds of named processes
 and of the whole machine, read from /proc (Linux; elsewhere every figure is 0).
 
-    meter = CpuMeter({"show": os.getpid(), "OSC": osc_pid})
+    before = cpu_seconds({"show": os.getpid(), "OSC": osc_pid})
     ...                                   # the measured stretch
-    used = meter.stop()                   # {"show": s, "OSC": s, "machine": s, "wall": s}
+    after = cpu_seconds(...)              # {"show": s, "OSC": s, "machine": s}: subtract
 
-"machine" is every core's busy time (all processes, ours and anybody else's) over the stretch;
-a process that has ended by stop() counts 0 (read the figures before reaping it).
+"machine" is every core's busy time (all processes, ours and anybody else's, and the kernel's
+interrupt work); a process that has ended counts 0 (read the figures before reaping it).
 """
 
 from __future__ import annotations
 
 import os
-import time
 
 TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def cpu_seconds(pids: dict[str, int]) -> dict[str, float]:
+    """CPU seconds so far of each named process and of the machine ("machine")."""
+    return {**{name: process_cpu(pid) for name, pid in pids.items()}, "machine": machine_busy()}
 
 
 def process_cpu(pid: int) -> float:
@@ -36,21 +40,3 @@ def machine_busy() -> float:
         return 0.0
     idle = sum(ticks[3:5])  # idle, iowait
     return (sum(ticks[:8]) - idle) / TICK  # guest time is already counted in user
-
-
-class CpuMeter:
-    """CPU seconds of the named processes and of the machine between construction and stop()."""
-
-    def __init__(self, pids: dict[str, int]) -> None:
-        self.pids = dict(pids)
-        self._wall = time.perf_counter()
-        self._start = self._read()
-
-    def _read(self) -> dict[str, float]:
-        return {**{name: process_cpu(pid) for name, pid in self.pids.items()}, "machine": machine_busy()}
-
-    def stop(self) -> dict[str, float]:
-        end = self._read()
-        used = {name: end[name] - self._start[name] for name in end}
-        used["wall"] = time.perf_counter() - self._wall
-        return used
