@@ -132,7 +132,7 @@ def _layout(data: bytes) -> tuple[int, bytes, int]:
     if unknown:
         raise BadDatagram(f"{_address_for_log(data)}: unsupported type tag(s) "
                           f"{shorten(bytes(sorted(set(unknown))).decode('latin-1'), 20)!r}")
-    if b"[" in tags:  # (a z's 512 tags are not walked one by one)
+    if b"[" in tags or b"]" in tags:  # (a z's 512 tags are not walked one by one)
         _check_arrays(data, tags)
     return end, tags, _padded(tags_end + 1)
 
@@ -143,6 +143,8 @@ def _check_arrays(data: bytes, tags: bytes) -> None:
         depth += (tag == 0x5B) - (tag == 0x5D)  # '[' and ']'
         if depth > MAX_ARRAY_DEPTH:
             raise BadDatagram(f"{_address_for_log(data)}: arrays nested more than {MAX_ARRAY_DEPTH} deep")
+        if depth < 0:
+            raise BadDatagram(f"{_address_for_log(data)}: an array closed that was not opened")
 
 
 @functools.lru_cache(maxsize=64)

@@ -78,7 +78,7 @@ class Listener:
             new = self._datagram(data, sender, kind, address)
             if kind == KNOB_ADDRESS and new:
                 valid_later.add(address)
-            elif any(supersede_key(e) is None for e in new):
+            elif new and any(supersede_key(e) is None for e in new):
                 valid_later.clear()  # a trigger: the knob values before it are what it sees
             events.extend(reversed(new))
         events.reverse()

@@ -30,6 +30,8 @@ from pythonosc.osc_bundle_builder import IMMEDIATELY, OscBundleBuilder
 from pythonosc.osc_message_builder import OscMessageBuilder
 
 D = 512  # the default model's z size
+PACE = 0.005  # seconds between the flood's sends (50 datagrams each at 10,000/s): the receiver reads every
+# 10 ms under a flood anyway, and a sender waking 1,000 times a second cost the show on 2 shared cores
 ADDRESSES = ["/livelatent/keyframe", "/livelatent/keyframe/3", "/livelatent/keyframe/random", "/livelatent/z",
              "/livelatent/store", "/livelatent/store/5", "/livelatent/motion/damping",
              "/livelatent/motion/settle_time/raw", "/livelatent/motion/mover", "/livelatent/noise",
@@ -199,7 +201,7 @@ def flood(ports: list[int], phase: float, rate: int, fader_port: int = 0, fader_
                 except OSError:
                     pass  # e.g. ICMP refused from an earlier datagram: a flood does not care
             sent += 1
-        time.sleep(0.001)
+        time.sleep(PACE)
     return {"sent": dict(to), "faders": faders, "cpu": time.process_time() - cpu}
 
 
