@@ -126,10 +126,11 @@ def report(args, out: dict) -> None:
               f"p99 {np.percentile(dt, 99):.1f} ms; fader {len(late)}/{sum(p['faders'] for p in mine)} applied, "
               f"to the bus in {np.median(late):.1f} ms median, {max(late):.1f} ms at worst; "
               f"CPU (of one core): {cpu}")
-    flooded = sum(p["cpu"]["OSC"] for p in found if p["kind"] == "flooded")
-    junk = out["sent"].get(str(args.port), 0)
+    flooded, system = (sum(p["cpu"][k] for p in found if p["kind"] == "flooded") for k in ("OSC", "OSC system"))
+    junk = max(out["sent"].get(str(args.port), 0), 1)
     print(f"the OSC process in the flooded phases: {100 * flooded / (args.cycles * args.phase):.1f}% of a core, "
-          f"{1e6 * flooded / max(junk, 1):.1f} us a junk datagram; datagrams received {out['received']:,} of "
+          f"{1e6 * flooded / junk:.1f} us a junk datagram ({1e6 * system / junk:.1f} us of it in system calls); "
+          f"datagrams received {out['received']:,} of "
           f"{out['sent_to_show']:,} sent to the show ({out['sent_to_show'] - out['received']:,} dropped by the kernel)")
     fps = {(i // 3, p["kind"]): p["fps"] for i, p in enumerate(found)}
     ratio = lambda a, b: [fps[c, a] / fps[c, b] for c in range(args.cycles)]  # noqa: E731

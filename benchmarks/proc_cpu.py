@@ -3,9 +3,10 @@ and of the whole machine, read from /proc (Linux; elsewhere every figure is 0).
 
     before = cpu_seconds({"show": os.getpid(), "OSC": osc_pid})
     ...                                   # the measured stretch
-    after = cpu_seconds(...)              # {"show": s, "OSC": s, "machine": s}: subtract
+    after = cpu_seconds(...)              # {"show": s, "show system": s, "OSC": s, ..., "machine": s}
 
-"machine" is every core's busy time (all processes, ours and anybody else's, and the kernel's
+"NAME system" is the part of NAME's time spent in the kernel (system calls); "machine" is
+every core's busy time (all processes, ours and anybody else's, and the kernel's
 interrupt work); a process that has ended counts 0 (read the figures before reaping it).
 """
 
@@ -17,18 +18,22 @@ TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
 def cpu_seconds(pids: dict[str, int]) -> dict[str, float]:
-    """CPU seconds so far of each named process and of the machine ("machine")."""
-    return {**{name: process_cpu(pid) for name, pid in pids.items()}, "machine": machine_busy()}
+    """CPU seconds so far of each named process (and of its system calls) and of the machine."""
+    used = {"machine": machine_busy()}
+    for name, pid in pids.items():
+        user, system = process_cpu(pid)
+        used[name], used[f"{name} system"] = user + system, system
+    return used
 
 
-def process_cpu(pid: int) -> float:
-    """User + system CPU seconds of a process, all its threads (0 if it is gone)."""
+def process_cpu(pid: int) -> tuple[float, float]:
+    """(user, system) CPU seconds of a process, all its threads ((0, 0) if it is gone)."""
     try:
         with open(f"/proc/{pid}/stat") as f:
             fields = f.read().rsplit(")", 1)[1].split()
     except (OSError, IndexError):
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / TICK
+        return 0.0, 0.0
+    return int(fields[11]) / TICK, int(fields[12]) / TICK
 
 
 def machine_busy() -> float:
