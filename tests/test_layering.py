@@ -40,7 +40,7 @@ MAY_IMPORT = {
     "offline": {"errors", "common", "motion", "edit", "instrument", "generators", "adapters", "offline"},
     "live": {"errors", "common", "motion", "edit", "instrument", "generators", "adapters", "live"},
     "commands": {"errors", "common", "motion", "edit", "instrument", "generators", "adapters", "offline", "live",
-                 "commands", "cli"},
+                 "commands"},
     "cli": {"errors", "commands"},
 }
 CORE = ("common", "motion", "edit", "instrument")
@@ -52,7 +52,11 @@ TOOLKITS = HEAVY - {"lxml", "av", "argparse"}
 OWNERS = {"opentimelineio": "livelatent.adapters.otio", "aaf2": "livelatent.adapters.otio",
           "otio_cmx3600_adapter": "livelatent.adapters.otio", "otio_fcp_adapter": "livelatent.adapters.otio",
           "otio_fcpx_xml_adapter": "livelatent.adapters.otio", "otio_aaf_adapter": "livelatent.adapters.otio",
-          "ray": "livelatent.offline.distributed"}  # the optional extra livelatent[ray]: --ray only
+          "ray": "livelatent.offline.distributed",  # the optional extra livelatent[ray]: --ray only
+          # the optional extra livelatent[console], in the console's own process only
+          "imgui_bundle": "livelatent.live.console.panels", "OpenGL": "livelatent.live.console.textures"}
+# libraries a module pulls in through the library it owns (imgui-bundle's GL backend is PyOpenGL)
+THROUGH = {"livelatent.live.console.panels": {"OpenGL"}}
 
 # layer -> libraries it must not pull in, even through what it imports
 LIBRARY_RULES = {
@@ -147,7 +151,7 @@ def forbidden_for(name: str) -> set[str]:
     banned = LIBRARY_RULES.get(layer(name), set()) | owned_elsewhere
     if layer(name) in ("commands", "cli"):
         banned = owned_elsewhere & {"opentimelineio", "aaf2"}  # commands load it lazily, through the adapter
-    return banned - {lib for lib, owner in OWNERS.items() if owner == name}
+    return banned - {lib for lib, owner in OWNERS.items() if owner == name} - THROUGH.get(name, set())
 
 
 def imported(name: str, banned: set[str]) -> set[str]:

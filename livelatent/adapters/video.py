@@ -33,7 +33,8 @@ DEFAULT_PRESET = "ultrafast"
 _ALL_INTRA = {"g": "1", "keyint_min": "1"}
 MJPEG_QUANTISER = 2  # 2 (best) .. 31
 _QP2LAMBDA = 118  # libavcodec's FF_QP2LAMBDA: global_quality is a quantiser in lambda units
-_CONTAINER_OPTIONS = {".mp4": {"movflags": "use_metadata_tags"}, ".mov": {"movflags": "use_metadata_tags"}}
+# muxer options by suffix: MP4 and MOV keep arbitrary tags (livelatent_id) only when asked
+CONTAINER_OPTIONS = {".mp4": {"movflags": "use_metadata_tags"}, ".mov": {"movflags": "use_metadata_tags"}}
 
 
 def _stream_settings(codec: str, intra_only: bool, lossless: bool, preset: str,
@@ -58,6 +59,8 @@ class VideoWriter:
     intra_only: every frame a key frame (frame-accurate seeking in Kdenlive/MLT).
     lossless: bit-exact RGB (x264 RGB at qp 0): frame i reads back exactly as written.
     metadata: string tags stored in the container; they survive read_metadata().
+    It encodes straight into `path` as frames come (an encoder streams); a caller that wants
+    the whole video or none names a temporary path from common/files.atomic_path.
     preset: x264's speed/size trade-off (quality stays the same); threads: x264 threads (0: auto).
     """
 
@@ -77,7 +80,7 @@ class VideoWriter:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self._container = av.open(str(self.path), "w",
-                                      options=_CONTAINER_OPTIONS.get(self.path.suffix.lower(), {}))
+                                      options=CONTAINER_OPTIONS.get(self.path.suffix.lower(), {}))
         except (av.error.FFmpegError, ValueError) as exc:
             raise VideoError(f"{self.path}: cannot create video ({exc})") from None
         try:
@@ -203,21 +206,3 @@ def duration_seconds(path: str | os.PathLike) -> float | None:
     """The container's duration in seconds, as MLT's avformat producer reads it (None if unset)."""
     with _reading(path) as (container, _):
         return None if container.duration is None else container.duration / 1_000_000
-
-
-def write_image(path: str | os.PathLike, image: np.ndarray) -> Path:
-    """Save one uint8 (H, W, 3) RGB image as a PNG (contact sheets, grid stills)."""
-    import av
-
-    p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    image = np.ascontiguousarray(image, dtype=np.uint8)
-    try:
-        with av.open(str(p), "w", format="image2") as container:
-            stream = container.add_stream("png", rate=1)
-            stream.width, stream.height, stream.pix_fmt = image.shape[1], image.shape[0], "rgb24"
-            container.mux(stream.encode(av.VideoFrame.from_ndarray(image, format="rgb24")))
-            container.mux(stream.encode(None))
-    except (av.error.FFmpegError, ValueError) as exc:
-        raise VideoError(f"{p}: cannot write PNG ({exc})") from None
-    return p
