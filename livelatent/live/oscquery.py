@@ -10,6 +10,7 @@ slot that the HTTP threads read. Served by the standard library's HTTP server on
     GET /                          the whole tree
     GET /livelatent/motion         a branch;  GET /livelatent/noise?VALUE  one attribute
     GET /?HOST_INFO                name, OSC port and transport, the extensions served
+    WebSocket on the same port     LISTEN / IGNORE: values pushed as they change (live/oscquery_listen.py)
 
 Where OSC listens beyond loopback, the service is announced over mDNS (_oscjson._tcp) when the
 `zeroconf` package is installed; never on loopback (nothing outside this machine could reach it).
@@ -25,10 +26,13 @@ from urllib.parse import urlsplit
 from livelatent.errors import DeviceError
 from livelatent.instrument.osc_tree import osc_tree
 from livelatent.live.feedback import VALUES
+from livelatent.live.oscquery_listen import Listeners
+from livelatent.live.websocket import WebSocket, is_upgrade
 from livelatent.instrument.actions import MOTION_PARAMS
 
 VALUE_RATE = 10.0
-EXTENSIONS = {"ACCESS": True, "VALUE": True, "RANGE": True, "DESCRIPTION": True, "TYPE": True, "LISTEN": False}
+LISTEN_RATE = 30.0  # while a client listens: a TouchDesigner fader following a knob moves smoothly
+EXTENSIONS = {"ACCESS": True, "VALUE": True, "RANGE": True, "DESCRIPTION": True, "TYPE": True, "LISTEN": True}
 
 
 class OscQueryServer:
@@ -37,6 +41,7 @@ class OscQueryServer:
         self.values: dict = {}
         self._at = -1e9
         self._announcer = None
+        self.listeners = Listeners(log=log)
         try:
             self.http = ThreadingHTTPServer((host, port), _handler(self))
         except OSError as exc:
@@ -47,6 +52,7 @@ class OscQueryServer:
         self._thread = threading.Thread(target=self.http.serve_forever, name="oscquery", daemon=True)
 
     def start(self) -> "OscQueryServer":
+        self.listeners.start()
         self._thread.start()
         if self.address[0] not in ("127.0.0.1", "::1", "localhost"):
             self._announcer = announce(self.address, self.osc_port, self.log)
@@ -56,15 +62,17 @@ class OscQueryServer:
         if self._announcer is not None:
             self._announcer()
         self.http.shutdown()
+        self.listeners.close()
         self.http.server_close()
 
     # ---- the loop's side ----
 
     def drawn(self, app) -> None:
         now = app.clock.now()
-        if now - self._at >= 1.0 / VALUE_RATE:
+        if now - self._at >= 1.0 / (LISTEN_RATE if self.listeners.listening else VALUE_RATE):
             self._at = now
-            self.values = current_values(app._show_state())  # one reference swapped: the readers see old or new
+            self.values = current_values(app.show_state)  # one reference swapped: the readers see old or new
+            self.listeners.publish(self.values)
 
     # ---- the HTTP threads' side ----
 
@@ -96,6 +104,10 @@ def current_values(show) -> dict:
 def _handler(server: OscQueryServer):
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            if is_upgrade(self.headers):  # a LISTEN client: this thread serves it until it goes
+                self.close_connection = True
+                server.listeners.serve(WebSocket.accept(self.connection, self.rfile, self.headers["Sec-WebSocket-Key"]))
+                return
             url = urlsplit(self.path)
             body = server.answer(url.path, url.query)
             data = json.dumps(body).encode() if body is not None else b""

@@ -172,7 +172,7 @@ def _open_console(config: ShowConfig, session: Session, display, osc, log):
     link = ConsoleLink(app.bus, log=log, osc_address="" if osc is None else "{}:{}".format(*osc.address),
                        monitor=console_monitor(config.monitor, monitors)).start()
     session.closers.insert(0, link.close)
-    thumbnails = Thumbnails(lambda z, picture: app._decoder(picture).decode(z, size=(SIZE, SIZE)),
+    thumbnails = Thumbnails(lambda z, picture: app.decoder_for(picture).decode(z, size=(SIZE, SIZE)),
                             link.thumbnail, log=log)
     app.panels.append(ConsoleFeed(link, thumbnails))
     return link
