@@ -54,6 +54,7 @@ OWNERS = {"opentimelineio": "livelatent.adapters.otio", "aaf2": "livelatent.adap
           "otio_fcpx_xml_adapter": "livelatent.adapters.otio", "otio_aaf_adapter": "livelatent.adapters.otio",
           "ray": "livelatent.offline.distributed",  # the optional extra livelatent[ray]: --ray only
           # the optional extra livelatent[console], in the console's own process only
+          "zeroconf": "livelatent.live.announce", "ifaddr": "livelatent.live.announce",  # livelatent[discovery]
           "imgui_bundle": "livelatent.live.console.panels", "OpenGL": "livelatent.live.console.textures"}
 # libraries a module pulls in through the library it owns (imgui-bundle's GL backend is PyOpenGL)
 THROUGH = {"livelatent.live.console.panels": {"OpenGL"}}

@@ -12,8 +12,7 @@ slot that the HTTP threads read. Served by the standard library's HTTP server on
     GET /?HOST_INFO                name, OSC port and transport, the extensions served
     WebSocket on the same port     LISTEN / IGNORE: values pushed as they change (live/oscquery_listen.py)
 
-Where OSC listens beyond loopback, the service is announced over mDNS (_oscjson._tcp) when the
-`zeroconf` package is installed; never on loopback (nothing outside this machine could reach it).
+Where OSC listens beyond loopback, live/announce.py announces it over mDNS (_oscjson._tcp).
 """
 
 from __future__ import annotations
@@ -40,7 +39,6 @@ class OscQueryServer:
         self.osc_port, self.slots, self.movers, self.log = osc_port, slots, tuple(movers), log
         self.values: dict = {}
         self._at = -1e9
-        self._announcer = None
         self.listeners = Listeners(log=log)
         try:
             self.http = ThreadingHTTPServer((host, port), _handler(self))
@@ -54,13 +52,9 @@ class OscQueryServer:
     def start(self) -> "OscQueryServer":
         self.listeners.start()
         self._thread.start()
-        if self.address[0] not in ("127.0.0.1", "::1", "localhost"):
-            self._announcer = announce(self.address, self.osc_port, self.log)
         return self
 
     def close(self) -> None:
-        if self._announcer is not None:
-            self._announcer()
         self.http.shutdown()
         self.listeners.close()
         self.http.server_close()
@@ -122,21 +116,3 @@ def _handler(server: OscQueryServer):
 
     return Handler
 
-
-def announce(address, osc_port: int, log):
-    """Announce the service over mDNS (zeroconf); returns what withdraws it, or None."""
-    try:
-        import socket
-
-        from zeroconf import ServiceInfo, Zeroconf
-    except ImportError:
-        if log is not None:
-            log.log("oscquery", "OSCQuery: not announced on the network (pip install zeroconf); "
-                                f"clients can still be pointed at http://{address[0]}:{address[1]}")
-        return None
-    info = ServiceInfo("_oscjson._tcp.local.", "livelatent._oscjson._tcp.local.", port=address[1],
-                       addresses=[socket.inet_aton(address[0])] if address[0] != "0.0.0.0" else None,
-                       properties={"osc_port": str(osc_port)})
-    zc = Zeroconf()
-    zc.register_service(info)
-    return lambda: (zc.unregister_service(info), zc.close())

@@ -6,8 +6,12 @@ from __future__ import annotations
 import base64
 import json
 import os
+import shutil
 import socket
+import subprocess
+import sys
 import urllib.error
+from pathlib import Path
 import urllib.request
 
 import pytest
@@ -49,7 +53,7 @@ def test_oscquery_lists_every_address_with_types_ranges_and_values(tmp_path, fre
         s.app.run(duration=0.6)
     finally:
         s.close()
-    assert port == free_udp_port and s.oscquery._announcer is None  # OSC's number, over TCP; loopback: no mDNS
+    assert port == free_udp_port and s.announced is None  # OSC's number, over TCP; loopback: no mDNS
     assert seen["info"]["OSC_PORT"] == free_udp_port and seen["info"]["OSC_TRANSPORT"] == "UDP"
     top = seen["root"]["CONTENTS"]["livelatent"]["CONTENTS"]
     damping = top["motion"]["CONTENTS"]["damping"]
@@ -130,3 +134,30 @@ def test_a_listener_gets_each_value_it_listens_to_as_it_changes_and_nothing_afte
     assert got[0] == (BINARY, "/livelatent/noise", [0.25])
     assert got[1] == (BINARY, "/livelatent/motion/damping", [1.0])  # the noise that changed before it: ignored
     assert any("WebSocket command" in line for line in s.app.log.lines)
+
+
+# ---- mDNS: only inside a network namespace this test makes, with nothing but loopback ----
+
+def can_unshare_the_network() -> str:
+    """'' where this test may make a network namespace, else why not."""
+    if not shutil.which("unshare") or not shutil.which("ip"):
+        return "needs unshare and ip (util-linux, iproute2)"
+    if subprocess.run(["unshare", "--net", "true"], capture_output=True).returncode != 0:
+        return "cannot make a network namespace here (unshare --net needs root or CAP_SYS_ADMIN)"
+    return ""
+
+
+@pytest.mark.skipif(bool(can_unshare_the_network()), reason=can_unshare_the_network() or "-")
+def test_osc_beyond_loopback_is_announced_over_mdns_and_withdrawn_at_the_end(tmp_path):
+    """The show (`--osc-host 0.0.0.0`) and a zeroconf browser, both inside a namespace holding
+    only `lo` (tests/live/mdns_namespace.py checks that before anything is sent)."""
+    script = Path(__file__).with_name("mdns_namespace.py")
+    done = subprocess.run(["unshare", "--net", "--", sys.executable, str(script), str(tmp_path)],
+                          capture_output=True, text=True, timeout=180, cwd=Path(__file__).parents[2])
+    assert done.returncode == 0, done.stdout + done.stderr
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen["found"] and seen["status"] == 0, seen
+    assert seen["seen"]["_osc._udp.local."]["port"] == 9331
+    query = seen["seen"]["_oscjson._tcp.local."]
+    assert query["port"] == 9331 and query["properties"] == {"osc_port": "9331"} and query["addresses"] == ["127.0.0.1"]
+    assert seen["gone"], seen["states"]  # the show's end said goodbye for both
