@@ -463,11 +463,7 @@ class LiveApp:
         armed = self.keyboard.armed or (self.midi.status() if self.midi is not None else "")
         return hud_lines(fps=self.fps_shown, decode_ms=self.summary.decode_ms, performance=self.perf,
                          recording=recording, error=self.error, selected=self.keyboard.selected, armed=armed,
-<<<<<<< HEAD
-                         model=self.model_text)
-=======
-                         model=self._model_text()) + music_lines(self.perf, self.statuses, self.beat_sync)
->>>>>>> main
+                         model=self.model_text) + music_lines(self.perf, self.statuses, self.beat_sync)
 
     # ---- what the panels read (console, LEDs, OSCQuery): read-only, on the loop's thread ----
 
