@@ -4,7 +4,8 @@
 #                       and, as root, Mesa's EGL and ALSA's library if the machine lacks them
 #   ./setup.sh --test   also what the tests use: melt (Kdenlive's engine), a JACK server, Xvfb,
 #                       Mesa's EGL (apt packages, when run as root), pytest, the DCGAN test model
-#                       and the otio extra (OpenTimelineIO and its EDL / FCP / FCP X / AAF adapters)
+#                       the otio extra (OpenTimelineIO and its EDL / FCP / FCP X / AAF adapters)
+#                       and the ndi extra (cyndilib, which ships the NDI runtime: video out tests)
 set -euo pipefail
 cd "$(dirname "$0")"
 want_tests=0
@@ -37,7 +38,7 @@ pip=(.venv/bin/python -m pip install -q --disable-pip-version-check)
 # The CPU build of torch; a user with an NVIDIA GPU installs a CUDA build first and keeps it.
 .venv/bin/python -c "import torch" 2>/dev/null || "${pip[@]}" "torch==2.13.0"
 if [[ $want_tests == 1 ]]; then
-    "${pip[@]}" -e ".[test,otio,ray]"
+    "${pip[@]}" -e ".[test,otio,ray,ndi]"
     # A real trained GAN for the tests; its declared dependencies would pull a CUDA torch.
     "${pip[@]}" --no-deps "gan-face-generate"
 else

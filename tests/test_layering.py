@@ -46,13 +46,16 @@ MAY_IMPORT = {
 CORE = ("common", "motion", "edit", "instrument")
 
 HEAVY = {"torch", "moderngl", "glfw", "mido", "rtmidi", "pythonosc", "lxml", "av", "opentimelineio", "aaf2", "ray",
-         "argparse"}
+         "argparse", "cyndilib"}
 TOOLKITS = HEAVY - {"lxml", "av", "argparse"}
 # a format library imported by one adapter module only (its plug-ins too: the AAF adapter's aaf2)
 OWNERS = {"opentimelineio": "livelatent.adapters.otio", "aaf2": "livelatent.adapters.otio",
           "otio_cmx3600_adapter": "livelatent.adapters.otio", "otio_fcp_adapter": "livelatent.adapters.otio",
           "otio_fcpx_xml_adapter": "livelatent.adapters.otio", "otio_aaf_adapter": "livelatent.adapters.otio",
-          "ray": "livelatent.offline.distributed"}  # the optional extra livelatent[ray]: --ray only
+          "ray": "livelatent.offline.distributed",  # the optional extra livelatent[ray]: --ray only
+          # video out: one protocol module each (the extras livelatent[ndi], [spout], [syphon])
+          "cyndilib": "livelatent.live.outputs.ndi", "SpoutGL": "livelatent.live.outputs.spout",
+          "syphon": "livelatent.live.outputs.syphon"}
 
 # layer -> libraries it must not pull in, even through what it imports
 LIBRARY_RULES = {
