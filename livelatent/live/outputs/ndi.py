@@ -4,8 +4,9 @@ The only cyndilib importer. A Sink is one NDI source named as the spec says (rec
 it as "HOST (NAME)"), sending RGBA frames (NDI carries alpha: the letterbox bars are
 transparent) at the output's frame rate, which NDI receives as a rational (30000/1001 stays
 exact): its fixed rate, else the show's grid as the output opens (NDI fixes a source's rate
-when it opens; the metadata below says the grid of each frame). Each frame carries XML metadata, on the frame itself and as a metadata frame just
-before it, so a receiving machine can tie its recording to the take:
+when it opens; the metadata below says the grid of each frame). Each frame carries XML
+metadata, on the frame itself and as a metadata frame sent just after it (it arrives with
+the frame), so a receiving machine can tie its recording to the take:
 
     <livelatent source="stage" frame_rate="30/1" frame="120" take="9f3c..." decoded="1764412345.123"/>
 
@@ -67,9 +68,9 @@ class Sink:
     def send(self, pixels: np.ndarray, frame) -> None:
         attrs = metadata(self.spec, frame)
         self._video.set_metadata(f"<{TAG} {' '.join(f'{k}={quoteattr(v)}' for k, v in attrs.items())}/>".encode())
-        self._sender.send_metadata(TAG, attrs)
         if not self._sender.write_video(pixels.reshape(-1)):
             raise OSError("the NDI sender is not running")
+        self._sender.send_metadata(TAG, attrs)
 
     def receivers(self) -> int:
         return int(self._sender.get_num_connections(0))
