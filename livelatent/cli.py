@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import re
 import sys
 
 from livelatent import __version__
-from livelatent.errors import LivelatentError, UsageError
+from livelatent.commands.parsing import OneLineParser
+from livelatent.errors import LivelatentError
 
 # name -> (module in livelatent.commands, one-line help)
 COMMANDS = {
@@ -33,20 +33,6 @@ COMMANDS = {
     "models": ("models", "list the built-in models and how to load your own"),
     "osc-spec": ("osc_spec", "print the OSC / MIDI reference: every address, its arguments, key and feedback"),
 }
-
-
-class OneLineParser(argparse.ArgumentParser):
-    """An argparse parser whose errors are one line: a UsageError that cli.main reports.
-
-    argparse prints its usage and exits; here "argument --seed: '-1': expected ..." becomes
-    "--seed '-1': expected ..." (a value as typed, then what was expected)."""
-
-    def error(self, message: str):
-        found = re.match(r"argument (\S+): (.*)$", message, re.S)
-        if found:
-            flag, rest = found.groups()
-            message = f"{flag} {rest}" if rest.startswith("'") else f"{flag}: {rest}"
-        raise UsageError(" ".join(message.split()))
 
 
 def build_parser(load: str | None = None) -> argparse.ArgumentParser:

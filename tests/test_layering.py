@@ -40,7 +40,7 @@ MAY_IMPORT = {
     "offline": {"errors", "common", "motion", "edit", "instrument", "generators", "adapters", "offline"},
     "live": {"errors", "common", "motion", "edit", "instrument", "generators", "adapters", "live"},
     "commands": {"errors", "common", "motion", "edit", "instrument", "generators", "adapters", "offline", "live",
-                 "commands", "cli"},
+                 "commands"},
     "cli": {"errors", "commands"},
 }
 CORE = ("common", "motion", "edit", "instrument")

@@ -14,14 +14,14 @@ leaves a half file under a frame's name.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from livelatent.adapters.png import write_png
+from livelatent.adapters.png import encode_png
+from livelatent.common.files import atomic_path
 from livelatent.errors import UsageError, VideoError
 
 _FIELD = re.compile(r"%(0\d+)?d")
@@ -68,16 +68,16 @@ class ImageSequence:
     def write(self, frame: int, image: np.ndarray) -> Path:
         """Write one uint8 (H, W, 3) RGB frame at this sequence's depth and format."""
         path = self.path(frame)
-        tmp = path.with_name(f".{path.name}.part")
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            if path.suffix.lower() == ".png":
-                write_png(tmp, image.astype(np.uint16) * 257 if self.depth == 16 else image)
-            else:
-                _write_with_ffmpeg(tmp, image, path.suffix.lower(), self.depth)
-            os.replace(tmp, path)
+            # frames come by the thousand: each is renamed whole but not fsynced one by one (a
+            # frame a power cut loses is missing, and the chunked render's resume redraws it)
+            with atomic_path(path, durable=False) as tmp:
+                if path.suffix.lower() == ".png":
+                    tmp.write_bytes(encode_png(image.astype(np.uint16) * 257 if self.depth == 16 else image))
+                else:
+                    _write_with_ffmpeg(tmp, image, path.suffix.lower(), self.depth)
         except OSError as exc:
-            tmp.unlink(missing_ok=True)
             raise VideoError(f"{path}: cannot write ({exc.strerror or exc})") from None
         return path
 

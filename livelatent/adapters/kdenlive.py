@@ -1,8 +1,9 @@
 """Read a Kdenlive project (.kdenlive = MLT XML) into a livelatent.edit.timeline.Timeline.
 
-Every generation (FORMAT.md §2): gen-1/gen-2 flat playlists in `maintractor` with integer
-frames; timeline-2 (19.04+) tractor-per-track with two sub-playlists, clock strings, same-track
-mixes (20.12+); sequences (23.04+) with the project tractor and nested sequences.
+Every generation (docs/kdenlive-format.md §2): gen-1/gen-2 flat playlists in `maintractor`
+with integer frames; timeline-2 (19.04+) tractor-per-track with two sub-playlists, clock
+strings, same-track mixes (20.12+); sequences (23.04+) with the project tractor and nested
+sequences.
 The only module that imports lxml.
 
 >>> timeline = read_project("edit.kdenlive")            # doctest: +SKIP
@@ -120,7 +121,7 @@ class _Reader:
         self.built: dict[str, Timeline] = {}
         self.building: set[str] = set()
 
-    # ---- which tractor is the timeline (FORMAT.md §6) ----
+    # ---- which tractor is the timeline (docs/kdenlive-format.md §4) ----
     def timeline(self, sequence: str | None) -> Timeline:
         if not self.tractors:
             raise ProjectError(f"{self.path}: no <tractor>; expected a Kdenlive timeline")
@@ -217,7 +218,7 @@ class _Reader:
         subs = [(sub, self.by_id.get(sub.get("producer"))) for sub in target.findall("track")]
         if any(pl is None or pl.tag != "playlist" for _, pl in subs):
             raise ProjectError(f"{self.path}: track {name}: expected sub-playlists in {target.get('id')}")
-        # Kdenlive reads the hidden state from the first sub-playlist only (FORMAT.md §9.1)
+        # Kdenlive reads the hidden state from the first sub-playlist only (docs/kdenlive-format.md §7)
         hidden = hide in ("video", "both") or (subs and subs[0][0].get("hide") in ("video", "both"))
         lanes = [self._lane(pl, name) for _, pl in subs]
         mixes = self._mixes(target, name)

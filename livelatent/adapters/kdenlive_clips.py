@@ -1,4 +1,5 @@
-"""Kdenlive producers and chains -> timeline Sources and time mappings (FORMAT.md §7, §10).
+"""Kdenlive producers and chains -> timeline Sources and time mappings
+(docs/kdenlive-format.md §5, §8).
 
 Works on lxml elements handed over by adapters/kdenlive.py; imports no XML library itself.
 """

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from livelatent.common.files import write_bytes
 from livelatent.errors import VideoError
 
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -40,12 +41,22 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
 
 
 def write_png(path: str | os.PathLike, rgb: np.ndarray, text: dict[str, str] | None = None) -> Path:
-    """Write an (H, W, 3) picture, uint8 (8 bits a channel) or uint16 (16 bits); `text` becomes
-    tEXt chunks (latin-1 keys and values)."""
+    """Write an (H, W, 3) picture as `path` (see encode_png)."""
+    try:
+        data = encode_png(rgb, text)
+    except VideoError as exc:
+        raise VideoError(f"{path}: {exc}") from None
+    write_bytes(path, data)
+    return Path(path)
+
+
+def encode_png(rgb: np.ndarray, text: dict[str, str] | None = None) -> bytes:
+    """An (H, W, 3) picture, uint8 (8 bits a channel) or uint16 (16 bits), as a PNG file's
+    bytes; `text` becomes tEXt chunks (latin-1 keys and values)."""
     depth = 16 if np.asarray(rgb).dtype == np.uint16 else 8
     rgb = np.ascontiguousarray(rgb, dtype=">u2" if depth == 16 else np.uint8)  # PNG samples are big-endian
     if rgb.ndim != 3 or rgb.shape[2] != 3:
-        raise VideoError(f"{path}: expected an (H, W, 3) picture, got shape {rgb.shape}")
+        raise VideoError(f"expected an (H, W, 3) picture, got shape {rgb.shape}")
     h, w = rgb.shape[:2]
     samples = rgb.reshape(h, w * 3).view(np.uint8)
     rows = np.concatenate([np.zeros((h, 1), np.uint8), samples], axis=1)  # filter 0 per row
@@ -53,9 +64,7 @@ def write_png(path: str | os.PathLike, rgb: np.ndarray, text: dict[str, str] | N
     for key, value in (text or {}).items():
         chunks.append(_chunk(b"tEXt", key.encode("latin-1") + b"\0" + str(value).encode("latin-1")))
     chunks += [_chunk(b"IDAT", zlib.compress(rows.tobytes(), 6)), _chunk(b"IEND", b"")]
-    path = Path(path)
-    path.write_bytes(SIGNATURE + b"".join(chunks))
-    return path
+    return SIGNATURE + b"".join(chunks)
 
 
 def read_png_info(path: str | os.PathLike) -> PngInfo | None:

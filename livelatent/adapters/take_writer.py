@@ -12,7 +12,6 @@ import fcntl
 import json
 import os
 import time
-import uuid
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +21,8 @@ from livelatent import __version__
 from livelatent.common import zseq
 from livelatent.adapters import takes
 from livelatent.errors import TakeError
-from livelatent.common.files import fsync_path, write_json
+from livelatent.common.files import atomic_file, fsync_path, move_into_place, write_json
+from livelatent.common.provenance import new_id
 from livelatent.common.rates import FrameRate
 
 
@@ -80,19 +80,22 @@ class TakeWriter:
                  now: float | None = None) -> None:
         now = time.time() if now is None else now
         self.path = _make_take_dir(Path(recordings), now)
-        self._lock = open(self.path / takes.LOCK_FILE, "w")
+        self._lock = open(self.path / takes.LOCK_FILE, "w")  # empty: only its flock says anything
         fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         self.meta = {
-            "schema_version": takes.SCHEMA_VERSION, "id": uuid.uuid4().hex, "name": self.path.name,
+            "schema_version": takes.SCHEMA_VERSION, "id": new_id(), "name": self.path.name,
             "status": "recording", "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now)),
             "software": f"livelatent {__version__}", **meta,
         }
         self.meta["fps"] = str(FrameRate.parse(self.meta["fps"]))
         self.d = int(self.meta["d"])
         if start_arrays:
-            np.savez(self.path / takes.START_FILE, **start_arrays)
-            fsync_path(self.path / takes.START_FILE)
+            with atomic_file(self.path / takes.START_FILE) as f:
+                np.savez(f, **start_arrays)
         write_json(self.path / takes.TAKE_FILE, self.meta)
+        # rows and events stream in for as long as the take lasts, so they are appended in place
+        # (not written whole and renamed, as common/files.py does): flush() makes a cut durable
+        # and `flushed` says where it ends, which is all recover() needs after a crash
         self._rows = open(self.path / takes.ROWS_FILE, "ab")
         self._events = open(self.path / takes.EVENTS_FILE, "ab")
         self._shown = open(self.path / takes.SHOWN_FILE, "ab")
@@ -178,9 +181,9 @@ def _settle_recording_proxy(take: takes.Take) -> takes.Take:
         state = "complete" if take.rows == 0 else "missing"
         return takes.update_meta(take, proxy={**take.meta["proxy"], "present": [], "state": state})
     if runs == full:
-        os.replace(src, take.proxy_path)
+        move_into_place(src, take.proxy_path)
         return takes.update_meta(take, proxy={**take.meta["proxy"], "state": "complete"})
-    os.replace(src, take.partial_proxy_path)
+    move_into_place(src, take.partial_proxy_path)
     return takes.update_meta(take, proxy={**take.meta["proxy"], "state": "partial"})
 
 

@@ -33,6 +33,7 @@ from livelatent.common.arrayfile import read_npz
 from livelatent.common.files import regular_file, write_json
 from livelatent.common.jsonfile import (NAME, OBJECT, POSITIVE, RATE, SIZE, TEXT, WHOLE, check_fields, list_of, one_of,
                                         optional, read_json_object)
+from livelatent.common.provenance import model_settings, provenance
 from livelatent.common.picture import PICTURE_ACTIONS, PictureTrack, check_picture_event
 from livelatent.common.rates import FrameRate
 from livelatent.errors import LivelatentError, TakeError, UsageError
@@ -251,9 +252,8 @@ def _read_json_lines(path: Path) -> list[dict]:
 
 
 def _zseq_meta(take: Take) -> dict:
-    keep = ("model", "model_label", "snapshot", "snapshot_labels", "size", "preset", "seed")
-    return {"id": take.id, "made_by": "performance", "take": take.name,
-            **{k: take.meta[k] for k in keep if k in take.meta}, **picture_track(take).to_meta()}
+    model = {**model_settings(take.meta), **picture_track(take).to_meta()}
+    return provenance("performance", id=take.id, model=model, take=take.name)
 
 
 def picture_track(take: Take, fps=None) -> PictureTrack:

@@ -58,6 +58,8 @@ class VideoWriter:
     intra_only: every frame a key frame (frame-accurate seeking in Kdenlive/MLT).
     lossless: bit-exact RGB (x264 RGB at qp 0): frame i reads back exactly as written.
     metadata: string tags stored in the container; they survive read_metadata().
+    It encodes straight into `path` as frames come (an encoder streams); a caller that wants
+    the whole video or none names a temporary path from common/files.atomic_path.
     preset: x264's speed/size trade-off (quality stays the same); threads: x264 threads (0: auto).
     """
 
@@ -203,21 +205,3 @@ def duration_seconds(path: str | os.PathLike) -> float | None:
     """The container's duration in seconds, as MLT's avformat producer reads it (None if unset)."""
     with _reading(path) as (container, _):
         return None if container.duration is None else container.duration / 1_000_000
-
-
-def write_image(path: str | os.PathLike, image: np.ndarray) -> Path:
-    """Save one uint8 (H, W, 3) RGB image as a PNG (contact sheets, grid stills)."""
-    import av
-
-    p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    image = np.ascontiguousarray(image, dtype=np.uint8)
-    try:
-        with av.open(str(p), "w", format="image2") as container:
-            stream = container.add_stream("png", rate=1)
-            stream.width, stream.height, stream.pix_fmt = image.shape[1], image.shape[0], "rgb24"
-            container.mux(stream.encode(av.VideoFrame.from_ndarray(image, format="rgb24")))
-            container.mux(stream.encode(None))
-    except (av.error.FFmpegError, ValueError) as exc:
-        raise VideoError(f"{p}: cannot write PNG ({exc})") from None
-    return p

@@ -15,6 +15,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from livelatent.adapters.video import _CONTAINER_OPTIONS
+from livelatent.common.files import atomic_path
 from livelatent.errors import VideoError
 from livelatent.common.rates import FrameRate
 
@@ -39,11 +40,10 @@ def join_segments(segments: list[Path], out: str | os.PathLike, *, fps: FrameRat
 
     out = Path(out)
     frame_time = Fraction(fps.den, fps.num)
-    tmp = out.with_name(f".{out.name}.part{out.suffix}")
     frames = 0
     try:
-        with av.open(str(tmp), "w", format=_format_for(out),
-                     options=_CONTAINER_OPTIONS.get(out.suffix.lower(), {})) as dst:
+        with atomic_path(out) as tmp, av.open(str(tmp), "w", format=_format_for(out),
+                                              options=_CONTAINER_OPTIONS.get(out.suffix.lower(), {})) as dst:
             for key, value in (metadata or {}).items():
                 dst.metadata[str(key)] = str(value)
             stream = None
@@ -54,9 +54,7 @@ def join_segments(segments: list[Path], out: str | os.PathLike, *, fps: FrameRat
                         stream = dst.add_stream_from_template(source)
                         stream.time_base = frame_time
                     frames += _copy_packets(src, source, dst, stream, frames * frame_time)
-        os.replace(tmp, out)
     except (av.error.FFmpegError, OSError) as exc:
-        tmp.unlink(missing_ok=True)
         raise VideoError(f"{out}: cannot join the chunk videos ({exc})") from None
     return frames
 

@@ -13,7 +13,6 @@ and prints a short report; nothing is written unless the conform completes (or -
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from livelatent.commands import types
@@ -25,6 +24,7 @@ from livelatent.commands.outputs import add_force_argument, claim, claim_pair
 from livelatent.adapters.edit_formats import FORMATS
 from livelatent.edit.picks import LAYER_RULES
 from livelatent.errors import UsageError
+from livelatent.common.files import write_json
 
 
 def add_arguments(parser) -> None:
@@ -114,8 +114,7 @@ def run(args) -> int:
         print_keyframes(report["keyframes"])
     if args.report:
         Path(args.report).parent.mkdir(parents=True, exist_ok=True)
-        with open(args.report, "w") as fh:
-            json.dump(report, fh, indent=2)
+        write_json(args.report, report)
     status = _write(args, seq)
     if args.otio and status == 0:
         _write_otio(args, seq)

@@ -16,6 +16,7 @@ from livelatent.commands.options import add_model_arguments, add_render_argument
 from livelatent.commands.outputs import add_force_argument, claim_journeys
 from livelatent.errors import UsageError
 from livelatent.common.limits import MAX_JOURNEYS
+from livelatent.common.provenance import parent_of, provenance
 from livelatent.motion.paths import METHODS as INTERPOLATORS
 
 
@@ -60,9 +61,8 @@ def run(args) -> int:
         z = explore.journey(keys, frames=args.frames, fps=fps, interp=args.interp)
         # a journey is drawn as its first picked frame was (psi, class, ... may change along a take)
         drawn = replace(choice, track=PictureTrack(choice.track.at(frames[0])))
-        meta = {"made_by": "journey", **drawn.meta(generator),
-                "parents": [source.meta.get("id", str(args.zseq))],
-                "picked_frames": frames, "noise": args.noise, "interp": args.interp, "seed": args.seed}
+        meta = provenance("journey", parents=[parent_of(source.meta, args.zseq)], model=drawn.meta(generator),
+                          picked_frames=frames, noise=args.noise, interp=args.interp, seed=args.seed)
         status = finish(args, zseq.ZSequence(z, fps, meta), generator, out=Path(args.out) / f"journey-{i:03d}")
         if status:
             break

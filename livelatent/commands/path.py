@@ -15,7 +15,6 @@ Writes OUT.npy + OUT.json; render the video with `livelatent render OUT`.
 from __future__ import annotations
 
 import math
-import uuid
 
 import numpy as np
 
@@ -27,6 +26,7 @@ from livelatent.errors import UsageError, ZSequenceError
 from livelatent.common.rates import FrameRate
 from livelatent.common.latent import check_z
 from livelatent.common.limits import check_frames
+from livelatent.common.provenance import parent_of, provenance
 from livelatent.motion.params import MOVERS
 
 
@@ -83,8 +83,8 @@ def run(args) -> int:
     dense = args.oversample if args.even_speed else 1
     check_frames(frame_count(times, fps) * dense, "--times" if args.times else "--durations")
     z = build_path(keys, timing, fps, args.method, params)
-    meta = {"id": uuid.uuid4().hex, "made_by": "path", "parents": parents, "method": args.method,
-            "keyframe_frames": keyframe_frames(times, fps), "keyframe_times": [str(t) for t in times]}
+    meta = provenance("path", parents=parents, method=args.method, keyframe_frames=keyframe_frames(times, fps),
+                      keyframe_times=[str(t) for t in times])
     if args.method in MOVERS:
         meta["motion"] = {n: getattr(params, n) for n in ("mover", "settle_time", "damping", "shell_stiffness", "speed_limit")}
     if args.even_speed:
@@ -112,7 +112,7 @@ def load_keyframes(source: str, pick: str | None) -> tuple[np.ndarray, list[str]
     npy, js, _ = zseq.pair_paths(zseq.resolve(source))
     if js.exists():
         seq = zseq.load(source)
-        rows, parents = seq.z, [seq.meta["id"]] if "id" in seq.meta else []
+        rows, parents = seq.z, [parent_of(seq.meta, source)]
     else:
         rows, parents = read_npy(npy, ZSequenceError, what="keyframes (k, d) .npy array or a z-sequence pair"), []
     rows = np.asarray(rows, dtype=np.float64)

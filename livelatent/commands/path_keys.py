@@ -10,12 +10,11 @@ The output has the z-sequence's frames and rate, and records its keyframes in it
 
 from __future__ import annotations
 
-import uuid
-
 from livelatent.commands.keyframe_options import motion_params, print_keyframes
 from livelatent.commands.outputs import claim_pair
 from livelatent.errors import UsageError
 from livelatent.common.limits import check_frames
+from livelatent.common.provenance import parent_of, provenance
 from livelatent.motion.keyframe_path import KEYFRAME_METHODS
 from livelatent.motion.params import MOVERS
 
@@ -37,8 +36,7 @@ def run_keys(args) -> int:
                               generator_for=_generator(args) if args.even_speed else None, oversample=args.oversample)
     where = str(zseq.pair_paths(zseq.resolve(args.source))[1])
     out, summary = keyframe_retime(seq, options, keys=args.keys, guides=guides, where=where)
-    parents = [seq.meta["id"]] if seq.meta.get("id") else []
-    npy = zseq.save(out.with_meta(id=uuid.uuid4().hex, made_by="path", parents=parents), args.output)
+    npy = zseq.save(out.with_meta(**provenance("path", parents=[parent_of(seq.meta, args.source)])), args.output)
     print(f"{npy}: {len(out)} frames at {out.fps} fps through the keyframes of {args.source} (--keys {args.keys})")
     print_keyframes(summary)
     return 0

@@ -104,7 +104,7 @@ def _outputs(flags, preset_outputs) -> dict:
 
 def parse_options(argv: list[str]):
     """perform's options as typed (tests and benchmarks build shows this way)."""
-    from livelatent.cli import OneLineParser
+    from livelatent.commands.parsing import OneLineParser
 
     parser = OneLineParser(prog="livelatent perform")
     add_arguments(parser)

@@ -29,7 +29,8 @@ def run(args) -> int:
     from livelatent.common import zseq
     from livelatent.errors import UsageError, ZSequenceError
     from livelatent.motion.metrics import measure
-    from livelatent.motion.plot import trajectory_image, write_png
+    from livelatent.adapters.png import write_png
+    from livelatent.motion.plot import trajectory_image
 
     claim([Path(args.output)], force=args.force)
     seq = zseq.load(args.zseq)
@@ -47,6 +48,7 @@ def run(args) -> int:
         raise error(f"{where}: frame {outside[0]} is outside 0..{len(seq) - 1}")
     fps = float(seq.fps)
     image = trajectory_image(seq.z, fps, keys=keys, radius=args.radius, max_rows=args.max_rows)
+    Path(args.output).parent.mkdir(parents=True, exist_ok=True)
     out = write_png(args.output, image)
     report = measure(seq.z, fps, keys=keys[1:-1] if keys else None, radius=args.radius)
     where = "at keyframes" if keys else "anywhere"

@@ -16,6 +16,7 @@ from livelatent.commands.options import add_model_arguments, add_render_argument
 from livelatent.commands.outputs import add_force_argument, claim, claim_pair
 from livelatent.errors import UsageError
 from livelatent.common.limits import check_frames
+from livelatent.common.provenance import parent_of, provenance
 
 
 def add_arguments(parser) -> None:
@@ -46,12 +47,10 @@ def run(args) -> int:
     choice, generator = generator_for(source, args.zseq, args)
     if same_pair:  # keeps its id and rows; its provenance says what drew the video now
         return finish(args, source.with_meta(**choice.meta(generator)), generator)
-    inherited = {k: v for k, v in source.meta.items()
-                 if k not in ("id", "created", "interrupted", "snapshot_labels", "picture_changes")}  # its own
     if fps != source.fps:
         choice = replace(choice, track=choice.track.resampled(source.fps.value, fps.value))
-    meta = {**inherited, "made_by": "render", **choice.meta(generator),
-            "parents": [source.meta.get("id", str(args.zseq))]}
+    meta = provenance("render", parents=[parent_of(source.meta, args.zseq)], model=choice.meta(generator),
+                      inherited=source.meta)
     return finish(args, zseq.ZSequence(explore.resample(source.z, source.fps, fps), fps, meta), generator)
 
 

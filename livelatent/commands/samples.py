@@ -23,10 +23,11 @@ def add_arguments(parser) -> None:
 
 def run(args) -> int:
     from livelatent.offline.explore import sample_reel
+    from livelatent.common.provenance import provenance
     from livelatent.common.zseq import ZSequence
 
     claim_pair(args.out, force=args.force)
     choice, generator = load_model(args)
     z = sample_reel(args.n, generator.z_dim, args.seed)
-    meta = {"made_by": "samples", **choice.meta(generator), "seed": args.seed, "parents": []}
+    meta = provenance("samples", model=choice.meta(generator), seed=args.seed)
     return finish(args, ZSequence(z, args.fps, meta), generator)

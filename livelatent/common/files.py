@@ -8,13 +8,18 @@ of media and data checks its path here first, so each of these is one line.
     path = regular_file("reel.npy", ZSequenceError, "z-sequence")
     if is_regular_file(clip): ...          # a lookup that passes over anything else
 
-Writing: every file livelatent makes is written beside its place under a temporary name,
-fsynced, renamed over the place and its folder fsynced: a crash, a kill or a power cut leaves
-the old file or the new one, never half of one, and a file said to be written survives.
+Writing: every file livelatent makes is written beside its place under a hidden temporary
+name, fsynced, renamed over the place and its folder fsynced: a crash, a kill or a power cut
+leaves the old file or the new one, never half of one, and a file said to be written survives.
+tests/common/test_files.py holds every module to it; the writers that stream into their file
+as the show goes (the event log, a take being recorded, a render's video) are the named
+exceptions there, each saying why.
 
     write_json(path, meta)                 # also write_text, write_bytes
     with atomic_file(path) as f: np.save(f, z)
     with atomic_path(path) as tmp: av.open(str(tmp), "w") ...   # a library that opens by name
+    with atomic_paths(npy, js) as (a, b): ...                    # a pair, renamed together
+    move_into_place(finished, path)        # a file written elsewhere under its final name
 """
 
 from __future__ import annotations
@@ -58,33 +63,60 @@ def is_regular_file(path: str | os.PathLike) -> bool:
 # ---- writing ----
 
 def temporary_name(path: str | os.PathLike) -> Path:
-    """Where `path` is written before it is renamed into place: beside it, with its suffix kept
-    (libraries such as PyAV and numpy choose the format by it)."""
+    """Where `path` is written before it is renamed into place: beside it (a rename never
+    crosses a disk), hidden (an editor or compositor watching the folder never picks it up)
+    and with its suffix kept (PyAV and numpy choose the format by it)."""
     p = Path(path)
-    return p.with_name(p.name + ".tmp" + p.suffix)
+    return p.with_name(f".{p.name}.part{p.suffix}")
 
 
 @contextmanager
-def atomic_path(path: str | os.PathLike):
-    """Yields a temporary path to write by name; on success it is fsynced and renamed to
-    `path`, on any error it is removed and `path` is left as it was."""
-    p = Path(path)
-    tmp = temporary_name(p)
+def atomic_paths(*paths: str | os.PathLike, durable: bool = True):
+    """Yields a temporary path for each of `paths`, to write by name; when the block ends
+    without error each is fsynced and renamed over its path (in order) and the folders are
+    fsynced; on any error every temporary file is removed and `paths` are left as they were.
+
+    durable=False leaves out the fsyncs (the renames still make each file whole or absent):
+    for files written by the thousand whose loss a later check finds (an image sequence's
+    frames)."""
+    finals = [Path(p) for p in paths]
+    temps = [temporary_name(p) for p in finals]
     try:
-        yield tmp
-        fsync_path(tmp)
-        os.replace(tmp, p)
+        yield temps
+        for tmp in temps if durable else ():
+            fsync_path(tmp)
+        for tmp, final in zip(temps, finals):
+            os.replace(tmp, final)
     except BaseException:
-        tmp.unlink(missing_ok=True)  # a full disk leaves the old file, and nothing half-written beside it
+        for tmp in temps:  # a full disk leaves the old files, and nothing half-written beside them
+            tmp.unlink(missing_ok=True)
         raise
-    fsync_path(p.parent)
+    for folder in dict.fromkeys(p.parent for p in finals) if durable else ():
+        fsync_path(folder)
+
+
+@contextmanager
+def atomic_path(path: str | os.PathLike, *, durable: bool = True):
+    """Yields a temporary path to write by name; on success it is renamed to `path` (see
+    atomic_paths), on any error it is removed and `path` is left as it was."""
+    with atomic_paths(path, durable=durable) as (tmp,):
+        yield tmp
 
 
 @contextmanager
 def atomic_file(path: str | os.PathLike, mode: str = "wb"):
-    """Yields an open file for writing `path` atomically and durably (see atomic_path)."""
+    """Yields an open file for writing `path` atomically and durably (see atomic_paths)."""
     with atomic_path(path) as tmp, open(tmp, mode) as f:
         yield f
+
+
+def move_into_place(src: str | os.PathLike, path: str | os.PathLike) -> Path:
+    """Rename a finished file (in the same folder) over `path`, durably: the file's data and
+    then the folder's new name reach the disk before this returns."""
+    fsync_path(src)
+    os.replace(src, path)
+    fsync_path(Path(path).parent)
+    return Path(path)
 
 
 def write_bytes(path: str | os.PathLike, data: bytes) -> None:

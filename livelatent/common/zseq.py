@@ -15,13 +15,12 @@ import numpy as np
 
 from livelatent import __version__
 from livelatent.common.arrayfile import read_npy
+from livelatent.common.files import atomic_paths
 from livelatent.errors import LatentShapeError, UsageError, ZSequenceError
 from livelatent.common.rates import FrameRate
 from livelatent.common.jsonfile import FLAG, NAME, NUMBER, POSITIVE, RATE, TEXT, WHOLE, check_fields, list_of, read_json_object
 from livelatent.common.latent import check_z
 from livelatent.common.limits import check_rate
-
-MADE_BY = ("samples", "journey", "noise", "performance", "replay", "conform", "render", "path", "other")
 
 # the sidecar fields that commands read, each checked when present (others are kept as they are)
 SIDECAR_FIELDS = {
@@ -34,7 +33,7 @@ SIDECAR_FIELDS = {
 
 @dataclass(frozen=True)
 class ZSequence:
-    """z: float32 (frames, d); fps: exact rate; meta: what made it (see MADE_BY), model, parents."""
+    """z: float32 (frames, d); fps: exact rate; meta: what made it, model, parents (common/provenance.py)."""
 
     z: np.ndarray
     fps: FrameRate
@@ -80,17 +79,18 @@ def save(seq: ZSequence, out: str | os.PathLike) -> Path:
         "frames": len(seq),
         "d": seq.d,
     }
-    tmp_npy, tmp_js = npy.with_name(npy.name + ".tmp.npy"), js.with_name(js.name + ".tmp")
     try:
-        np.save(tmp_npy, seq.z)
-        tmp_js.write_text(json.dumps(meta, indent=2) + "\n")
-        os.replace(tmp_npy, npy)
-        os.replace(tmp_js, js)
+        write_pair(npy, js, seq.z, meta)
     except OSError as exc:  # a full disk, a read-only folder: no half-written pair is left
-        for tmp in (tmp_npy, tmp_js):
-            tmp.unlink(missing_ok=True)
         raise ZSequenceError(f"{npy}: cannot write the z-sequence ({exc.strerror or exc})") from None
     return npy
+
+
+def write_pair(npy: Path, js: Path, z: np.ndarray, meta: dict) -> None:
+    """NAME.npy and its NAME.json sidecar, both written before either is renamed into place."""
+    with atomic_paths(npy, js) as (tmp_npy, tmp_js):
+        np.save(tmp_npy, z)
+        tmp_js.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
 
 
 def resolve(path: str | os.PathLike) -> Path:

@@ -1,6 +1,7 @@
 """The conform: for every timeline frame, which source frames show and with what weights.
 
-An algorithm over livelatent.edit.timeline, frame for frame as MLT plays the edit (FORMAT.md §9):
+An algorithm over livelatent.edit.timeline, frame for frame as MLT plays the edit
+(docs/kdenlive-format.md §7):
   * inside a track, a higher lane (sub-playlist) is drawn over a lower one, and a same-track
     mix blends lane a into lane b with weight (t - in) / (out - in + 1) where both have a clip;
   * a dissolve composition blends track b over the first track from a upwards with a clip;

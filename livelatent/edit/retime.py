@@ -1,6 +1,6 @@
 """Which source frame a clip shows at each of its positions, with MLT's arithmetic.
 
-Measured with melt 7.12 (FORMAT.md §4, §10); all in doubles, as MLT computes them:
+Measured with melt 7.12 (docs/kdenlive-format.md §8); all in doubles, as MLT computes them:
   freeze      position -> in + frame (only before/after it when a flag is set); on a chain or
               a timewarp: the inner producer's frame `frame` (no in, warped rate, not reversed;
               behind a time remap: source frame `frame`), before/after comparing the bare

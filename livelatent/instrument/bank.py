@@ -11,7 +11,6 @@ NAME.npy (float32 (slots, d)) beside NAME.json (d, slots, one label per slot).
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
@@ -96,9 +95,8 @@ class KeyframeBank:
     def save(self, out: str | os.PathLike) -> Path:
         npy, js, _ = zseq.pair_paths(out)
         npy.parent.mkdir(parents=True, exist_ok=True)
-        np.save(npy, self.z)
-        js.write_text(json.dumps({"kind": "keyframe-bank", "d": self.d, "slots": len(self),
-                                  "labels": self.labels}, indent=2) + "\n")
+        zseq.write_pair(npy, js, self.z, {"kind": "keyframe-bank", "d": self.d, "slots": len(self),
+                                          "labels": self.labels})
         return npy
 
     @classmethod

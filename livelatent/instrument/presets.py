@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from livelatent.common import values
+from livelatent.common.files import write_text
 from livelatent.common.output_spec import OutputSpec
 from livelatent.errors import ControlMessageError, LivelatentError, PresetError
 from livelatent.instrument.mapping import CURVES, MidiBinding, MidiMap, NoteBlock
@@ -241,4 +242,4 @@ def append_learned(path: Path, b: MidiBinding) -> None:
     text = path.read_text()
     new = text + ("" if text.endswith("\n") else "\n") + block
     from_dict(tomllib.loads(new), path)  # never write a preset that would not load
-    path.write_text(new)
+    write_text(path, new)

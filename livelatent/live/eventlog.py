@@ -21,6 +21,8 @@ class EventLog:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        # appended line by line as the show goes (not common/files.py's write-then-rename): a
+        # show that stops any way at all keeps every line written until then
         self._file = open(self.path, "a")
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._run, name="event-log", daemon=True)

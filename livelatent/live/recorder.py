@@ -267,7 +267,7 @@ class _Session:
             return
         try:
             frame = self._fit(image)
-            if self.proxy is None:
+            if self.proxy is None:  # encoded as the take goes, under its own name until finish()
                 self.proxy = VideoWriter(self.take.recording_proxy_path, fps=self.take.fps, size=self.size,
                                          codec=self.codec, intra_only=True,
                                          metadata={"livelatent_id": self.take.id})

@@ -1,4 +1,4 @@
-"""The seed's picture of a trajectory, drawn in numpy and written as PNG without matplotlib.
+"""The seed's picture of a trajectory, drawn in numpy (plot-path writes it with adapters/png.py).
 
 Top: each z is one vertical slice (one pixel wide, or wider for short paths), time left to
 right, each dimension a row coloured by its value (warm positive, cool negative). A smooth
@@ -11,10 +11,6 @@ Keyframe frames, when given, are marked by faint vertical lines through all thre
 
 from __future__ import annotations
 
-import struct
-import zlib
-from pathlib import Path
-
 import numpy as np
 
 from livelatent.common.latent import SHELL_SPREAD, shell_radius
@@ -25,23 +21,6 @@ GAP = 4
 BACKGROUND, GAP_COLOUR, KEY_COLOUR = (16, 16, 16), (48, 48, 48), (90, 90, 90)
 SPEED_COLOUR, RADIUS_COLOUR = (240, 240, 240), (255, 210, 60)
 SHELL_COLOUR, BAND_COLOUR = (130, 130, 130), (40, 40, 56)
-
-
-def write_png(path, rgb: np.ndarray) -> Path:
-    """Write uint8 (h, w, 3) as an 8-bit RGB PNG (zlib + CRC by hand)."""
-    rgb = np.ascontiguousarray(rgb, dtype=np.uint8)
-    h, w, _ = rgb.shape
-    rows = np.concatenate([np.zeros((h, 1), np.uint8), rgb.reshape(h, w * 3)], axis=1)  # filter byte 0 per row
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-
-    header = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)
-    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows.tobytes(), 6))
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(png + chunk(b"IEND", b""))
-    return path
 
 
 def trajectory_image(z, fps, *, keys=None, radius: float | None = None, max_rows: int = 512,

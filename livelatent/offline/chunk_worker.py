@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from livelatent.common import limits
+from livelatent.common.files import atomic_path
 from livelatent.adapters.image_sequence import ImageSequence
 from livelatent.adapters.video import VideoWriter
 from livelatent.errors import ModelError
@@ -116,9 +117,8 @@ class ChunkRenderer:
         started, cpu = time.perf_counter(), time.process_time()
         h, w = self.generator.resolution
         path = job.segment_path(chunk)
-        tmp = path.with_name(f".{path.name}.part.mp4")
         rows, planner = _Rows(z, chunk.start), self._planner(job, h, w)
-        with VideoWriter(tmp, fps=job.fps, size=(w, h), **job.segment) as writer:
+        with atomic_path(path) as tmp, VideoWriter(tmp, fps=job.fps, size=(w, h), **job.segment) as writer:
             at = chunk.start
             while at < chunk.stop:
                 end = min(at + planner.next_size(), chunk.stop)
@@ -133,7 +133,6 @@ class ChunkRenderer:
                     if job.images is not None:
                         job.images.write(frame, image)
                 at = end
-        os.replace(tmp, path)
         return ChunkResult(chunk.index, chunk.frames, time.perf_counter() - started, self.name,
                            time.process_time() - cpu)
 

@@ -22,14 +22,16 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from livelatent.common import limits, zseq
+from livelatent.common.files import atomic_path
 from livelatent.adapters.video import VideoWriter, iter_frames
 from livelatent.adapters.video_segments import join_segments, joinable
 from livelatent.errors import ZSequenceError
 from livelatent.common.latent import check_z
+from livelatent.common.provenance import new_id
 from livelatent.offline.chunk_worker import ChunkJob, ChunkRenderer, ChunkResult, ModelInfo, ModelRecipe
 from livelatent.offline.chunks import DEFAULT_CHUNK_FRAMES, fingerprint, plan_chunks
 from livelatent.offline.manifest import Manifest
-from livelatent.offline.render import RenderResult, _ctrl_c_requests_stop, _video_tags, new_id
+from livelatent.offline.render import RenderResult, _ctrl_c_requests_stop, _video_tags
 from livelatent.common.zseq import ZSequence
 
 JOINS = ("remux", "encode")
@@ -160,7 +162,8 @@ def _assemble(plan, job: ChunkJob, settings: ChunkedSettings, video: Path, seq: 
         frames = join_segments(segments, video, fps=seq.fps, metadata=tags)
     else:
         h, w = model.resolution
-        with VideoWriter(video, fps=seq.fps, size=(w, h), metadata=tags, **settings.video) as writer:
+        with atomic_path(video) as tmp, \
+                VideoWriter(tmp, fps=seq.fps, size=(w, h), metadata=tags, **settings.video) as writer:
             for segment in segments:
                 for frame in iter_frames(segment):
                     writer.write(frame)

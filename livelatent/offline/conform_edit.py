@@ -23,6 +23,7 @@ from livelatent.errors import LivelatentError, ProjectError
 from livelatent.edit.timeline import Source, Timeline
 from livelatent.common.rates import FrameRate
 from livelatent.common.memory import fits
+from livelatent.common.provenance import provenance
 from livelatent.edit.mlt_time import format_clock
 from livelatent.offline.edit_reader import read_edit
 from livelatent.common.zseq import ZSequence
@@ -189,9 +190,10 @@ def conform_edit(project: str | os.PathLike, *, sequence: str | None = None, gap
               "overlays": overlays(picks, timeline.fps),
               "problems": problems + result.report.get("problems", []),
               "notes": list(dict.fromkeys([*timeline.notes, *result.report["notes"]]))}  # the reader's too
-    meta = {"made_by": "conform", "project": str(project), "sequence": timeline.name,
-            "parents": sorted({str(h.seq.meta.get("id")) for h in hits if h.seq is not None and h.seq.meta.get("id")}),
-            "conform": {k: report[k] for k in ("frames_from", "blended_frames", "gap_frames", "frames_without_z")},
-            **edit_provenance(picks, result.kept, [h.seq.meta if h.seq is not None else None for h in hits])}
+    meta = provenance(
+        "conform", parents=sorted({str(h.seq.meta["id"]) for h in hits if h.seq is not None and h.seq.meta.get("id")}),
+        model=edit_provenance(picks, result.kept, [h.seq.meta if h.seq is not None else None for h in hits]),
+        project=str(project), sequence=timeline.name,
+        conform={k: report[k] for k in ("frames_from", "blended_frames", "gap_frames", "frames_without_z")})
     return Conformed(ZSequence(result.z, FrameRate(timeline.fps), meta), report, timeline, picks, result.kept,
                      [z is not None for z in zs])

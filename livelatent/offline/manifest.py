@@ -12,12 +12,11 @@ which chunks need rendering again; a chunk whose files went missing since is ren
 
 from __future__ import annotations
 
-import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from livelatent.errors import UsageError
+from livelatent.common.files import write_json
 from livelatent.common.jsonfile import NAME, POSITIVE, WHOLE, check_fields, list_of, read_json_object
 
 SCHEMA_VERSION = 1
@@ -62,9 +61,7 @@ class Manifest:
         data = {"schema_version": SCHEMA_VERSION, "fingerprint": self.fingerprint, "id": self.render_id,
                 "chunks": self.chunks, "done": sorted(self.done)}
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(self.path.name + ".tmp")
-        tmp.write_text(json.dumps(data) + "\n")
-        os.replace(tmp, self.path)  # a driver killed mid-write leaves the previous manifest whole
+        write_json(self.path, data, indent=None)  # a driver killed mid-write leaves the previous manifest whole
 
     def mark_done(self, index: int) -> None:
         self.done.add(index)

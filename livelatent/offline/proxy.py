@@ -18,6 +18,7 @@ import numpy as np
 
 from livelatent.adapters import take_writer, takes
 from livelatent.adapters.video import VideoWriter, iter_frames
+from livelatent.common.files import atomic_path
 from livelatent.common.images import fit_image
 from livelatent.errors import TakeError, VideoError, ZSequenceError
 from livelatent.generators.configure import decode_frames
@@ -41,19 +42,17 @@ def complete_proxy(take: takes.Take, generator, *, progress: Callable[[int], Non
     z = takes.load_z(take).z
     size = _proxy_size(take, generator)
     decode_size = _decode_size(take, generator)
-    tmp = take.path / f"{take.name}.building.mp4"
     try:
-        with VideoWriter(tmp, fps=take.fps, size=size, codec=take.meta["proxy"].get("codec") or "h264",
-                         intra_only=True, metadata={"livelatent_id": take.id}) as out:
+        with atomic_path(take.proxy_path) as tmp, \
+                VideoWriter(tmp, fps=take.fps, size=size, codec=take.meta["proxy"].get("codec") or "h264",
+                            intra_only=True, metadata={"livelatent_id": take.id}) as out:
             for frame in _frames(take, z, generator, size, decode_size, track or takes.picture_track(take)):
                 out.write(frame)
                 if progress:
                     progress(1)
-        os.replace(tmp, take.proxy_path)
         take = takes.update_meta(take, proxy={**take.meta["proxy"], "size": list(size), "state": "complete",
                                               "present": [[0, take.rows]] if take.rows else []})
     except BaseException as exc:  # interrupted or failed: the take stays as it was, partial proxy and all
-        tmp.unlink(missing_ok=True)
         if isinstance(exc, (OSError, VideoError)):  # a full disk, a read-only folder
             raise TakeError(f"{take.path}: proxy not written ({getattr(exc, 'strerror', None) or exc}); "
                             f"the z-sequence is kept: make room and run `livelatent proxies {take.name}`") from None

@@ -17,7 +17,6 @@ import queue
 import signal
 import threading
 import time
-import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +30,7 @@ from livelatent.generators.configure import decode_frames
 from livelatent.generators import batching
 from livelatent.common.latent import check_z
 from livelatent.common.picture import PictureTrack
+from livelatent.common.provenance import new_id
 from livelatent.common.zseq import ZSequence
 
 QUEUE_BATCHES = 3  # decoded batches waiting for the encoder: enough to overlap, bounded memory
@@ -46,11 +46,6 @@ class RenderResult:
     @property
     def npy(self) -> Path:
         return zseq.pair_paths(self.video)[0]
-
-
-def new_id() -> str:
-    """The id that ties a z-sequence to its videos (livelatent_id in the container tags)."""
-    return uuid.uuid4().hex
 
 
 def render(seq: ZSequence, generator, out: str | os.PathLike, *, size: tuple[int, int] | None = None,
@@ -70,6 +65,8 @@ def render(seq: ZSequence, generator, out: str | os.PathLike, *, size: tuple[int
     limits.check_size(w, h, what=f"{video}: frame size")
     limit = limits.batch_for(batch or batching.LIMIT, h, w)  # an 8K frame is 107 MB: a few at a time, whatever
     planner = batching.BatchPlanner.for_generator(generator, fixed=limit if batch else None, limit=limit)  # --batch says
+    # encoded straight into `video`, not renamed into place when whole: a render stopped by
+    # Ctrl-C keeps the frames done, closed as a valid video beside the z-sequence cut to them
     writer = VideoWriter(video, fps=seq.fps, size=(w, h), lossless=lossless, intra_only=intra_only,
                          metadata=_video_tags(seq, generator))
     with _ctrl_c_requests_stop() as stop:

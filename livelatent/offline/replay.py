@@ -10,7 +10,6 @@ sampled more or less finely, over the same duration.
 from __future__ import annotations
 
 import math
-import uuid
 from collections import defaultdict
 from fractions import Fraction
 
@@ -21,6 +20,7 @@ from livelatent.motion.clock import FrameSampler
 from livelatent.instrument.actions import ControlEvent
 from livelatent.errors import ControlMessageError, LivelatentError, TakeError
 from livelatent.common.jsonfile import NUMBER, OBJECT, POSITIVE, TEXT, WHOLE, check_fields, list_of, optional
+from livelatent.common.provenance import model_settings, provenance
 from livelatent.common.rates import FrameRate
 from livelatent.instrument.performance import Performance
 from livelatent.common.zseq import ZSequence
@@ -107,10 +107,9 @@ def replay_z(take: takes.Take, fps=None) -> ZSequence:
         for k, row in sampler.rows(perf.tick, prev, perf.z):
             if k < n:
                 z[k] = row
-    kept = ("model", "model_label", "snapshot", "snapshot_labels", "size", "preset", "seed")
-    meta = {"id": uuid.uuid4().hex, "made_by": "replay", "take": take.name, "parents": [take.id],
-            **{key: take.meta[key] for key in kept if key in take.meta},
-            **takes.picture_track(take, fps).to_meta()}  # psi, class, snapshot as performed, frame for frame
+    # drawn as performed: psi, class, snapshot frame for frame
+    model = {**model_settings(take.meta), **takes.picture_track(take, fps).to_meta()}
+    meta = provenance("replay", parents=[take.id], model=model, take=take.name)
     return ZSequence(z, fps, meta)
 
 

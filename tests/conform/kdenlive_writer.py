@@ -1,4 +1,4 @@
-"""Write small Kdenlive projects in the structures of several generations (FORMAT.md §5).
+"""Write small Kdenlive projects in the structures of several generations (docs/kdenlive-format.md §2).
 
 gen2       15.08-18.12: tracks are playlists straight in `maintractor`, integer frames,
            per-track producer copies `<bin>_playlistN`, `slowmotion:` timewarp producers.

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from livelatent.errors import UsageError
-from livelatent.generators.tiles import draw_label, glyph, parse_grid, text_bitmap, tile_images
+from livelatent.common.font import glyph, text_bitmap
+from livelatent.generators.tiles import draw_label, parse_grid, tile_images
 
 
 def test_font_draws_digits_and_letters_distinctly():

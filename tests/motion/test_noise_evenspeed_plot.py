@@ -11,7 +11,8 @@ from livelatent.common.latent import sample, shell_radius
 from livelatent.motion.evenspeed import retime_even
 from livelatent.motion.noise import loop_around, neighbour, tangent_noise
 from livelatent.motion.paths import build_path
-from livelatent.motion.plot import trajectory_image, write_png
+from livelatent.adapters.png import write_png
+from livelatent.motion.plot import trajectory_image
 
 D = 512
 Z = sample(1, D, seed=2)[0].astype(np.float64)
