@@ -161,6 +161,9 @@ def _print_summary(summary, session) -> None:
     print(f"livelatent perform: {summary.frames} frames in {summary.seconds:.1f} s ({summary.fps:.1f} fps, "
           f"decode {summary.decode_ms:.1f} ms/frame), {summary.ticks} ticks, "
           f"{summary.events} events applied, {summary.rejected} rejected")
+    for s in session.app.outputs.statuses() if session.app.outputs else ():
+        print(f"video out {s.spec}: {s.sent} frames sent ({s.repeated} repeated), {s.dropped} dropped "
+              f"(replaced unsent by newer ones), last {s.state}")
     take = session.recorder.last_take if session.recorder is not None else None
     if take is not None:
         state = take.meta.get("proxy", {}).get("state", "?")

@@ -81,8 +81,11 @@ def test_ndi_receiver_gets_the_takes_frames_tagged_and_within_the_codec(tmp_path
     announced = [int(m["frame"]) for m in got["metas"] if m.get("take") == take.id]
     # every row the window showed went out once, in order: all but those the loop had no time
     # for (a decode-bound loop skips to the newest frame; the proxy renders them after the show)
+    # and those the output's mailbox replaced unsent by a newer one, which it counts as dropped
     unshown = re.search(r"rendering (\d+) proxy frames the show had no time for", got["logs"])
-    assert len(announced) == take.rows - (int(unshown.group(1)) if unshown else 0), got["logs"]
+    dropped = int(re.search(r"video out ndi:test: \d+ frames sent \(\d+ repeated\), (\d+) dropped", got["logs"])[1])
+    shown = take.rows - (int(unshown.group(1)) if unshown else 0)
+    assert shown - dropped <= len(announced) <= shown and len(announced) >= 0.8 * shown, got["logs"]
     assert announced == sorted(set(announced)) and set(announced) <= set(range(take.rows))
     tags = {(m["source"], m["frame_rate"]) for m in got["metas"] if m.get("take") == take.id}
     assert tags == {("test", "30/1")}
