@@ -10,9 +10,10 @@ The receiver starts a take over OSC once frames flow, so every frame of the take
 while it listens. Checked: NDI's metadata announces each of the take's rows exactly once, in
 order, with the take's id, the source name and the rate 30/1; NDI's frame header says 30;
 NDI itself lost no frame on the wire; and every picture received is decode(z[k]) of the
-recorded take within NDI's codec tolerance (SpeedHQ, 4:2:2 chroma, lossy: PSNR >= 20 dB;
-measured 23-33 dB on the default model's fine detail at 64x64) and at least 6 dB closer to
-its own row than to any row more than 3 away (measured ~10 dB).
+recorded take within NDI's codec tolerance (SpeedHQ keeps luma at full resolution and halves
+chroma, 4:2:2: luma PSNR >= 30 dB; measured 35-39 dB on the default model's fine detail at
+64x64, where RGB PSNR is 22-28 dB) and at least 6 dB closer to its own row than to any row
+more than 3 away.
 """
 
 from __future__ import annotations
@@ -32,8 +33,9 @@ from livelatent.adapters.takes import load_z, read_take
 from livelatent.generators import load
 
 HERE = Path(__file__).parent
-MIN_PSNR = 20.0  # dB: NDI's SpeedHQ codec with 4:2:2 chroma; another row of the take scores ~10 dB lower
+MIN_PSNR = 30.0  # dB of luma: NDI's SpeedHQ codec (4:2:2); another row of the take scores far lower
 MARGIN = 6.0  # dB between a picture's own row and any row more than 3 away
+LAG = 3  # NDI delivers metadata and video frames up to this many frames apart
 
 pytestmark = pytest.mark.skipif(
     os.geteuid() != 0 or not shutil.which("unshare") or not shutil.which("ip"),
@@ -41,7 +43,7 @@ pytestmark = pytest.mark.skipif(
            "(unshare --net and ip, as root)")
 
 
-def run_in_namespace(tmp_path: Path, take_seconds: float = 2.0) -> dict:
+def run_in_namespace(tmp_path: Path, take_seconds: float = 3.0) -> dict:
     pytest.importorskip("cyndilib", reason="NDI out needs the extra livelatent[ndi] (cyndilib)")
     config = tmp_path / "ndi"
     config.mkdir()
@@ -70,7 +72,9 @@ wait $show
 
 
 def psnr(a: np.ndarray, b: np.ndarray) -> float:
-    mse = float(np.mean((a.astype(np.float64) - b.astype(np.float64)) ** 2))
+    """Of the luma (BT.601 weights) of two RGB pictures."""
+    a, b = (np.asarray(x, np.float64) @ [0.299, 0.587, 0.114] for x in (a, b))
+    mse = float(np.mean((a - b) ** 2))
     return 99.0 if mse == 0 else 10 * np.log10(255 ** 2 / mse)
 
 
@@ -92,16 +96,18 @@ def test_ndi_receiver_gets_the_takes_frames_tagged_and_within_the_codec(tmp_path
     assert got["rate"] == "30" and got["source"].endswith("(test)")
     assert got["ndi"]["frames_dropped"] == 0
     decoded = load("default", size=(64, 64)).decode(np.asarray(z, np.float32), size=(64, 64))
-    in_take = [(f, m) for f, m in zip(got["frames"], got["frame_meta"]) if m.get("take") == take.id]
-    assert len(in_take) >= 3
+    # pictures paired with the take's metadata, but for the take's first and last LAG rows,
+    # where the newest metadata may belong to a picture from before or after the take
+    in_take = [(f, int(m["frame"])) for f, m in zip(got["frames"], got["frame_meta"])
+               if m.get("take") == take.id and LAG <= int(m["frame"]) < take.rows - LAG]
+    assert len(in_take) >= 2  # NDI hands a receiver only some of the video frames (docs/video-out.md)
     scores = []
-    for pixels, meta in in_take:
-        k = int(meta["frame"])  # the newest metadata received before the picture: NDI delivers the
-        near = [j for j in range(k - 2, k + 4) if 0 <= j < take.rows]  # two streams a few frames apart
+    for pixels, k in in_take:
+        near = [j for j in range(k - LAG, k + LAG + 1) if 0 <= j < take.rows]
         best = max(near, key=lambda j: psnr(pixels[..., :3], decoded[j]))
         scores.append(psnr(pixels[..., :3], decoded[best]))
         others = [psnr(pixels[..., :3], decoded[j]) for j in range(take.rows) if abs(j - best) > 3]
         assert scores[-1] >= MIN_PSNR and scores[-1] >= max(others, default=0.0) + MARGIN
         assert (pixels[..., 3] == 255).all()  # the picture is opaque (no bars at the show's size)
-    print(f"NDI frames received during the take: {len(in_take)} of {take.rows}; PSNR min {min(scores):.1f} "
-          f"median {np.median(scores):.1f} dB")
+    print(f"NDI frames received during the take: {len(in_take)} of {take.rows}; luma PSNR min "
+          f"{min(scores):.1f} median {np.median(scores):.1f} dB")
