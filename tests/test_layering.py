@@ -55,7 +55,11 @@ OWNERS = {"opentimelineio": "livelatent.adapters.otio", "aaf2": "livelatent.adap
           "ray": "livelatent.offline.distributed",  # the optional extra livelatent[ray]: --ray only
           # video out: one protocol module each (the extras livelatent[ndi], [spout], [syphon])
           "cyndilib": "livelatent.live.outputs.ndi", "SpoutGL": "livelatent.live.outputs.spout",
-          "syphon": "livelatent.live.outputs.syphon"}
+          "syphon": "livelatent.live.outputs.syphon",
+          # the optional extra livelatent[console], in the console's own process only
+          "imgui_bundle": "livelatent.live.console.panels", "OpenGL": "livelatent.live.console.textures"}
+# libraries a module pulls in through the library it owns (imgui-bundle's GL backend is PyOpenGL)
+THROUGH = {"livelatent.live.console.panels": {"OpenGL"}}
 
 # layer -> libraries it must not pull in, even through what it imports
 LIBRARY_RULES = {
@@ -150,7 +154,7 @@ def forbidden_for(name: str) -> set[str]:
     banned = LIBRARY_RULES.get(layer(name), set()) | owned_elsewhere
     if layer(name) in ("commands", "cli"):
         banned = owned_elsewhere & {"opentimelineio", "aaf2"}  # commands load it lazily, through the adapter
-    return banned - {lib for lib, owner in OWNERS.items() if owner == name}
+    return banned - {lib for lib, owner in OWNERS.items() if owner == name} - THROUGH.get(name, set())
 
 
 def imported(name: str, banned: set[str]) -> set[str]:

@@ -33,7 +33,8 @@ DEFAULT_PRESET = "ultrafast"
 _ALL_INTRA = {"g": "1", "keyint_min": "1"}
 MJPEG_QUANTISER = 2  # 2 (best) .. 31
 _QP2LAMBDA = 118  # libavcodec's FF_QP2LAMBDA: global_quality is a quantiser in lambda units
-_CONTAINER_OPTIONS = {".mp4": {"movflags": "use_metadata_tags"}, ".mov": {"movflags": "use_metadata_tags"}}
+# muxer options by suffix: MP4 and MOV keep arbitrary tags (livelatent_id) only when asked
+CONTAINER_OPTIONS = {".mp4": {"movflags": "use_metadata_tags"}, ".mov": {"movflags": "use_metadata_tags"}}
 
 
 def _stream_settings(codec: str, intra_only: bool, lossless: bool, preset: str,
@@ -79,7 +80,7 @@ class VideoWriter:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self._container = av.open(str(self.path), "w",
-                                      options=_CONTAINER_OPTIONS.get(self.path.suffix.lower(), {}))
+                                      options=CONTAINER_OPTIONS.get(self.path.suffix.lower(), {}))
         except (av.error.FFmpegError, ValueError) as exc:
             raise VideoError(f"{self.path}: cannot create video ({exc})") from None
         try:

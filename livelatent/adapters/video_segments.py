@@ -14,7 +14,7 @@ import os
 from fractions import Fraction
 from pathlib import Path
 
-from livelatent.adapters.video import _CONTAINER_OPTIONS
+from livelatent.adapters.video import CONTAINER_OPTIONS
 from livelatent.common.files import atomic_path
 from livelatent.errors import VideoError
 from livelatent.common.rates import FrameRate
@@ -43,7 +43,7 @@ def join_segments(segments: list[Path], out: str | os.PathLike, *, fps: FrameRat
     frames = 0
     try:
         with atomic_path(out) as tmp, av.open(str(tmp), "w", format=_format_for(out),
-                                              options=_CONTAINER_OPTIONS.get(out.suffix.lower(), {})) as dst:
+                                              options=CONTAINER_OPTIONS.get(out.suffix.lower(), {})) as dst:
             for key, value in (metadata or {}).items():
                 dst.metadata[str(key)] = str(value)
             stream = None

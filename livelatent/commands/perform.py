@@ -8,6 +8,7 @@ OSC and keyboard control, recording takes on demand.
 
 from __future__ import annotations
 
+import argparse
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -34,6 +35,10 @@ def add_arguments(p) -> None:
     p.add_argument("--duration", type=types.seconds, default=None, metavar="S", help="stop after S seconds")
     p.add_argument("--fps", type=types.display_fps, default=None, help="display frame grid when not recording (default 60)")
     p.add_argument("--no-hud", action="store_true", help="start with the HUD hidden (H toggles it)")
+    p.add_argument("--console", action=argparse.BooleanOptionalAction, default=None,
+                   help="the operator console: the bank as thumbnails and the instrument's state in a second "
+                        "window (default: the preset's [display] console, auto: on for a window show unless "
+                        "it is fullscreen on the only monitor; see docs/console.md)")
     p.add_argument("--grid", action="store_true",
                    help="with a snapshot set (--model 'run/*.pkl'): start showing every snapshot, tiled "
                         "(G toggles; otherwise /livelatent/snapshot N picks the one shown)")
@@ -46,6 +51,10 @@ def add_arguments(p) -> None:
     p.add_argument("--osc-host", type=types.host, default=None, help="address to listen on (default 127.0.0.1)")
     p.add_argument("--osc-port", type=types.port, default=None, help="OSC port (default 9331; 0 = no OSC)")
     p.add_argument("--osc-feedback", type=types.host_port, default=None, metavar="HOST:PORT", help="send state changes here")
+    p.add_argument("--oscquery-port", type=types.port, default=None, metavar="PORT",
+                   help="TCP port of the OSCQuery server (the OSC address space with types, ranges and values; "
+                        "default: the OSC port's number)")
+    p.add_argument("--no-oscquery", action="store_true", help="do not serve OSCQuery")
     p.add_argument("--osc-allow", type=types.ip_list, default=None, metavar="IP,IP", help="accept OSC only from these senders")
     p.add_argument("--midi", default=None, metavar="NAME",
                    help="MIDI input by partial name, or virtual:NAME for a virtual port (see `livelatent devices`)")
@@ -83,10 +92,13 @@ def show_config(args) -> ShowConfig:
         seed=preset.bank.seed if args.seed is None else args.seed, bank=args.bank or preset.bank.source,
         slots=preset.bank.slots, headless=args.headless, fullscreen=args.fullscreen, monitor=args.monitor,
         display_fps=args.fps or preset.display.fps, hud=preset.display.hud and not args.no_hud, grid=args.grid,
-        duration=args.duration, osc_host=args.osc_host or preset.osc.host,
+        duration=args.duration, console=_console(args.console, preset.display.console), osc_host=args.osc_host or preset.osc.host,
         osc_port=preset.osc.port if args.osc_port is None else args.osc_port,
         osc_allow=tuple(a.strip() for a in allow), osc_feedback=args.osc_feedback or preset.osc.feedback,
-        midi=args.midi or preset.midi.input, midi_map=preset.midi.map, autopilot=args.autopilot,
+        oscquery=preset.osc.query and not args.no_oscquery,
+        oscquery_port=preset.osc.query_port if args.oscquery_port is None else args.oscquery_port,
+        midi=args.midi or preset.midi.input, midi_map=preset.midi.map,
+        midi_feedback=preset.midi.feedback, autopilot=args.autopilot,
         event_log=Path(args.event_log) if args.event_log else None, record=args.record,
         recordings=Path(args.recordings), record_fps=args.record_fps or values.rate(preset.record.fps),
         proxy_size=proxy_size, **_outputs(args.output or (), preset.outputs))
@@ -100,6 +112,10 @@ def _outputs(flags, preset_outputs) -> dict:
     by_name.update({spec.name: OutputSettings(spec) for spec in flags})
     return {"outputs": tuple(e.spec for e in by_name.values()),
             "outputs_off": tuple(name for name, e in by_name.items() if not e.enabled)}
+
+
+def _console(flag: bool | None, preset: str) -> str:
+    return preset if flag is None else ("on" if flag else "off")
 
 
 def parse_options(argv: list[str]):

@@ -35,7 +35,7 @@ from livelatent.errors import ControlMessageError
 from livelatent.motion.params import MOVERS, MotionParams
 
 MOTION_PARAMS = tuple(MotionParams.RANGES)  # the numeric knobs; "mover" has its own action
-SOURCES = ("osc", "midi", "key", "cli", "api", "replay", "autopilot")
+SOURCES = ("osc", "midi", "key", "cli", "api", "replay", "autopilot", "console")
 OSC_PREFIX = "/livelatent"
 
 # How an OSC address (Route.form) turns a message into the action's arguments; template items

@@ -108,6 +108,9 @@ class MidiBinding:
     hi: float = 1.0
     curve: str = "linear"
     invert: bool = False
+    takeover: str = "jump"  # "jump", "pickup" or "scale" (instrument/takeover.py)
+    mode: str = "absolute"  # or "relative": an endless encoder
+    encoding: str = "twos-complement"  # a relative encoder's: "twos-complement", "offset-64", "sign-bit"
 
     def value(self, raw: int) -> float:
         x = raw / 127.0
@@ -146,12 +149,20 @@ class MidiMap:
         return MidiMap(self.bindings + (b,), self.notes)
 
 
-def midi_event(midimap: MidiMap, kind: str, channel: int, number: int, value: int) -> ControlEvent | None:
-    """kind: "cc", "note_on" or "note_off"; channel 1..16. Unmapped or releases -> None."""
+def midi_event(midimap: MidiMap, kind: str, channel: int, number: int, value: int,
+               knobs=None) -> ControlEvent | None:
+    """kind: "cc", "note_on" or "note_off"; channel 1..16. Unmapped or releases -> None.
+    knobs: a KnobTracker (instrument/takeover.py) for soft takeover and relative encoders."""
     if kind == "note_off" or (kind == "note_on" and value == 0):
         return None
     bkind = "note" if kind == "note_on" else kind
     b = midimap.binding(bkind, channel, number)
+    if b is not None and knobs is not None and bkind == "cc" and route_for(b.target)[1].form == KNOB:
+        knob = knobs.value(b, value)
+        event = None if knob is None else target_event(b.target, knob, source="midi")
+        if event is not None:
+            knobs.sent(b, event)
+        return event
     if b is not None:
         return target_event(b.target, b.value(value), source="midi")
     if bkind == "note":

@@ -21,6 +21,8 @@ from livelatent.common.files import write_text
 from livelatent.common.output_spec import OutputSpec
 from livelatent.errors import ControlMessageError, LivelatentError, PresetError
 from livelatent.instrument.mapping import CURVES, MidiBinding, MidiMap, NoteBlock
+from livelatent.instrument.led_map import BUTTON_STATES, PAD_STATES, Button, Pads
+from livelatent.instrument.takeover import ENCODINGS, MODES, TAKEOVERS
 from livelatent.instrument.addresses import check_target
 from livelatent.motion.params import MotionParams
 
@@ -41,12 +43,15 @@ class OscSettings:
     port: int = 9331
     feedback: str = ""     # HOST:PORT for state feedback; empty = none
     allow: tuple = ()      # sender IPs accepted; empty = any
+    query: bool = True     # OSCQuery: the address space with types, ranges and values over HTTP
+    query_port: int = 0    # its TCP port; 0 = the OSC port's number
 
 
 @dataclass(frozen=True)
 class MidiSettings:
     input: str = ""        # partial port name, or "virtual:NAME"; empty = no MIDI
     map: MidiMap = field(default_factory=MidiMap)
+    feedback: tuple = ()   # LEDs: led_map.Pads and led_map.Button entries ([[midi.feedback]])
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,7 @@ class DisplaySettings:
     fps: float = 60.0      # display frame grid when not recording
     hud: bool = True
     size: str = "256x256"  # decode size WxH
+    console: str = "auto"  # the operator console: "auto" (a window show, unless fullscreen on the only monitor), "on", "off"
 
 
 @dataclass(frozen=True)
@@ -130,12 +136,18 @@ def from_dict(data: dict, path: Path | None = None) -> Preset:
 
 # settings whose values the command line checks too, with the same checks (values.py)
 _VALUES = {("display", "size"): values.size, ("display", "fps"): values.display_fps, ("record", "fps"): values.rate,
-           ("record", "proxy_size"): values.size, ("osc", "host"): values.host, ("osc", "port"): values.port,
+           ("record", "proxy_size"): values.size, ("osc", "host"): values.host, ("osc", "port"): values.port, ("osc", "query_port"): values.port,
            ("osc", "feedback"): values.host_port, ("bank", "seed"): values.seed, ("bank", "slots"): values.slots}
+
+
+CONSOLE_CHOICES = ("auto", "on", "off")
 
 
 def _check_values(preset: Preset, where: str) -> None:
     """Each setting in range as its flag would be (an empty string means "none" / "default")."""
+    if preset.display.console not in CONSOLE_CHOICES:
+        raise PresetError(f"{where}: [display] console: expected one of {', '.join(CONSOLE_CHOICES)}, "
+                          f"got {preset.display.console!r}")
     settings = [(section, key, getattr(getattr(preset, section), key)) for section, key in _VALUES]
     settings.append(("osc", "allow", ",".join(preset.osc.allow)))
     for section, key, value in settings:
@@ -187,13 +199,13 @@ def _section(table: dict, cls, where: str, name: str, extra: dict | None = None)
     return table
 
 
-_CC_KEYS = {"cc", "target", "channel", "min", "max", "curve", "invert"}
+_CC_KEYS = {"cc", "target", "channel", "min", "max", "curve", "invert", "takeover", "mode", "encoding"}
 _NOTE_KEYS = {"note", "target", "channel"}
 _BLOCK_KEYS = {"first_note", "count", "first_slot", "velocity", "channel"}
 
 
 def _midi(table: dict, where: str) -> MidiSettings:
-    _keys(table, {"input", "cc", "note", "notes"}, where, "[midi]")
+    _keys(table, {"input", "cc", "note", "notes", "feedback"}, where, "[midi]")
     bindings = [_binding(e, "cc", i, where) for i, e in enumerate(table.get("cc", []), 1)]
     bindings += [_binding(e, "note", i, where) for i, e in enumerate(table.get("note", []), 1)]
     blocks = []
@@ -203,7 +215,50 @@ def _midi(table: dict, where: str) -> MidiSettings:
     name = table.get("input", "")
     if not isinstance(name, str):
         raise PresetError(f"{where}: [midi] input: expected a port name (string), got {name!r}")
-    return MidiSettings(input=name, map=MidiMap(tuple(bindings), tuple(blocks)))
+    feedback = tuple(_feedback(e, name, i, where) for i, e in enumerate(table.get("feedback", []), 1))
+    return MidiSettings(input=name, map=MidiMap(tuple(bindings), tuple(blocks)), feedback=feedback)
+
+
+_PADS_KEYS = {"output", "first_note", "count", "first_slot", *PAD_STATES}
+_BUTTON_KEYS = {"output", "note", "cc", "state", "on", "off"}
+
+
+def _feedback(e: dict, input_name: str, i: int, where: str):
+    """One [[midi.feedback]] entry: slot pads (first_note ...) or a button lit by a state."""
+    what = f"[midi.feedback] entry {i}"
+    pads = isinstance(e, dict) and "first_note" in e
+    _keys(e, _PADS_KEYS if pads else _BUTTON_KEYS, where, what)
+    output = e.get("output", input_name.removeprefix("virtual:"))
+    if not isinstance(output, str) or not output:
+        raise PresetError(f"{where}: {what}: output: expected a port name (or a [midi] input to light)")
+    if pads:
+        numbers = {k: e.get(k, default) for k, default in (("first_note", 0), ("count", 64), ("first_slot", 0))}
+        for key, value in numbers.items():
+            _midi_number(value, where, what, key, top=128 if key == "count" else 127)
+        colours = {state: _pair(e.get(state, [1, 0]), where, what, state) for state in PAD_STATES}
+        return Pads(output, numbers["first_note"], numbers["count"], numbers["first_slot"], colours)
+    kind = "note" if "note" in e else "cc"
+    _midi_number(e.get(kind), where, what, kind)
+    state = e.get("state")
+    if state not in BUTTON_STATES[:-1] and not (isinstance(state, str) and state.startswith("stored/")
+                                                  and state[7:].isdigit()):
+        raise PresetError(f"{where}: {what}: state {state!r}: expected one of {', '.join(BUTTON_STATES)}")
+    return Button(output, kind, e[kind], state, _pair(e.get("on", [1, 127]), where, what, "on"),
+                  _pair(e.get("off", [1, 0]), where, what, "off"))
+
+
+def _midi_number(value, where: str, what: str, key: str, top: int = 127) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= top:
+        raise PresetError(f"{where}: {what}: {key}: expected 0..{top}, got {value!r}")
+
+
+def _pair(value, where: str, what: str, key: str) -> tuple[int, int]:
+    """[channel 1..16, value 0..127]."""
+    ok = isinstance(value, list) and len(value) == 2 and all(isinstance(v, int) and not isinstance(v, bool)
+                                                             for v in value)
+    if not ok or not 1 <= value[0] <= 16 or not 0 <= value[1] <= 127:
+        raise PresetError(f"{where}: {what}: {key}: expected [channel 1..16, value 0..127], got {value!r}")
+    return tuple(value)
 
 
 def _binding(e: dict, kind: str, i: int, where: str) -> MidiBinding:
@@ -222,8 +277,13 @@ def _binding(e: dict, kind: str, i: int, where: str) -> MidiBinding:
     lo, hi = e.get("min", 0.0), e.get("max", 1.0)
     if not all(isinstance(v, (int, float)) and 0 <= v <= 1 for v in (lo, hi)):
         raise PresetError(f"{where}: {what}: min/max: expected numbers in 0..1, got {lo!r}, {hi!r}")
+    knob = {key: e.get(key, default) for key, default in (("takeover", "jump"), ("mode", "absolute"),
+                                                          ("encoding", "twos-complement"))}
+    for key, allowed in (("takeover", TAKEOVERS), ("mode", MODES), ("encoding", ENCODINGS)):
+        if knob[key] not in allowed:
+            raise PresetError(f"{where}: {what}: {key} {knob[key]!r}: expected one of {', '.join(allowed)}")
     return MidiBinding(kind, number, target, _channel(e.get("channel"), where, kind, i), float(lo), float(hi),
-                       curve, bool(e.get("invert", False)))
+                       curve, bool(e.get("invert", False)), **knob)
 
 
 def _channel(value, where: str, kind: str, i: int) -> int | None:

@@ -46,7 +46,8 @@ from livelatent.live.keyboard import Keyboard
 from livelatent.live.ratelog import RateLimitedLog
 from livelatent.live.draw import Renderer
 from livelatent.motion.geometry import blend
-from livelatent.common.picture import Picture
+from livelatent.common.picture import Picture, psi_to_knob
+from livelatent.instrument.takeover import knob_target as event_knob
 
 KEEP_EVENTS = 10_000  # applied events kept in memory (the event log and the take keep them all)
 KEEP_FRAME_TIMES = 100_000
@@ -128,6 +129,9 @@ class LiveApp:
         self._end_tick: int | None = None  # a timed run's last tick
         self._display_k = 0  # the last display-grid frame sampled
         self.on_frame = None  # optional callback(k, z, image) after each shown frame (tests, benchmarks)
+        # what mirrors the show elsewhere (the console, a controller's LEDs): each .drawn(self) after
+        # every draw, on this thread; each hands its work to threads of its own and returns at once
+        self.panels: list = []
 
     # ---- the loop ----
 
@@ -287,6 +291,8 @@ class LiveApp:
         self.renderer.draw(self.display.framebuffer, size)
         self.display.present()
         self._drawn_at = self.clock.now()
+        for panel in self.panels:
+            panel.drawn(self)
 
     def _decode(self, frame: Frame) -> np.ndarray:
         """On the decode worker's thread: one z to one checked image, drawn as the frame's Picture says.
@@ -357,6 +363,8 @@ class LiveApp:
             line = self.recorder.submit_event(tick, event)
             applied.in_take = None if line is None else (self.recorder.take_number, line)
         self.feedback.applied(event, self._show_state())
+        if self.midi is not None and action.knob:  # soft takeover: where the knob really is now
+            self.midi.heard(event, self._knob_value(event_knob(event)))
         return True
 
     # the app's actions (the table names these methods)
@@ -442,9 +450,13 @@ class LiveApp:
 
     # ---- HUD ----
 
-    def _knob_value(self, target: str) -> float:
+    def _knob_value(self, target: str | None) -> float:
         if target == "noise":
             return self.perf.noise
+        if target == "model/psi":
+            return psi_to_knob(self.picture.psi)
+        if target is None or not target.startswith("motion/"):
+            return 0.0
         return self.perf.params.normalised(target.split("/", 1)[1])
 
     def _hud_text(self) -> list[str]:

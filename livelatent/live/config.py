@@ -41,13 +41,17 @@ class ShowConfig:
     hud: bool = True
     grid: bool = False  # a snapshot set: start on the grid of all of them
     duration: float | None = None
+    console: str = "auto"  # the operator console (live/console/): "on", "off", or "auto" (docs/console.md)
     # how it is played
     osc_host: str = "127.0.0.1"
     osc_port: int = 9331  # 0: no OSC
     osc_allow: tuple[str, ...] = ()  # () = any sender
     osc_feedback: str = ""  # HOST:PORT, "" = none
+    oscquery: bool = True  # serve the OSC address space over OSCQuery (live/oscquery.py) while OSC is open
+    oscquery_port: int = 0  # its TCP port; 0 = the OSC port's number
     midi: str = ""  # partial port name or virtual:NAME, "" = no MIDI
     midi_map: MidiMap = field(default_factory=MidiMap)
+    midi_feedback: tuple = ()  # controller LEDs ([[midi.feedback]] entries, instrument/led_map.py)
     autopilot: float | None = None  # seconds between random keyframes
     event_log: Path | None = None
     # what is kept

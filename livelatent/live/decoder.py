@@ -10,6 +10,12 @@ thread to collect the last image first.
     worker = DecodeWorker(lambda frame: generator.decode(frame.z[None])[0])
     worker.request(Frame(k=12, z=z, row=True, tick=96))
     done = worker.take(timeout=0.004)    # a Decoded, or None if nothing finished
+    worker.background(thumbnails.decode_one)   # low priority: runs only while no frame waits
+
+Background work (the console's thumbnails) runs on the same thread, so it shares the model
+safely, one call at a time and only while no request waits: a show frame always wins the
+decoder. A call returns True when it did something (it is called again), False when it had
+nothing to do (it waits for the next background() to say there is more).
 """
 
 from __future__ import annotations
@@ -55,6 +61,8 @@ class DecodeWorker:
         self._busy = False
         self._woken = False
         self._closed = False
+        self._jobs: list = []  # background work, called in turn (see background())
+        self._jobs_due = False
         self._thread = threading.Thread(target=self._run, name="livelatent-decode", daemon=True)
         self._thread.start()
 
@@ -69,6 +77,15 @@ class DecodeWorker:
         when its decode starts (most samples are replaced before then)."""
         with self._cond:
             self._pending = frame
+            self._cond.notify_all()
+
+    def background(self, job) -> None:
+        """Call job() on the worker's thread whenever no request waits, until it returns False;
+        background(job) again (the same job) when it has work again."""
+        with self._cond:
+            if job not in self._jobs:
+                self._jobs.append(job)
+            self._jobs_due = True
             self._cond.notify_all()
 
     def take(self, timeout: float = 0.0) -> Decoded | None:
@@ -94,10 +111,17 @@ class DecodeWorker:
     def _run(self) -> None:
         while True:
             with self._cond:
-                self._cond.wait_for(lambda: self._pending is not None or self._closed)
+                self._cond.wait_for(lambda: self._pending is not None or self._jobs_due or self._closed)
                 if self._closed:
                     return
-                request, self._pending, self._busy = self._pending, None, True
+                if self._pending is None:
+                    jobs, self._jobs_due = list(self._jobs), False
+                else:
+                    jobs = None
+                    request, self._pending, self._busy = self._pending, None, True
+            if jobs is not None:
+                self._run_background(jobs)
+                continue
             t = time.perf_counter()
             frame = request.frame()  # a blend of two checked positions: nothing here for a model to break
             try:
@@ -108,3 +132,16 @@ class DecodeWorker:
                 self._done = Decoded(frame, image, error, time.perf_counter() - t)
                 self._busy = False
                 self._cond.notify_all()
+
+    def _run_background(self, jobs) -> None:
+        """One call of each background job (a frame requested meanwhile waits for at most one)."""
+        for job in jobs:
+            try:
+                more = job()
+            except Exception:  # noqa: BLE001 - background work must never stop the show's decoding
+                more = False
+            with self._cond:
+                self._jobs_due |= bool(more)
+                if self._pending is not None:
+                    self._jobs_due = True  # the jobs not called yet get their turn after the frame
+                    return

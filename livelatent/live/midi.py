@@ -35,6 +35,7 @@ from livelatent.live.midi_ports import midi_api
 from livelatent.live.ratelog import RateLimitedLog
 from livelatent.instrument.mapping import MidiBinding, MidiMap, midi_event
 from livelatent.instrument.addresses import check_target
+from livelatent.instrument.takeover import KnobTracker
 
 VIRTUAL = "virtual:"
 API_DOWN_RETRY = 1.0  # seconds between looks while the MIDI API (e.g. the JACK server) is down
@@ -57,6 +58,7 @@ class MidiInput:
         self.port_name = ""
         self.learning: str | None = None
         self.messages = 0
+        self.knobs = KnobTracker()  # soft takeover and relative encoders (instrument/takeover.py)
         self._input = None  # the rtmidi input of `port`; only touched under _lock
         self._lock = threading.Lock()
         self._stop, self._wake = threading.Event(), threading.Event()
@@ -92,6 +94,11 @@ class MidiInput:
         if self._api_down:
             return f"MIDI: NO {midi_api()} SERVER"
         return "" if self.port else f"MIDI: WAITING FOR {self.wanted}"
+
+    def heard(self, event, value: float) -> None:
+        """The loop applied a knob event (from anywhere), leaving the knob at `value` 0..1: a
+        fader in pickup mode waits to cross it. Returns at once (the loop's thread)."""
+        self.knobs.heard(event, value)
 
     def arm_learn(self, target: str) -> None:
         self.learning = check_target(target)
@@ -222,7 +229,7 @@ class MidiInput:
             self._learn(kind, number)
             return
         try:
-            event = midi_event(self.map, kind, channel, number, value)
+            event = midi_event(self.map, kind, channel, number, value, self.knobs)
         except ControlMessageError as exc:
             self.log.log(f"midi {kind} {number}", f"MIDI {kind} {number}={value}: {exc}; dropped")
             return

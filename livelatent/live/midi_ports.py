@@ -96,3 +96,10 @@ def open_input(name: str, virtual: bool):
         rt.delete()
         raise
     return rt
+
+
+def output_client():
+    """An rtmidi output client (no port open yet): get_ports() lists the inputs it can light,
+    open_port(i) connects to one, send_message(bytes) sends (controller LEDs, live/leds.py)."""
+    rtmidi, api = _rtmidi_api()
+    return rtmidi.MidiOut(rtapi=api, name=f"{CLIENT_NAME}-leds")

@@ -25,6 +25,8 @@ class Session:
     recorder: object = None
     osc: object = None
     midi: object = None
+    console: object = None  # the ConsoleLink, while a console is open
+    oscquery: object = None  # the OscQueryServer, while OSC is open
     closers: list = field(default_factory=list)
 
     def close(self) -> None:
@@ -73,6 +75,9 @@ def _build(config: ShowConfig, session: Session, clock) -> Session:
                           log=log, shader_dirs=(config.preset.parent,) if config.preset else (),
                           event_log=_open_event_log(config, session), picture=config.model.track.start,
                           outputs=outputs)
+    session.console = _open_console(config, session, display, osc, log)
+    _open_leds(config, session, log)
+    _open_oscquery(config, session, osc, log)
     if config.record:
         bus.put(make("record.start", source="cli"))
     if config.autopilot:
@@ -173,6 +178,68 @@ def _open_midi(config: ShowConfig, bus, log, session: Session):
     midi = MidiInput(bus, config.midi, config.midi_map, log=log, on_learned=save_learned).start()
     session.closers.append(midi.close)
     return midi
+
+
+def _open_console(config: ShowConfig, session: Session, display, osc, log):
+    """The operator console (docs/console.md), when the configuration asks for it or `auto`
+    finds it wanted; its process starts in the background and the show never waits for it."""
+    from livelatent.live.console.placement import console_monitor, wants_console
+
+    if config.console == "off":
+        return None
+    monitors = display.monitors() if hasattr(display, "monitors") else 0
+    if not wants_console(config.console, headless=config.headless, fullscreen=config.fullscreen,
+                         monitors=monitors, installed=_console_installed(config.console)):
+        return None
+    from livelatent.live.console.feed import ConsoleFeed
+    from livelatent.live.console.link import ConsoleLink
+    from livelatent.live.console.thumbnails import SIZE, Thumbnails
+
+    app = session.app
+    link = ConsoleLink(app.bus, log=log, osc_address="" if osc is None else "{}:{}".format(*osc.address),
+                       monitor=console_monitor(config.monitor, monitors)).start()
+    session.closers.insert(0, link.close)
+    thumbnails = Thumbnails(lambda z, picture: app._decoder(picture).decode(z, size=(SIZE, SIZE)),
+                            link.thumbnail, log=log)
+    app.panels.append(ConsoleFeed(link, thumbnails))
+    return link
+
+
+def _open_leds(config: ShowConfig, session: Session, log) -> None:
+    """One LED sender per controller the preset's [[midi.feedback]] entries light."""
+    from livelatent.live.leds import LedFeedback
+
+    for output in dict.fromkeys(entry.output for entry in config.midi_feedback):
+        leds = LedFeedback(output, config.midi_feedback, log=log).start()
+        session.closers.insert(0, leds.close)
+        session.app.panels.append(leds)
+
+
+def _open_oscquery(config: ShowConfig, session: Session, osc, log) -> None:
+    """The OSC address space over OSCQuery, on the OSC host, while OSC is open."""
+    if osc is None or not config.oscquery:
+        return
+    from livelatent.live.oscquery import OscQueryServer
+    from livelatent.motion.params import MOVERS
+
+    host, port = osc.address
+    server = OscQueryServer(host=host, port=config.oscquery_port or port, osc_port=port,
+                            slots=len(session.app.perf.bank), movers=MOVERS, log=log).start()
+    session.oscquery = server
+    session.closers.insert(0, server.close)
+    session.app.panels.append(server)
+
+
+def _console_installed(choice: str) -> bool:
+    """Whether the `console` extra is there; asked for (`console` on) without it: one line."""
+    import importlib.util
+
+    if importlib.util.find_spec("imgui_bundle") is not None and importlib.util.find_spec("OpenGL") is not None:
+        return True
+    if choice == "on":
+        raise UsageError("the operator console needs the console extra: pip install 'livelatent[console]'",
+                         setting="console")
+    return False
 
 
 def _say_where(osc, feedback, midi, outputs=None) -> None:

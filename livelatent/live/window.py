@@ -112,6 +112,10 @@ class WindowDisplay:
     def size(self) -> tuple[int, int]:
         return self._glfw.get_framebuffer_size(self.window)
 
+    def monitors(self) -> int:
+        """How many monitors glfw sees (the console opens on another one than the output's)."""
+        return len(self._glfw.get_monitors() or ())
+
     def poll(self) -> None:
         self._glfw.poll_events()
 

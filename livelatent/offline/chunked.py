@@ -31,7 +31,8 @@ from livelatent.common.provenance import new_id
 from livelatent.offline.chunk_worker import ChunkJob, ChunkRenderer, ChunkResult, ModelInfo, ModelRecipe
 from livelatent.offline.chunks import DEFAULT_CHUNK_FRAMES, fingerprint, plan_chunks
 from livelatent.offline.manifest import Manifest
-from livelatent.offline.render import RenderResult, _ctrl_c_requests_stop, _video_tags
+from livelatent.offline.progress import ctrl_c_requests_stop, progress_bar
+from livelatent.offline.render import RenderResult, video_tags
 from livelatent.common.zseq import ZSequence
 
 JOINS = ("remux", "encode")
@@ -132,10 +133,10 @@ def _fingerprint(seq: ZSequence, model: ChunkedModel, job: ChunkJob, plan) -> st
 
 def _run_chunks(executor, job: ChunkJob, todo, seq, manifest, settings: ChunkedSettings, name: str) -> int:
     """Chunks as they finish, recorded in the manifest; returns how many finished."""
-    bar = _progress_bar(len(seq), len(seq) - sum(c.frames for c in todo), settings.progress, name)
+    bar = progress_bar(len(seq), settings.progress, name, initial=len(seq) - sum(c.frames for c in todo))
     rates = WorkerRates()
     finished = 0
-    with _ctrl_c_requests_stop() as stop:
+    with ctrl_c_requests_stop() as stop:
         try:
             for result in executor.run(job, todo, seq.z, stop):
                 manifest.mark_done(result.index)
@@ -157,7 +158,7 @@ def _run_chunks(executor, job: ChunkJob, todo, seq, manifest, settings: ChunkedS
 def _assemble(plan, job: ChunkJob, settings: ChunkedSettings, video: Path, seq: ZSequence, model) -> None:
     """OUT.mp4 from the chunk segments in order: remuxed when they join, else encoded here."""
     segments = [job.segment_path(chunk) for chunk in plan]
-    tags = _video_tags(seq, model)
+    tags = video_tags(seq, model)
     if settings.join == "remux" and joinable(segments):
         frames = join_segments(segments, video, fps=seq.fps, metadata=tags)
     else:
@@ -191,11 +192,3 @@ class WorkerRates:
 
     def lines(self) -> list[str]:
         return [f"worker {w}: {self.frames[w]} frames at {self.rate(w):.2f} frames/s" for w in sorted(self.frames)]
-
-
-def _progress_bar(total: int, initial: int, enabled: bool, name: str):
-    from tqdm import tqdm
-
-    return tqdm(total=total, initial=initial, unit="frame", desc=name, disable=not enabled, dynamic_ncols=True,
-                bar_format="{desc}: {percentage:3.0f}%|{bar}| {n}/{total} [{elapsed}<{remaining}, {rate_fmt}]"
-                           "{postfix}")

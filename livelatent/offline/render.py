@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import os
 import queue
-import signal
 import threading
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +29,7 @@ from livelatent.generators import batching
 from livelatent.common.latent import check_z
 from livelatent.common.picture import PictureTrack
 from livelatent.common.provenance import new_id
+from livelatent.offline.progress import ctrl_c_requests_stop, progress_bar
 from livelatent.common.zseq import ZSequence
 
 QUEUE_BATCHES = 3  # decoded batches waiting for the encoder: enough to overlap, bounded memory
@@ -68,8 +67,8 @@ def render(seq: ZSequence, generator, out: str | os.PathLike, *, size: tuple[int
     # encoded straight into `video`, not renamed into place when whole: a render stopped by
     # Ctrl-C keeps the frames done, closed as a valid video beside the z-sequence cut to them
     writer = VideoWriter(video, fps=seq.fps, size=(w, h), lossless=lossless, intra_only=intra_only,
-                         metadata=_video_tags(seq, generator))
-    with _ctrl_c_requests_stop() as stop:
+                         metadata=video_tags(seq, generator))
+    with ctrl_c_requests_stop() as stop:
         done = _encode_while_decoding(seq, generator, writer, (h, w), planner, progress, stop)
         interrupted = done < len(seq)
         written = ZSequence(seq.z[:done], seq.fps, {**seq.meta, "interrupted": True} if interrupted else seq.meta)
@@ -80,26 +79,8 @@ def render(seq: ZSequence, generator, out: str | os.PathLike, *, size: tuple[int
     return RenderResult(written, video, done, interrupted)
 
 
-@contextmanager
-def _ctrl_c_requests_stop():
-    """In the main thread, the first Ctrl-C sets the event instead of raising mid-write."""
-    stop = threading.Event()
-    if threading.current_thread() is not threading.main_thread():
-        yield stop
-        return
-
-    def request_stop(signum, frame):
-        stop.set()
-        signal.signal(signal.SIGINT, previous)  # a second Ctrl-C interrupts at once
-
-    previous = signal.signal(signal.SIGINT, request_stop)
-    try:
-        yield stop
-    finally:
-        signal.signal(signal.SIGINT, previous)
-
-
-def _video_tags(seq: ZSequence, generator) -> dict:
+def video_tags(seq: ZSequence, generator) -> dict:
+    """The container tags that tie a render's video to its z-sequence and model."""
     return {"livelatent_id": seq.meta["id"], "livelatent_model": generator.label,
             "comment": f"livelatent z-sequence {seq.meta['id']}"}
 
@@ -129,7 +110,7 @@ class _Encoder(threading.Thread):
 
 def _encode_while_decoding(seq, generator, writer, size, planner, progress, stop: threading.Event) -> int:
     """Decode batches here, encode on the worker; returns the number of frames in the video."""
-    bar = _progress_bar(len(seq), progress, writer.path.name)
+    bar = progress_bar(len(seq), progress, writer.path.name)
     encoder = _Encoder(writer, bar)
     encoder.start()
     track = PictureTrack.from_meta(seq.meta) if "picture" in seq.meta else None  # psi etc. per frame
@@ -153,10 +134,3 @@ def _encode_while_decoding(seq, generator, writer, size, planner, progress, stop
             raise encoder.error
         raise VideoError(f"{writer.path}: encoding failed ({encoder.error})")
     return writer.frames_written
-
-
-def _progress_bar(total: int, enabled: bool, name: str):
-    from tqdm import tqdm
-
-    return tqdm(total=total, unit="frame", desc=name, disable=not enabled, dynamic_ncols=True,
-                bar_format="{desc}: {percentage:3.0f}%|{bar}| {n}/{total} [{elapsed}<{remaining}, {rate_fmt}]")

@@ -99,6 +99,7 @@ FLAGS = [
     ("perform --duration nan", "--duration 'nan': expected seconds"), ("perform --duration 0", "--duration '0'"),
     ("perform --duration=-1", "--duration '-1'"), ("perform --duration 1e100", "--duration '1e100'"),
     ("perform --osc-port 70000", "--osc-port '70000': expected a UDP port"), ("perform --osc-port -1", "--osc-port '-1'"),
+    ("perform --oscquery-port 70000", "--oscquery-port '70000': expected a"),
     ("perform --osc-allow garbage", "--osc-allow 'garbage': expected IP addresses"),
     ("perform --osc-allow 127.0.0.1,", "--osc-allow '127.0.0.1,'"),
     ("perform --osc-host example.com", "--osc-host 'example.com': expected an IP address"),

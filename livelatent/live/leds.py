@@ -1,0 +1,106 @@
+"""Controller LEDs that show the bank: MIDI out from a thread of its own, only what changed.
+
+The loop hands the state to show after each draw (drawn(app): a few dozen comparisons, at
+most RATE times a second); the sender thread sends the messages whose value changed since
+it last sent them (coalesced: a pad that changed twice meanwhile is sent once, as it is now)
+and never makes the loop wait. It looks for its port every POLL_SECONDS: a controller
+unplugged and plugged back (or first plugged in mid-show) gets every LED sent again. What
+lights for what is data: the preset's [[midi.feedback]] entries (instrument/led_map.py).
+
+    leds = LedFeedback("APC mini mk2", preset.midi.feedback, log=log).start()
+    app.panels.append(leds)
+"""
+
+from __future__ import annotations
+
+import threading
+
+from livelatent.instrument.led_map import LedShow, led_messages
+from livelatent.instrument.slot_states import slot_states
+from livelatent.live import midi_ports
+from livelatent.live.ratelog import RateLimitedLog
+
+RATE = 30.0  # LED states a second at most
+POLL_SECONDS = 0.25  # between looks for the port (replugs)
+
+
+class LedFeedback:
+    def __init__(self, output: str, entries, *, log: RateLimitedLog | None = None) -> None:
+        self.output, self.entries = output, tuple(e for e in entries if e.output == output)
+        self.log = log or RateLimitedLog()
+        self.port = ""  # the open port's name, "" while there is none
+        self.sent_messages = 0
+        self._wanted: dict = {}
+        self._sent: dict = {}  # what the device shows, as far as we know
+        self._cond = threading.Condition()
+        self._stop = False
+        self._shown_at = -1e9
+        self._thread = threading.Thread(target=self._run, name=f"leds-{output}", daemon=True)
+
+    def start(self) -> "LedFeedback":
+        self._thread.start()
+        return self
+
+    def close(self) -> None:
+        with self._cond:
+            self._stop = True
+            self._cond.notify_all()
+        self._thread.join(timeout=3)
+
+    # ---- the loop's side ----
+
+    def drawn(self, app) -> None:
+        now = app.clock.now()
+        if now - self._shown_at < 1.0 / RATE:
+            return
+        self._shown_at = now
+        perf = app.perf
+        self.show(LedShow(slots=slot_states(perf.bank.labels, perf.target_slot, perf.current_slot),
+                          recording=app._recording(), hud=app.hud_on,
+                          learning=bool(app.midi is not None and app.midi.learning)))
+
+    def show(self, state: LedShow) -> None:
+        """Light the LEDs for `state` (returns at once; the thread sends what changed)."""
+        wanted = led_messages(self.entries, state)
+        with self._cond:
+            if wanted != self._wanted:
+                self._wanted = wanted
+                self._cond.notify_all()
+
+    # ---- the sender thread ----
+
+    def _run(self) -> None:
+        client = None
+        while True:
+            with self._cond:
+                self._cond.wait_for(lambda: self._stop or (self.port and self._wanted != self._sent), POLL_SECONDS)
+                if self._stop:
+                    break
+                changed = {k: m for k, m in self._wanted.items() if self._sent.get(k) != m}
+            try:
+                client = client or midi_ports.output_client()
+                self._follow_port(client)
+                if self.port and changed:
+                    for key, message in changed.items():
+                        client.send_message(list(message))
+                        self._sent[key] = message
+                    self.sent_messages += len(changed)
+            except Exception as exc:  # noqa: BLE001 - rtmidi's errors: the LEDs wait, the show goes on
+                self.log.log("leds", f"LEDs on {self.output!r}: {type(exc).__name__}: {exc}; will retry")
+                client, self.port, self._sent = None, "", {}
+        if client is not None:
+            client.delete()
+
+    def _follow_port(self, client) -> None:
+        """Open the port when it appears, close it when it goes; on opening, every LED is sent again."""
+        names = client.get_ports()
+        match = next((n for n in names if self.output.lower() in n.lower()), None)
+        if self.port and self.port not in names:
+            client.close_port()
+            self.port = ""
+            self.log.log("leds-gone", f"LEDs: {self.output!r} disappeared; will light it again when it returns",
+                         notice=True)
+        if not self.port and match is not None:
+            client.open_port(names.index(match))
+            self.port, self._sent = match, {}  # a device plugged (back) in shows nothing we sent before
+            self.log.log("leds-open", f"LEDs: lighting {match!r}")
