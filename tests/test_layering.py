@@ -46,7 +46,7 @@ MAY_IMPORT = {
 CORE = ("common", "motion", "edit", "instrument")
 
 HEAVY = {"torch", "moderngl", "glfw", "mido", "rtmidi", "pythonosc", "lxml", "av", "opentimelineio", "aaf2", "ray",
-         "argparse", "cyndilib"}
+         "argparse", "cyndilib", "jack", "sounddevice"}
 TOOLKITS = HEAVY - {"lxml", "av", "argparse"}
 # a format library imported by one adapter module only (its plug-ins too: the AAF adapter's aaf2)
 OWNERS = {"opentimelineio": "livelatent.adapters.otio", "aaf2": "livelatent.adapters.otio",
@@ -57,7 +57,9 @@ OWNERS = {"opentimelineio": "livelatent.adapters.otio", "aaf2": "livelatent.adap
           "cyndilib": "livelatent.live.outputs.ndi", "SpoutGL": "livelatent.live.outputs.spout",
           "syphon": "livelatent.live.outputs.syphon",
           # the optional extra livelatent[console], in the console's own process only
-          "imgui_bundle": "livelatent.live.console.panels", "OpenGL": "livelatent.live.console.textures"}
+          "imgui_bundle": "livelatent.live.console.panels", "OpenGL": "livelatent.live.console.textures",
+          # the optional extra livelatent[audio]: live sound in only
+          "jack": "livelatent.live.audio_in", "sounddevice": "livelatent.live.audio_in"}
 # libraries a module pulls in through the library it owns (imgui-bundle's GL backend is PyOpenGL)
 THROUGH = {"livelatent.live.console.panels": {"OpenGL"}}
 
