@@ -399,7 +399,7 @@ class LiveApp:
 
     def _submit_output(self, frame: Frame, image: np.ndarray) -> None:
         """The picture the window shows, without the HUD: the take's frame while recording."""
-        recording = frame.row and self._recording() and frame.take == self.recorder.take_number
+        recording = frame.row and self.recording and frame.take == self.recorder.take_number
         rate = self.recorder.fps if recording else self.sampler.fps
         self.outputs.submit(image, k=frame.k, take=self.recorder.take_id if recording else "", rate=rate.value)
 
