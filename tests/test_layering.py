@@ -46,7 +46,7 @@ MAY_IMPORT = {
 CORE = ("common", "motion", "edit", "instrument")
 
 HEAVY = {"torch", "moderngl", "glfw", "mido", "rtmidi", "pythonosc", "lxml", "av", "opentimelineio", "aaf2", "ray",
-         "argparse"}
+         "argparse", "jack", "sounddevice"}
 TOOLKITS = HEAVY - {"lxml", "av", "argparse"}
 # a format library imported by one adapter module only (its plug-ins too: the AAF adapter's aaf2)
 OWNERS = {"opentimelineio": "livelatent.adapters.otio", "aaf2": "livelatent.adapters.otio",
@@ -54,7 +54,9 @@ OWNERS = {"opentimelineio": "livelatent.adapters.otio", "aaf2": "livelatent.adap
           "otio_fcpx_xml_adapter": "livelatent.adapters.otio", "otio_aaf_adapter": "livelatent.adapters.otio",
           "ray": "livelatent.offline.distributed",  # the optional extra livelatent[ray]: --ray only
           # the optional extra livelatent[console], in the console's own process only
-          "imgui_bundle": "livelatent.live.console.panels", "OpenGL": "livelatent.live.console.textures"}
+          "imgui_bundle": "livelatent.live.console.panels", "OpenGL": "livelatent.live.console.textures",
+          # the optional extra livelatent[audio]: live sound in only
+          "jack": "livelatent.live.audio_in", "sounddevice": "livelatent.live.audio_in"}
 # libraries a module pulls in through the library it owns (imgui-bundle's GL backend is PyOpenGL)
 THROUGH = {"livelatent.live.console.panels": {"OpenGL"}}
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from livelatent.adapters.kdenlive_clips import PLAYLIST_CLIP, ClipResolver, entry_freeze, is_disabled, props
+from livelatent.adapters.kdenlive_clips import COLOUR, MEDIA, PLAYLIST_CLIP, ClipResolver, entry_freeze, is_disabled, props
 from livelatent.adapters.kdenlive_guides import read_guides
 from livelatent.adapters.kdenlive_looks import LookReader, source_alpha
 from livelatent.adapters.mlt_xml import MAX_DEPTH, MediaSeconds, read_mlt
@@ -69,6 +69,15 @@ def _profile_size(root) -> tuple[int, int]:
         return 1920, 1080
 
 
+def _display_aspect(root) -> float | None:
+    """The profile's display aspect (a 720x576 PAL frame shows 4:3), None when not written."""
+    el = root.find("profile")
+    try:
+        return int(el.get("display_aspect_num")) / int(el.get("display_aspect_den"))
+    except (AttributeError, TypeError, ValueError, ZeroDivisionError):
+        return None
+
+
 def _is_kdenlive(path: Path, root) -> bool:
     """Kdenlive's conventions apply (black track, track tractors, sequences): a .kdenlive file,
     or an MLT file that Kdenlive wrote (kdenlive: properties, a <kdenlivedoc>)."""
@@ -112,7 +121,7 @@ class _Reader:
             self.fps = fps or _profile_fps(root)
         except ProjectError as exc:
             raise ProjectError(f"{path}: {exc}") from None
-        self.looks = LookReader(self.fps, _profile_size(root))
+        self.looks = LookReader(self.fps, _profile_size(root), _display_aspect(root))
         self.by_id = {el.get("id"): el for el in root if el.get("id") and el.tag != "profile"}
         self.tractors = [el for el in root if el.tag == "tractor"]
         bin_props = [props(el) for el in root if el.tag in ("producer", "chain")]
@@ -137,7 +146,9 @@ class _Reader:
         return self._with_guides(last)
 
     def _with_guides(self, tractor) -> Timeline:
-        return replace(self._tractor_timeline(tractor), guides=read_guides(self.root, tractor, self.fps, self.path))
+        timeline = self._tractor_timeline(tractor)
+        return replace(timeline, guides=read_guides(self.root, tractor, self.fps, self.path),
+                       notes=tuple(dict.fromkeys(self.looks.notes)))
 
     def _named_sequence(self, name: str):
         names = []
@@ -163,7 +174,7 @@ class _Reader:
         self.building.add(key)
         p = props(tractor)
         name = p.get("kdenlive:clipname") or key
-        tracks, index_map, background, transparent = [], {}, None, False
+        tracks, index_map, background, transparent, sound = [], {}, None, False, 0
         track_els = tractor.findall("track") or tractor.findall("multitrack/track")
         for mlt_index, track_el in enumerate(track_els):
             target = self.by_id.get(track_el.get("producer"))
@@ -179,9 +190,13 @@ class _Reader:
             if track is not None:
                 index_map[mlt_index] = len(tracks)
                 tracks.append(track)
+            elif _has_clips(target, self.by_id):
+                sound += 1
         transitions = self._compositions(tractor, index_map, name)
+        notes = (f"timeline {name}: {sound} audio track(s) with clips not conformed (z-sequences carry no sound): "
+                 "export the edit's audio mixdown and mux it into the render",) if sound else ()
         timeline = Timeline(name, self.fps, tuple(tracks), tuple(transitions), background=background,
-                            transparent=transparent)
+                            transparent=transparent, notes=notes)
         self.building.discard(key)
         self.built[key] = timeline
         return timeline
@@ -287,7 +302,10 @@ class _Reader:
         """The effects on an entry and on its producer (bin effects), at producer positions."""
         try:
             length = self._time(p["length"], where) if p.get("length") else None
-            return self.looks.filters(entry, length) + self.looks.filters(producer, length)
+            colour = p.get("resource") if p.get("mlt_service") in COLOUR else None
+            look = self.looks.filters(entry, length, colour) + self.looks.filters(producer, length, colour)
+            media = producer.tag == "chain" or p.get("mlt_service") in MEDIA | {"timewarp", "framebuffer"}
+            return self.looks.shaped(look, p) if media else look
         except ProjectError as exc:
             raise ProjectError(f"{where}: {exc}") from None
 
@@ -364,3 +382,10 @@ def _blend_kind(p: dict[str, str]) -> str | None:
     if service == "affine" and p.get("kdenlive_id") == "luma":
         return WIPE  # a "slide" mix
     return COVER
+
+
+def _has_clips(el, by_id) -> bool:
+    """An audio track (a playlist, or a track tractor of playlists) holding any entry."""
+    if el.tag == "playlist":
+        return el.find("entry") is not None
+    return any(_has_clips(by_id[t.get("producer")], by_id) for t in el.findall("track") if t.get("producer") in by_id)

@@ -26,7 +26,21 @@ def run(args) -> int:
     wanted = preset.midi.input
     print(f"preset {preset.path or '(built-in defaults)'}: MIDI input {wanted!r}" if wanted else
           f"preset {preset.path or '(built-in defaults)'}: no MIDI input (use --midi NAME)")
+    _print_audio(preset)
     print(f"OSC in: {preset.osc.host}:{preset.osc.port} (change with --osc-host / --osc-port)")
     feedback = preset.osc.feedback or f"off (e.g. --osc-feedback 127.0.0.1:{DEFAULT_FEEDBACK_PORT})"
     print(f"OSC feedback: {feedback}")
     return 0
+
+
+def _print_audio(preset) -> None:
+    from livelatent.live.audio_in import input_names
+
+    names = input_names()
+    print("audio inputs (JACK where a server runs, else PortAudio; --audio NAME):")
+    for name in names:
+        print(f"  {name}")
+    if not names:
+        print("  none found (or the extra is missing: pip install 'livelatent[audio]')")
+    clock = preset.tempo.clock
+    print(f"MIDI clock: {clock!r} ([tempo] clock)" if clock else "MIDI clock: none (--clock NAME: a MIDI input above)")

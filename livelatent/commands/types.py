@@ -25,7 +25,11 @@ def _argparse_type(check):
     return parse
 
 
+audio_file = _argparse_type(values.audio_file)
+autopilot = _argparse_type(values.autopilot)
 batch = _argparse_type(values.batch)
+beats = _argparse_type(values.beats)
+bpm = _argparse_type(values.bpm)
 chunk_frames = _argparse_type(values.chunk_frames)
 class_or_none = _argparse_type(values.class_or_none)
 display_fps = _argparse_type(values.display_fps)
@@ -44,6 +48,7 @@ oversample = _argparse_type(values.oversample)
 port = _argparse_type(values.port)
 positive = _argparse_type(values.positive)
 psi = _argparse_type(values.psi)
+quantise = _argparse_type(values.quantise)
 rate = _argparse_type(values.rate)
 ray_address = _argparse_type(values.ray_address)
 retries = _argparse_type(values.retries)

@@ -12,7 +12,7 @@ or raise ControlMessageError naming the address, the arguments and what was expe
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -123,6 +123,7 @@ class MidiBinding:
     takeover: str = "jump"  # "jump", "pickup" or "scale" (instrument/takeover.py)
     mode: str = "absolute"  # or "relative": an endless encoder
     encoding: str = "twos-complement"  # a relative encoder's: "twos-complement", "offset-64", "sign-bit"
+    quantise: str = ""  # its triggers wait for this beat unit ("" = the show's: instrument/quantise.py)
 
     def value(self, raw: int) -> float:
         x = raw / 127.0
@@ -139,6 +140,7 @@ class NoteBlock:
     first_slot: int = 0
     velocity: bool = False
     channel: int | None = None
+    quantise: str = ""
 
 
 @dataclass(frozen=True)
@@ -176,10 +178,15 @@ def midi_event(midimap: MidiMap, kind: str, channel: int, number: int, value: in
             knobs.sent(b, event)
         return event
     if b is not None:
-        return target_event(b.target, b.value(value), source="midi")
+        return _quantised(target_event(b.target, b.value(value), source="midi"), b.quantise)
     if bkind == "note":
         for block in midimap.notes:
             if block.channel in (None, channel) and 0 <= number - block.first_note < block.count:
                 strength = value / 127.0 if block.velocity else 1.0
-                return make("keyframe", block.first_slot + number - block.first_note, strength, source="midi")
+                return _quantised(make("keyframe", block.first_slot + number - block.first_note, strength,
+                                       source="midi"), block.quantise)
     return None
+
+
+def _quantised(event: ControlEvent | None, unit: str) -> ControlEvent | None:
+    return replace(event, quantise=unit) if event is not None and unit else event

@@ -38,6 +38,7 @@ from livelatent.instrument.actions import ACTIONS, ControlEvent, coalesce
 from livelatent.errors import LivelatentError, ModelError
 from livelatent.generators.batching import fastest_threads
 from livelatent.generators.torchwrap import ModuleGenerator
+from livelatent.live.beat_sync import BeatSync, music_lines
 from livelatent.live.bus import ControlBus
 from livelatent.live.decoder import Decoded, DecodeWorker, Frame
 from livelatent.live.feedback import ShowState, StateFeedback
@@ -94,7 +95,7 @@ class LiveApp:
     def __init__(self, *, performance, generator, display, bus: ControlBus | None = None, size=None,
                  recorder=None, feedback=None, midi=None, display_fps: float = 60, hud: bool = True, grid=False,
                  record_meta: dict | None = None, log: RateLimitedLog | None = None, shader_dirs: tuple = (),
-                 event_log=None, picture: Picture | None = None, clock=None):
+                 event_log=None, picture: Picture | None = None, clock=None, beat_sync=None):
         self.perf, self.generator, self.display = performance, generator, display
         self.bus = bus if bus is not None else ControlBus(clock)
         self.clock = self.bus.clock  # the loop's time and waits (live/loop_clock.py); the bus stamps by it
@@ -102,6 +103,8 @@ class LiveApp:
         self.feedback = StateFeedback(feedback)
         self.record_meta = record_meta or {}
         self.event_log = event_log  # an EventLog (live/eventlog.py) or None
+        self.beat_sync = beat_sync or BeatSync()  # beats on their ticks, triggers held for the beat
+        self.statuses: list = []  # more inputs whose status() the HUD shows (the MIDI clock, the sound)
         self.log = log or RateLimitedLog()
         self.renderer = Renderer(display.ctx, shader_dirs=shader_dirs)
         self.sampler = FrameSampler(_rate(display_fps), performance.clock.rate, start_tick=performance.tick)
@@ -221,7 +224,8 @@ class LiveApp:
         their grid: there every frame shown is a row."""
         newest, controlled = None, False
         while self.perf.tick < due:
-            events = self.bus.drain(until=self.tick_time(self.perf.tick))
+            events = self.beat_sync.route(self.perf, self.bus.drain(until=self.tick_time(self.perf.tick)),
+                                          self.tick_at)
             for event in coalesce(events) if events else ():
                 controlled |= self._apply(event)
             prev = self.perf.z
@@ -234,6 +238,10 @@ class LiveApp:
     def tick_time(self, tick: int) -> float:
         """Loop-clock seconds (the bus's arrival times) of a tick."""
         return float(self.perf.clock.time(tick - self.start_tick))
+
+    def tick_at(self, seconds: float) -> float:
+        """The (fractional) tick at loop-clock seconds: tick_time's inverse."""
+        return self.start_tick + seconds * self.perf.clock.rate
 
     def _frame_in_step(self, prev, cur) -> Frame | _DisplaySample | None:
         """The last frame of the step: the take's row while recording, else the display grid's
@@ -376,6 +384,9 @@ class LiveApp:
                                   setting="midi")
         self.midi.arm_learn(target)
 
+    def set_quantise(self, unit: str) -> None:
+        self.beat_sync.quantiser.default = unit
+
     def record_start(self) -> None:
         self._record(start=True)
 
@@ -456,7 +467,7 @@ class LiveApp:
         armed = self.keyboard.armed or (self.midi.status() if self.midi is not None else "")
         return hud_lines(fps=self._hud_fps(), decode_ms=self.summary.decode_ms, performance=self.perf,
                          recording=recording, error=self.error, selected=self.keyboard.selected, armed=armed,
-                         model=self._model_text())
+                         model=self._model_text()) + music_lines(self.perf, self.statuses, self.beat_sync)
 
     def _model_text(self) -> str:
         text = str(getattr(self._decoder(), "label", ""))

@@ -70,6 +70,10 @@ class Recorder:
         self.unfinished_proxies: list[takes.Take] = []  # made or recovered here, proxy not complete yet
         self.message = ""  # the last thing worth showing on the HUD
         self.writer_cpu = {"proxy": 0.0, "rest": 0.0}  # writer thread CPU seconds: encoding, the rest
+        # told take_started(number, tick) on the render thread and take_finished(number, take) on the
+        # writer thread, after the take is saved (live/audio_take.py keeps its sound)
+        self.listeners: list = []
+        self._finishing_number = 0
         self._thread = threading.Thread(target=self._run, name="livelatent-recorder", daemon=True)
         self._queue.put(("recover", None))
         self._thread.start()
@@ -99,6 +103,8 @@ class Recorder:
                      "d": desc["d"], "seed": desc["seed"], "motion": desc["motion"], "performance": desc,
                      "proxy": {"size": list(self.proxy_size) if self.proxy_size else None, "codec": self.proxy_codec}}
         self._queue.put(("start", (take_meta, performance.arrays(), self.clock.wall())))
+        for listener in self.listeners:
+            listener.take_started(self.take_number, desc["tick"])
 
     def step(self, tick: int, prev: np.ndarray, cur: np.ndarray) -> list[tuple[int, np.ndarray]]:
         """After the Performance stepped tick-1 -> tick: the new rows, already queued."""
@@ -198,6 +204,7 @@ class Recorder:
         if kind == "start":
             if session:
                 self._finish(session)
+            self._finishing_number += 1  # the writer's count of takes started: the number the loop gave this one
             return _Session(self.recordings, *payload, codec=self.proxy_codec, clock=self.clock)
         if session is None:
             return None
@@ -222,6 +229,8 @@ class Recorder:
             if state != "complete":
                 self.unfinished_proxies.append(self.last_take)
             self.message = f"saved {self.last_take.name} ({self.last_take.rows} frames, proxy {state})"
+            for listener in self.listeners:
+                listener.take_finished(self._finishing_number, self.last_take)
         except (OSError, LivelatentError) as exc:
             self._fail(session, exc)
 

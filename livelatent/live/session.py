@@ -40,7 +40,12 @@ class Session:
 
 def build_session(config: ShowConfig, clock=None) -> Session:
     """Everything a show needs; if one part cannot open, the parts already open are closed.
-    clock: the loop's (default: the wall clock)."""
+    clock: the loop's (default: the wall clock; a headless show playing a sound file runs on a
+    ManualClock: faster than real time, frame-exact)."""
+    if clock is None and config.headless and config.audio_file is not None:
+        from livelatent.live.loop_clock import ManualClock
+
+        clock = ManualClock()
     session = Session(app=None, config=config)
     try:
         return _build(config, session, clock)
@@ -52,6 +57,7 @@ def build_session(config: ShowConfig, clock=None) -> Session:
 def _build(config: ShowConfig, session: Session, clock) -> Session:
     from livelatent.instrument.actions import make
     from livelatent.live.app import LiveApp
+    from livelatent.live.music_session import keep_take_sound, open_music
     from livelatent.live.bus import ControlBus
     from livelatent.live.ratelog import RateLimitedLog
     from livelatent.live.window import open_display
@@ -61,6 +67,7 @@ def _build(config: ShowConfig, session: Session, clock) -> Session:
     log = RateLimitedLog(clock=bus.clock)
     osc, feedback = _open_osc(config, bus, generator.z_dim, log, session)
     session.osc, session.midi = osc, _open_midi(config, bus, log, session)
+    beat_sync, feed, statuses = open_music(config, bus, log, session)
     session.recorder = _open_recorder(config, session, bus.clock)
     size = config.size
     display = open_display(headless=config.headless, size=size.wh if config.headless else _window_size(size),
@@ -71,13 +78,18 @@ def _build(config: ShowConfig, session: Session, clock) -> Session:
                           bus=bus, size=size.hw, recorder=session.recorder, feedback=feedback, midi=session.midi,
                           display_fps=config.display_fps, hud=config.hud, grid=config.grid, record_meta=meta,
                           log=log, shader_dirs=(config.preset.parent,) if config.preset else (),
-                          event_log=_open_event_log(config, session), picture=config.model.track.start)
+                          event_log=_open_event_log(config, session), picture=config.model.track.start,
+                          beat_sync=beat_sync)
+    session.app.statuses = statuses
+    keep_take_sound(session, feed, log)
     session.console = _open_console(config, session, display, osc, log)
     _open_leds(config, session, log)
     _open_oscquery(config, session, osc, log)
     if config.record:
         bus.put(make("record.start", source="cli"))
-    if config.autopilot:
+    if isinstance(config.autopilot, str):  # in bars or beats, on the beat grid
+        beat_sync.quantiser.repeat(config.autopilot, lambda: make("keyframe.random", source="autopilot"))
+    elif config.autopilot:
         from livelatent.live.autopilot import Autopilot
 
         session.closers.insert(0, Autopilot(bus, config.autopilot).start().close)
@@ -89,12 +101,14 @@ def _performance(config: ShowConfig, generator):
     """The bank (a z-sequence's frames, a saved bank, or random slots) and the mover at slot 0."""
     from livelatent.instrument.bank import KeyframeBank
     from livelatent.instrument.performance import Performance
+    from livelatent.instrument.tempo import BeatGrid
 
     d, seed = generator.z_dim, config.seed
     bank = (KeyframeBank.from_spec(config.bank, seed=seed, d=d, slots=config.slots) if config.bank
             else KeyframeBank.random(d, seed, config.slots))
     return Performance(bank, config.motion, seed=seed, radius=getattr(generator, "shell_radius", None),
-                       noise=config.noise)
+                       noise=config.noise, beat=BeatGrid(config.bpm, beats_per_bar=config.beats_per_bar),
+                       settle_beats=config.settle_beats)
 
 
 def _open_recorder(config: ShowConfig, session: Session, clock):

@@ -17,7 +17,8 @@ from livelatent.live.keyboard import Keyboard
 
 EXAMPLE_ARGS = {"keyframe": (3, 0.5), "store": (4,), "motion/<param>/raw": (0.5,), "motion/mover": ("spring",),
                 "model/psi/raw": (0.5,), "model/class": (2,), "snapshot": (1,), "grid": (1,), "hud": (0,),
-                "learn": ("motion/damping",)}
+                "learn": ("motion/damping",), "tempo": (128,), "tempo/settle_beats": (2,), "quantise": ("bar",),
+                "impulse": (0.5, "random")}
 ROUTES = [(action, route) for action in ACTIONS.values() for route in action.osc]
 
 
