@@ -108,7 +108,8 @@ def test_ever_new_addresses_keep_the_table_bounded_and_real_addresses_still_appl
 
 
 def test_an_overlong_or_unterminated_address_is_dropped_unparsed(listener, full_readings):
-    flood = burst(message("/livelatent/" + "a" * 5000, 1.0), b"/livelatent/keyfr", b"/livelatent/" + b"\xff" * 8 + b"\0")
+    flood = burst(message("/livelatent/" + "a" * 5000, 1.0), b"/livelatent/keyfr",
+                  b"/livelatent/" + b"\xff" * 8 + b"\0")  # overlong, unterminated, not UTF-8
     assert listener.events(flood * 100) == [] and listener.rejected == 300
     assert full_readings[0] <= 3  # once a kind of line, for the line
 
