@@ -49,7 +49,7 @@ def test_oscquery_lists_every_address_with_types_ranges_and_values(tmp_path, fre
     damping = top["motion"]["CONTENTS"]["damping"]
     assert (damping["TYPE"], damping["RANGE"], damping["ACCESS"]) == ("f", [{"MIN": 0.0, "MAX": 1.0}], 3)
     assert damping["CONTENTS"]["raw"]["RANGE"] == [{"MIN": 0.1, "MAX": 4.0}] and damping["CONTENTS"]["raw"]["VALUE"] == [1.0]
-    assert top["keyframe"]["TYPE"] == "if" and set(top["keyframe"]["CONTENTS"]) == {*map(str, range(64)), "random"}
+    assert top["keyframe"]["TYPE"] == "if" and set(top["keyframe"]["CONTENTS"]) == {*map(str, range(64)), "random", "next"}
     assert top["keyframe"]["CONTENTS"]["37"]["FULL_PATH"] == "/livelatent/keyframe/37"
     assert top["z"]["TYPE"] == "b" and top["record"]["CONTENTS"]["toggle"]["TYPE"] == ""
     assert seen["noise"] == {"VALUE": [0.25]} and seen["missing"] == 404
