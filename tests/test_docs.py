@@ -19,7 +19,7 @@ OTHER_PROGRAMS = {
     "pip": {"--no-deps"},
     "NVIDIA's train.py": {"--cfg"},
     "python -m tests.conform.fuzz": {"--seeds", "--first", "--structure", "--keep", "--no-shrink"},
-    "python -m tests.conform.samples": {"--first"},
+    "python -m tests.conform.samples": {"--first", "--keep"},
 }
 
 FENCE = re.compile(r"^```[^\n]*\n(.*?)^```", re.M | re.S)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from livelatent.adapters.kdenlive_clips import PLAYLIST_CLIP, ClipResolver, entry_freeze, is_disabled, props
+from livelatent.adapters.kdenlive_clips import COLOUR, MEDIA, PLAYLIST_CLIP, ClipResolver, entry_freeze, is_disabled, props
 from livelatent.adapters.kdenlive_guides import read_guides
 from livelatent.adapters.kdenlive_looks import LookReader, source_alpha
 from livelatent.adapters.mlt_xml import MAX_DEPTH, MediaSeconds, read_mlt
@@ -69,6 +69,15 @@ def _profile_size(root) -> tuple[int, int]:
         return 1920, 1080
 
 
+def _display_aspect(root) -> float | None:
+    """The profile's display aspect (a 720x576 PAL frame shows 4:3), None when not written."""
+    el = root.find("profile")
+    try:
+        return int(el.get("display_aspect_num")) / int(el.get("display_aspect_den"))
+    except (AttributeError, TypeError, ValueError, ZeroDivisionError):
+        return None
+
+
 def _is_kdenlive(path: Path, root) -> bool:
     """Kdenlive's conventions apply (black track, track tractors, sequences): a .kdenlive file,
     or an MLT file that Kdenlive wrote (kdenlive: properties, a <kdenlivedoc>)."""
@@ -112,7 +121,7 @@ class _Reader:
             self.fps = fps or _profile_fps(root)
         except ProjectError as exc:
             raise ProjectError(f"{path}: {exc}") from None
-        self.looks = LookReader(self.fps, _profile_size(root))
+        self.looks = LookReader(self.fps, _profile_size(root), _display_aspect(root))
         self.by_id = {el.get("id"): el for el in root if el.get("id") and el.tag != "profile"}
         self.tractors = [el for el in root if el.tag == "tractor"]
         bin_props = [props(el) for el in root if el.tag in ("producer", "chain")]
@@ -137,7 +146,9 @@ class _Reader:
         return self._with_guides(last)
 
     def _with_guides(self, tractor) -> Timeline:
-        return replace(self._tractor_timeline(tractor), guides=read_guides(self.root, tractor, self.fps, self.path))
+        timeline = self._tractor_timeline(tractor)
+        return replace(timeline, guides=read_guides(self.root, tractor, self.fps, self.path),
+                       notes=tuple(dict.fromkeys(self.looks.notes)))
 
     def _named_sequence(self, name: str):
         names = []
@@ -291,7 +302,10 @@ class _Reader:
         """The effects on an entry and on its producer (bin effects), at producer positions."""
         try:
             length = self._time(p["length"], where) if p.get("length") else None
-            return self.looks.filters(entry, length) + self.looks.filters(producer, length)
+            colour = p.get("resource") if p.get("mlt_service") in COLOUR else None
+            look = self.looks.filters(entry, length, colour) + self.looks.filters(producer, length, colour)
+            media = producer.tag == "chain" or p.get("mlt_service") in MEDIA | {"timewarp", "framebuffer"}
+            return self.looks.shaped(look, p) if media else look
         except ProjectError as exc:
             raise ProjectError(f"{where}: {exc}") from None
 

@@ -3,9 +3,12 @@
 Works on lxml elements handed over by adapters/kdenlive.py; imports no XML library itself.
 What each service does, as Debian's melt 7.12 renders it (tests/conform/test_layers_vs_melt.py):
   qtblend (filter or composition)    rect x y w h opacity, rotation, distort
-  affine (filter: pan_zoom, transform)  transition.rect / transition.geometry, rotation;
-                                     melt draws the filter's picture at full opacity
-  affine, composite (composition)    rect / geometry with opacity
+  affine (filter: pan_zoom, transform)  transition.rect, rotation; melt 7.12 draws the
+                                     filter's picture at full opacity, and ignores the
+                                     transition.geometry of MLT 6 projects (Kdenlive <= 18.12)
+  affine (composition)               rect with opacity (geometry ignored, as in the filter)
+  composite (composition)            geometry (or rect) with opacity
+  chroma (on a colour clip)          keyed wholly when the clip's colour is within the variance
   frei0r.scale0tilt                  scale, tilt and crop (layering.ScaleTilt)
   qtcrop                             the picture outside its rect is transparent
   brightness, movit.opacity          opacity: Kdenlive's fades to and from transparency
@@ -17,6 +20,7 @@ keyframes count from the filter's `in`; compositions' from their `in`.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from fractions import Fraction
 
 from livelatent.adapters.kdenlive_clips import props
@@ -38,8 +42,10 @@ MIXERS = {"addition", "addition_alpha", "burn", "color_only", "darken", "differe
 class LookReader:
     """Effects of one project: its rate and frame size, for keyframes and pixel rects."""
 
-    def __init__(self, fps: Fraction, frame: tuple[int, int]):
+    def __init__(self, fps: Fraction, frame: tuple[int, int], aspect: float | None = None):
         self.fps, self.frame = fps, frame
+        self.aspect = aspect or frame[0] / frame[1]  # the frame's display aspect
+        self.notes: list[str] = []  # effects that change the picture in ways not modelled
 
     def anim(self, text: str, what: str) -> Animation:
         return parse_animation(text, self.fps, what=what)
@@ -52,14 +58,19 @@ class LookReader:
             last = None
         return Span(first, last, (last - first + 1) if last is not None else max((length or 1) - first, 1))
 
-    def filters(self, el, length: int | None = None) -> tuple:
-        """The effects of el's enabled <filter> children that change how it covers the frame."""
+    def filters(self, el, length: int | None = None, colour: str | None = None) -> tuple:
+        """The effects of el's enabled <filter> children that change how it covers the frame;
+        colour: the resource of the colour clip they are on (a chroma key on it is exact)."""
         look = []
         for f in el.findall("filter"):
             p = props(f)
             if p.get("disable") == "1":
                 continue
-            effect = self.effect(p, self.span(f, length), f"filter {f.get('id') or p.get('mlt_service')}")
+            what = f"filter {f.get('id') or p.get('mlt_service')}"
+            if p.get("mlt_service") == "chroma":
+                effect = self.chroma(p, self.span(f, length), what, colour)
+            else:
+                effect = self.effect(p, self.span(f, length), what)
             if effect is not None:
                 look.append(effect)
         return tuple(look)
@@ -69,7 +80,7 @@ class LookReader:
         if service == "qtblend":
             return self.placement(p.get("rect") or FULL, p, span, what, rotation=p.get("rotation"))
         if service == "affine":
-            rect = p.get("transition.rect") or p.get("transition.geometry")
+            rect = p.get("transition.rect")  # MLT 7's affine reads no geometry
             rotation = p.get("transition.rotate_x") if p.get("transition.keyed") == "1" else p.get("transition.fix_rotate_x")
             if not rect and not rotation:
                 return None
@@ -86,6 +97,30 @@ class LookReader:
         if service == "movit.opacity" and p.get("opacity"):
             return Opacity(self.anim(p["opacity"], f"{what} opacity"), span)
         return None
+
+    def shaped(self, look: tuple, p: dict[str, str]) -> tuple:
+        """A media clip's effects with its own shape: melt fits a picture of another aspect
+        into the frame (or a transform's rect) and the tracks below show around it."""
+        aspect = media_aspect(p)
+        if aspect is None or abs(aspect / self.aspect - 1) < 0.01:
+            return look
+        first = next((i for i, e in enumerate(look) if isinstance(e, Placement)), None)
+        if first is None:
+            return (replace(self.placement(FULL, {}, Span(), "the clip's shape"), shape=aspect / self.aspect), *look)
+        return (*look[:first], replace(look[first], shape=aspect / self.aspect), *look[first + 1:])
+
+    def chroma(self, p: dict[str, str], span: Span, what: str, colour: str | None) -> Opacity | None:
+        """MLT's chroma key makes a pixel transparent where its U and V are both within
+        200 x variance of the key's: a colour clip is then keyed wholly, or not at all."""
+        key, rgb = colour_rgb(p.get("key", "0x000000ff")), colour_rgb(colour) if colour else None
+        if key is None or rgb is None:
+            self.notes.append(f"{what}: a chroma key on {'footage' if colour is None else repr(colour)} is not "
+                              f"modelled; the clip is taken as opaque")
+            return None
+        reach = int(200 * _number(p.get("variance", "0.15")))
+        (_, u0, v0), (_, u1, v1) = yuv601(*key), yuv601(*rgb)
+        keyed = abs(u1 - u0) <= reach and abs(v1 - v0) <= reach
+        return Opacity(Animation((Keyframe(0, (0.0,)),)), span) if keyed else None
 
     def placement(self, rect: str, p: dict[str, str], span: Span, what: str, *, rotation: str | None = None,
                   opacity: bool = True) -> Placement:
@@ -114,7 +149,8 @@ class LookReader:
         if service == "composite" and p.get("luma"):
             return WIPE, (), None
         if service in ("composite", "affine"):
-            return COVER, (self.placement(p.get("rect") or p.get("geometry") or FULL, p, span, what,
+            rect = p.get("rect") or (p.get("geometry") if service == "composite" else None)
+            return COVER, (self.placement(rect or FULL, p, span, what,
                                           rotation=p.get("rotate_x") or p.get("fix_rotate_x")),), None
         if service == "qtblend":
             weight = blend_weight_of(p.get("compositing", "0"))
@@ -151,6 +187,55 @@ def colour_alpha(resource: str) -> float:
     if re.fullmatch(r"#[0-9a-f]{8}", text):
         return int(text[1:3], 16) / 255
     return 1.0
+
+
+NAMED = {"black": (0, 0, 0), "white": (255, 255, 255), "red": (255, 0, 0), "green": (0, 255, 0),
+         "blue": (0, 0, 255)}
+
+
+def colour_rgb(text: str) -> tuple[int, int, int] | None:
+    """(r, g, b) of an MLT colour: 0xRRGGBBAA, #RRGGBB, #AARRGGBB or a plain name; None otherwise."""
+    text = text.strip().lower()
+    if re.fullmatch(r"0x[0-9a-f]{8}", text):
+        value = int(text, 16) >> 8
+    elif re.fullmatch(r"#(?:[0-9a-f]{2})?[0-9a-f]{6}", text):
+        value = int(text[-6:], 16)
+    else:
+        return NAMED.get(text)
+    return value >> 16 & 0xFF, value >> 8 & 0xFF, value & 0xFF
+
+
+def yuv601(r: int, g: int, b: int) -> tuple[int, int, int]:
+    """MLT's scaled BT.601 RGB -> YUV (RGB2YUV_601_SCALED), as its chroma key compares them."""
+    y = ((263 * r + 516 * g + 100 * b) >> 10) + 16
+    u = ((-152 * r - 300 * g + 450 * b) >> 10) + 128
+    v = ((450 * r - 377 * g - 73 * b) >> 10) + 128
+    return y, u, v
+
+
+def media_aspect(p: dict[str, str]) -> float | None:
+    """The display aspect of a media clip as the project records it (its size, sample aspect
+    and rotation), None when it does not."""
+    try:
+        w, h = int(p["meta.media.width"]), int(p["meta.media.height"])
+        sar = _sample_aspect(p)
+    except (KeyError, ValueError, ProjectError):
+        return None
+    if w <= 0 or h <= 0 or sar <= 0:
+        return None
+    if p.get("meta.media.0.codec.rotate", "0").strip() in ("90", "270", "-90"):
+        w, h = h, w
+    return w * sar / h
+
+
+def _sample_aspect(p: dict[str, str]) -> float:
+    """force_aspect_ratio, else the media's sample aspect, else MLT's aspect_ratio, else 1."""
+    if _number(p.get("force_aspect_ratio") or "0") > 0:
+        return _number(p["force_aspect_ratio"])
+    num, den = int(p.get("meta.media.sample_aspect_num") or 0), int(p.get("meta.media.sample_aspect_den") or 0)
+    if num > 0 and den > 0:
+        return num / den
+    return _number(p.get("aspect_ratio") or "1") or 1.0
 
 
 def title_alpha(xmldata: str) -> float:

@@ -33,7 +33,14 @@ import numpy as np
 
 from livelatent.edit.mlt_anim import Animation
 
-EDGE = 1.0  # pixels a picture may miss at a frame edge and still fill it (rounding in rects)
+# how much of the frame a picture may miss at an edge and still fill it: rounding in rects, and
+# a clip sized by hand a few pixels short (3 of 1080 in a real project) is meant to fill it
+EDGE = 0.005
+
+
+def _edge(w: float, h: float) -> tuple[float, float]:
+    """The pixels a picture may miss across and down a w x h frame (at least one)."""
+    return max(1.0, EDGE * w), max(1.0, EDGE * h)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +62,8 @@ class Span:
 @dataclass(frozen=True, slots=True)
 class Placement:
     """A picture drawn into `rect` (pixels of `frame`, or fractions when written with '%');
-    rotation in degrees about the rect's centre (or its top-left corner)."""
+    rotation in degrees about the rect's centre (or its top-left corner); shape: the picture's
+    display aspect over the frame's (a phone's portrait clip in a 16:9 project: 0.32)."""
 
     rect: Animation
     frame: tuple[int, int]
@@ -64,20 +72,28 @@ class Placement:
     rotate_center: bool = True
     distort: bool = False
     opacity: bool = True  # the rect's fifth value is the picture's opacity
+    shape: float = 1.0
 
-    def cover(self, positions: np.ndarray) -> np.ndarray:
+    def drawn(self, positions: np.ndarray) -> tuple[np.ndarray, ...]:
+        """(active, x, y, w, h, angle, opacity) of the picture as drawn at these positions:
+        its box in frame pixels (the frame's aspect kept unless distort), turned by angle."""
         active, local = self.span.local(positions)
         values = self.rect.at(local, self.span.length)
         w, h = self.frame
         x, y, rw, rh = (values[:, i] for i in range(4))
         if self.rect.relative:
             x, y, rw, rh = x * w, y * h, rw * w, rh * h
-        if not self.distort:  # the picture keeps its aspect (the frame's), centred in the rect
-            scale = np.minimum(rw / w, rh / h)
-            x, y, rw, rh = x + (rw - w * scale) / 2, y + (rh - h * scale) / 2, w * scale, h * scale
+        if not self.distort:  # the picture keeps its aspect, centred in the rect
+            pw, ph = w * self.shape, h
+            scale = np.minimum(rw / pw, rh / ph)
+            x, y, rw, rh = x + (rw - pw * scale) / 2, y + (rh - ph * scale) / 2, pw * scale, ph * scale
         angle = self.rotation.at(local, self.span.length)[:, 0] if self.rotation is not None else np.zeros(len(x))
-        fills = _box_fills_frame(x, y, rw, rh, angle, self.rotate_center, w, h)
-        opaque = np.clip(values[:, 4], 0.0, 1.0) if self.opacity and values.shape[1] > 4 else 1.0
+        opaque = np.clip(values[:, 4], 0.0, 1.0) if self.opacity and values.shape[1] > 4 else np.ones(len(x))
+        return active, x, y, rw, rh, angle, opaque
+
+    def cover(self, positions: np.ndarray) -> np.ndarray:
+        active, x, y, rw, rh, angle, opaque = self.drawn(positions)
+        fills = _box_fills_frame(x, y, rw, rh, angle, self.rotate_center, *self.frame)
         return np.where(active, fills * opaque, 1.0)
 
 
@@ -85,13 +101,13 @@ def _box_fills_frame(x, y, bw, bh, angle, about_centre: bool, w: int, h: int) ->
     """Whether the box (rotated by angle degrees) contains the four frame corners."""
     theta = np.radians(angle)
     cx, cy = (x + bw / 2, y + bh / 2) if about_centre else (x, y)
-    fills = np.ones(len(x), bool)
+    fills, (ex, ey) = np.ones(len(x), bool), _edge(w, h)
     for px, py in ((0, 0), (w, 0), (0, h), (w, h)):
         # the corner in the box's own (unrotated) coordinates
         dx, dy = px - cx, py - cy
         ux = np.cos(-theta) * dx - np.sin(-theta) * dy + cx
         uy = np.sin(-theta) * dx + np.cos(-theta) * dy + cy
-        fills &= (ux >= x - EDGE) & (ux <= x + bw + EDGE) & (uy >= y - EDGE) & (uy <= y + bh + EDGE)
+        fills &= (ux >= x - ex) & (ux <= x + bw + ex) & (uy >= y - ey) & (uy <= y + bh + ey)
     return fills.astype(np.float64)
 
 
@@ -117,7 +133,8 @@ class ScaleTilt:
         y0 = (2 * value["Tilt Y"] - 1) * h + crop["top"] * h * sy
         x1 = (2 * value["Tilt X"] - 1) * w + (1 - crop["right"]) * w * sx
         y1 = (2 * value["Tilt Y"] - 1) * h + (1 - crop["bottom"]) * h * sy
-        fills = (x0 <= EDGE) & (y0 <= EDGE) & (x1 >= w - EDGE) & (y1 >= h - EDGE)
+        ex, ey = _edge(w, h)
+        fills = (x0 <= ex) & (y0 <= ey) & (x1 >= w - ex) & (y1 >= h - ey)
         return np.where(active, fills.astype(np.float64), 1.0)
 
 

@@ -27,7 +27,7 @@ import numpy as np
 from livelatent.errors import ProjectError
 from livelatent.edit.layering import look_cover
 from livelatent.common.memory import fits
-from livelatent.edit.mlt_time import MAX_HOURS, max_frames
+from livelatent.edit.mlt_time import MAX_HOURS, format_clock, max_frames
 from livelatent.edit.retime import source_positions
 from livelatent.edit.stacking import NONE, TRANSPARENT, blend_into, empty_layer, overlay, shows, stack, widen
 from livelatent.edit.timeline import BLEND, COVER, ClipSegment, Source, Timeline, Track, Transition
@@ -40,13 +40,16 @@ class Picks:
     """Per timeline frame t and column k: source index src[t, k] (NONE: nothing), source
     frame pos[t, k] (fractional only with smooth speed), weight[t, k] (a row sums to 1 where
     anything shows), and seg[t, k]: which segment put it there (for messages); overlay[t]: the
-    topmost segment drawn over the frame without giving its z (a title, an inset), or NONE."""
+    topmost segment drawn over the frame without giving its z (a title, an inset), or NONE;
+    cover[t]: how the frame's picture fills the frame (1: opaquely; below 1: no clip does, and
+    the one shown is an inset, a fade or a clip of another shape over black)."""
 
     src: np.ndarray
     pos: np.ndarray
     weight: np.ndarray
     seg: np.ndarray
     overlay: np.ndarray = field(default_factory=lambda: np.empty(0, np.int32))  # a segment per frame
+    cover: np.ndarray = field(default_factory=lambda: np.empty(0))
     sources: list[Source] = field(default_factory=list)
     segments: list[tuple[ClipSegment, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -263,8 +266,27 @@ def pick(timeline: Timeline, *, smooth: bool = False,
     layer["src"][layer["src"] == TRANSPARENT] = NONE
     picks = picker.picks
     picks.src, picks.pos, picks.weight, picks.seg = layer["src"], layer["pos"], layer["weight"], layer["seg"]
-    picks.overlay = layer["over"]
+    picks.overlay, picks.cover = layer["over"], layer["cover"]
+    if layers == "fill":
+        picks.notes += _unfilled(picks, timeline.fps)
     return _compact(picks)
+
+
+def _unfilled(picks: Picks, fps: Fraction) -> list[str]:
+    """One note per clip shown alone where no clip fills the frame (a split screen, an inset
+    or a fade over black): its z stands for a picture it only partly makes."""
+    alone = (picks.cover < 1 - 1e-6) & (picks.src[:, 0] >= 0) & ~picks.blended
+    with_z = np.array([s.has_frames or s.kind == "image" for s in picks.sources] + [False])
+    alone &= with_z[picks.src[:, 0]]
+    notes = []
+    for seg_id in np.unique(picks.seg[alone, 0]):
+        rows = np.flatnonzero(alone & (picks.seg[:, 0] == seg_id))
+        seg, track = picks.segments[seg_id]
+        notes.append(f"{seg.label or picks.sources[picks.src[rows[0], 0]].label} on track {track}: no clip fills "
+                     f"the frame on {len(rows)} frames ({format_clock(int(rows[0]), fps)}-"
+                     f"{format_clock(int(rows[-1]), fps)}); its z is taken though it is partly transparent, "
+                     f"shrunk or moved there")
+    return notes
 
 
 def _compact(picks: Picks) -> Picks:

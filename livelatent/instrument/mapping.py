@@ -52,12 +52,24 @@ def _osc_event(address: str, args: tuple, d: int | None) -> ControlEvent | None:
     return target_event(path, value, source="osc")
 
 
+KNOB_ADDRESS, CONTROL_ADDRESS = "knob", "control"
+
+
+def address_kind(address: str) -> str | None:
+    """What an OSC address drives: KNOB_ADDRESS for a continuous control whose next message
+    supersedes this one (a motion knob, the noise, a z, psi; each /raw too), CONTROL_ADDRESS for
+    every other address there is (the mover switch, the triggers), None for an address without
+    a route (osc_event refuses every message to it, whatever its arguments)."""
+    if not address.startswith(OSC_PREFIX + "/"):
+        return None
+    found = route_for(address[len(OSC_PREFIX) + 1:].strip("/"))
+    if found is None:
+        return None
+    return KNOB_ADDRESS if found[0].knob else CONTROL_ADDRESS
+
+
 def is_knob_address(address: str) -> bool:
-    """A continuous control whose next message supersedes this one (a motion knob, the noise,
-    a z, psi; each /raw too). The mover switch and all triggers are not."""
-    path = address[len(OSC_PREFIX) + 1:].strip("/") if address.startswith(OSC_PREFIX + "/") else ""
-    found = route_for(path)
-    return found is not None and bool(found[0].knob)
+    return address_kind(address) == KNOB_ADDRESS
 
 
 def _single(args: tuple) -> float:

@@ -23,6 +23,7 @@ class Clip:
     path: Path
     frames: int
     fps: Fraction
+    size: tuple[int, int] | None = None  # written as meta.media.width/height when given
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,8 @@ class _Doc:
         rate = _props(meta_dot_media_dot_frame_rate_num=clip.fps.numerator,
                       meta_dot_media_dot_frame_rate_den=clip.fps.denominator,
                       kdenlive__id=clip.code, kdenlive__clipname=f"clip{clip.code}")
+        if clip.size is not None:
+            rate += _props(meta_dot_media_dot_width=clip.size[0], meta_dot_media_dot_height=clip.size[1])
         test = _props(set_dot_test_image=1 if cut.disabled else 0, set_dot_test_audio=1)
         frames = round(clip.frames * self.fps / clip.fps)  # the clip's length in project frames
         if cut.slowmotion:

@@ -49,7 +49,9 @@ def _cover(effect, positions=(0,)):
     ("0 0 1920 1080 1", 1.0), ("-10 -5 1940 1090 1", 1.0), ("0 0 1920 1080 0.25", 0.25),
     ("0 0 960 540 1", 0.0), ("0% 0% 100% 100% 100%", 1.0), ("480 0 960 1080 1", 0.0),
     ("0 0 1920 1079.5 1", 1.0),  # a rounding pixel short still fills
-], ids=["full", "bigger", "translucent", "inset", "percent", "pillar", "rounding"])
+    ("-99 -123 2133 1200 1", 1.0),  # 3 pixels short at the bottom, sized by hand (datalad's project)
+    ("0 0 1920 1070 1", 0.0),  # 10 pixels short: a strip of the track below shows
+], ids=["full", "bigger", "translucent", "inset", "percent", "pillar", "rounding", "by-hand", "short"])
 def test_a_placement_fills_the_frame_when_its_picture_covers_every_corner(rect, expected):
     assert _cover(Placement(parse_animation(rect, FPS), HD)) == [expected]
 
