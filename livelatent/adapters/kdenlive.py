@@ -148,7 +148,7 @@ class _Reader:
     def _with_guides(self, tractor) -> Timeline:
         timeline = self._tractor_timeline(tractor)
         return replace(timeline, guides=read_guides(self.root, tractor, self.fps, self.path),
-                       notes=tuple(dict.fromkeys(self.looks.notes)))
+                       notes=tuple(dict.fromkeys((*timeline.notes, *self.looks.notes))))
 
     def _named_sequence(self, name: str):
         names = []
