@@ -55,6 +55,7 @@ OWNERS = {"opentimelineio": "livelatent.adapters.otio", "aaf2": "livelatent.adap
           "ray": "livelatent.offline.distributed",  # the optional extra livelatent[ray]: --ray only
           # the optional extra livelatent[console], in the console's own process only
           "imgui_bundle": "livelatent.live.console.panels", "OpenGL": "livelatent.live.console.textures",
+          "zeroconf": "livelatent.live.announce", "ifaddr": "livelatent.live.announce",  # livelatent[discovery]
           # the optional extra livelatent[audio]: live sound in only
           "jack": "livelatent.live.audio_in", "sounddevice": "livelatent.live.audio_in"}
 # libraries a module pulls in through the library it owns (imgui-bundle's GL backend is PyOpenGL)

@@ -157,7 +157,7 @@ class LiveApp:
         # as the first OSC flood set them off). Frozen, they scan only what the show makes.
         gc.collect()
         gc.freeze()
-        self.feedback.state(self._show_state())  # a panel starts in sync
+        self.feedback.state(self.show_state)  # a panel starts in sync
         self.bus.zero()  # loop time 0 = the time of the Performance's current tick
         self.start_tick = self.perf.tick
         self._end_tick = None if duration is None else self.start_tick + self.perf.clock.ticks_due(duration)
@@ -179,7 +179,7 @@ class LiveApp:
                 self._draw()  # a slow model: the HUD (and a window) stay alive between its frames
             if now - fps_at >= 1.0:
                 self.feedback.fps((self.summary.frames - fps_frames) / (now - fps_at))
-                self.feedback.state(self._show_state())  # e.g. a take stopped by a full disk
+                self.feedback.state(self.show_state)  # e.g. a take stopped by a full disk
                 fps_at, fps_frames = now, self.summary.frames
                 shader_error = self.renderer.reload_shaders()  # edit shaders/*.glsl during the show
                 if shader_error:
@@ -213,7 +213,7 @@ class LiveApp:
         while it decoded cost ~3% of the loop's frames on 2 cores."""
         if not self.worker.idle:
             return POLL_SECONDS
-        fps = float(self.recorder.fps if self._recording() else self.sampler.fps)
+        fps = float(self.recorder.fps if self.recording else self.sampler.fps)
         return min(max((int(now * fps) + 1) / fps - now, 0.0), POLL_SECONDS)
 
     def _run_due_ticks(self, due: int) -> Frame | _DisplaySample | None:
@@ -231,7 +231,7 @@ class LiveApp:
             prev = self.perf.z
             self.perf.step()
             newest = self._frame_in_step(prev, self.perf.z) or newest
-        if controlled and newest is None and not self._recording():
+        if controlled and newest is None and not self.recording:
             newest = Frame(self._display_k, self.perf.z.copy(), False, self.perf.tick, picture=self.picture)
         return newest
 
@@ -247,7 +247,7 @@ class LiveApp:
         """The last frame of the step: the take's row while recording, else the display grid's
         (its z blended later, if it is ever handed to the decoder)."""
         tick = self.perf.tick
-        if self._recording():
+        if self.recording:
             rows = self.recorder.step(tick, prev, cur)
             return Frame(rows[-1][0], rows[-1][1], True, tick, self.recorder.take_number,
                          self.picture) if rows else None
@@ -301,7 +301,7 @@ class LiveApp:
         """On the decode worker's thread: one z to one checked image, drawn as the frame's Picture says.
         The first (the warm-up, before the clock starts) also measures how many CPU threads
         this thread's decodes should use (generators/batching.py)."""
-        decoder, z = self._decoder(frame.picture), np.asarray(frame.z, np.float32)[None]
+        decoder, z = self.decoder_for(frame.picture), np.asarray(frame.z, np.float32)[None]
         if self.decode_threads is None:
             self.decode_threads = 0  # measured once, even if the model fails
             if isinstance(decoder, ModuleGenerator) and str(decoder.device) == "cpu":
@@ -316,8 +316,9 @@ class LiveApp:
         snapshots = getattr(self.generator, "snapshots", None)
         return list(snapshots.generators) if snapshots is not None else []
 
-    def _decoder(self, picture: Picture | None = None):
-        """The generator drawing `picture` (default: the current one), the last one kept."""
+    def decoder_for(self, picture: Picture | None = None):
+        """The generator drawing `picture` (default: the current one), the last one kept. Public for the
+        console's thumbnails, which decode with it on the decode worker's thread, as _decode does."""
         from livelatent.generators.configure import configured
 
         picture = picture or self.picture
@@ -365,7 +366,7 @@ class LiveApp:
         if self.recorder is not None:
             line = self.recorder.submit_event(tick, event)
             applied.in_take = None if line is None else (self.recorder.take_number, line)
-        self.feedback.applied(event, self._show_state())
+        self.feedback.applied(event, self.show_state)
         if self.midi is not None and action.knob:  # soft takeover: where the knob really is now
             self.midi.heard(event, self._knob_value(event_knob(event)))
         return True
@@ -394,7 +395,7 @@ class LiveApp:
         self._record(start=False)
 
     def record_toggle(self) -> None:
-        self._record(start=not self._recording())
+        self._record(start=not self.recording)
 
     def _change_picture(self, event: ControlEvent) -> None:
         """psi, class, snapshot, grid: checked against the model now, so a take logs only what it
@@ -417,17 +418,12 @@ class LiveApp:
         if self.recorder is None:
             raise LivelatentError("recording is off here (no recorder)")
         if start and not self.recorder.recording:
-            label = getattr(self._decoder(), "label", "")
+            label = getattr(self.decoder_for(), "label", "")
             self.recorder.start(self.perf, meta={**self.record_meta, "snapshot": label,
                                                  "picture": self.picture.to_meta()})
         elif not start:
             self.recorder.stop()
 
-    def _recording(self) -> bool:
-        return self.recorder is not None and self.recorder.recording
-
-    def _show_state(self) -> ShowState:
-        return ShowState(self.perf, self.picture, self._recording(), self.hud_on)
 
     def _report(self, key: str, message: str) -> None:
         self.error = message
@@ -465,19 +461,39 @@ class LiveApp:
     def _hud(self) -> list[str]:
         recording = self.recorder.status() if self.recorder is not None else ""
         armed = self.keyboard.armed or (self.midi.status() if self.midi is not None else "")
-        return hud_lines(fps=self._hud_fps(), decode_ms=self.summary.decode_ms, performance=self.perf,
+        return hud_lines(fps=self.fps_shown, decode_ms=self.summary.decode_ms, performance=self.perf,
                          recording=recording, error=self.error, selected=self.keyboard.selected, armed=armed,
-                         model=self._model_text()) + music_lines(self.perf, self.statuses, self.beat_sync)
+                         model=self.model_text) + music_lines(self.perf, self.statuses, self.beat_sync)
 
-    def _model_text(self) -> str:
-        text = str(getattr(self._decoder(), "label", ""))
-        if getattr(self._decoder(), "truncation", False):
+    # ---- what the panels read (console, LEDs, OSCQuery): read-only, on the loop's thread ----
+
+    @property
+    def recording(self) -> bool:
+        """A take is being recorded."""
+        return self.recorder is not None and self.recorder.recording
+
+    @property
+    def show_state(self) -> ShowState:
+        """The state the OSC feedback and OSCQuery read (live/feedback.py)."""
+        return ShowState(self.perf, self.picture, self.recording, self.hud_on)
+
+    @property
+    def truncation(self) -> bool:
+        """The model draws with a psi (truncation) that can be changed."""
+        return bool(getattr(self.decoder_for(), "truncation", False))
+
+    @property
+    def model_text(self) -> str:
+        """The model as the HUD names it: label, psi where it has one, class where it is conditional."""
+        text = str(getattr(self.decoder_for(), "label", ""))
+        if self.truncation:
             text += f" PSI {self.picture.psi:.2f}"
         if self.picture.class_idx is not None:
             text += f" CLASS {self.picture.class_idx}"
         return text
 
-    def _hud_fps(self) -> float:
+    @property
+    def fps_shown(self) -> float:
         """Frames per second over the last second, updated twice a second (a steady HUD)."""
         times = self.summary.frame_times
         if times and times[-1] - self._fps_shown[0] >= 0.5:

@@ -187,17 +187,22 @@ class OscFeedback:
         if only_changes and self._last.get(address) == values:
             return
         self._last[address] = values
-        builder = OscMessageBuilder(address)
-        for v in values:
-            builder.add_arg(v)
         try:
-            self._sock.sendto(builder.build().dgram, self.target)
+            self._sock.sendto(osc_message(address, *values), self.target)
             self.sent += 1
         except OSError:  # buffer full or nobody listening (ICMP refused): a panel is optional
             self.dropped += 1
 
     def close(self) -> None:
         self._sock.close()
+
+
+def osc_message(address: str, *values) -> bytes:
+    """One OSC message's bytes (int32, float32, string arguments by their Python type)."""
+    builder = OscMessageBuilder(address)
+    for v in values:
+        builder.add_arg(v)
+    return builder.build().dgram
 
 
 def parse_host_port(text: str, setting: str = "osc_feedback") -> tuple[str, int]:

@@ -27,6 +27,7 @@ class Session:
     midi: object = None
     console: object = None  # the ConsoleLink, while a console is open
     oscquery: object = None  # the OscQueryServer, while OSC is open
+    announced: object = None  # what withdraws the mDNS announcements (live/announce.py), while there are any
     closers: list = field(default_factory=list)
 
     def close(self) -> None:
@@ -85,6 +86,7 @@ def _build(config: ShowConfig, session: Session, clock) -> Session:
     session.console = _open_console(config, session, display, osc, log)
     _open_leds(config, session, log)
     _open_oscquery(config, session, osc, log)
+    _announce(session, osc, log)
     if config.record:
         bus.put(make("record.start", source="cli"))
     if isinstance(config.autopilot, str):  # in bars or beats, on the beat grid
@@ -186,7 +188,7 @@ def _open_console(config: ShowConfig, session: Session, display, osc, log):
     link = ConsoleLink(app.bus, log=log, osc_address="" if osc is None else "{}:{}".format(*osc.address),
                        monitor=console_monitor(config.monitor, monitors)).start()
     session.closers.insert(0, link.close)
-    thumbnails = Thumbnails(lambda z, picture: app._decoder(picture).decode(z, size=(SIZE, SIZE)),
+    thumbnails = Thumbnails(lambda z, picture: app.decoder_for(picture).decode(z, size=(SIZE, SIZE)),
                             link.thumbnail, log=log)
     app.panels.append(ConsoleFeed(link, thumbnails))
     return link
@@ -215,6 +217,18 @@ def _open_oscquery(config: ShowConfig, session: Session, osc, log) -> None:
     session.oscquery = server
     session.closers.insert(0, server.close)
     session.app.panels.append(server)
+
+
+def _announce(session: Session, osc, log) -> None:
+    """OSC and OSCQuery over mDNS, when OSC listens beyond loopback."""
+    if osc is None:
+        return
+    from livelatent.live.announce import announce
+
+    query = session.oscquery.address[1] if session.oscquery is not None else None
+    session.announced = announce(osc.address[0], osc_port=osc.address[1], query_port=query, log=log)
+    if session.announced is not None:
+        session.closers.insert(0, session.announced)
 
 
 def _console_installed(choice: str) -> bool:
