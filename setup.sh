@@ -6,6 +6,7 @@
 #                       Mesa's EGL (apt packages, when run as root), pytest, the DCGAN test model
 #                       the otio extra (OpenTimelineIO and its EDL / FCP / FCP X / AAF adapters),
 #                       the console extra (Dear ImGui) and xdotool (clicks on the console in the tests),
+#                       the ndi extra (cyndilib, which ships the NDI runtime: video out tests),
 #                       the audio extra (JACK-Client, sounddevice + PortAudio: live sound in)
 #                       and the discovery extra (zeroconf: mDNS, tested only inside a network namespace)
 set -euo pipefail
@@ -42,7 +43,7 @@ pip=(.venv/bin/python -m pip install -q --disable-pip-version-check)
 # The CPU build of torch; a user with an NVIDIA GPU installs a CUDA build first and keeps it.
 .venv/bin/python -c "import torch" 2>/dev/null || "${pip[@]}" "torch==2.13.0"
 if [[ $want_tests == 1 ]]; then
-    "${pip[@]}" -e ".[test,otio,ray,console,audio,discovery]"
+    "${pip[@]}" -e ".[test,otio,ray,console,ndi,audio,discovery]"
     # A real trained GAN for the tests; its declared dependencies would pull a CUDA torch.
     "${pip[@]}" --no-deps "gan-face-generate"
 else

@@ -1,4 +1,5 @@
-"""`livelatent devices`: the MIDI inputs livelatent can open, and the OSC ports it would use."""
+"""`livelatent devices`: the MIDI inputs livelatent can open, the sound inputs and the MIDI clock
+it would follow, the OSC ports it would use, and the video outputs this machine can send (and why not)."""
 
 from __future__ import annotations
 
@@ -30,7 +31,20 @@ def run(args) -> int:
     print(f"OSC in: {preset.osc.host}:{preset.osc.port} (change with --osc-host / --osc-port)")
     feedback = preset.osc.feedback or f"off (e.g. --osc-feedback 127.0.0.1:{DEFAULT_FEEDBACK_PORT})"
     print(f"OSC feedback: {feedback}")
+    _print_outputs(preset)
     return 0
+
+
+def _print_outputs(preset) -> None:
+    from livelatent.live.outputs import kinds
+    from livelatent.live.outputs.v4l2 import loopback_devices
+
+    print("video outputs (--output SPEC):")
+    for kind, problem in kinds.availability():
+        where = f" {', '.join(loopback_devices())}" if kind == "v4l2" and not problem else ""
+        print(f"  {kind:7} {kinds.TABLE[kind].what}: {'available' + where if not problem else 'no: ' + problem}")
+    for entry in preset.outputs:
+        print(f"preset output: {entry.spec}{'' if entry.enabled else ' (starts off)'}")
 
 
 def _print_audio(preset) -> None:

@@ -68,6 +68,9 @@ def add_arguments(p) -> None:
     p.add_argument("--record", action="store_true", help="start recording at once")
     p.add_argument("--recordings", type=types.folder, default="recordings", metavar="DIR", help="where takes go")
     p.add_argument("--record-fps", type=types.rate, default=None, help="take frame rate (default: preset's, 30); 30000/1001 works")
+    p.add_argument("--output", type=types.output_spec, action="append", default=None, metavar="SPEC",
+                   help="send the picture (no HUD) to a video output too, repeatable: ndi:NAME[@WxH][@RATE], "
+                        "v4l2:/dev/videoN, spout:NAME, syphon:NAME (docs/video-out.md; `livelatent devices`)")
     p.add_argument("--proxy-size", type=types.size, default=None, metavar="WxH", help="proxy video size (default: decode size)")
     add_model_arguments(p)
 
@@ -101,7 +104,17 @@ def show_config(args) -> ShowConfig:
         midi_feedback=preset.midi.feedback, autopilot=args.autopilot,
         event_log=Path(args.event_log) if args.event_log else None, record=args.record,
         recordings=Path(args.recordings), record_fps=args.record_fps or values.rate(preset.record.fps),
-        proxy_size=proxy_size, **music_settings(args, preset))
+        proxy_size=proxy_size, **_outputs(args.output or (), preset.outputs), **music_settings(args, preset))
+
+
+def _outputs(flags, preset_outputs) -> dict:
+    """The preset's [[output]] entries and the --output flags; a flag wins over an entry of the same name."""
+    from livelatent.instrument.presets import OutputSettings
+
+    by_name = {entry.spec.name: entry for entry in preset_outputs}
+    by_name.update({spec.name: OutputSettings(spec) for spec in flags})
+    return {"outputs": tuple(e.spec for e in by_name.values()),
+            "outputs_off": tuple(name for name, e in by_name.items() if not e.enabled)}
 
 
 def _console(flag: bool | None, preset: str) -> str:
@@ -168,6 +181,9 @@ def _print_summary(summary, session) -> None:
     print(f"livelatent perform: {summary.frames} frames in {summary.seconds:.1f} s ({summary.fps:.1f} fps, "
           f"decode {summary.decode_ms:.1f} ms/frame), {summary.ticks} ticks, "
           f"{summary.events} events applied, {summary.rejected} rejected")
+    for s in session.app.outputs.statuses() if session.app.outputs else ():
+        print(f"video out {s.spec}: {s.sent} frames sent ({s.repeated} repeated), {s.dropped} dropped "
+              f"(replaced unsent by newer ones), last {s.state}")
     take = session.recorder.last_take if session.recorder is not None else None
     if take is not None:
         state = take.meta.get("proxy", {}).get("state", "?")

@@ -23,6 +23,7 @@ from livelatent.errors import UsageError
 from livelatent.common.rates import FrameRate
 from livelatent.common.sizes import Size
 from livelatent.common.picture import PSI_RAW
+from livelatent.common.output_spec import OutputSpec
 
 
 class Refused(UsageError):
@@ -199,6 +200,18 @@ def ip_list(text) -> str:
     except ValueError:
         raise _refuse(text, "IP addresses separated by commas, such as 127.0.0.1,192.168.1.20") from None
     return ",".join(items)
+
+
+# ---- video outputs ----
+
+def output_spec(text) -> OutputSpec:
+    """'ndi:stage@1280x720@30' -> OutputSpec (common/output_spec.py says the form)."""
+    if isinstance(text, OutputSpec):
+        return text
+    try:
+        return OutputSpec.parse(str(text))
+    except UsageError as exc:
+        raise Refused(str(exc)) from None
 
 
 # ---- paths ----

@@ -133,6 +133,15 @@ def _learn(action, args):
     return (target,)
 
 
+def _output_enable(action, args):
+    """(name,) toggles, (name, on) sets: the output's name as its OSC address spells it."""
+    checks.count(action, args, 1, 2)
+    name = args[0]
+    if not isinstance(name, str) or not name:
+        raise ControlMessageError(f"{action}: expected an output's name, got {name!r}")
+    return (name, *checks.toggle(action, args[1:]))
+
+
 def _mover_index(value: float) -> int:
     return min(int(value * len(MOVERS)), len(MOVERS) - 1)
 
@@ -189,6 +198,9 @@ ACTIONS = {a.name: a for a in (
            args="[1]", does="start or stop a take", key="SPACE", feedback=("record",)),
     Action("hud", checks.toggle, "app", "show_hud", osc=(Route("hud", TOGGLE),), args="[0|1]",
            does="toggle or set the HUD", key="H", feedback=("hud",)),
+    Action("output.enable", _output_enable, "app", "output_enable",
+           osc=(Route("output/<name>/enable", ARGS, ("<name>", "*")),), args="[0|1]",
+           does="turn a video output (--output) off or on; none toggles"),
     Action("learn", _learn, "app", "learn", osc=(Route("learn", TARGET),), args="target, e.g. motion/damping",
            does="MIDI learn: the next MIDI control moved drives it", keys="L (the selected knob)"),
     Action("quit", checks.no_args, "app", "quit", does="end the show", keys="Esc or Q, twice within 2 s"),

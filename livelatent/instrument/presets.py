@@ -18,6 +18,7 @@ from pathlib import Path
 
 from livelatent.common import values
 from livelatent.common.files import write_text
+from livelatent.common.output_spec import OutputSpec
 from livelatent.errors import ControlMessageError, LivelatentError, PresetError
 from livelatent.instrument.mapping import CURVES, MidiBinding, MidiMap, NoteBlock
 from livelatent.instrument.led_map import BUTTON_STATES, PAD_STATES, Button, Pads
@@ -69,6 +70,12 @@ class RecordSettings:
 
 
 @dataclass(frozen=True)
+class OutputSettings:
+    spec: OutputSpec       # [[output]] spec = "ndi:stage@1280x720" (the form of --output)
+    enabled: bool = True   # false: it starts off (/livelatent/output/<name>/enable 1 turns it on)
+
+
+@dataclass(frozen=True)
 class Preset:
     path: Path | None = None
     motion: MotionParams = field(default_factory=MotionParams)
@@ -78,6 +85,7 @@ class Preset:
     midi: MidiSettings = field(default_factory=MidiSettings)
     display: DisplaySettings = field(default_factory=DisplaySettings)
     record: RecordSettings = field(default_factory=RecordSettings)
+    outputs: tuple[OutputSettings, ...] = ()
     tempo: TempoSettings = field(default_factory=TempoSettings)
     audio: AudioSettings = field(default_factory=AudioSettings)
 
@@ -105,8 +113,8 @@ def _find(p: Path) -> Path:
 
 def from_dict(data: dict, path: Path | None = None) -> Preset:
     where = str(path or "preset")
-    _keys(data, {"schema_version", "motion", "bank", "osc", "midi", "display", "record", "tempo", "audio"},
-          where, "top level")
+    _keys(data, {"schema_version", "motion", "bank", "osc", "midi", "display", "record", "output", "tempo",
+                 "audio"}, where, "top level")
     if data.get("schema_version", SCHEMA_VERSION) != SCHEMA_VERSION:
         raise PresetError(f"{where}: schema_version {data['schema_version']!r}; this livelatent reads {SCHEMA_VERSION}")
     motion = _section(data.get("motion", {}), MotionParams, where, "motion", extra={"noise": 0.0})
@@ -124,6 +132,7 @@ def from_dict(data: dict, path: Path | None = None) -> Preset:
                     osc=OscSettings(**osc), midi=_midi(data.get("midi", {}), where),
                     display=DisplaySettings(**_section(data.get("display", {}), DisplaySettings, where, "display")),
                     record=RecordSettings(**_section(data.get("record", {}), RecordSettings, where, "record")),
+                    outputs=_outputs(data.get("output", []), where),
                     tempo=tempo_settings(data.get("tempo", {}), where, _section),
                     audio=audio_settings(data.get("audio", {}), where, _section))
     _check_values(preset, where)
@@ -153,6 +162,22 @@ def _check_values(preset: Preset, where: str) -> None:
             (values.ip_list if key == "allow" else _VALUES[section, key])(value)
         except values.Refused as exc:
             raise PresetError(f"{where}: [{section}] {key}: {exc}") from None
+
+
+def _outputs(entries, where: str) -> tuple[OutputSettings, ...]:
+    if not isinstance(entries, list):
+        raise PresetError(f"{where}: [[output]]: expected entries, each [[output]] with spec = \"ndi:NAME\"")
+    outputs = []
+    for i, entry in enumerate(entries, 1):
+        _keys(entry, {"spec", "enabled"}, where, f"[[output]] entry {i}")
+        enabled = entry.get("enabled", True)
+        if not isinstance(enabled, bool):
+            raise PresetError(f"{where}: [[output]] entry {i}: enabled: expected true or false, got {enabled!r}")
+        try:
+            outputs.append(OutputSettings(values.output_spec(entry.get("spec", "")), enabled))
+        except values.Refused as exc:
+            raise PresetError(f"{where}: [[output]] entry {i}: spec: {exc}") from None
+    return tuple(outputs)
 
 
 def _keys(table, allowed, where: str, what: str) -> None:

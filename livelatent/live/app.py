@@ -95,11 +95,12 @@ class LiveApp:
     def __init__(self, *, performance, generator, display, bus: ControlBus | None = None, size=None,
                  recorder=None, feedback=None, midi=None, display_fps: float = 60, hud: bool = True, grid=False,
                  record_meta: dict | None = None, log: RateLimitedLog | None = None, shader_dirs: tuple = (),
-                 event_log=None, picture: Picture | None = None, clock=None, beat_sync=None):
+                 event_log=None, picture: Picture | None = None, clock=None, outputs=None, beat_sync=None):
         self.perf, self.generator, self.display = performance, generator, display
         self.bus = bus if bus is not None else ControlBus(clock)
         self.clock = self.bus.clock  # the loop's time and waits (live/loop_clock.py); the bus stamps by it
         self.size, self.recorder, self.midi = size, recorder, midi
+        self.outputs = outputs  # video outputs (live/outputs/hub.py), fed each frame shown, or None
         self.feedback = StateFeedback(feedback)
         self.record_meta = record_meta or {}
         self.event_log = event_log  # an EventLog (live/eventlog.py) or None
@@ -180,6 +181,8 @@ class LiveApp:
             if now - fps_at >= 1.0:
                 self.feedback.fps((self.summary.frames - fps_frames) / (now - fps_at))
                 self.feedback.state(self.show_state)  # e.g. a take stopped by a full disk
+                if self.outputs:
+                    self.feedback.outputs(self.outputs.statuses())
                 fps_at, fps_frames = now, self.summary.frames
                 shader_error = self.renderer.reload_shaders()  # edit shaders/*.glsl during the show
                 if shader_error:
@@ -268,6 +271,8 @@ class LiveApp:
             self.renderer.set_image(done.image)
             if frame.row:
                 self.recorder.submit_image(frame.k, done.image, take=frame.take)
+            if self.outputs:
+                self._submit_output(frame, done.image)
         else:
             self._report("model", f"model {getattr(self.generator, 'label', '')}: {type(done.error).__name__}: "
                                   f"{done.error}; showing the last good frame")
@@ -385,6 +390,19 @@ class LiveApp:
                                   setting="midi")
         self.midi.arm_learn(target)
 
+    def output_enable(self, name: str, on: bool | None = None) -> None:
+        if not self.outputs:
+            raise LivelatentError("no video outputs in this show (`output`, or [[output]] in the preset)",
+                                  setting="output")
+        self.outputs.enable(name, on)
+        self.feedback.outputs(self.outputs.statuses())
+
+    def _submit_output(self, frame: Frame, image: np.ndarray) -> None:
+        """The picture the window shows, without the HUD: the take's frame while recording."""
+        recording = frame.row and self.recording and frame.take == self.recorder.take_number
+        rate = self.recorder.fps if recording else self.sampler.fps
+        self.outputs.submit(image, k=frame.k, take=self.recorder.take_id if recording else "", rate=rate.value)
+
     def set_quantise(self, unit: str) -> None:
         self.beat_sync.quantiser.default = unit
 
@@ -461,9 +479,10 @@ class LiveApp:
     def _hud(self) -> list[str]:
         recording = self.recorder.status() if self.recorder is not None else ""
         armed = self.keyboard.armed or (self.midi.status() if self.midi is not None else "")
-        return hud_lines(fps=self.fps_shown, decode_ms=self.summary.decode_ms, performance=self.perf,
-                         recording=recording, error=self.error, selected=self.keyboard.selected, armed=armed,
-                         model=self.model_text) + music_lines(self.perf, self.statuses, self.beat_sync)
+        lines = hud_lines(fps=self.fps_shown, decode_ms=self.summary.decode_ms, performance=self.perf,
+                          recording=recording, error=self.error, selected=self.keyboard.selected, armed=armed,
+                          model=self.model_text, outputs=self.outputs.hud_lines() if self.outputs else ())
+        return lines + music_lines(self.perf, self.statuses, self.beat_sync)
 
     # ---- what the panels read (console, LEDs, OSCQuery): read-only, on the loop's thread ----
 

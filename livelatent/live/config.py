@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from livelatent.common.output_spec import OutputSpec
 from livelatent.common.rates import FrameRate
 from livelatent.common.sizes import Size
 from livelatent.generators.choice import ModelChoice
@@ -68,6 +69,9 @@ class ShowConfig:
     recordings: Path = Path("recordings")
     record_fps: FrameRate = FrameRate.parse(30)
     proxy_size: Size | None = None  # None: the decode size
+    # where else it goes: video outputs (live/outputs/), and the names of those that start off
+    outputs: tuple[OutputSpec, ...] = ()
+    outputs_off: tuple[str, ...] = ()
 
     @property
     def size(self) -> Size:

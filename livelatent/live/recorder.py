@@ -26,6 +26,7 @@ import queue
 import sys
 import threading
 import time
+import uuid
 from pathlib import Path
 
 import numpy as np
@@ -65,6 +66,7 @@ class Recorder:
         self._failed = threading.Event()  # set by the writer when a take had to stop
         self.rows_submitted = 0
         self.take_number = 0  # counts the takes started: tells a late image of the last take from this one's
+        self.take_id = ""  # the take's id (take.toml), known at start: video outputs tag its frames with it
         self._events_submitted = 0
         self.last_take: takes.Take | None = None
         self.unfinished_proxies: list[takes.Take] = []  # made or recovered here, proxy not complete yet
@@ -99,7 +101,8 @@ class Recorder:
         self._tick = desc["tick"]
         self.rows_submitted = self._events_submitted = 0
         self.take_number += 1
-        take_meta = {**(meta or {}), "fps": str(self.fps), "start_tick": desc["tick"], "tick_rate": desc["tick_rate"],
+        self.take_id = uuid.uuid4().hex
+        take_meta = {"id": self.take_id, **(meta or {}), "fps": str(self.fps), "start_tick": desc["tick"], "tick_rate": desc["tick_rate"],
                      "d": desc["d"], "seed": desc["seed"], "motion": desc["motion"], "performance": desc,
                      "proxy": {"size": list(self.proxy_size) if self.proxy_size else None, "codec": self.proxy_codec}}
         self._queue.put(("start", (take_meta, performance.arrays(), self.clock.wall())))

@@ -63,6 +63,7 @@ def _build(config: ShowConfig, session: Session, clock) -> Session:
     from livelatent.live.ratelog import RateLimitedLog
     from livelatent.live.window import open_display
 
+    _check_outputs(config)  # before the model loads: an output this machine cannot send is said at once
     generator = config.model.load()
     bus = ControlBus(clock)
     log = RateLimitedLog(clock=bus.clock)
@@ -74,13 +75,14 @@ def _build(config: ShowConfig, session: Session, clock) -> Session:
     display = open_display(headless=config.headless, size=size.wh if config.headless else _window_size(size),
                            fullscreen=config.fullscreen, monitor=config.monitor)
     session.closers.append(display.close)
+    outputs = _open_outputs(config, log, session)
     meta = {**config.model.meta(generator), "preset": str(config.preset or ""), "generator": generator.label}
     session.app = LiveApp(performance=_performance(config, generator), generator=generator, display=display,
                           bus=bus, size=size.hw, recorder=session.recorder, feedback=feedback, midi=session.midi,
                           display_fps=config.display_fps, hud=config.hud, grid=config.grid, record_meta=meta,
                           log=log, shader_dirs=(config.preset.parent,) if config.preset else (),
                           event_log=_open_event_log(config, session), picture=config.model.track.start,
-                          beat_sync=beat_sync)
+                          outputs=outputs, beat_sync=beat_sync)
     session.app.statuses = statuses
     keep_take_sound(session, feed, log)
     session.console = _open_console(config, session, display, osc, log)
@@ -95,7 +97,7 @@ def _build(config: ShowConfig, session: Session, clock) -> Session:
         from livelatent.live.autopilot import Autopilot
 
         session.closers.insert(0, Autopilot(bus, config.autopilot).start().close)
-    _say_where(osc, feedback, session.midi)
+    _say_where(osc, feedback, session.midi, outputs)
     return session
 
 
@@ -120,6 +122,30 @@ def _open_recorder(config: ShowConfig, session: Session, clock):
     recorder = Recorder(config.recordings, fps=config.record_fps, proxy_size=proxy.wh, clock=clock)
     session.closers.append(recorder.close)
     return recorder
+
+
+def _check_outputs(config: ShowConfig) -> None:
+    """DeviceError, one line, for a video output this machine cannot send (wrong platform, no extra, no device)."""
+    if config.outputs:
+        from livelatent.live.outputs import kinds
+
+        for spec in config.outputs:
+            kinds.check(spec)
+
+
+def _open_outputs(config: ShowConfig, log, session: Session):
+    """The video outputs, each on its own thread; closed before the display, after the inputs."""
+    if not config.outputs:
+        return None
+    from livelatent.live.outputs.hub import Outputs
+    from fractions import Fraction
+
+    rate = config.record_fps.value if config.record else Fraction(config.display_fps).limit_denominator(1001)
+    outputs = Outputs(config.outputs, show_size=config.size, show_rate=rate, log=log)
+    session.closers.insert(0, outputs.close)
+    for name in config.outputs_off:
+        outputs.enable(name, False)
+    return outputs
 
 
 def _open_event_log(config: ShowConfig, session: Session):
@@ -243,7 +269,7 @@ def _console_installed(choice: str) -> bool:
     return False
 
 
-def _say_where(osc, feedback, midi) -> None:
+def _say_where(osc, feedback, midi, outputs=None) -> None:
     parts = []
     if osc is not None:
         host, port = osc.address
@@ -252,4 +278,6 @@ def _say_where(osc, feedback, midi) -> None:
         parts.append(f"feedback to {feedback.target[0]}:{feedback.target[1]}")
     if midi is not None:
         parts.append(f"MIDI {midi.describe()}")
+    if outputs:
+        parts.append("video out " + " ".join(s.spec for s in outputs.statuses()))
     print("livelatent perform: " + (", ".join(parts) or "keyboard only"), file=sys.stderr, flush=True)
