@@ -170,8 +170,8 @@ class _Placed:
             self.lumas = read_lumas(self.render)
         y = self.lumas[t]
         scale = y.shape[1] / self.frame[0], y.shape[0] / self.frame[1]
-        bits = visible_bits(levels_in_box(y, (box[0] * scale[0], box[1] * scale[1], box[2] * scale[0],
-                                              box[3] * scale[1])))
+        levels = levels_in_box(y, (box[0] * scale[0], box[1] * scale[1], box[2] * scale[0], box[3] * scale[1]))
+        bits = visible_bits(_stretched(levels, 0.04))  # a fade over black darkens it
         code = code_bits(*want)
         return bits is not None and len(bits) >= BITS // 2 and all(code[i] == b for i, b in bits.items())
 
@@ -224,10 +224,11 @@ def _judge_single(verdict: Judgement, t: int, level: np.ndarray, want, picks, to
     return ok, f"frame {t}: conform {want}, melt shows {seen}{' (the overlay)' if seen in above else ''}"
 
 
-def _stretched(level: np.ndarray) -> np.ndarray:
-    """A faded picture's levels stretched to 0..1 (a flat one left as it is)."""
-    low, high = level.min(), level.max()
-    return (level - low) / (high - low) if high - low > 0.1 else level
+def _stretched(level: np.ndarray, least: float = 0.1) -> np.ndarray:
+    """A faded picture's levels stretched to 0..1 (one flatter than `least` left as it is;
+    blocks out of view, NaN, stay so)."""
+    low, high = np.nanmin(level, initial=np.inf), np.nanmax(level, initial=-np.inf)
+    return (level - low) / (high - low) if high - low > least else level
 
 
 def _blend_agrees(level: np.ndarray, coded: list, flat: bool) -> tuple[bool, list]:
