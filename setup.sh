@@ -4,8 +4,11 @@
 #                       and, as root, Mesa's EGL and ALSA's library if the machine lacks them
 #   ./setup.sh --test   also what the tests use: melt (Kdenlive's engine), a JACK server, Xvfb,
 #                       Mesa's EGL (apt packages, when run as root), pytest, the DCGAN test model
-#                       and the otio extra (OpenTimelineIO and its EDL / FCP / FCP X / AAF adapters),
-#                       the console extra (Dear ImGui) and xdotool (clicks on the console in the tests)
+#                       the otio extra (OpenTimelineIO and its EDL / FCP / FCP X / AAF adapters),
+#                       the console extra (Dear ImGui) and xdotool (clicks on the console in the tests),
+#                       the ndi extra (cyndilib, which ships the NDI runtime: video out tests),
+#                       the audio extra (JACK-Client, sounddevice + PortAudio: live sound in)
+#                       and the discovery extra (zeroconf: mDNS, tested only inside a network namespace)
 set -euo pipefail
 cd "$(dirname "$0")"
 want_tests=0
@@ -19,6 +22,7 @@ ldconfig -p 2>/dev/null | grep -q libasound.so.2 || need+=(libasound2)
 if [[ $want_tests == 1 ]]; then
     command -v melt >/dev/null || need+=(melt frei0r-plugins)
     command -v jackd >/dev/null || need+=(jackd2)
+    ldconfig -p 2>/dev/null | grep -q libportaudio.so.2 || need+=(libportaudio2)  # sounddevice (the audio extra)
     command -v Xvfb >/dev/null || need+=(xvfb xauth)
     command -v xdotool >/dev/null || need+=(xdotool)  # clicks on the operator console, as a person would
 fi
@@ -39,7 +43,7 @@ pip=(.venv/bin/python -m pip install -q --disable-pip-version-check)
 # The CPU build of torch; a user with an NVIDIA GPU installs a CUDA build first and keeps it.
 .venv/bin/python -c "import torch" 2>/dev/null || "${pip[@]}" "torch==2.13.0"
 if [[ $want_tests == 1 ]]; then
-    "${pip[@]}" -e ".[test,otio,ray,console]"
+    "${pip[@]}" -e ".[test,otio,ray,console,ndi,audio,discovery]"
     # A real trained GAN for the tests; its declared dependencies would pull a CUDA torch.
     "${pip[@]}" --no-deps "gan-face-generate"
 else

@@ -46,15 +46,21 @@ MAY_IMPORT = {
 CORE = ("common", "motion", "edit", "instrument")
 
 HEAVY = {"torch", "moderngl", "glfw", "mido", "rtmidi", "pythonosc", "lxml", "av", "opentimelineio", "aaf2", "ray",
-         "argparse"}
+         "argparse", "cyndilib", "jack", "sounddevice"}
 TOOLKITS = HEAVY - {"lxml", "av", "argparse"}
 # a format library imported by one adapter module only (its plug-ins too: the AAF adapter's aaf2)
 OWNERS = {"opentimelineio": "livelatent.adapters.otio", "aaf2": "livelatent.adapters.otio",
           "otio_cmx3600_adapter": "livelatent.adapters.otio", "otio_fcp_adapter": "livelatent.adapters.otio",
           "otio_fcpx_xml_adapter": "livelatent.adapters.otio", "otio_aaf_adapter": "livelatent.adapters.otio",
           "ray": "livelatent.offline.distributed",  # the optional extra livelatent[ray]: --ray only
+          # video out: one protocol module each (the extras livelatent[ndi], [spout], [syphon])
+          "cyndilib": "livelatent.live.outputs.ndi", "SpoutGL": "livelatent.live.outputs.spout",
+          "syphon": "livelatent.live.outputs.syphon",
           # the optional extra livelatent[console], in the console's own process only
-          "imgui_bundle": "livelatent.live.console.panels", "OpenGL": "livelatent.live.console.textures"}
+          "imgui_bundle": "livelatent.live.console.panels", "OpenGL": "livelatent.live.console.textures",
+          "zeroconf": "livelatent.live.announce", "ifaddr": "livelatent.live.announce",  # livelatent[discovery]
+          # the optional extra livelatent[audio]: live sound in only
+          "jack": "livelatent.live.audio_in", "sounddevice": "livelatent.live.audio_in"}
 # libraries a module pulls in through the library it owns (imgui-bundle's GL backend is PyOpenGL)
 THROUGH = {"livelatent.live.console.panels": {"OpenGL"}}
 

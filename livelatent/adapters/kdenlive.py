@@ -148,7 +148,7 @@ class _Reader:
     def _with_guides(self, tractor) -> Timeline:
         timeline = self._tractor_timeline(tractor)
         return replace(timeline, guides=read_guides(self.root, tractor, self.fps, self.path),
-                       notes=tuple(dict.fromkeys(self.looks.notes)))
+                       notes=tuple(dict.fromkeys((*timeline.notes, *self.looks.notes))))
 
     def _named_sequence(self, name: str):
         names = []
@@ -174,7 +174,7 @@ class _Reader:
         self.building.add(key)
         p = props(tractor)
         name = p.get("kdenlive:clipname") or key
-        tracks, index_map, background, transparent = [], {}, None, False
+        tracks, index_map, background, transparent, sound = [], {}, None, False, 0
         track_els = tractor.findall("track") or tractor.findall("multitrack/track")
         for mlt_index, track_el in enumerate(track_els):
             target = self.by_id.get(track_el.get("producer"))
@@ -190,9 +190,13 @@ class _Reader:
             if track is not None:
                 index_map[mlt_index] = len(tracks)
                 tracks.append(track)
+            elif _has_clips(target, self.by_id):
+                sound += 1
         transitions = self._compositions(tractor, index_map, name)
+        notes = (f"timeline {name}: {sound} audio track(s) with clips not conformed (z-sequences carry no sound): "
+                 "export the edit's audio mixdown and mux it into the render",) if sound else ()
         timeline = Timeline(name, self.fps, tuple(tracks), tuple(transitions), background=background,
-                            transparent=transparent)
+                            transparent=transparent, notes=notes)
         self.building.discard(key)
         self.built[key] = timeline
         return timeline
@@ -378,3 +382,10 @@ def _blend_kind(p: dict[str, str]) -> str | None:
     if service == "affine" and p.get("kdenlive_id") == "luma":
         return WIPE  # a "slide" mix
     return COVER
+
+
+def _has_clips(el, by_id) -> bool:
+    """An audio track (a playlist, or a track tractor of playlists) holding any entry."""
+    if el.tag == "playlist":
+        return el.find("entry") is not None
+    return any(_has_clips(by_id[t.get("producer")], by_id) for t in el.findall("track") if t.get("producer") in by_id)

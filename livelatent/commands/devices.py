@@ -1,4 +1,5 @@
-"""`livelatent devices`: the MIDI inputs livelatent can open, and the OSC ports it would use."""
+"""`livelatent devices`: the MIDI inputs livelatent can open, the sound inputs and the MIDI clock
+it would follow, the OSC ports it would use, and the video outputs this machine can send (and why not)."""
 
 from __future__ import annotations
 
@@ -26,7 +27,34 @@ def run(args) -> int:
     wanted = preset.midi.input
     print(f"preset {preset.path or '(built-in defaults)'}: MIDI input {wanted!r}" if wanted else
           f"preset {preset.path or '(built-in defaults)'}: no MIDI input (use --midi NAME)")
+    _print_audio(preset)
     print(f"OSC in: {preset.osc.host}:{preset.osc.port} (change with --osc-host / --osc-port)")
     feedback = preset.osc.feedback or f"off (e.g. --osc-feedback 127.0.0.1:{DEFAULT_FEEDBACK_PORT})"
     print(f"OSC feedback: {feedback}")
+    _print_outputs(preset)
     return 0
+
+
+def _print_outputs(preset) -> None:
+    from livelatent.live.outputs import kinds
+    from livelatent.live.outputs.v4l2 import loopback_devices
+
+    print("video outputs (--output SPEC):")
+    for kind, problem in kinds.availability():
+        where = f" {', '.join(loopback_devices())}" if kind == "v4l2" and not problem else ""
+        print(f"  {kind:7} {kinds.TABLE[kind].what}: {'available' + where if not problem else 'no: ' + problem}")
+    for entry in preset.outputs:
+        print(f"preset output: {entry.spec}{'' if entry.enabled else ' (starts off)'}")
+
+
+def _print_audio(preset) -> None:
+    from livelatent.live.audio_in import input_names
+
+    names = input_names()
+    print("audio inputs (JACK where a server runs, else PortAudio; --audio NAME):")
+    for name in names:
+        print(f"  {name}")
+    if not names:
+        print("  none found (or the extra is missing: pip install 'livelatent[audio]')")
+    clock = preset.tempo.clock
+    print(f"MIDI clock: {clock!r} ([tempo] clock)" if clock else "MIDI clock: none (--clock NAME: a MIDI input above)")

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from livelatent.commands import types
 from livelatent.commands.model_options import add_model_arguments
+from livelatent.commands.music_options import add_music_arguments, music_settings
 from livelatent.common import values
 
 if TYPE_CHECKING:  # imported where it is used: `perform --help` loads no numpy
@@ -60,11 +61,16 @@ def add_arguments(p) -> None:
                    help="MIDI input by partial name, or virtual:NAME for a virtual port (see `livelatent devices`)")
     p.add_argument("--event-log", default=None, metavar="FILE",
                    help="append every applied event (tick, arrival, source, first frame that showed it) as JSON lines")
-    p.add_argument("--autopilot", type=types.seconds, default=None, metavar="S",
-                   help="unattended: a random keyframe now and every S seconds, logged like any control")
+    p.add_argument("--autopilot", type=types.autopilot, default=None, metavar="S|Nbar",
+                   help="unattended: a random keyframe now and every S seconds (or every 4bar, 2beat ... on the "
+                        "beat grid), logged like any control")
+    add_music_arguments(p)
     p.add_argument("--record", action="store_true", help="start recording at once")
     p.add_argument("--recordings", type=types.folder, default="recordings", metavar="DIR", help="where takes go")
     p.add_argument("--record-fps", type=types.rate, default=None, help="take frame rate (default: preset's, 30); 30000/1001 works")
+    p.add_argument("--output", type=types.output_spec, action="append", default=None, metavar="SPEC",
+                   help="send the picture (no HUD) to a video output too, repeatable: ndi:NAME[@WxH][@RATE], "
+                        "v4l2:/dev/videoN, spout:NAME, syphon:NAME (docs/video-out.md; `livelatent devices`)")
     p.add_argument("--proxy-size", type=types.size, default=None, metavar="WxH", help="proxy video size (default: decode size)")
     add_model_arguments(p)
 
@@ -98,7 +104,17 @@ def show_config(args) -> ShowConfig:
         midi_feedback=preset.midi.feedback, autopilot=args.autopilot,
         event_log=Path(args.event_log) if args.event_log else None, record=args.record,
         recordings=Path(args.recordings), record_fps=args.record_fps or values.rate(preset.record.fps),
-        proxy_size=proxy_size)
+        proxy_size=proxy_size, **_outputs(args.output or (), preset.outputs), **music_settings(args, preset))
+
+
+def _outputs(flags, preset_outputs) -> dict:
+    """The preset's [[output]] entries and the --output flags; a flag wins over an entry of the same name."""
+    from livelatent.instrument.presets import OutputSettings
+
+    by_name = {entry.spec.name: entry for entry in preset_outputs}
+    by_name.update({spec.name: OutputSettings(spec) for spec in flags})
+    return {"outputs": tuple(e.spec for e in by_name.values()),
+            "outputs_off": tuple(name for name, e in by_name.items() if not e.enabled)}
 
 
 def _console(flag: bool | None, preset: str) -> str:
@@ -137,7 +153,7 @@ def run(args) -> int:
         raise from_preset(exc, _given_by_preset(args, config)) from None
     try:
         with stop_on_signals(session.app) as stopped:  # Ctrl-C, SIGTERM, SIGHUP: as at the end of --duration
-            summary = session.app.run(duration=config.duration)
+            summary = session.app.run(duration=session.config.duration)
     finally:
         session.close()
         if args.save_bank:
@@ -156,7 +172,8 @@ def run(args) -> int:
 def _given_by_preset(args, config) -> dict[str, str]:
     """Settings whose value came from the preset, not from a flag: the preset key that gave it."""
     keys = {"bank": (args.bank, "[bank] source"), "midi": (args.midi, "[midi] input"),
-            "osc_port": (args.osc_port, "[osc] port"), "osc_feedback": (args.osc_feedback, "[osc] feedback")}
+            "osc_port": (args.osc_port, "[osc] port"), "osc_feedback": (args.osc_feedback, "[osc] feedback"),
+            "clock": (args.clock, "[tempo] clock"), "audio": (args.audio, "[audio] input")}
     return {setting: f"{key} in {config.preset}" for setting, (flag, key) in keys.items() if flag is None}
 
 
@@ -164,6 +181,9 @@ def _print_summary(summary, session) -> None:
     print(f"livelatent perform: {summary.frames} frames in {summary.seconds:.1f} s ({summary.fps:.1f} fps, "
           f"decode {summary.decode_ms:.1f} ms/frame), {summary.ticks} ticks, "
           f"{summary.events} events applied, {summary.rejected} rejected")
+    for s in session.app.outputs.statuses() if session.app.outputs else ():
+        print(f"video out {s.spec}: {s.sent} frames sent ({s.repeated} repeated), {s.dropped} dropped "
+              f"(replaced unsent by newer ones), last {s.state}")
     take = session.recorder.last_take if session.recorder is not None else None
     if take is not None:
         state = take.meta.get("proxy", {}).get("state", "?")

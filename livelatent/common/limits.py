@@ -82,3 +82,6 @@ def check_rate(rate: Fraction, what: str = "`fps`", setting: str | None = "fps")
 def batch_for(batch: int, h: int, w: int) -> int:
     """How many frames of h x w to decode at once: at most `batch`, and at most BATCH_BYTES of RGB."""
     return max(1, min(batch, BATCH_BYTES // (h * w * 3)))
+
+
+BPM_MIN, BPM_MAX = 20.0, 400.0  # a tempo: from slower than a dirge to faster than speedcore

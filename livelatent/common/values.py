@@ -23,6 +23,7 @@ from livelatent.errors import UsageError
 from livelatent.common.rates import FrameRate
 from livelatent.common.sizes import Size
 from livelatent.common.picture import PSI_RAW
+from livelatent.common.output_spec import OutputSpec
 
 
 class Refused(UsageError):
@@ -201,6 +202,18 @@ def ip_list(text) -> str:
     return ",".join(items)
 
 
+# ---- video outputs ----
+
+def output_spec(text) -> OutputSpec:
+    """'ndi:stage@1280x720@30' -> OutputSpec (common/output_spec.py says the form)."""
+    if isinstance(text, OutputSpec):
+        return text
+    try:
+        return OutputSpec.parse(str(text))
+    except UsageError as exc:
+        raise Refused(str(exc)) from None
+
+
 # ---- paths ----
 
 def output(text) -> str:
@@ -252,3 +265,41 @@ def chunk_frames(text) -> int:
 
 def retries(text) -> int:
     return _whole(text, 0, 100, "a number of retries from 0 to 100")
+
+
+# ---- in time with the music (docs/music.md) ----
+
+def bpm(text) -> float:
+    """A tempo in beats per minute."""
+    return _real(text, limits.BPM_MIN, limits.BPM_MAX, f"a tempo in BPM, {limits.BPM_MIN:g}..{limits.BPM_MAX:g}")
+
+
+def beats(text) -> float:
+    """A length in beats (settle_beats); 0 = off."""
+    return _real(text, 0.0, 64.0, "beats, 0..64 (0: off)")
+
+
+def quantise(text) -> str:
+    """off, beat, bar, or a count of them: 2beat, 4bar."""
+    import re
+
+    t = str(text).strip().lower()
+    if t != "off" and not re.fullmatch(r"([1-9]\d{0,2})?(beat|bar)s?", t):
+        raise _refuse(text, "off, beat, bar, or a count of them such as 2beat or 4bar")
+    return t
+
+
+def autopilot(text) -> float | str:
+    """Seconds between random keyframes, or a musical unit ("4bar", "2beat") on the beat grid."""
+    t = str(text).strip().lower()
+    if any(c.isalpha() for c in t):
+        value = quantise(t)
+        if value == "off":
+            raise _refuse(text, "seconds (e.g. 2.5) or bars / beats (e.g. 4bar)")
+        return value
+    return seconds(text)
+
+
+def audio_file(text) -> str:
+    """A sound file to play as the show's input (WAV, FLAC, anything PyAV reads)."""
+    return input_path(text)

@@ -32,10 +32,14 @@ from dataclasses import dataclass, replace
 from livelatent.common import checks
 from livelatent.common.picture import check_picture_event
 from livelatent.errors import ControlMessageError
+from livelatent.instrument.music import TRANSPORT
+from livelatent.instrument.music_checks import (check_impulse, check_quantise, check_settle_beats, check_tempo,
+                                                check_tempo_beat, check_transport)
+from livelatent.instrument.tempo import BPM_MAX, BPM_MIN
 from livelatent.motion.params import MOVERS, MotionParams
 
 MOTION_PARAMS = tuple(MotionParams.RANGES)  # the numeric knobs; "mover" has its own action
-SOURCES = ("osc", "midi", "key", "cli", "api", "replay", "autopilot", "console")
+SOURCES = ("osc", "midi", "key", "cli", "api", "replay", "autopilot", "console", "clock", "audio")
 OSC_PREFIX = "/livelatent"
 
 # How an OSC address (Route.form) turns a message into the action's arguments; template items
@@ -129,6 +133,15 @@ def _learn(action, args):
     return (target,)
 
 
+def _output_enable(action, args):
+    """(name,) toggles, (name, on) sets: the output's name as its OSC address spells it."""
+    checks.count(action, args, 1, 2)
+    name = args[0]
+    if not isinstance(name, str) or not name:
+        raise ControlMessageError(f"{action}: expected an output's name, got {name!r}")
+    return (name, *checks.toggle(action, args[1:]))
+
+
 def _mover_index(value: float) -> int:
     return min(int(value * len(MOVERS)), len(MOVERS) - 1)
 
@@ -185,9 +198,31 @@ ACTIONS = {a.name: a for a in (
            args="[1]", does="start or stop a take", key="SPACE", feedback=("record",)),
     Action("hud", checks.toggle, "app", "show_hud", osc=(Route("hud", TOGGLE),), args="[0|1]",
            does="toggle or set the HUD", key="H", feedback=("hud",)),
+    Action("output.enable", _output_enable, "app", "output_enable",
+           osc=(Route("output/<name>/enable", ARGS, ("<name>", "*")),), args="[0|1]",
+           does="turn a video output (--output) off or on; none toggles"),
     Action("learn", _learn, "app", "learn", osc=(Route("learn", TARGET),), args="target, e.g. motion/damping",
            does="MIDI learn: the next MIDI control moved drives it", keys="L (the selected knob)"),
     Action("quit", checks.no_args, "app", "quit", does="end the show", keys="Esc or Q, twice within 2 s"),
+    # in time with the music (docs/music.md)
+    Action("tempo", check_tempo, "performance", "_on_tempo", osc=(Route("tempo"),), args=f"BPM {BPM_MIN:g}..{BPM_MAX:g}",
+           does="set the tempo; the beat's phase carries on"),
+    Action("tempo.tap", checks.no_args, "performance", "_on_tempo_tap", osc=(Route("tempo/tap", PRESS, ()),),
+           args="[1]", does="tap tempo: a beat now; from the second tap, the tempo", key="T"),
+    Action("tempo.beat", check_tempo_beat, "performance", "_on_tempo_beat",
+           args="BPM, beat, tick", does="the MIDI clock or the beat tracker: that beat fell at that tick"),
+    Action("tempo.transport", check_transport, "performance", "_on_transport",
+           args=f"{'|'.join(TRANSPORT)} [beat]", does="the MIDI clock's start, stop, continue, or its loss"),
+    Action("settle_beats", check_settle_beats, "performance", "_on_settle_beats",
+           osc=(Route("tempo/settle_beats"),), args="beats 0..64 (0: off)",
+           does="settle time in beats: a keyframe on the beat arrives on a later beat"),
+    Action("quantise", check_quantise, "app", "set_quantise", osc=(Route("quantise"),), args="off|beat|bar|2bar|...",
+           does="hold triggers until the next beat, bar, ..."),
+    Action("keyframe.next", checks.no_args, "performance", "_on_keyframe_next",
+           osc=(Route("keyframe/next", PRESS, ()),), args="[1]", does="the next stored (or loaded) slot",
+           feedback=_SLOT_FEEDBACK),
+    Action("impulse", check_impulse, "performance", "_on_impulse", osc=(Route("impulse"),),
+           args="amount 0..4 [velocity|random]", does="a push along the velocity or a random tangent"),
 )}
 
 PERFORMANCE_ACTIONS = tuple(a.name for a in ACTIONS.values() if a.applies == "performance")
@@ -205,6 +240,7 @@ class ControlEvent:
     args: tuple = ()
     source: str = "api"
     arrival: float = 0.0
+    quantise: str = ""  # a binding's own quantise unit ("" = the show's; instrument/quantise.py)
 
     def at(self, arrival: float) -> "ControlEvent":
         return replace(self, arrival=float(arrival))

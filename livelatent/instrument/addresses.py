@@ -14,7 +14,8 @@ from livelatent.instrument.actions import (ACTIONS, KNOB, MOTION_PARAMS, TARGET_
                                            Route, make)
 
 PLACEHOLDERS = {"<n>": lambda part: int(part) if part.isdigit() else None,
-                "<param>": lambda part: part if part in MOTION_PARAMS else None}
+                "<param>": lambda part: part if part in MOTION_PARAMS else None,
+                "<name>": lambda part: part or None}  # a video output's name (the app checks it)
 
 
 _ROUTES = [(action, route) for action in ACTIONS.values() for route in action.osc]

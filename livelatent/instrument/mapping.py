@@ -12,7 +12,7 @@ or raise ControlMessageError naming the address, the arguments and what was expe
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -52,12 +52,24 @@ def _osc_event(address: str, args: tuple, d: int | None) -> ControlEvent | None:
     return target_event(path, value, source="osc")
 
 
+KNOB_ADDRESS, CONTROL_ADDRESS = "knob", "control"
+
+
+def address_kind(address: str) -> str | None:
+    """What an OSC address drives: KNOB_ADDRESS for a continuous control whose next message
+    supersedes this one (a motion knob, the noise, a z, psi; each /raw too), CONTROL_ADDRESS for
+    every other address there is (the mover switch, the triggers), None for an address without
+    a route (osc_event refuses every message to it, whatever its arguments)."""
+    if not address.startswith(OSC_PREFIX + "/"):
+        return None
+    found = route_for(address[len(OSC_PREFIX) + 1:].strip("/"))
+    if found is None:
+        return None
+    return KNOB_ADDRESS if found[0].knob else CONTROL_ADDRESS
+
+
 def is_knob_address(address: str) -> bool:
-    """A continuous control whose next message supersedes this one (a motion knob, the noise,
-    a z, psi; each /raw too). The mover switch and all triggers are not."""
-    path = address[len(OSC_PREFIX) + 1:].strip("/") if address.startswith(OSC_PREFIX + "/") else ""
-    found = route_for(path)
-    return found is not None and bool(found[0].knob)
+    return address_kind(address) == KNOB_ADDRESS
 
 
 def _single(args: tuple) -> float:
@@ -111,6 +123,7 @@ class MidiBinding:
     takeover: str = "jump"  # "jump", "pickup" or "scale" (instrument/takeover.py)
     mode: str = "absolute"  # or "relative": an endless encoder
     encoding: str = "twos-complement"  # a relative encoder's: "twos-complement", "offset-64", "sign-bit"
+    quantise: str = ""  # its triggers wait for this beat unit ("" = the show's: instrument/quantise.py)
 
     def value(self, raw: int) -> float:
         x = raw / 127.0
@@ -127,6 +140,7 @@ class NoteBlock:
     first_slot: int = 0
     velocity: bool = False
     channel: int | None = None
+    quantise: str = ""
 
 
 @dataclass(frozen=True)
@@ -164,10 +178,15 @@ def midi_event(midimap: MidiMap, kind: str, channel: int, number: int, value: in
             knobs.sent(b, event)
         return event
     if b is not None:
-        return target_event(b.target, b.value(value), source="midi")
+        return _quantised(target_event(b.target, b.value(value), source="midi"), b.quantise)
     if bkind == "note":
         for block in midimap.notes:
             if block.channel in (None, channel) and 0 <= number - block.first_note < block.count:
                 strength = value / 127.0 if block.velocity else 1.0
-                return make("keyframe", block.first_slot + number - block.first_note, strength, source="midi")
+                return _quantised(make("keyframe", block.first_slot + number - block.first_note, strength,
+                                       source="midi"), block.quantise)
     return None
+
+
+def _quantised(event: ControlEvent | None, unit: str) -> ControlEvent | None:
+    return replace(event, quantise=unit) if event is not None and unit else event

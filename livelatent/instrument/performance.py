@@ -23,6 +23,8 @@ app's actions return False from apply):
   motion(name, v, form)     set a knob: form "norm" maps 0..1 onto its range, "raw" as given
   mover(name)               switch mover kind; position, velocity and target carry on
   noise(amount)             0..1: random pushes each tick, the spring pulls back to the target
+  tempo, tempo.tap, tempo.beat, tempo.transport, settle_beats, impulse, keyframe.next:
+                            the beat grid and what music sends (instrument/music.py)
 Bad arguments (a slot out of range, a z of the wrong size) raise ControlMessageError and
 change nothing.
 """
@@ -34,6 +36,8 @@ import math
 import numpy as np
 
 from livelatent.instrument.bank import KeyframeBank
+from livelatent.instrument.music import MusicState
+from livelatent.instrument.tempo import BeatGrid
 from livelatent.motion.clock import TickClock
 from livelatent.instrument.actions import ACTIONS, ControlEvent
 from livelatent.errors import ControlMessageError, LatentShapeError, UsageError
@@ -47,12 +51,12 @@ NOISE_SPEED = 0.5     # noise 1.0: pushes of half a shell radius per second per 
 ARRIVED = 0.01        # within 1% of the radius of the target counts as having arrived
 
 
-class Performance:
+class Performance(MusicState):
     """Bank + mover + knobs on a fixed tick. See the module docstring for the API."""
 
     def __init__(self, bank: KeyframeBank, params: MotionParams, *, seed: int, tick_rate: int = 240,
                  start: np.ndarray | None = None, radius: float | None = None, tick: int = 0,
-                 noise: float = 0.0) -> None:
+                 noise: float = 0.0, beat: BeatGrid | None = None, settle_beats: float = 0.0) -> None:
         self.bank, self.params, self.seed = bank, params, int(seed)
         self.clock = TickClock(int(tick_rate))
         self.tick, self.noise = int(tick), float(noise)
@@ -62,6 +66,7 @@ class Performance:
         self.target_slot: int | None = 0 if at_slot0 else None
         self.current_slot: int | None = self.target_slot
         self._randoms_this_tick = 0
+        self._init_music(beat, settle_beats)
 
     @property
     def d(self) -> int:
@@ -93,7 +98,7 @@ class Performance:
             self.mover.impulse(tangent_noise(self.z, scale, self.seed, self.tick))
         self.mover.step(self.clock.dt)
         self.tick += 1
-        self._randoms_this_tick = 0
+        self._randoms_this_tick = self._impulses_this_tick = 0
         if self.target_slot != self.current_slot and self._near_target():
             self.current_slot = self.target_slot
 
@@ -128,6 +133,8 @@ class Performance:
             raise ControlMessageError(str(exc)) from None
         self.params = p
         self.mover.set_params(p)
+        if name == "settle_time":
+            self.settle_beats = 0.0  # the performer's own settle time; no longer in beats
 
     def _on_mover(self, name: str) -> None:
         if name == self.params.mover:
@@ -151,7 +158,8 @@ class Performance:
         return {"d": self.d, "seed": self.seed, "tick_rate": self.clock.rate, "tick": self.tick,
                 "radius": self.radius, "noise": self.noise, "target_slot": self.target_slot,
                 "current_slot": self.current_slot, "bank_labels": list(self.bank.labels),
-                "motion": {f: getattr(self.params, f) for f in ("mover", *MotionParams.RANGES)}}
+                "motion": {f: getattr(self.params, f) for f in ("mover", *MotionParams.RANGES)},
+                **self._describe_music()}
 
     def arrays(self) -> dict[str, np.ndarray]:
         """The bank and the mover's full state (position, velocity, target of every stage)."""
@@ -164,6 +172,7 @@ class Performance:
                    start=bank[0], radius=desc["radius"], tick=desc["tick"], noise=desc.get("noise", 0.0))
         perf.mover.set_state(_mover_state(arrays, perf.mover.state()))
         perf.target_slot, perf.current_slot = desc.get("target_slot"), desc.get("current_slot")
+        perf._restore_music(desc)
         return perf
 
 

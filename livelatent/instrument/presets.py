@@ -18,10 +18,12 @@ from pathlib import Path
 
 from livelatent.common import values
 from livelatent.common.files import write_text
+from livelatent.common.output_spec import OutputSpec
 from livelatent.errors import ControlMessageError, LivelatentError, PresetError
 from livelatent.instrument.mapping import CURVES, MidiBinding, MidiMap, NoteBlock
 from livelatent.instrument.led_map import BUTTON_STATES, PAD_STATES, Button, Pads
 from livelatent.instrument.takeover import ENCODINGS, MODES, TAKEOVERS
+from livelatent.instrument.music_presets import AudioSettings, TempoSettings, audio_settings, tempo_settings
 from livelatent.instrument.addresses import check_target
 from livelatent.motion.params import MotionParams
 
@@ -68,6 +70,12 @@ class RecordSettings:
 
 
 @dataclass(frozen=True)
+class OutputSettings:
+    spec: OutputSpec       # [[output]] spec = "ndi:stage@1280x720" (the form of --output)
+    enabled: bool = True   # false: it starts off (/livelatent/output/<name>/enable 1 turns it on)
+
+
+@dataclass(frozen=True)
 class Preset:
     path: Path | None = None
     motion: MotionParams = field(default_factory=MotionParams)
@@ -77,6 +85,9 @@ class Preset:
     midi: MidiSettings = field(default_factory=MidiSettings)
     display: DisplaySettings = field(default_factory=DisplaySettings)
     record: RecordSettings = field(default_factory=RecordSettings)
+    outputs: tuple[OutputSettings, ...] = ()
+    tempo: TempoSettings = field(default_factory=TempoSettings)
+    audio: AudioSettings = field(default_factory=AudioSettings)
 
 
 def load_preset(path: str | Path | None) -> Preset:
@@ -102,7 +113,8 @@ def _find(p: Path) -> Path:
 
 def from_dict(data: dict, path: Path | None = None) -> Preset:
     where = str(path or "preset")
-    _keys(data, {"schema_version", "motion", "bank", "osc", "midi", "display", "record"}, where, "top level")
+    _keys(data, {"schema_version", "motion", "bank", "osc", "midi", "display", "record", "output", "tempo",
+                 "audio"}, where, "top level")
     if data.get("schema_version", SCHEMA_VERSION) != SCHEMA_VERSION:
         raise PresetError(f"{where}: schema_version {data['schema_version']!r}; this livelatent reads {SCHEMA_VERSION}")
     motion = _section(data.get("motion", {}), MotionParams, where, "motion", extra={"noise": 0.0})
@@ -119,7 +131,10 @@ def from_dict(data: dict, path: Path | None = None) -> Preset:
                     bank=BankSettings(**_section(data.get("bank", {}), BankSettings, where, "bank")),
                     osc=OscSettings(**osc), midi=_midi(data.get("midi", {}), where),
                     display=DisplaySettings(**_section(data.get("display", {}), DisplaySettings, where, "display")),
-                    record=RecordSettings(**_section(data.get("record", {}), RecordSettings, where, "record")))
+                    record=RecordSettings(**_section(data.get("record", {}), RecordSettings, where, "record")),
+                    outputs=_outputs(data.get("output", []), where),
+                    tempo=tempo_settings(data.get("tempo", {}), where, _section),
+                    audio=audio_settings(data.get("audio", {}), where, _section))
     _check_values(preset, where)
     return preset
 
@@ -149,6 +164,22 @@ def _check_values(preset: Preset, where: str) -> None:
             raise PresetError(f"{where}: [{section}] {key}: {exc}") from None
 
 
+def _outputs(entries, where: str) -> tuple[OutputSettings, ...]:
+    if not isinstance(entries, list):
+        raise PresetError(f"{where}: [[output]]: expected entries, each [[output]] with spec = \"ndi:NAME\"")
+    outputs = []
+    for i, entry in enumerate(entries, 1):
+        _keys(entry, {"spec", "enabled"}, where, f"[[output]] entry {i}")
+        enabled = entry.get("enabled", True)
+        if not isinstance(enabled, bool):
+            raise PresetError(f"{where}: [[output]] entry {i}: enabled: expected true or false, got {enabled!r}")
+        try:
+            outputs.append(OutputSettings(values.output_spec(entry.get("spec", "")), enabled))
+        except values.Refused as exc:
+            raise PresetError(f"{where}: [[output]] entry {i}: spec: {exc}") from None
+    return tuple(outputs)
+
+
 def _keys(table, allowed, where: str, what: str) -> None:
     if not isinstance(table, dict):
         raise PresetError(f"{where}: {what}: expected a table")
@@ -173,9 +204,9 @@ def _section(table: dict, cls, where: str, name: str, extra: dict | None = None)
     return table
 
 
-_CC_KEYS = {"cc", "target", "channel", "min", "max", "curve", "invert", "takeover", "mode", "encoding"}
-_NOTE_KEYS = {"note", "target", "channel"}
-_BLOCK_KEYS = {"first_note", "count", "first_slot", "velocity", "channel"}
+_CC_KEYS = {"cc", "target", "channel", "min", "max", "curve", "invert", "takeover", "mode", "encoding", "quantise"}
+_NOTE_KEYS = {"note", "target", "channel", "quantise"}
+_BLOCK_KEYS = {"first_note", "count", "first_slot", "velocity", "channel", "quantise"}
 
 
 def _midi(table: dict, where: str) -> MidiSettings:
@@ -185,7 +216,9 @@ def _midi(table: dict, where: str) -> MidiSettings:
     blocks = []
     for i, e in enumerate(table.get("notes", []), 1):
         _keys(e, _BLOCK_KEYS, where, f"[midi.notes] entry {i}")
-        blocks.append(NoteBlock(**{k: (_channel(v, where, "notes", i) if k == "channel" else v) for k, v in e.items()}))
+        fields_ = {k: (_channel(v, where, "notes", i) if k == "channel" else v) for k, v in e.items()}
+        fields_["quantise"] = _quantise(e, where, f"[midi.notes] entry {i}")
+        blocks.append(NoteBlock(**fields_))
     name = table.get("input", "")
     if not isinstance(name, str):
         raise PresetError(f"{where}: [midi] input: expected a port name (string), got {name!r}")
@@ -257,7 +290,17 @@ def _binding(e: dict, kind: str, i: int, where: str) -> MidiBinding:
         if knob[key] not in allowed:
             raise PresetError(f"{where}: {what}: {key} {knob[key]!r}: expected one of {', '.join(allowed)}")
     return MidiBinding(kind, number, target, _channel(e.get("channel"), where, kind, i), float(lo), float(hi),
-                       curve, bool(e.get("invert", False)), **knob)
+                       curve, bool(e.get("invert", False)), **knob, quantise=_quantise(e, where, what))
+
+
+def _quantise(e: dict, where: str, what: str) -> str:
+    """A binding's own quantise unit ("" = the show's)."""
+    if "quantise" not in e:
+        return ""
+    try:
+        return values.quantise(e["quantise"])
+    except values.Refused as exc:
+        raise PresetError(f"{where}: {what}: quantise: {exc}") from None
 
 
 def _channel(value, where: str, kind: str, i: int) -> int | None:

@@ -38,6 +38,7 @@ from livelatent.instrument.actions import ACTIONS, ControlEvent, coalesce
 from livelatent.errors import LivelatentError, ModelError
 from livelatent.generators.batching import fastest_threads
 from livelatent.generators.torchwrap import ModuleGenerator
+from livelatent.live.beat_sync import BeatSync, music_lines
 from livelatent.live.bus import ControlBus
 from livelatent.live.decoder import Decoded, DecodeWorker, Frame
 from livelatent.live.feedback import ShowState, StateFeedback
@@ -94,14 +95,17 @@ class LiveApp:
     def __init__(self, *, performance, generator, display, bus: ControlBus | None = None, size=None,
                  recorder=None, feedback=None, midi=None, display_fps: float = 60, hud: bool = True, grid=False,
                  record_meta: dict | None = None, log: RateLimitedLog | None = None, shader_dirs: tuple = (),
-                 event_log=None, picture: Picture | None = None, clock=None):
+                 event_log=None, picture: Picture | None = None, clock=None, outputs=None, beat_sync=None):
         self.perf, self.generator, self.display = performance, generator, display
         self.bus = bus if bus is not None else ControlBus(clock)
         self.clock = self.bus.clock  # the loop's time and waits (live/loop_clock.py); the bus stamps by it
         self.size, self.recorder, self.midi = size, recorder, midi
+        self.outputs = outputs  # video outputs (live/outputs/hub.py), fed each frame shown, or None
         self.feedback = StateFeedback(feedback)
         self.record_meta = record_meta or {}
         self.event_log = event_log  # an EventLog (live/eventlog.py) or None
+        self.beat_sync = beat_sync or BeatSync()  # beats on their ticks, triggers held for the beat
+        self.statuses: list = []  # more inputs whose status() the HUD shows (the MIDI clock, the sound)
         self.log = log or RateLimitedLog()
         self.renderer = Renderer(display.ctx, shader_dirs=shader_dirs)
         self.sampler = FrameSampler(_rate(display_fps), performance.clock.rate, start_tick=performance.tick)
@@ -154,7 +158,7 @@ class LiveApp:
         # as the first OSC flood set them off). Frozen, they scan only what the show makes.
         gc.collect()
         gc.freeze()
-        self.feedback.state(self._show_state())  # a panel starts in sync
+        self.feedback.state(self.show_state)  # a panel starts in sync
         self.bus.zero()  # loop time 0 = the time of the Performance's current tick
         self.start_tick = self.perf.tick
         self._end_tick = None if duration is None else self.start_tick + self.perf.clock.ticks_due(duration)
@@ -176,7 +180,9 @@ class LiveApp:
                 self._draw()  # a slow model: the HUD (and a window) stay alive between its frames
             if now - fps_at >= 1.0:
                 self.feedback.fps((self.summary.frames - fps_frames) / (now - fps_at))
-                self.feedback.state(self._show_state())  # e.g. a take stopped by a full disk
+                self.feedback.state(self.show_state)  # e.g. a take stopped by a full disk
+                if self.outputs:
+                    self.feedback.outputs(self.outputs.statuses())
                 fps_at, fps_frames = now, self.summary.frames
                 shader_error = self.renderer.reload_shaders()  # edit shaders/*.glsl during the show
                 if shader_error:
@@ -210,7 +216,7 @@ class LiveApp:
         while it decoded cost ~3% of the loop's frames on 2 cores."""
         if not self.worker.idle:
             return POLL_SECONDS
-        fps = float(self.recorder.fps if self._recording() else self.sampler.fps)
+        fps = float(self.recorder.fps if self.recording else self.sampler.fps)
         return min(max((int(now * fps) + 1) / fps - now, 0.0), POLL_SECONDS)
 
     def _run_due_ticks(self, due: int) -> Frame | _DisplaySample | None:
@@ -221,13 +227,14 @@ class LiveApp:
         their grid: there every frame shown is a row."""
         newest, controlled = None, False
         while self.perf.tick < due:
-            events = self.bus.drain(until=self.tick_time(self.perf.tick))
+            events = self.beat_sync.route(self.perf, self.bus.drain(until=self.tick_time(self.perf.tick)),
+                                          self.tick_at)
             for event in coalesce(events) if events else ():
                 controlled |= self._apply(event)
             prev = self.perf.z
             self.perf.step()
             newest = self._frame_in_step(prev, self.perf.z) or newest
-        if controlled and newest is None and not self._recording():
+        if controlled and newest is None and not self.recording:
             newest = Frame(self._display_k, self.perf.z.copy(), False, self.perf.tick, picture=self.picture)
         return newest
 
@@ -235,11 +242,15 @@ class LiveApp:
         """Loop-clock seconds (the bus's arrival times) of a tick."""
         return float(self.perf.clock.time(tick - self.start_tick))
 
+    def tick_at(self, seconds: float) -> float:
+        """The (fractional) tick at loop-clock seconds: tick_time's inverse."""
+        return self.start_tick + seconds * self.perf.clock.rate
+
     def _frame_in_step(self, prev, cur) -> Frame | _DisplaySample | None:
         """The last frame of the step: the take's row while recording, else the display grid's
         (its z blended later, if it is ever handed to the decoder)."""
         tick = self.perf.tick
-        if self._recording():
+        if self.recording:
             rows = self.recorder.step(tick, prev, cur)
             return Frame(rows[-1][0], rows[-1][1], True, tick, self.recorder.take_number,
                          self.picture) if rows else None
@@ -260,6 +271,8 @@ class LiveApp:
             self.renderer.set_image(done.image)
             if frame.row:
                 self.recorder.submit_image(frame.k, done.image, take=frame.take)
+            if self.outputs:
+                self._submit_output(frame, done.image)
         else:
             self._report("model", f"model {getattr(self.generator, 'label', '')}: {type(done.error).__name__}: "
                                   f"{done.error}; showing the last good frame")
@@ -293,7 +306,7 @@ class LiveApp:
         """On the decode worker's thread: one z to one checked image, drawn as the frame's Picture says.
         The first (the warm-up, before the clock starts) also measures how many CPU threads
         this thread's decodes should use (generators/batching.py)."""
-        decoder, z = self._decoder(frame.picture), np.asarray(frame.z, np.float32)[None]
+        decoder, z = self.decoder_for(frame.picture), np.asarray(frame.z, np.float32)[None]
         if self.decode_threads is None:
             self.decode_threads = 0  # measured once, even if the model fails
             if isinstance(decoder, ModuleGenerator) and str(decoder.device) == "cpu":
@@ -308,8 +321,9 @@ class LiveApp:
         snapshots = getattr(self.generator, "snapshots", None)
         return list(snapshots.generators) if snapshots is not None else []
 
-    def _decoder(self, picture: Picture | None = None):
-        """The generator drawing `picture` (default: the current one), the last one kept."""
+    def decoder_for(self, picture: Picture | None = None):
+        """The generator drawing `picture` (default: the current one), the last one kept. Public for the
+        console's thumbnails, which decode with it on the decode worker's thread, as _decode does."""
         from livelatent.generators.configure import configured
 
         picture = picture or self.picture
@@ -357,7 +371,7 @@ class LiveApp:
         if self.recorder is not None:
             line = self.recorder.submit_event(tick, event)
             applied.in_take = None if line is None else (self.recorder.take_number, line)
-        self.feedback.applied(event, self._show_state())
+        self.feedback.applied(event, self.show_state)
         if self.midi is not None and action.knob:  # soft takeover: where the knob really is now
             self.midi.heard(event, self._knob_value(event_knob(event)))
         return True
@@ -376,6 +390,22 @@ class LiveApp:
                                   setting="midi")
         self.midi.arm_learn(target)
 
+    def output_enable(self, name: str, on: bool | None = None) -> None:
+        if not self.outputs:
+            raise LivelatentError("no video outputs in this show (`output`, or [[output]] in the preset)",
+                                  setting="output")
+        self.outputs.enable(name, on)
+        self.feedback.outputs(self.outputs.statuses())
+
+    def _submit_output(self, frame: Frame, image: np.ndarray) -> None:
+        """The picture the window shows, without the HUD: the take's frame while recording."""
+        recording = frame.row and self.recording and frame.take == self.recorder.take_number
+        rate = self.recorder.fps if recording else self.sampler.fps
+        self.outputs.submit(image, k=frame.k, take=self.recorder.take_id if recording else "", rate=rate.value)
+
+    def set_quantise(self, unit: str) -> None:
+        self.beat_sync.quantiser.default = unit
+
     def record_start(self) -> None:
         self._record(start=True)
 
@@ -383,7 +413,7 @@ class LiveApp:
         self._record(start=False)
 
     def record_toggle(self) -> None:
-        self._record(start=not self._recording())
+        self._record(start=not self.recording)
 
     def _change_picture(self, event: ControlEvent) -> None:
         """psi, class, snapshot, grid: checked against the model now, so a take logs only what it
@@ -406,17 +436,12 @@ class LiveApp:
         if self.recorder is None:
             raise LivelatentError("recording is off here (no recorder)")
         if start and not self.recorder.recording:
-            label = getattr(self._decoder(), "label", "")
+            label = getattr(self.decoder_for(), "label", "")
             self.recorder.start(self.perf, meta={**self.record_meta, "snapshot": label,
                                                  "picture": self.picture.to_meta()})
         elif not start:
             self.recorder.stop()
 
-    def _recording(self) -> bool:
-        return self.recorder is not None and self.recorder.recording
-
-    def _show_state(self) -> ShowState:
-        return ShowState(self.perf, self.picture, self._recording(), self.hud_on)
 
     def _report(self, key: str, message: str) -> None:
         self.error = message
@@ -454,19 +479,40 @@ class LiveApp:
     def _hud(self) -> list[str]:
         recording = self.recorder.status() if self.recorder is not None else ""
         armed = self.keyboard.armed or (self.midi.status() if self.midi is not None else "")
-        return hud_lines(fps=self._hud_fps(), decode_ms=self.summary.decode_ms, performance=self.perf,
-                         recording=recording, error=self.error, selected=self.keyboard.selected, armed=armed,
-                         model=self._model_text())
+        lines = hud_lines(fps=self.fps_shown, decode_ms=self.summary.decode_ms, performance=self.perf,
+                          recording=recording, error=self.error, selected=self.keyboard.selected, armed=armed,
+                          model=self.model_text, outputs=self.outputs.hud_lines() if self.outputs else ())
+        return lines + music_lines(self.perf, self.statuses, self.beat_sync)
 
-    def _model_text(self) -> str:
-        text = str(getattr(self._decoder(), "label", ""))
-        if getattr(self._decoder(), "truncation", False):
+    # ---- what the panels read (console, LEDs, OSCQuery): read-only, on the loop's thread ----
+
+    @property
+    def recording(self) -> bool:
+        """A take is being recorded."""
+        return self.recorder is not None and self.recorder.recording
+
+    @property
+    def show_state(self) -> ShowState:
+        """The state the OSC feedback and OSCQuery read (live/feedback.py)."""
+        return ShowState(self.perf, self.picture, self.recording, self.hud_on)
+
+    @property
+    def truncation(self) -> bool:
+        """The model draws with a psi (truncation) that can be changed."""
+        return bool(getattr(self.decoder_for(), "truncation", False))
+
+    @property
+    def model_text(self) -> str:
+        """The model as the HUD names it: label, psi where it has one, class where it is conditional."""
+        text = str(getattr(self.decoder_for(), "label", ""))
+        if self.truncation:
             text += f" PSI {self.picture.psi:.2f}"
         if self.picture.class_idx is not None:
             text += f" CLASS {self.picture.class_idx}"
         return text
 
-    def _hud_fps(self) -> float:
+    @property
+    def fps_shown(self) -> float:
         """Frames per second over the last second, updated twice a second (a steady HUD)."""
         times = self.summary.frame_times
         if times and times[-1] - self._fps_shown[0] >= 0.5:

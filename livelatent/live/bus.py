@@ -28,6 +28,7 @@ class ControlBus:
         self.dropped = 0  # events refused because the queue was full (a flood nobody drains)
         self.received = 0  # events put, dropped ones too
         self.on_put = None  # called (from the putting thread) after each put: the loop's wake-up
+        self.on_zero: list = []  # called after zero(): sources whose time starts with the loop's (a song)
 
     def now(self) -> float:
         return self.clock.now()
@@ -37,6 +38,8 @@ class ControlBus:
         with self._lock:
             shift = self.clock.zero()
             self._queue = collections.deque(e.at(e.arrival - shift) for e in self._queue)
+        for call in self.on_zero:
+            call()
 
     def put(self, event: ControlEvent) -> None:
         self.put_many((event,))

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from livelatent.common.output_spec import OutputSpec
 from livelatent.common.rates import FrameRate
 from livelatent.common.sizes import Size
 from livelatent.generators.choice import ModelChoice
@@ -51,13 +52,26 @@ class ShowConfig:
     midi: str = ""  # partial port name or virtual:NAME, "" = no MIDI
     midi_map: MidiMap = field(default_factory=MidiMap)
     midi_feedback: tuple = ()  # controller LEDs ([[midi.feedback]] entries, instrument/led_map.py)
-    autopilot: float | None = None  # seconds between random keyframes
+    autopilot: float | str | None = None  # seconds between random keyframes, or a beat unit ("4bar")
+    # in time with the music (docs/music.md)
+    clock: str = ""  # a MIDI input sending clock; "" = none
+    bpm: float = 120.0
+    quantise: str = "off"
+    settle_beats: float = 0.0
+    beats_per_bar: int = 4
+    audio: str = ""  # a live sound input (JACK port / PortAudio device, partial name); "" = none
+    audio_file: Path | None = None  # a sound file as the input, played on the loop's clock
+    audio_block: int = 512
+    audio_map: tuple = ()  # AudioFeature entries (instrument/audio_map.py)
     event_log: Path | None = None
     # what is kept
     record: bool = False  # start recording at once
     recordings: Path = Path("recordings")
     record_fps: FrameRate = FrameRate.parse(30)
     proxy_size: Size | None = None  # None: the decode size
+    # where else it goes: video outputs (live/outputs/), and the names of those that start off
+    outputs: tuple[OutputSpec, ...] = ()
+    outputs_off: tuple[str, ...] = ()
 
     @property
     def size(self) -> Size:

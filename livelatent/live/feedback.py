@@ -13,6 +13,8 @@ VALUES below says how each such address reads the show's state:
     /livelatent/model/psi <0..1>           and /livelatent/model/psi/raw <psi>; /livelatent/model/class <n>
     /livelatent/record <0|1>               /livelatent/hud <0|1>
     /livelatent/fps <frames/s>             once a second
+    /livelatent/output/<name>/state <text> and /receivers, /dropped, /enable: each video output,
+                                           once a second and when it is turned on or off
     /livelatent/error <text>               the last error, as on the HUD
 OscFeedback only sends values that changed, so calling these often costs nothing on the wire.
 """
@@ -93,6 +95,14 @@ class StateFeedback:
         """The target and reached slots (the particle arrives between events)."""
         self._send("keyframe", _slot(perf.target_slot))
         self._send("slot/current", _slot(perf.current_slot))
+
+    def outputs(self, statuses) -> None:
+        """Each video output's state, receivers (-1: the protocol cannot tell), dropped frames, on/off."""
+        for s in statuses:
+            self._send(f"output/{s.name}/state", s.state)
+            self._send(f"output/{s.name}/receivers", -1 if s.receivers is None else int(s.receivers))
+            self._send(f"output/{s.name}/dropped", int(s.dropped))
+            self._send(f"output/{s.name}/enable", int(s.enabled))
 
     def fps(self, value: float) -> None:
         self._send("fps", float(round(value, 2)), only_changes=False)

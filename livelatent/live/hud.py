@@ -32,7 +32,7 @@ def hud_scale(width: int) -> int:
 
 
 def hud_lines(*, fps: float, decode_ms: float, performance, recording: str, error: str, selected: str,
-              armed: str = "", model: str = "") -> list[str]:
+              armed: str = "", model: str = "", outputs=()) -> list[str]:
     """What the HUD shows, one string per line."""
     p = performance.params
     slot = lambda s: "-" if s is None else str(s)  # noqa: E731
@@ -43,6 +43,7 @@ def hud_lines(*, fps: float, decode_ms: float, performance, recording: str, erro
         f"SHELL {p.shell_stiffness:.1f}HZ  SPEED {p.speed_limit:.2f}",
         f"SELECTED {selected}" + (f"  {armed}" if armed else ""),
         recording or "NOT RECORDING",
+        *(line[:60] for line in outputs),
     ]
     if error:
         lines.append(f"! {error}"[:60])

@@ -84,6 +84,8 @@ def _library():
         jack.jack_get_ports.restype = ctypes.POINTER(ctypes.c_char_p)
         jack.jack_get_ports.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulong]
         jack.jack_free.argtypes = [ctypes.c_void_p]
+        jack.jack_get_buffer_size.argtypes = [ctypes.c_void_p]
+        jack.jack_get_sample_rate.argtypes = [ctypes.c_void_p]
         _libjack = jack
     return _libjack
 
@@ -128,6 +130,13 @@ class JackWatch:
             i += 1
         self._jack.jack_free(ports)
         return names
+
+    def period_seconds(self) -> float:
+        """The server's period (JACK delivers MIDI once a period); 0 once it is gone."""
+        if self.gone or not self._client:
+            return 0.0
+        rate = self._jack.jack_get_sample_rate(self._client)
+        return self._jack.jack_get_buffer_size(self._client) / rate if rate else 0.0
 
     def close(self) -> None:
         client, self._client = self._client, None

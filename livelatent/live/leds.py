@@ -56,7 +56,7 @@ class LedFeedback:
         self._shown_at = now
         perf = app.perf
         self.show(LedShow(slots=slot_states(perf.bank.labels, perf.target_slot, perf.current_slot),
-                          recording=app._recording(), hud=app.hud_on,
+                          recording=app.recording, hud=app.hud_on,
                           learning=bool(app.midi is not None and app.midi.learning)))
 
     def show(self, state: LedShow) -> None:

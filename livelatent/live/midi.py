@@ -46,7 +46,10 @@ KINDS = {0x90: "note_on", 0x80: "note_off", 0xB0: "cc"}  # status nibble -> what
 
 class MidiInput:
     """One input port by partial name (case-insensitive) or virtual:NAME, kept open across unplugs
-    and server restarts. `port` is the open port's name (None while there is none)."""
+    and server restarts. `port` is the open port's name (None while there is none).
+    A subclass may take the timing messages too (TIMING, _on_message, _after_read: live/clock_in.py)."""
+
+    TIMING = False  # open ports with MIDI clock, start, stop and continue let through
 
     def __init__(self, bus, name: str, midimap: MidiMap, *, log: RateLimitedLog | None = None,
                  on_learned=None, poll_seconds: float = 0.25) -> None:
@@ -177,7 +180,7 @@ class MidiInput:
 
     def _open(self, name: str, virtual: bool = False) -> None:
         try:
-            rt = midi_ports.open_input(name, virtual)
+            rt = midi_ports.open_input(name, virtual, timing=self.TIMING)
         except Exception as exc:  # noqa: BLE001 - rtmidi errors are plain exceptions
             self.log.log("midi-open", f"MIDI input {name!r}: cannot open ({exc}); will retry")
             return
@@ -208,6 +211,7 @@ class MidiInput:
             except Exception as exc:  # noqa: BLE001 - a bug must not end the reading mid-show
                 self.log.log("midi-read", f"MIDI: {type(exc).__name__}: {exc}; dropped")
                 got = 0
+            self._after_read(got)
             if not got:
                 self._stop.wait(READ_SECONDS)
 
@@ -215,9 +219,16 @@ class MidiInput:
         """Every message waiting in rtmidi's queue, in order, onto the bus (under _lock)."""
         count = 0
         while (message := rt.get_message()) is not None:
-            self._on_bytes(message[0])
+            self._on_message(message)
             count += 1
         return count
+
+    def _on_message(self, message: tuple[list[int], float]) -> None:
+        """(bytes, seconds since the previous message) as rtmidi gives them."""
+        self._on_bytes(message[0])
+
+    def _after_read(self, got: int) -> None:
+        """After each read of the queue (`got` messages): a subclass's timekeeping."""
 
     def _on_bytes(self, data: list[int]) -> None:
         kind = KINDS.get(data[0] & 0xF0) if len(data) == 3 else None

@@ -82,12 +82,13 @@ def lister():
         raise DeviceError(f"MIDI ({midi_api()}): cannot list ports ({exc})") from None
 
 
-def open_input(name: str, virtual: bool):
-    """An rtmidi input in queue mode (no callback: see the module docstring), open on `name`."""
+def open_input(name: str, virtual: bool, timing: bool = False):
+    """An rtmidi input in queue mode (no callback: see the module docstring), open on `name`;
+    timing: let MIDI clock, start, stop and continue through (live/clock_in.py)."""
     rtmidi, api = _rtmidi_api()
     rt = rtmidi.MidiIn(rtapi=api, name=CLIENT_NAME, queue_size_limit=QUEUE_SIZE)
     try:
-        rt.ignore_types(sysex=True, timing=True, active_sense=True)
+        rt.ignore_types(sysex=True, timing=not timing, active_sense=True)
         if virtual:
             rt.open_virtual_port(name)
         else:

@@ -21,9 +21,11 @@ import subprocess
 import sys
 import threading
 from multiprocessing.connection import Connection
+from pathlib import Path
 
 from pythonosc.osc_message_builder import OscMessageBuilder
 
+import livelatent
 from livelatent.errors import DeviceError, UsageError
 from livelatent.live.osc_process import HEARTBEAT_SECONDS
 from livelatent.live.ratelog import RateLimitedLog
@@ -31,6 +33,7 @@ from livelatent.live.ratelog import RateLimitedLog
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 9331  # clear of Resolume 7000, Wekinator 6448, Autolume 1337/1338, 5005, TouchOSC 8000/9000
 DEFAULT_FEEDBACK_PORT = 9332
+PACKAGE_ROOT = Path(livelatent.__file__).resolve().parents[1]  # the folder holding this livelatent
 START_SECONDS = 20.0  # the OSC process imports python-osc and numpy before it listens
 HUNG_SECONDS = 5 * HEARTBEAT_SECONDS  # silence from the OSC process that means it hangs
 RESTART_SECONDS = 2.0  # between tries to restart it
@@ -61,11 +64,13 @@ class OscReceiver:
     def _spawn(self, port: int):
         """Start an OSC process listening on host:port; DeviceError if it cannot."""
         ours, theirs = socket.socketpair()
-        # a plain child process (not multiprocessing's spawn, which re-runs the caller's main script)
+        # a plain child process (not multiprocessing's spawn, which re-runs the caller's main script), started
+        # where this livelatent lies: `-m` puts its working folder first on the path, and it must run this code,
+        # not a `livelatent` folder that happens to be where the show was started
         process = subprocess.Popen(
             [sys.executable, "-m", "livelatent.live.osc_process", str(theirs.fileno()), self.host, str(port),
              str(self.d or 0), ",".join(self.allow or ()), str(self.log.interval), str(os.getpid())],
-            pass_fds=(theirs.fileno(),))
+            pass_fds=(theirs.fileno(),), cwd=PACKAGE_ROOT)
         theirs.close()
         conn = Connection(ours.detach())
         kind, value = _first_reply(conn)
@@ -182,17 +187,22 @@ class OscFeedback:
         if only_changes and self._last.get(address) == values:
             return
         self._last[address] = values
-        builder = OscMessageBuilder(address)
-        for v in values:
-            builder.add_arg(v)
         try:
-            self._sock.sendto(builder.build().dgram, self.target)
+            self._sock.sendto(osc_message(address, *values), self.target)
             self.sent += 1
         except OSError:  # buffer full or nobody listening (ICMP refused): a panel is optional
             self.dropped += 1
 
     def close(self) -> None:
         self._sock.close()
+
+
+def osc_message(address: str, *values) -> bytes:
+    """One OSC message's bytes (int32, float32, string arguments by their Python type)."""
+    builder = OscMessageBuilder(address)
+    for v in values:
+        builder.add_arg(v)
+    return builder.build().dgram
 
 
 def parse_host_port(text: str, setting: str = "osc_feedback") -> tuple[str, int]:

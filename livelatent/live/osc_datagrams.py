@@ -5,8 +5,8 @@ control: b"/\\xff\\x00\\x00" (a UnicodeDecodeError it does not catch), ~1,100 ne
 (its recursive bundle parser overflows the stack), and a bundle whose element size is
 negative (its loop steps backwards and never ends). Here:
 
-  - a datagram that cannot be ours is rejected by its first bytes, before any parsing, so a
-    flood of junk costs a comparison per datagram;
+  - a datagram that cannot be ours never gets here: the listener (osc_listener.py) drops it on
+    its first bytes or its address, before any parsing;
   - bundles are walked here, without recursion, at most MAX_DEPTH deep and MAX_MESSAGES
     messages in all, each element's size checked against what is left (a size that is not
     positive or runs past the end is an error, never a step backwards);
@@ -21,6 +21,7 @@ Time tags are not waited for: a bundle's messages apply on arrival, in order.
 
 from __future__ import annotations
 
+import functools
 import struct
 
 from pythonosc.osc_message import OscMessage
@@ -33,17 +34,12 @@ BUNDLE_HEADER = len(BUNDLE) + 8  # the prefix and a 64-bit time tag
 MAX_DEPTH = 8  # bundles within bundles
 MAX_MESSAGES = 1024  # messages in one datagram (a 64 KiB datagram holds at most ~4,000)
 MAX_ARRAY_DEPTH = 4
-TYPE_TAGS = frozenset(b"ifdsbhrmtTFN[]")  # what python-osc parses; others it would skip with a warning
+TYPE_TAGS = b"ifdsbhrmtTFN[]"  # what python-osc parses; others it would skip with a warning
 NUMBERS = b"ifdh"  # int32, float32, float64, int64: read here in one struct.unpack
 
 
 class BadDatagram(ControlMessageError):
     """A datagram that is not OSC we can read; the message says why (one line)."""
-
-
-def could_be_ours(data: bytes) -> bool:
-    """The cheap first look: a message under /livelatent/ or a bundle."""
-    return data.startswith(PREFIX) or data.startswith(BUNDLE)
 
 
 def read_datagram(data: bytes) -> list[tuple[str, tuple]]:
@@ -102,7 +98,7 @@ def read_message(data: bytes) -> tuple[str, tuple]:
     Numbers only (what faders, buttons and /livelatent/z send): one struct.unpack here."""
     end, tags, args_at = _layout(data)
     if tags and not tags.translate(None, NUMBERS):
-        numbers = struct.Struct(">" + tags.decode().replace("h", "q"))
+        numbers = _numbers(tags)
         if len(data) - args_at < numbers.size:
             raise BadDatagram(f"{_address_for_log(data)}: arguments cut short ({len(data) - args_at} bytes for "
                               f"{len(tags)} numbers of {numbers.size})")
@@ -132,16 +128,29 @@ def _layout(data: bytes) -> tuple[int, bytes, int]:
     tags_end = data.find(b"\0", start)
     tags_end = len(data) if tags_end < 0 else tags_end
     tags = data[start + 1: tags_end]
-    unknown = set(tags) - TYPE_TAGS
+    unknown = tags.translate(None, TYPE_TAGS)
     if unknown:
         raise BadDatagram(f"{_address_for_log(data)}: unsupported type tag(s) "
-                          f"{shorten(bytes(sorted(unknown)).decode('latin-1'), 20)!r}")
+                          f"{shorten(bytes(sorted(set(unknown))).decode('latin-1'), 20)!r}")
+    if b"[" in tags or b"]" in tags:  # (a z's 512 tags are not walked one by one)
+        _check_arrays(data, tags)
+    return end, tags, _padded(tags_end + 1)
+
+
+def _check_arrays(data: bytes, tags: bytes) -> None:
     depth = 0
     for tag in tags:
         depth += (tag == 0x5B) - (tag == 0x5D)  # '[' and ']'
         if depth > MAX_ARRAY_DEPTH:
             raise BadDatagram(f"{_address_for_log(data)}: arrays nested more than {MAX_ARRAY_DEPTH} deep")
-    return end, tags, _padded(tags_end + 1)
+        if depth < 0:
+            raise BadDatagram(f"{_address_for_log(data)}: an array closed that was not opened")
+
+
+@functools.lru_cache(maxsize=64)
+def _numbers(tags: bytes) -> struct.Struct:
+    """The struct reading arguments of these type tags (numbers only), compiled once."""
+    return struct.Struct(">" + tags.decode().replace("h", "q"))
 
 
 def _padded(n: int) -> int:

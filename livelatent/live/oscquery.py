@@ -10,9 +10,9 @@ slot that the HTTP threads read. Served by the standard library's HTTP server on
     GET /                          the whole tree
     GET /livelatent/motion         a branch;  GET /livelatent/noise?VALUE  one attribute
     GET /?HOST_INFO                name, OSC port and transport, the extensions served
+    WebSocket on the same port     LISTEN / IGNORE: values pushed as they change (live/oscquery_listen.py)
 
-Where OSC listens beyond loopback, the service is announced over mDNS (_oscjson._tcp) when the
-`zeroconf` package is installed; never on loopback (nothing outside this machine could reach it).
+Where OSC listens beyond loopback, live/announce.py announces it over mDNS (_oscjson._tcp).
 """
 
 from __future__ import annotations
@@ -25,10 +25,13 @@ from urllib.parse import urlsplit
 from livelatent.errors import DeviceError
 from livelatent.instrument.osc_tree import osc_tree
 from livelatent.live.feedback import VALUES
+from livelatent.live.oscquery_listen import Listeners
+from livelatent.live.websocket import WebSocket, is_upgrade
 from livelatent.instrument.actions import MOTION_PARAMS
 
 VALUE_RATE = 10.0
-EXTENSIONS = {"ACCESS": True, "VALUE": True, "RANGE": True, "DESCRIPTION": True, "TYPE": True, "LISTEN": False}
+LISTEN_RATE = 30.0  # while a client listens: a TouchDesigner fader following a knob moves smoothly
+EXTENSIONS = {"ACCESS": True, "VALUE": True, "RANGE": True, "DESCRIPTION": True, "TYPE": True, "LISTEN": True}
 
 
 class OscQueryServer:
@@ -36,7 +39,7 @@ class OscQueryServer:
         self.osc_port, self.slots, self.movers, self.log = osc_port, slots, tuple(movers), log
         self.values: dict = {}
         self._at = -1e9
-        self._announcer = None
+        self.listeners = Listeners(log=log)
         try:
             self.http = ThreadingHTTPServer((host, port), _handler(self))
         except OSError as exc:
@@ -47,24 +50,23 @@ class OscQueryServer:
         self._thread = threading.Thread(target=self.http.serve_forever, name="oscquery", daemon=True)
 
     def start(self) -> "OscQueryServer":
+        self.listeners.start()
         self._thread.start()
-        if self.address[0] not in ("127.0.0.1", "::1", "localhost"):
-            self._announcer = announce(self.address, self.osc_port, self.log)
         return self
 
     def close(self) -> None:
-        if self._announcer is not None:
-            self._announcer()
         self.http.shutdown()
+        self.listeners.close()
         self.http.server_close()
 
     # ---- the loop's side ----
 
     def drawn(self, app) -> None:
         now = app.clock.now()
-        if now - self._at >= 1.0 / VALUE_RATE:
+        if now - self._at >= 1.0 / (LISTEN_RATE if self.listeners.listening else VALUE_RATE):
             self._at = now
-            self.values = current_values(app._show_state())  # one reference swapped: the readers see old or new
+            self.values = current_values(app.show_state)  # one reference swapped: the readers see old or new
+            self.listeners.publish(self.values)
 
     # ---- the HTTP threads' side ----
 
@@ -96,6 +98,10 @@ def current_values(show) -> dict:
 def _handler(server: OscQueryServer):
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            if is_upgrade(self.headers):  # a LISTEN client: this thread serves it until it goes
+                self.close_connection = True
+                server.listeners.serve(WebSocket.accept(self.connection, self.rfile, self.headers["Sec-WebSocket-Key"]))
+                return
             url = urlsplit(self.path)
             body = server.answer(url.path, url.query)
             data = json.dumps(body).encode() if body is not None else b""
@@ -110,21 +116,3 @@ def _handler(server: OscQueryServer):
 
     return Handler
 
-
-def announce(address, osc_port: int, log):
-    """Announce the service over mDNS (zeroconf); returns what withdraws it, or None."""
-    try:
-        import socket
-
-        from zeroconf import ServiceInfo, Zeroconf
-    except ImportError:
-        if log is not None:
-            log.log("oscquery", "OSCQuery: not announced on the network (pip install zeroconf); "
-                                f"clients can still be pointed at http://{address[0]}:{address[1]}")
-        return None
-    info = ServiceInfo("_oscjson._tcp.local.", "livelatent._oscjson._tcp.local.", port=address[1],
-                       addresses=[socket.inet_aton(address[0])] if address[0] != "0.0.0.0" else None,
-                       properties={"osc_port": str(osc_port)})
-    zc = Zeroconf()
-    zc.register_service(info)
-    return lambda: (zc.unregister_service(info), zc.close())

@@ -17,6 +17,7 @@ it, and is also queued for the live loop, which shows it on the HUD and sends it
 
     log = RateLimitedLog()
     log.log("osc-parse", "OSC packet of 20 bytes dropped: ...")
+    log.log("osc-parse", lambda: expensive_reason(data))   # formatted only if printed
     log.log("midi-api", "MIDI server gone ...", notice=True)
     for line in log.take_notices(): hud.show(line)
 """
@@ -26,6 +27,7 @@ from __future__ import annotations
 import collections
 import sys
 import threading
+from collections.abc import Callable
 
 from livelatent.errors import shorten
 from livelatent.live.loop_clock import WallClock
@@ -55,8 +57,10 @@ class RateLimitedLog:
         self._notices: collections.deque[str] = collections.deque(maxlen=20)
         self._lock = threading.Lock()
 
-    def log(self, key: str, message: str, *, notice: bool = False) -> bool:
-        """Print `message` unless its key or the overall budget says not now; True if printed."""
+    def log(self, key: str, message: str | Callable[[], str], *, notice: bool = False) -> bool:
+        """Print `message` unless its key or the overall budget says not now; True if printed.
+        A callable message is called only to be printed: a flood of bad input costs no
+        formatting for the lines it suppresses."""
         now, key = self.clock.elapsed(), key[:MAX_KEY]
         with self._lock:
             last, suppressed = self._last.get(key, (-1e9, 0))
@@ -66,16 +70,12 @@ class RateLimitedLog:
             if not (notice or self._spend(now)):
                 return False  # counted in the overall budget's `suppressed`
             self._remember(key, now)
-            line = message + (f" (and {suppressed} more like it)" if suppressed else "")
+            line = message() if callable(message) else message
+            line += f" (and {suppressed} more like it)" if suppressed else ""
             if notice:
                 self._notices.append(shorten(line, MAX_LINE))
             self._print(line)
         return True
-
-    def due(self, key: str) -> bool:
-        """Whether a line for `key` would be printed now (as far as its key goes): lets a
-        caller skip formatting a message that would be suppressed. A hint, not a promise."""
-        return self.clock.elapsed() - self._last.get(key[:MAX_KEY], (-1e9, 0))[0] >= self.interval
 
     def emit(self, line: str) -> bool:
         """A line already limited elsewhere (the OSC process's own log): the overall budget only."""

@@ -26,6 +26,7 @@ import queue
 import sys
 import threading
 import time
+import uuid
 from pathlib import Path
 
 import numpy as np
@@ -65,11 +66,16 @@ class Recorder:
         self._failed = threading.Event()  # set by the writer when a take had to stop
         self.rows_submitted = 0
         self.take_number = 0  # counts the takes started: tells a late image of the last take from this one's
+        self.take_id = ""  # the take's id (take.toml), known at start: video outputs tag its frames with it
         self._events_submitted = 0
         self.last_take: takes.Take | None = None
         self.unfinished_proxies: list[takes.Take] = []  # made or recovered here, proxy not complete yet
         self.message = ""  # the last thing worth showing on the HUD
         self.writer_cpu = {"proxy": 0.0, "rest": 0.0}  # writer thread CPU seconds: encoding, the rest
+        # told take_started(number, tick) on the render thread and take_finished(number, take) on the
+        # writer thread, after the take is saved (live/audio_take.py keeps its sound)
+        self.listeners: list = []
+        self._finishing_number = 0
         self._thread = threading.Thread(target=self._run, name="livelatent-recorder", daemon=True)
         self._queue.put(("recover", None))
         self._thread.start()
@@ -95,10 +101,13 @@ class Recorder:
         self._tick = desc["tick"]
         self.rows_submitted = self._events_submitted = 0
         self.take_number += 1
-        take_meta = {**(meta or {}), "fps": str(self.fps), "start_tick": desc["tick"], "tick_rate": desc["tick_rate"],
+        self.take_id = uuid.uuid4().hex
+        take_meta = {"id": self.take_id, **(meta or {}), "fps": str(self.fps), "start_tick": desc["tick"], "tick_rate": desc["tick_rate"],
                      "d": desc["d"], "seed": desc["seed"], "motion": desc["motion"], "performance": desc,
                      "proxy": {"size": list(self.proxy_size) if self.proxy_size else None, "codec": self.proxy_codec}}
         self._queue.put(("start", (take_meta, performance.arrays(), self.clock.wall())))
+        for listener in self.listeners:
+            listener.take_started(self.take_number, desc["tick"])
 
     def step(self, tick: int, prev: np.ndarray, cur: np.ndarray) -> list[tuple[int, np.ndarray]]:
         """After the Performance stepped tick-1 -> tick: the new rows, already queued."""
@@ -198,6 +207,7 @@ class Recorder:
         if kind == "start":
             if session:
                 self._finish(session)
+            self._finishing_number += 1  # the writer's count of takes started: the number the loop gave this one
             return _Session(self.recordings, *payload, codec=self.proxy_codec, clock=self.clock)
         if session is None:
             return None
@@ -222,6 +232,8 @@ class Recorder:
             if state != "complete":
                 self.unfinished_proxies.append(self.last_take)
             self.message = f"saved {self.last_take.name} ({self.last_take.rows} frames, proxy {state})"
+            for listener in self.listeners:
+                listener.take_finished(self._finishing_number, self.last_take)
         except (OSError, LivelatentError) as exc:
             self._fail(session, exc)
 

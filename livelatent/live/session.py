@@ -27,6 +27,7 @@ class Session:
     midi: object = None
     console: object = None  # the ConsoleLink, while a console is open
     oscquery: object = None  # the OscQueryServer, while OSC is open
+    announced: object = None  # what withdraws the mDNS announcements (live/announce.py), while there are any
     closers: list = field(default_factory=list)
 
     def close(self) -> None:
@@ -40,7 +41,12 @@ class Session:
 
 def build_session(config: ShowConfig, clock=None) -> Session:
     """Everything a show needs; if one part cannot open, the parts already open are closed.
-    clock: the loop's (default: the wall clock)."""
+    clock: the loop's (default: the wall clock; a headless show playing a sound file runs on a
+    ManualClock: faster than real time, frame-exact)."""
+    if clock is None and config.headless and config.audio_file is not None:
+        from livelatent.live.loop_clock import ManualClock
+
+        clock = ManualClock()
     session = Session(app=None, config=config)
     try:
         return _build(config, session, clock)
@@ -52,36 +58,46 @@ def build_session(config: ShowConfig, clock=None) -> Session:
 def _build(config: ShowConfig, session: Session, clock) -> Session:
     from livelatent.instrument.actions import make
     from livelatent.live.app import LiveApp
+    from livelatent.live.music_session import keep_take_sound, open_music
     from livelatent.live.bus import ControlBus
     from livelatent.live.ratelog import RateLimitedLog
     from livelatent.live.window import open_display
 
+    _check_outputs(config)  # before the model loads: an output this machine cannot send is said at once
     generator = config.model.load()
     bus = ControlBus(clock)
     log = RateLimitedLog(clock=bus.clock)
     osc, feedback = _open_osc(config, bus, generator.z_dim, log, session)
     session.osc, session.midi = osc, _open_midi(config, bus, log, session)
+    beat_sync, feed, statuses = open_music(config, bus, log, session)
     session.recorder = _open_recorder(config, session, bus.clock)
     size = config.size
     display = open_display(headless=config.headless, size=size.wh if config.headless else _window_size(size),
                            fullscreen=config.fullscreen, monitor=config.monitor)
     session.closers.append(display.close)
+    outputs = _open_outputs(config, log, session)
     meta = {**config.model.meta(generator), "preset": str(config.preset or ""), "generator": generator.label}
     session.app = LiveApp(performance=_performance(config, generator), generator=generator, display=display,
                           bus=bus, size=size.hw, recorder=session.recorder, feedback=feedback, midi=session.midi,
                           display_fps=config.display_fps, hud=config.hud, grid=config.grid, record_meta=meta,
                           log=log, shader_dirs=(config.preset.parent,) if config.preset else (),
-                          event_log=_open_event_log(config, session), picture=config.model.track.start)
+                          event_log=_open_event_log(config, session), picture=config.model.track.start,
+                          outputs=outputs, beat_sync=beat_sync)
+    session.app.statuses = statuses
+    keep_take_sound(session, feed, log)
     session.console = _open_console(config, session, display, osc, log)
     _open_leds(config, session, log)
     _open_oscquery(config, session, osc, log)
+    _announce(session, osc, log)
     if config.record:
         bus.put(make("record.start", source="cli"))
-    if config.autopilot:
+    if isinstance(config.autopilot, str):  # in bars or beats, on the beat grid
+        beat_sync.quantiser.repeat(config.autopilot, lambda: make("keyframe.random", source="autopilot"))
+    elif config.autopilot:
         from livelatent.live.autopilot import Autopilot
 
         session.closers.insert(0, Autopilot(bus, config.autopilot).start().close)
-    _say_where(osc, feedback, session.midi)
+    _say_where(osc, feedback, session.midi, outputs)
     return session
 
 
@@ -89,12 +105,14 @@ def _performance(config: ShowConfig, generator):
     """The bank (a z-sequence's frames, a saved bank, or random slots) and the mover at slot 0."""
     from livelatent.instrument.bank import KeyframeBank
     from livelatent.instrument.performance import Performance
+    from livelatent.instrument.tempo import BeatGrid
 
     d, seed = generator.z_dim, config.seed
     bank = (KeyframeBank.from_spec(config.bank, seed=seed, d=d, slots=config.slots) if config.bank
             else KeyframeBank.random(d, seed, config.slots))
     return Performance(bank, config.motion, seed=seed, radius=getattr(generator, "shell_radius", None),
-                       noise=config.noise)
+                       noise=config.noise, beat=BeatGrid(config.bpm, beats_per_bar=config.beats_per_bar),
+                       settle_beats=config.settle_beats)
 
 
 def _open_recorder(config: ShowConfig, session: Session, clock):
@@ -104,6 +122,30 @@ def _open_recorder(config: ShowConfig, session: Session, clock):
     recorder = Recorder(config.recordings, fps=config.record_fps, proxy_size=proxy.wh, clock=clock)
     session.closers.append(recorder.close)
     return recorder
+
+
+def _check_outputs(config: ShowConfig) -> None:
+    """DeviceError, one line, for a video output this machine cannot send (wrong platform, no extra, no device)."""
+    if config.outputs:
+        from livelatent.live.outputs import kinds
+
+        for spec in config.outputs:
+            kinds.check(spec)
+
+
+def _open_outputs(config: ShowConfig, log, session: Session):
+    """The video outputs, each on its own thread; closed before the display, after the inputs."""
+    if not config.outputs:
+        return None
+    from livelatent.live.outputs.hub import Outputs
+    from fractions import Fraction
+
+    rate = config.record_fps.value if config.record else Fraction(config.display_fps).limit_denominator(1001)
+    outputs = Outputs(config.outputs, show_size=config.size, show_rate=rate, log=log)
+    session.closers.insert(0, outputs.close)
+    for name in config.outputs_off:
+        outputs.enable(name, False)
+    return outputs
 
 
 def _open_event_log(config: ShowConfig, session: Session):
@@ -172,7 +214,7 @@ def _open_console(config: ShowConfig, session: Session, display, osc, log):
     link = ConsoleLink(app.bus, log=log, osc_address="" if osc is None else "{}:{}".format(*osc.address),
                        monitor=console_monitor(config.monitor, monitors)).start()
     session.closers.insert(0, link.close)
-    thumbnails = Thumbnails(lambda z, picture: app._decoder(picture).decode(z, size=(SIZE, SIZE)),
+    thumbnails = Thumbnails(lambda z, picture: app.decoder_for(picture).decode(z, size=(SIZE, SIZE)),
                             link.thumbnail, log=log)
     app.panels.append(ConsoleFeed(link, thumbnails))
     return link
@@ -203,6 +245,18 @@ def _open_oscquery(config: ShowConfig, session: Session, osc, log) -> None:
     session.app.panels.append(server)
 
 
+def _announce(session: Session, osc, log) -> None:
+    """OSC and OSCQuery over mDNS, when OSC listens beyond loopback."""
+    if osc is None:
+        return
+    from livelatent.live.announce import announce
+
+    query = session.oscquery.address[1] if session.oscquery is not None else None
+    session.announced = announce(osc.address[0], osc_port=osc.address[1], query_port=query, log=log)
+    if session.announced is not None:
+        session.closers.insert(0, session.announced)
+
+
 def _console_installed(choice: str) -> bool:
     """Whether the `console` extra is there; asked for (`console` on) without it: one line."""
     import importlib.util
@@ -215,7 +269,7 @@ def _console_installed(choice: str) -> bool:
     return False
 
 
-def _say_where(osc, feedback, midi) -> None:
+def _say_where(osc, feedback, midi, outputs=None) -> None:
     parts = []
     if osc is not None:
         host, port = osc.address
@@ -224,4 +278,6 @@ def _say_where(osc, feedback, midi) -> None:
         parts.append(f"feedback to {feedback.target[0]}:{feedback.target[1]}")
     if midi is not None:
         parts.append(f"MIDI {midi.describe()}")
+    if outputs:
+        parts.append("video out " + " ".join(s.spec for s in outputs.statuses()))
     print("livelatent perform: " + (", ".join(parts) or "keyboard only"), file=sys.stderr, flush=True)

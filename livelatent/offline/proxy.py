@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 
+from livelatent.adapters.audio import mux_take_sound
 from livelatent.adapters import take_writer, takes
 from livelatent.adapters.video import VideoWriter, iter_frames
 from livelatent.common.files import atomic_path
@@ -50,6 +51,7 @@ def complete_proxy(take: takes.Take, generator, *, progress: Callable[[int], Non
                 out.write(frame)
                 if progress:
                     progress(1)
+        mux_take_sound(take.path, take.proxy_path)  # a take recorded with sound keeps it
         take = takes.update_meta(take, proxy={**take.meta["proxy"], "size": list(size), "state": "complete",
                                               "present": [[0, take.rows]] if take.rows else []})
     except BaseException as exc:  # interrupted or failed: the take stays as it was, partial proxy and all

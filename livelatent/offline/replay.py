@@ -31,6 +31,7 @@ DESCRIPTION_REQUIRED = ("d", "seed", "tick_rate", "tick", "radius", "motion")
 DESCRIPTION_FIELDS = {
     "d": POSITIVE, "seed": WHOLE, "tick_rate": POSITIVE, "tick": WHOLE, "radius": NUMBER, "noise": NUMBER,
     "target_slot": optional(WHOLE), "current_slot": optional(WHOLE), "bank_labels": list_of(TEXT), "motion": OBJECT,
+    "beat": OBJECT, "taps": list_of(WHOLE), "settle_beats": NUMBER, "transport": TEXT,  # instrument/music.py
 }
 MOTION_FIELDS = {"mover": TEXT, "settle_time": NUMBER, "damping": NUMBER, "shell_stiffness": NUMBER,
                  "speed_limit": NUMBER}

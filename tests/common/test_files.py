@@ -26,6 +26,7 @@ STREAMING = {
     "livelatent.adapters.image_sequence": "_write_with_ffmpeg writes the temporary path ImageSequence.write holds",
     "livelatent.live.recorder": "the recording proxy: encoded as the take goes",
     "livelatent.offline.render": "a render's video: Ctrl-C keeps the frames done as a valid video",
+    "livelatent.live.outputs.v4l2": "a video device, not a file: each frame is one write to /dev/videoN",
 }
 WRITING_CALLS = {"os.replace", "os.rename", "os.fsync", "os.truncate", "os.write", "os.pwrite",
                  "np.save", "np.savez", "np.savez_compressed", "json.dump", "VideoWriter"}

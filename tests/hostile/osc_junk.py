@@ -5,17 +5,20 @@ TouchDesigner patch gone wrong or an attacker on the network would send.
     data = junk(rng)                    # one datagram of a random kind
     data = KINDS["deep bundle"](rng)    # one of a named kind
 
-Run as a script it floods a port (the benchmark's junk sender):
+Run as a script it floods ports in phases (the benchmark's junk sender):
 
-    python tests/hostile/osc_junk.py PORT RATE SECONDS [FADER_RATE]
+    python tests/hostile/osc_junk.py PORT,PORT,... RATE PHASE_SECONDS [FADER_PORT FADER_RATE]
 
-sending RATE junk datagrams a second (the small kinds) and, with FADER_RATE, a real fader
-on /livelatent/motion/damping with distinct values 1/1000, 2/1000, ...; it prints the
-junk count and the fader values sent with their send times (time.perf_counter), as JSON.
+sending RATE junk datagrams a second (the small kinds) to the i-th PORT during the i-th phase
+(0: none) and, with FADER_PORT, a real fader on /livelatent/motion/damping throughout, with
+distinct values 1/1000, 2/1000, ...; it prints its start (time.perf_counter) at once, then
+the junk datagrams sent to each port, the fader values sent with their send times and the
+CPU seconds the sending took (drawing the junk beforehand left out), as JSON lines.
 """
 
 from __future__ import annotations
 
+import collections
 import json
 import random
 import socket
@@ -27,6 +30,8 @@ from pythonosc.osc_bundle_builder import IMMEDIATELY, OscBundleBuilder
 from pythonosc.osc_message_builder import OscMessageBuilder
 
 D = 512  # the default model's z size
+PACE = 0.005  # seconds between the flood's sends (50 datagrams each at 10,000/s): the receiver reads every
+# 10 ms under a flood anyway, and a sender waking 1,000 times a second cost the show on 2 shared cores
 ADDRESSES = ["/livelatent/keyframe", "/livelatent/keyframe/3", "/livelatent/keyframe/random", "/livelatent/z",
              "/livelatent/store", "/livelatent/store/5", "/livelatent/motion/damping",
              "/livelatent/motion/settle_time/raw", "/livelatent/motion/mover", "/livelatent/noise",
@@ -166,9 +171,12 @@ def applies(data: bytes) -> bool:
     return False
 
 
-def flood(port: int, rate: int, seconds: float, fader_rate: float = 0.0, seed: int = 1) -> dict:
-    """Junk at `rate` datagrams/s (pre-drawn, so drawing them costs the sender nothing during
-    the flood; only junk the show drops) and a fader at `fader_rate` messages/s, for `seconds`."""
+def flood(ports: list[int], phase: float, rate: int, fader_port: int = 0, fader_rate: float = 0.0,
+          seed: int = 1) -> dict:
+    """Junk at `rate` datagrams/s to ports[i] during phase i (each `phase` seconds long; port 0:
+    none), pre-drawn so that drawing it costs the sender nothing during the flood, and only junk
+    the show drops; a fader at `fader_rate` messages/s to fader_port throughout. Prints its start
+    (time.perf_counter) as a JSON line at once, so a benchmark can time its phases."""
     rng = random.Random(seed)
     pool = []
     while len(pool) < 4096:
@@ -176,24 +184,28 @@ def flood(port: int, rate: int, seconds: float, fader_rate: float = 0.0, seed: i
         if not applies(data):
             pool.append(data)
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    target = ("127.0.0.1", port)
-    sent, faders, t0 = 0, [], time.perf_counter()
-    while (elapsed := time.perf_counter() - t0) < seconds:
+    sent, to, faders, t0, cpu = 0, collections.Counter(), [], time.perf_counter(), time.process_time()
+    print(json.dumps({"start": t0}), flush=True)
+    while (elapsed := time.perf_counter() - t0) < phase * len(ports):
         while fader_rate and len(faders) < elapsed * fader_rate:
             value = (len(faders) + 1) / 1000
             faders.append((value, time.perf_counter()))  # CLOCK_MONOTONIC: comparable across processes
-            sock.sendto(message("/livelatent/motion/damping", value), target)
+            sock.sendto(message("/livelatent/motion/damping", value), ("127.0.0.1", fader_port))
+        port = ports[int(elapsed / phase)]
         due = int(elapsed * rate)
         while sent < due:
-            try:
-                sock.sendto(pool[sent % len(pool)], target)
-            except OSError:
-                pass  # e.g. ICMP refused from an earlier datagram: a flood does not care
+            if port:
+                try:
+                    sock.sendto(pool[sent % len(pool)], ("127.0.0.1", port))
+                    to[port] += 1
+                except OSError:
+                    pass  # e.g. ICMP refused from an earlier datagram: a flood does not care
             sent += 1
-        time.sleep(0.001)
-    return {"junk": sent, "faders": faders, "cpu": time.process_time()}
+        time.sleep(PACE)
+    return {"sent": dict(to), "faders": faders, "cpu": time.process_time() - cpu}
 
 
 if __name__ == "__main__":
-    port, rate, seconds, *fader = sys.argv[1:]
-    print(json.dumps(flood(int(port), int(rate), float(seconds), float(fader[0]) if fader else 0.0)))
+    ports, rate, phase, *fader = sys.argv[1:]
+    print(json.dumps(flood([int(p) for p in ports.split(",")], float(phase), int(rate),
+                           *(int(fader[0]), float(fader[1])) if fader else ())))

@@ -122,6 +122,9 @@ FLAGS = [
     ("render {reel} --ray=10.0.0.1:99999", "--ray '10.0.0.1:99999'"), ("render {reel} --workers 0", "--workers '0'"),
     ("render {reel} --chunk 0", "--chunk '0': expected frames per chunk"), ("replay take-x --retries -1", "--retries '-1'"),
     ("render {reel} --depth 12", "--depth: invalid choice: 12"), ("render {reel} --join copy", "--join: invalid choice"),
+    ("perform --bpm 1000", "--bpm '1000': expected a tempo in BPM"), ("perform --quantise soon", "--quantise 'soon'"),
+    ("perform --autopilot 0bar", "--autopilot '0bar'"), ("perform --settle-beats -1", "--settle-beats '-1'"),
+    ("perform --audio-file ''", "--audio-file '': expected a path"),
 ]
 FLAGS = [(line, fragment) for line, fragment in FLAGS if "--fps 1000" not in line]
 
@@ -140,7 +143,8 @@ def test_a_hostile_flag_is_one_line_before_anything_loads(reel, tmp_path, capsys
 # checked where it is used; the cases below and the model loaders' own tests attack them.
 FREE_TEXT = {"--preset", "--model", "--device", "--bank", "--save-bank", "--midi", "--event-log", "--pick",
              "--stylegan-repo", "--snapshots", "--labels", "--frames", "--keys", "--durations", "--times",
-             "--sequence", "--settle-time", "--damping", "--shell-stiffness", "--speed-limit"}
+             "--sequence", "--settle-time", "--damping", "--shell-stiffness", "--speed-limit",
+             "--clock", "--audio"}  # MIDI / sound inputs by name, like --midi
 
 
 def test_every_flag_of_every_command_is_checked_as_it_is_parsed():

@@ -22,7 +22,7 @@ from livelatent.instrument.performance import Performance
 D = 8
 POOL = [0, 1, 3, 7, 64, -1, 2**70, 0.0, -0.0, 0.25, 1.0, 2.5, 1e308, 5e-324, float("nan"), float("inf"),
         True, False, None, "", "/", "x", "geodesic", "spring", "settle_time", "damping", "norm", "raw",
-        "motion/damping", "/hud/", [0.5] * D, [0.5] * (D - 1), [True] * D, {"a": 1}]
+        "motion/damping", "/hud/", "playing", "lost", "random", "velocity", "bar", "2bar", [0.5] * D, [0.5] * (D - 1), [True] * D, {"a": 1}]
 
 
 def argument_lists(seed=10, triples=3000):

@@ -17,12 +17,13 @@ from livelatent.live.keyboard import Keyboard
 
 EXAMPLE_ARGS = {"keyframe": (3, 0.5), "store": (4,), "motion/<param>/raw": (0.5,), "motion/mover": ("spring",),
                 "model/psi/raw": (0.5,), "model/class": (2,), "snapshot": (1,), "grid": (1,), "hud": (0,),
-                "learn": ("motion/damping",)}
+                "learn": ("motion/damping",), "output/<name>/enable": (0,), "tempo": (128,),
+                "tempo/settle_beats": (2,), "quantise": ("bar",), "impulse": (0.5, "random")}
 ROUTES = [(action, route) for action in ACTIONS.values() for route in action.osc]
 
 
 def example_address(address: str) -> str:
-    return address.replace("<n>", "3").replace("<param>", MOTION_PARAMS[1])
+    return address.replace("<n>", "3").replace("<param>", MOTION_PARAMS[1]).replace("<name>", "stage")
 
 
 @pytest.mark.parametrize("action", ACTIONS.values(), ids=lambda a: a.name)

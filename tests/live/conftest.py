@@ -75,15 +75,16 @@ class JackServer:
     table of servers (eight slots), and enough of those stop every JACK server on the machine
     from starting."""
 
-    def __init__(self) -> None:
+    def __init__(self, period: int = 1024) -> None:
         self.name = f"lltest-{uuid.uuid4().hex[:8]}"
         self.proc = None
+        self.period = period  # frames at 48 kHz: JACK hands MIDI and audio over once a period
 
     def start(self) -> "JackServer":
         self._log = tempfile.TemporaryFile()  # not a pipe: a chatty server must never block on it
         env = {**os.environ, "JACK_NO_AUDIO_RESERVATION": "1", "JACK_DEFAULT_SERVER": self.name}
         self.proc = subprocess.Popen(["jackd", "--no-realtime", "-n", self.name, "-d", "dummy", "-r", "48000",
-                                      "-p", "1024"], stdout=self._log, stderr=self._log, env=env)
+                                      "-p", str(self.period)], stdout=self._log, stderr=self._log, env=env)
         _wait_for_jack(self.proc, self.name, self._log)
         return self
 

@@ -257,3 +257,35 @@ def test_snapshot_set_grid_and_snapshot_selection(tmp_path):
     assert images[-1][:2] == (False, 1) and grid.shape == one.shape == (32, 64, 3)
     assert not np.array_equal(grid[:, :32], grid[:, 32:])  # two different checkpoints side by side
     assert "snapshot 2: expected 0..1" in s.app.error
+
+
+PANELS = ("livelatent/live/console/feed.py", "livelatent/live/leds.py", "livelatent/live/oscquery.py",
+          "livelatent/live/session.py")
+
+
+def test_what_mirrors_the_show_reads_it_only_through_its_public_read_only_side(tmp_path):
+    """The console feed, the LEDs and OSCQuery read the app's `recording`, `show_state`,
+    `fps_shown`, `model_text`, `truncation` and `decoder_for`, never its private methods."""
+    import ast
+
+    private = [f"{path}:{node.lineno} app.{node.attr}" for path in PANELS
+               for node in ast.walk(ast.parse(open(path).read()))
+               if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "app"
+               and node.attr.startswith("_")]
+    assert not private, private
+    s = build_session(show_config(["--headless", "--size", "32x32", "--osc-port", "0", "--recordings", str(tmp_path)]),
+                      clock=ManualClock())
+    seen = {}
+
+    def look():
+        app = s.app
+        seen.update(recording=app.recording, state=app.show_state.recording, model=app.model_text,
+                    fps=app.fps_shown, truncation=app.truncation, decoder=app.decoder_for() is app.decoder_for())
+    s.app.clock.at(0.3, lambda: s.app.bus.put(make("record.start", source="api")))
+    s.app.clock.at(0.6, look)
+    try:
+        s.app.run(duration=0.7)
+    finally:
+        s.close()
+    assert seen["recording"] is True and seen["state"] is True and seen["decoder"] is True
+    assert seen["model"] and seen["fps"] > 0 and isinstance(seen["truncation"], bool)

@@ -47,26 +47,25 @@ class ConsoleFeed:
                 self.link.picture(small(app.last_image, PICTURE_WIDTH))
         if now - self._stats_at >= 1.0:
             self._stats_at = now
-            self.link.stats(now, app._hud_fps(), app.summary.decode_ms)
+            self.link.stats(now, app.fps_shown, app.summary.decode_ms)
 
     def state_of(self, app) -> ConsoleState:
         perf, recorder = app.perf, app.recorder
         if recorder is not None and recorder.last_take is not None and \
                 (not self._takes or self._takes[-1] != recorder.last_take.name):
             self._takes.append(recorder.last_take.name)
-        truncation = getattr(app._decoder(), "truncation", False)
         return ConsoleState(
             labels=tuple(perf.bank.labels), target=perf.target_slot, current=perf.current_slot,
             knobs=motion_knobs(perf.params) + (Knob("noise", perf.noise, perf.noise, 0.0, 1.0),),
             mover=perf.params.mover, movers=MOVERS,
-            psi=Knob("model/psi", psi_to_knob(app.picture.psi), app.picture.psi, *PSI_RAW) if truncation else None,
-            class_idx=app.picture.class_idx, recording=app._recording(),
+            psi=Knob("model/psi", psi_to_knob(app.picture.psi), app.picture.psi, *PSI_RAW) if app.truncation else None,
+            class_idx=app.picture.class_idx, recording=app.recording,
             record_status=recorder.status() if recorder is not None else "", takes=tuple(self._takes),
             hud=app.hud_on, error=app.error, osc=self.link.osc_address,
             midi=app.midi.describe() if app.midi is not None else "",
             midi_status=app.midi.status() if app.midi is not None else "",
             monitor=tuple(monitor_line(a) for a in list(app.applied)[-MONITOR_LINES:]),
-            model=app._model_text())
+            model=app.model_text)
 
 
 def motion_knobs(params: MotionParams) -> tuple[Knob, ...]:
