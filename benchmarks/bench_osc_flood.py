@@ -95,8 +95,11 @@ def run(args, recordings: str) -> dict:
 
 def _sender(ports: list[int], args) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # the sender: this checkout's code
+    # in a session of its own: the kernel schedules a session's processes as one group (autogroup), and an
+    # attacker's sends are no part of the show's share of the cores
     return subprocess.Popen([sys.executable, str(JUNK), ",".join(map(str, ports)), str(args.rate), str(args.phase),
-                             str(args.port), str(FADER_RATE)], stdout=subprocess.PIPE, text=True, env=env)
+                             str(args.port), str(FADER_RATE)], stdout=subprocess.PIPE, text=True, env=env,
+                            start_new_session=True)
 
 
 def phases(out: dict, args) -> list[dict]:

@@ -145,15 +145,27 @@ class ClockEstimator:
         self.pulses = n + 1
         if self._line is not None and len(self._points) >= PPQN and abs(t - self.time_of(n)) > self.tolerance:
             self._off.append((n, t))
-            if len(self._off) >= self.change_after:  # a new tempo: start again from the run
-                self._points, self._off = list(self._off), []
-                self._fit()
+            if len(self._off) >= self.change_after:
+                if self._steady(self._off):  # a new tempo: start again from the run
+                    self._points = list(self._off)
+                    self._fit()
+                self._off = []  # else a burst (a stalled delivery caught up): left out
             return n
         self._off = []
         self._points.append((n, t))
         del self._points[:-self.window]
         self._fit()
         return n
+
+    def _steady(self, run: list[tuple[int, float]]) -> bool:
+        """A run of pulses off the line that is a clock of its own (a tempo between half and
+        twice this one, each pulse on its line), not a burst that a stalled delivery let through."""
+        xs, ys = [p for p, _ in run], [t for _, t in run]
+        b = _slope(xs, ys)
+        if not 0.5 * self._line[1] < b < 2.0 * self._line[1]:
+            return False
+        a = sum(ys) / len(ys) - b * sum(xs) / len(xs)
+        return max(abs(t - a - b * p) for p, t in run) <= self.tolerance
 
     def _fit(self) -> None:
         if len(self._points) < 2:

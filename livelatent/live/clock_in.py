@@ -34,6 +34,7 @@ from livelatent.live.midi import MidiInput
 CLOCK, START, CONTINUE, STOP, SONG_POSITION = 0xF8, 0xFA, 0xFB, 0xFC, 0xF2
 LOST_PERIODS = 12  # no pulse for this many pulse periods (at least LOST_SECONDS): the clock is lost
 LOST_SECONDS = 0.25
+RESTART_SECONDS = 2.0  # a clock silent longer than this starts its tempo estimate afresh (shorter: a stall)
 TOLERANCE = 0.004  # seconds off the fitted line that make a pulse an outlier (at least)
 
 
@@ -102,7 +103,7 @@ class ClockInput(MidiInput):
 
     def _pulse(self, t: float) -> None:
         if self.lost:
-            self._back()
+            self._back(t)
         number = self.estimator.pulse(t)
         self._last_pulse = t
         bpm = self.estimator.bpm
@@ -130,8 +131,9 @@ class ClockInput(MidiInput):
                                        f"{self.estimator.bpm:.1f} BPM", notice=True)
             self.bus.put(make("tempo.transport", "lost", source="clock"))
 
-    def _back(self) -> None:
+    def _back(self, t: float) -> None:
         self.lost = False
-        self.estimator.reset()
+        if t - self._last_pulse > RESTART_SECONDS:  # a clock started again, maybe at another tempo
+            self.estimator.reset()
         self.log.log("clock-back", f"MIDI clock from {self.port_name or self.wanted!r} is back", notice=True)
         self.bus.put(make("tempo.transport", "playing" if self.playing else "stopped", source="clock"))

@@ -66,11 +66,14 @@ class OscReceiver:
         ours, theirs = socket.socketpair()
         # a plain child process (not multiprocessing's spawn, which re-runs the caller's main script), started
         # where this livelatent lies: `-m` puts its working folder first on the path, and it must run this code,
-        # not a `livelatent` folder that happens to be where the show was started
+        # not a `livelatent` folder that happens to be where the show was started. In a session of its own:
+        # Linux schedules each session as a group (autogroup), so on a machine busy with other work what a
+        # flood costs it is not taken from the show's own share of the cores (the show stops it; it ends
+        # by itself when the show is gone)
         process = subprocess.Popen(
             [sys.executable, "-m", "livelatent.live.osc_process", str(theirs.fileno()), self.host, str(port),
              str(self.d or 0), ",".join(self.allow or ()), str(self.log.interval), str(os.getpid())],
-            pass_fds=(theirs.fileno(),), cwd=PACKAGE_ROOT)
+            pass_fds=(theirs.fileno(),), cwd=PACKAGE_ROOT, start_new_session=True)
         theirs.close()
         conn = Connection(ours.detach())
         kind, value = _first_reply(conn)

@@ -119,7 +119,8 @@ class Listener:
                                              f"OSC for livelatent (neither a message under /livelatent/ nor a bundle)")
             return []
         if kind == NO_ROUTE:
-            self.messages += address is not None
+            if address is not None:  # a message to an address we lack (an unterminated one is not a message)
+                self.messages += 1
             self._refuse(_key(address), lambda: self._explain(data, sender))
             return []
         count, events, refusals = read_events(data, sender, self.d)

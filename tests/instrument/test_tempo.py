@@ -105,3 +105,12 @@ def test_the_musical_state_survives_describe_and_restore():
         for _ in range(50):
             p.step()
     assert np.array_equal(perf.z, twin.z)
+
+
+def test_a_stalled_delivery_catching_up_in_a_burst_is_no_tempo_change():
+    est = ClockEstimator()
+    times = [i * 0.02 for i in range(240)]
+    times[100:115] = [2.3] * 15  # 15 pulses held up, then delivered at once (a stalled JACK cycle)
+    for t in times:
+        est.pulse(t)
+    assert est.bpm == pytest.approx(125.0, abs=1e-6)

@@ -48,7 +48,10 @@ def main(name: str, seconds: float, bpm: float) -> None:
     client.set_process_callback(process)
     client.activate()
     print(json.dumps({"ready": True}), flush=True)
-    sys.stdin.readline()
+    if sys.stdin.readline().strip() != "go":  # "quit" or stdin closed: leave the server cleanly
+        client.deactivate()
+        client.close()
+        return
     state["playing"] = True
     done.wait(seconds + 10)
     time.sleep(0.2)

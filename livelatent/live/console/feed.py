@@ -18,6 +18,7 @@ import numpy as np
 from livelatent.common.picture import PSI_RAW, psi_to_knob
 from livelatent.live.console.state import ConsoleState, Knob
 from livelatent.motion.params import MOVERS, MotionParams
+from livelatent.live.beat_sync import music_lines
 
 STATE_RATE = 15.0  # ConsoleStates a second at most (a fader streamed over OSC changes it every frame)
 PICTURE_RATE = 8.0  # small pictures a second at most
@@ -64,6 +65,7 @@ class ConsoleFeed:
             hud=app.hud_on, error=app.error, osc=self.link.osc_address,
             midi=app.midi.describe() if app.midi is not None else "",
             midi_status=app.midi.status() if app.midi is not None else "",
+            music=tuple(music_lines(perf, app.statuses, app.beat_sync)),
             monitor=tuple(monitor_line(a) for a in list(app.applied)[-MONITOR_LINES:]),
             model=app.model_text)
 

@@ -229,6 +229,10 @@ class Panels:
         imgui.separator_text("inputs")
         imgui.text(f"OSC in: {s.osc or 'off'}")
         imgui.text(f"MIDI: {s.midi or 'none'}  {s.midi_status}")
+        for line in s.music:  # the tempo, the clock, the sound's levels (docs/music.md)
+            imgui.text(line)
+        if imgui.button("TAP"):
+            self.send("tempo.tap")
         targets = [k.target for k in s.knobs] + ["mover"] + (["model/psi"] if s.psi is not None else [])
         self.learn_target = min(self.learn_target, len(targets) - 1)
         _, self.learn_target = imgui.combo("##learn", self.learn_target, targets)

@@ -47,6 +47,7 @@ class ConsoleState:
     osc: str = ""  # "127.0.0.1:9331" or "" (no OSC)
     midi: str = ""  # the MIDI input's description, "" for none
     midi_status: str = ""  # learn armed, waiting for a device ...
+    music: tuple[str, ...] = ()  # the tempo line, the MIDI clock's and the sound's status (levels)
     monitor: tuple[str, ...] = ()  # the last events applied: "source  action(args)  tick"
     model: str = ""
 
