@@ -36,6 +36,7 @@ from livelatent.edit.mlt_anim import Animation
 # how much of the frame a picture may miss at an edge and still fill it: rounding in rects, and
 # a clip sized by hand a few pixels short (3 of 1080 in a real project) is meant to fill it
 EDGE = 0.005
+FULL, EMPTY = np.array([0.0, 0.0, 1.0, 1.0]), np.zeros(4)
 
 
 def _edge(w: float, h: float) -> tuple[float, float]:
@@ -96,6 +97,15 @@ class Placement:
         fills = _box_fills_frame(x, y, rw, rh, angle, self.rotate_center, *self.frame)
         return np.where(active, fills * opaque, 1.0)
 
+    def box(self, positions: np.ndarray, box: np.ndarray) -> np.ndarray:
+        """Where the opaque part `box` of the picture drawn lands (fractions of the frame);
+        empty when it is turned or translucent."""
+        active, x, y, rw, rh, angle, opaque = self.drawn(positions)
+        w, h = self.frame
+        out = _mapped(box, x / w, y / h, rw / w, rh / h)
+        out[(angle % 360 != 0) | (opaque < 1)] = EMPTY
+        return np.where(active[:, None], out, box)
+
 
 def _box_fills_frame(x, y, bw, bh, angle, about_centre: bool, w: int, h: int) -> np.ndarray:
     """Whether the box (rotated by angle degrees) contains the four frame corners."""
@@ -120,21 +130,29 @@ class ScaleTilt:
     frame: tuple[int, int]
     span: Span = Span()
 
-    def cover(self, positions: np.ndarray) -> np.ndarray:
+    def placed(self, positions: np.ndarray) -> tuple[np.ndarray, tuple, list]:
+        """(active, offset and scale (ox, oy, sx, sy), crops [left, top, right, bottom]) in
+        fractions of the frame."""
         active, local = self.span.local(positions)
         defaults = {"Scale X": 0.5, "Scale Y": 0.5, "Tilt X": 0.5, "Tilt Y": 0.5}
         value = {name: np.full(len(local), default) for name, default in defaults.items()}
         for name, anim in self.params:
             value[name] = anim.at(local, self.span.length)[:, 0]
-        crop = {side: value.get(f"Clip {side}", np.zeros(len(local))) for side in ("left", "right", "top", "bottom")}
-        w, h = self.frame
-        sx, sy = 2 * value["Scale X"], 2 * value["Scale Y"]
-        x0 = (2 * value["Tilt X"] - 1) * w + crop["left"] * w * sx
-        y0 = (2 * value["Tilt Y"] - 1) * h + crop["top"] * h * sy
-        x1 = (2 * value["Tilt X"] - 1) * w + (1 - crop["right"]) * w * sx
-        y1 = (2 * value["Tilt Y"] - 1) * h + (1 - crop["bottom"]) * h * sy
-        ex, ey = _edge(w, h)
-        fills = (x0 <= ex) & (y0 <= ey) & (x1 >= w - ex) & (y1 >= h - ey)
+        crop = [value.get(f"Clip {side}", np.zeros(len(local))) for side in ("left", "top", "right", "bottom")]
+        return active, (2 * value["Tilt X"] - 1, 2 * value["Tilt Y"] - 1, 2 * value["Scale X"], 2 * value["Scale Y"]), crop
+
+    def box(self, positions: np.ndarray, box: np.ndarray) -> np.ndarray:
+        active, (ox, oy, sx, sy), (cl, ct, cr, cb) = self.placed(positions)
+        kept = np.stack([np.maximum(box[:, 0], cl), np.maximum(box[:, 1], ct),
+                         np.minimum(box[:, 2], 1 - cr), np.minimum(box[:, 3], 1 - cb)], axis=1)
+        return np.where(active[:, None], _mapped(kept, ox, oy, sx, sy), box)
+
+    def cover(self, positions: np.ndarray) -> np.ndarray:
+        active = self.span.local(positions)[0]
+        x0, y0, x1, y1 = self.box(positions, np.tile(FULL, (len(positions), 1))).T
+        ex, ey = _edge(*self.frame)
+        ex, ey = ex / self.frame[0], ey / self.frame[1]
+        fills = (x0 <= ex) & (y0 <= ey) & (x1 >= 1 - ex) & (y1 >= 1 - ey)
         return np.where(active, fills.astype(np.float64), 1.0)
 
 
@@ -153,6 +171,10 @@ class Opacity:
             alpha = np.where(alpha < 0, self.level.at(local, self.span.length)[:, 0], alpha)
         return np.where(active, np.clip(alpha, 0.0, 1.0), 1.0)
 
+    def box(self, positions: np.ndarray, box: np.ndarray) -> np.ndarray:
+        """A translucent picture is opaque nowhere."""
+        return np.where((self.cover(positions) < 1)[:, None], EMPTY, box)
+
 
 Look = tuple  # of Placement | ScaleTilt | Opacity: a clip's, a track's or a composition's effects
 
@@ -163,6 +185,40 @@ def look_cover(look: Look, positions: np.ndarray) -> np.ndarray:
     for effect in look:
         cover *= effect.cover(np.asarray(positions, np.float64))
     return cover
+
+
+def look_box(look: Look, positions: np.ndarray, box: np.ndarray | None = None) -> np.ndarray:
+    """(n, 4) boxes x0 y0 x1 y1, in fractions of the frame, of where the picture is opaque
+    after the effects (from `box`, default the whole frame); x1 <= x0 where it is nowhere."""
+    positions = np.asarray(positions, np.float64)
+    box = np.tile(FULL, (len(positions), 1)) if box is None else np.asarray(box, np.float64)
+    for effect in look:
+        box = effect.box(positions, box)
+    return clipped(box)
+
+
+def clipped(box: np.ndarray) -> np.ndarray:
+    """Boxes cut to the frame, an empty one as EMPTY."""
+    box = np.clip(box, 0.0, 1.0)
+    box[(box[:, 2] <= box[:, 0]) | (box[:, 3] <= box[:, 1])] = EMPTY
+    return box
+
+
+def contains(outer: np.ndarray, inner: np.ndarray) -> np.ndarray:
+    """Whether each outer box (not empty) holds its inner box, within EDGE."""
+    return ((outer[:, 2] > outer[:, 0]) & (outer[:, 0] <= inner[:, 0] + EDGE) & (outer[:, 1] <= inner[:, 1] + EDGE)
+            & (outer[:, 2] >= inner[:, 2] - EDGE) & (outer[:, 3] >= inner[:, 3] - EDGE))
+
+
+def union(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The box around both (an empty one adds nothing)."""
+    around = np.concatenate([np.minimum(a[:, :2], b[:, :2]), np.maximum(a[:, 2:], b[:, 2:])], axis=1)
+    return np.where((a[:, 2] <= a[:, 0])[:, None], b, np.where((b[:, 2] <= b[:, 0])[:, None], a, around))
+
+
+def _mapped(box: np.ndarray, x, y, w, h) -> np.ndarray:
+    """A box of a picture drawn into (x, y, w, h), all in fractions of the frame."""
+    return np.stack([x + box[:, 0] * w, y + box[:, 1] * h, x + box[:, 2] * w, y + box[:, 3] * h], axis=1)
 
 
 def blend_weight_of(mode: str) -> float | None:

@@ -25,7 +25,7 @@ from typing import Callable
 import numpy as np
 
 from livelatent.errors import ProjectError
-from livelatent.edit.layering import look_cover
+from livelatent.edit.layering import FULL, look_box, look_cover
 from livelatent.common.memory import fits
 from livelatent.edit.mlt_time import MAX_HOURS, format_clock, max_frames
 from livelatent.edit.retime import source_positions
@@ -100,6 +100,7 @@ class _Picker:
             out["src"][:, 0] = self.source_id(timeline.background)
             out["weight"][:, 0] = 1
             out["cover"][:] = timeline.background.alpha
+            out["box"][:] = FULL if timeline.background.alpha >= 1 else 0
         for layer in layers:
             out = self.draw(out, layer)
         return out
@@ -116,6 +117,7 @@ class _Picker:
                 out = self.blend(mix, lanes[mix.a], lanes[mix.b], out, n)
         if track.look:
             out["cover"] = out["cover"] * look_cover(track.look, np.arange(n))
+            out["box"] = look_box(track.look, np.arange(n), out["box"])
         return out
 
     def blend(self, tr: Transition, a: dict, b: dict, out: dict, n: int) -> dict:
@@ -145,7 +147,8 @@ class _Picker:
         # a transparent B drawn over A leaves A; MLT still dissolves with it (see _refuse_transparent)
         pending = span & (b["src"][:, 0] >= 0 if kind == COVER else shows(b))
         if kind == COVER and fill:  # B's own cover times the composition's geometry and opacity
-            b = {**b, "cover": b["cover"] * np.where(span, look_cover(tr.look, np.arange(n) - tr.start), 1.0)}
+            b = {**b, "cover": b["cover"] * np.where(span, look_cover(tr.look, np.arange(n) - tr.start), 1.0),
+                 "box": np.where(span[:, None], look_box(tr.look, np.arange(n) - tr.start, b["box"]), b["box"])}
         # A: the first track from a up to b that has a frame; a above b is taken as it is
         for i in range(tr.a, tr.b) if tr.a < tr.b else [tr.a] if tr.a < len(layers) else []:
             rows = np.flatnonzero(pending & shows(layers[i]))
@@ -181,8 +184,10 @@ class _Picker:
                 out["weight"][lo:hi, 0] = 1
                 out["seg"][lo:hi, 0] = seg_id
                 out["cover"][lo:hi] = seg.source.alpha
+                out["box"][lo:hi] = FULL if seg.source.alpha >= 1 else 0
             if seg.look:  # effects count in producer positions
                 out["cover"][lo:hi] *= look_cover(seg.look, seg.in_frame + offsets)
+                out["box"][lo:hi] = look_box(seg.look, seg.in_frame + offsets, out["box"][lo:hi])
         return out
 
     def past_the_end(self, source: Source, out: dict, lo: int, hi: int) -> None:
@@ -212,7 +217,7 @@ class _Picker:
         out = widen(out, k)
         rows = np.arange(lo, hi)[inside]
         for key in out:
-            if key in ("cover", "over"):
+            if key in ("cover", "over", "box"):
                 out[key][rows] = nested[key][positions[inside]]
             else:
                 out[key][rows, :k] = nested[key][positions[inside]]
@@ -220,12 +225,13 @@ class _Picker:
             gaps = rows[out["src"][rows, 0] == NONE]
             out["src"][gaps, 0] = TRANSPARENT
             out["cover"][gaps] = 0.0
+            out["box"][gaps] = 0.0
         return out
 
 
 # one (source, frame, weight, segment) column of one frame of one layer, with the layer's
-# cover and overlay for that frame (stacking.py)
-CELL_BYTES = 32
+# cover, overlay and opaque box for that frame (stacking.py)
+CELL_BYTES = 64
 
 
 def _cells(timeline: Timeline) -> int:

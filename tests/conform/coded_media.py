@@ -117,7 +117,7 @@ def read_lumas(path: Path) -> list[np.ndarray]:
     """Each frame's luma plane of a video (the pixels, for reading a code drawn moved or zoomed)."""
     with av.open(str(path)) as container:
         return [np.frombuffer(f.planes[0], np.uint8).reshape(f.planes[0].height, f.planes[0].line_size)[:, :f.width]
-                .astype(np.float64) for f in container.decode(video=0)]
+                .copy() for f in container.decode(video=0)]
 
 
 def levels_in_box(y: np.ndarray, box: tuple[float, float, float, float]) -> np.ndarray:

@@ -116,3 +116,21 @@ def test_a_clip_of_another_shape_leaves_the_frame_to_the_track_below(media, gene
         assert np.abs(levels[t][sides] - code_bits(1, t)[sides]).max() < 0.08, t
     for t in range(15, 25):  # zoomed, the portrait clip covers the sides too
         assert np.abs(levels[t][sides] - code_bits(1, t)[sides]).max() > 0.5, t
+
+
+@pytest.mark.parametrize("generation", TWO)
+def test_a_clip_that_hides_all_of_a_smaller_one_below_gives_the_frame(media, generation):
+    """OpenTimelineIO's PAL sample (every clip 3:1, letterboxed in 4:3) and phone edits in a
+    16:9 timeline: a portrait clip over another of its shape hides all of it, so the upper
+    one gives the frame, though neither fills it."""
+    folder, c = media
+    write_clip(folder / "c7.mkv", 7, 60, FPS, size=(20, 36))
+    write_clip(folder / "c8.mkv", 8, 60, FPS, size=(20, 36))
+    lower, upper = (Clip(k, Path(f"c{k}.mkv"), 60, FPS, size=(20, 36)) for k in (7, 8))
+    project = _project(folder, "portraits", generation, [[Cut(lower, 0, 19)], [Blank(5), Cut(upper, 0, 9)]])
+    assert [_shows(project, t) for t in (2, 7, 17)] == ["clip7", "clip8", "clip7"]
+    levels = render_levels(project, 20)
+    strip = np.r_[0:32].reshape(4, 8)[:, 3:5].ravel()  # the blocks inside the centred strip
+    assert np.abs(levels[7][strip] - levels[2][strip]).max() > 0.5  # clip 8 drawn over clip 7's strip
+    sides = np.setdiff1d(np.arange(32), np.r_[0:32].reshape(4, 8)[:, 2:6].ravel())
+    assert np.abs(levels[2:18][:, sides]).max() < 0.05  # black beside the strip: nothing else shows
