@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import subprocess
+import tempfile
 import time
 
 import numpy as np
@@ -63,7 +64,12 @@ class Operator:
         self._click(self.link.layout["cells"][slot], 0.5, f"slot {slot}", shift)
 
     def click_widget(self, name: str, at: float = 0.5) -> None:
-        """Click a named widget, `at` that fraction of its width from its left edge."""
+        """Click a named widget, `at` that fraction of its width from its left edge. A screenshot
+        first: its answer comes after the frame it was taken from and that frame's layout, so
+        the widget is clicked where it is on screen (the output picture, arriving with the
+        show's first frames, moves the state panel's widgets)."""
+        with tempfile.TemporaryDirectory() as folder:
+            self.look(os.path.join(folder, "settled.npy"))
         self._click(self.link.layout["widgets"][name], at, name)
 
     def _click(self, rect, at: float, what: str, shift: bool = False) -> None:
