@@ -128,7 +128,9 @@ class ConsoleLink:
                                     or self._thumbs or self.closed.is_set())
                 if self.closed.is_set() and not self._queue:
                     return
-                out, self._queue = self._queue, []
+                # what the loop published goes first: a screenshot asked for after a change
+                # must show it (the queue's requests follow the state they were asked after)
+                out = []
                 if self._state is not None:
                     out.append(("state", self._state))
                     self._sent_state, self._state = self._state, None
@@ -137,6 +139,7 @@ class ConsoleLink:
                     self._picture = None
                 out += [("thumb", item) for item in self._thumbs.items()]
                 self._thumbs = {}
+                out, self._queue = out + self._queue, []
             try:
                 for message in out:
                     self._conn.send(message)
