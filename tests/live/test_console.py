@@ -56,7 +56,7 @@ class Operator:
     def __init__(self, link) -> None:
         self.link = link
         until(lambda: len(link.layout.get("cells", {})) == 64, "the console to draw the bank")
-        found = subprocess.run(["xdotool", "search", "--name", "livelatent console"], capture_output=True,
+        found = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", "livelatent console"], capture_output=True,
                                text=True, timeout=10)
         self.window = found.stdout.split()[0]
 
@@ -77,9 +77,16 @@ class Operator:
         x, y = str(int(x0 + at * (x1 - x0))), str(int((y0 + y1) / 2))
         before = self.link.actions
         keys = (["keydown", "shift"], ["keyup", "shift"]) if shift else ([], [])
-        subprocess.run(["xdotool", "mousemove", "--window", self.window, x, y, "sleep", "0.1", *keys[0],
-                        "sleep", "0.1", "click", "1", "sleep", "0.1", *keys[1]], check=True, timeout=10)
-        until(lambda: self.link.actions > before, f"the click on {what} to reach the show")
+        for attempt in range(2):  # as an operator would: a click the window missed is clicked again
+            subprocess.run(["xdotool", "mousemove", "--window", self.window, x, y, "sleep", "0.1", *keys[0],
+                            "sleep", "0.1", "click", "1", "sleep", "0.1", *keys[1]], check=True, timeout=10)
+            try:
+                until(lambda: self.link.actions > before, f"the click on {what} to reach the show",
+                      timeout=10 if attempt == 0 else 60)
+                return
+            except AssertionError:
+                if attempt:
+                    raise
 
     def look(self, path) -> np.ndarray:
         assert self.link.screenshot(str(path)), "the console did not save its screenshot"
