@@ -75,6 +75,10 @@ class Action:
     key: str = ""  # the key that sends it bare
     keys: str = ""  # how the keyboard sends it otherwise (the reference only)
     knob: str = ""  # "action" / "param": a later event of the same action (and parameter) supersedes it
+    # a discrete trigger (a keyframe, a store, a random draw, a picture switch): the loop shows it
+    # at once, in a frame off the display grid; everything else (knobs, audio features, pushes,
+    # the tempo) moves with the grid and never raises the frame rate (live/app.py)
+    trigger: bool = False
     feedback: tuple[str, ...] = ()  # state addresses sent back after it applies (live/feedback.py)
 
 
@@ -155,16 +159,17 @@ ACTIONS = {a.name: a for a in (
            osc=(Route("keyframe"), Route("keyframe/<n>", PRESS, ("<n>", "strength"))),
            args="slot [strength 0..1]; /<slot>: [1 = press; 0 = release, ignored]",
            does="retarget to a slot (strength < 1: that fraction of the way)", keys="1-0 (Shift +10, Ctrl +20)",
-           feedback=_SLOT_FEEDBACK),
+           trigger=True, feedback=_SLOT_FEEDBACK),
     Action("keyframe.random", checks.no_args, "performance", "_on_keyframe_random",
            osc=(Route("keyframe/random", PRESS, ()),), args="[1]", does="a random keyframe, keyed by (seed, tick)",
-           key="R", feedback=_SLOT_FEEDBACK),
+           key="R", trigger=True, feedback=_SLOT_FEEDBACK),
     Action("z", _z, "performance", "_on_z", osc=(Route("z", Z),),
            args="d floats, or one float32 blob (little-endian)", does="target this z directly", knob="action",
            feedback=_SLOT_FEEDBACK),
     Action("store", checks.one_slot, "performance", "_on_store",
            osc=(Route("store"), Route("store/<n>", PRESS, ("<n>",))), args="slot; /<slot>: [1]",
-           does="the current position into a slot", keys="S, then a slot key", feedback=("store",)),
+           does="the current position into a slot", keys="S, then a slot key", trigger=True,
+           feedback=("store",)),
     Action("motion", _motion, "performance", "_on_motion",
            osc=(Route("motion/<param>", KNOB, ("<param>", "value", "norm")),
                 Route("motion/<param>/raw", ARGS, ("<param>", "*", "raw"))),
@@ -184,12 +189,12 @@ ACTIONS = {a.name: a for a in (
            feedback=("model/psi", "model/psi/raw")),
     Action("model.class", check_picture_event, "picture", "",
            osc=(Route("model/class"), Route("model/class/<n>", PRESS, ("<n>",))), args="class; /<class>: [1]",
-           does="a conditional StyleGAN's class", feedback=("model/class",)),
+           does="a conditional StyleGAN's class", trigger=True, feedback=("model/class",)),
     Action("snapshot", check_picture_event, "picture", "",
            osc=(Route("snapshot"), Route("snapshot/<n>", PRESS, ("<n>",))), args="index; /<index>: [1]",
-           does="with a snapshot set (model 'run/*.pkl'): decode through that one"),
+           does="with a snapshot set (model 'run/*.pkl'): decode through that one", trigger=True),
     Action("grid", check_picture_event, "picture", "", osc=(Route("grid", TOGGLE),), args="[0|1]",
-           does="toggle or set the grid of every snapshot, tiled and labelled", key="G"),
+           does="toggle or set the grid of every snapshot, tiled and labelled", key="G", trigger=True),
     Action("record.start", checks.no_args, "app", "record_start", osc=(Route("record/start", PRESS, ()),),
            args="[1]", does="start a take", feedback=("record",)),
     Action("record.stop", checks.no_args, "app", "record_stop", osc=(Route("record/stop", PRESS, ()),),
@@ -220,7 +225,7 @@ ACTIONS = {a.name: a for a in (
            does="hold triggers until the next beat, bar, ..."),
     Action("keyframe.next", checks.no_args, "performance", "_on_keyframe_next",
            osc=(Route("keyframe/next", PRESS, ()),), args="[1]", does="the next stored (or loaded) slot",
-           feedback=_SLOT_FEEDBACK),
+           trigger=True, feedback=_SLOT_FEEDBACK),
     Action("impulse", check_impulse, "performance", "_on_impulse", osc=(Route("impulse"),),
            args="amount 0..4 [velocity|random]", does="a push along the velocity or a random tangent"),
 )}

@@ -131,6 +131,7 @@ class LiveApp:
         self.start_tick = performance.tick
         self._end_tick: int | None = None  # a timed run's last tick
         self._display_k = 0  # the last display-grid frame sampled
+        self._taken_k = -1  # the last grid frame whose place a trigger's frame took
         self.on_frame = None  # optional callback(k, z, image) after each shown frame (tests, benchmarks)
         # what mirrors the show elsewhere (the console, a controller's LEDs): each .drawn(self) after
         # every draw, on this thread; each hands its work to threads of its own and returns at once
@@ -222,20 +223,28 @@ class LiveApp:
     def _run_due_ticks(self, due: int) -> Frame | _DisplaySample | None:
         """Step up to tick `due`; the newest frame sampled on the way, or None.
 
-        After a control, when no display frame fell in the steps, the state now is that frame:
-        the picture need not wait for the display grid (up to 1/60 s) to show it. Takes keep
-        their grid: there every frame shown is a row."""
-        newest, controlled = None, False
+        After a trigger (a keyframe, a store, a random draw: the table's `trigger`), when no
+        display frame fell in the steps, the state now is a frame: the picture need not wait
+        for the display grid (up to 1/60 s) to show it. That frame takes the place of the grid
+        frame ending this display period, which is then not sampled, and a period has at most
+        one such frame: so the loop never asks for more than one frame per display period
+        (display_fps in any second of the grid), however many events stream in. Knobs and audio
+        features move with the grid: a fader streamed at 200 Hz shown at once would decode
+        frames at its rate, taking the cores the model and the show's other threads need, for
+        steps no eye can tell apart. A second trigger within the same period shows on the next
+        grid frame (within two periods). Takes keep their grid: there every frame is a row."""
+        newest, triggered = None, False
         while self.perf.tick < due:
             events = self.beat_sync.route(self.perf, self.bus.drain(until=self.tick_time(self.perf.tick)),
                                           self.tick_at)
             for event in coalesce(events) if events else ():
-                controlled |= self._apply(event)
+                triggered |= self._apply(event) and ACTIONS[event.action].trigger
             prev = self.perf.z
             self.perf.step()
             newest = self._frame_in_step(prev, self.perf.z) or newest
-        if controlled and newest is None and not self.recording:
-            newest = Frame(self._display_k, self.perf.z.copy(), False, self.perf.tick, picture=self.picture)
+        if triggered and newest is None and not self.recording and self._taken_k <= self._display_k:
+            self._taken_k = self._display_k + 1
+            newest = Frame(self._taken_k, self.perf.z.copy(), False, self.perf.tick, picture=self.picture)
         return newest
 
     def tick_time(self, tick: int) -> float:
@@ -258,6 +267,8 @@ class LiveApp:
         if not frames:
             return None
         self._display_k = frames[-1][0]
+        if self._display_k <= self._taken_k:  # a trigger's frame took its place (see _run_due_ticks)
+            return None
         return _DisplaySample(frames[-1][0], prev, cur, frames[-1][1], tick, self.picture)
 
     def _show(self, done: Decoded | None) -> None:
