@@ -7,9 +7,16 @@ tick, and how well a MIDI clock is followed over a long set.
    default model at 256x256, four [[audio.feature]] mappings) fed a song in real time by a
    device thread (a sound card's pace: one 512-sample block every 10.7 ms, the live input's
    own code from there on), the analysis switched on and off every --period seconds, so the
-   machine's other load weighs on both alike. Target: on / off >= 0.95.
+   machine's other load weighs on both alike. The two phases differ only in the analysis:
+   in both, the input thread takes every block and puts the same events on the bus (those
+   the analysis gives that block of the song, worked out before the show), so the loop
+   applies the same stream at the same rate; "on" also analyses and maps each block live on
+   the input's thread, as a show does. Printed: both frame rates, their ratio (target on /
+   off >= 0.95), the input thread's CPU seconds per second in each phase (the analysis's
+   cost), and the machine's load average (others' work weighs on both phases alike).
 2. Analysis latency, from the end of a block of sound (its last sample in) to the loop time
-   of the tick that applies its events: analysis, the bus, the wait for the tick boundary.
+   of the tick that applies its events (blocks of the "on" phases): analysis, the bus, the
+   wait for the tick boundary.
    Target: <= one tick, so that sound -> tick <= one audio block + one tick.
 3. A 10-minute MIDI clock at 128 BPM (0.5 ms jitter, delivered once per 256-frame JACK period)
    through the clock input's own code on a manual clock (faster than real time): the tempo
@@ -21,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import statistics
 import threading
 import time
@@ -33,6 +41,7 @@ from livelatent.instrument.audio_map import AudioFeature, AudioMap
 from livelatent.instrument.bank import KeyframeBank
 from livelatent.instrument.performance import Performance
 from livelatent.instrument.tempo import PPQN, nearest_tick
+from livelatent.live.audio_feed import AudioFeed
 from livelatent.live.audio_in import AudioInput
 from livelatent.live.beat_sync import BeatSync
 from livelatent.live.bus import ControlBus
@@ -58,11 +67,19 @@ def song(seconds: float) -> np.ndarray:
 
 class DeviceInput(AudioInput):
     """The live input's code with a pretend sound card: a thread delivering BLOCK samples every
-    BLOCK / RATE seconds (to the microsecond), stamped on the loop's clock as a callback would."""
+    BLOCK / RATE seconds (to the microsecond), stamped on the loop's clock as a callback would.
+
+    Each block's events are the analysis's own for that block of the song, worked out before
+    the show (`script`); they reach the bus in both phases alike. What `on` switches is only the
+    analysis itself: the block analysed and mapped live, as a show does, on this thread."""
 
     def __init__(self, bus, samples, audio_map) -> None:
         self.samples, self.on, self.latencies = samples, True, []
+        self.script = scripted_events(samples, audio_map)
+        self.cpu, self.wall = {False: 0.0, True: 0.0}, {False: 0.0, True: 0.0}  # this thread's, per phase
+        self._k, self._times = 0, None
         super().__init__(bus, "bench", audio_map, block=BLOCK)
+        self.live = AudioFeed(_Discard(bus), AudioMap(audio_map.entries), rate=RATE, block=BLOCK)
 
     def _open(self) -> int:
         self._card = threading.Thread(target=self._play, daemon=True)
@@ -78,21 +95,54 @@ class DeviceInput(AudioInput):
             due = start + (k + 1) * BLOCK / RATE
             while (left := due - time.perf_counter()) > 0:
                 time.sleep(min(left, 0.002))
-            i = (k * BLOCK) % (len(self.samples) - BLOCK)
+            i = (k % len(self.script)) * BLOCK
             self._blocks.put((self.samples[i:i + BLOCK].copy(), self.bus.now()))
             k += 1
 
     def analyse(self, samples, end):
-        if not self.on:
-            return []
-        events = super().analyse(samples, end)
+        if self.on:
+            self.live.analyse(samples, end)
+        events = self.script[self._k % len(self.script)]
+        self._k += 1
         if events:
-            self.latencies.append((end, events[0]))
+            self.bus.put_many(events)
+            if self.on:
+                self.latencies.append((end, events[0]))
+        self._account()
         return events
+
+    def _account(self) -> None:
+        """This thread's CPU and wall seconds since the last block, to the phase it is in now."""
+        times = (time.thread_time(), time.perf_counter())
+        if self._times is not None:
+            self.cpu[self.on] += times[0] - self._times[0]
+            self.wall[self.on] += times[1] - self._times[1]
+        self._times = times
 
     def close(self) -> None:
         self._stop.set()
         super().close()
+
+
+class _Discard:
+    """A bus for the live analysis in the benchmark: its clock, and nowhere for its events to go."""
+
+    def __init__(self, bus) -> None:
+        self.now = bus.now
+
+    def put_many(self, events) -> None:
+        pass
+
+
+def scripted_events(samples, audio_map) -> list[list]:
+    """The events the analysis gives each block of the song played in a loop, as the card plays it."""
+    clock = ManualClock()
+    feed = AudioFeed(ControlBus(clock), AudioMap(audio_map.entries), rate=RATE, block=BLOCK)
+    script = []
+    for k in range((len(samples) - BLOCK) // BLOCK):
+        clock.advance(BLOCK / RATE)
+        script.append(feed.analyse(samples[k * BLOCK:(k + 1) * BLOCK], clock.now()))
+    return script
 
 
 def analysis_on_off(seconds: float, period: float) -> dict:
@@ -125,6 +175,7 @@ def analysis_on_off(seconds: float, period: float) -> dict:
         device.close()
         session.close()
     fps = {state: frames[state] / spent[state] for state in (False, True) if spent[state]}
+    cpu = {state: device.cpu[state] / device.wall[state] for state in (False, True) if device.wall[state]}
     ends: dict = {}  # (action, args) -> the block ends that sent it, in order (the bus stamps a copy)
     for end, e in device.latencies:
         ends.setdefault((e.action, e.args), []).append(end)
@@ -133,7 +184,7 @@ def analysis_on_off(seconds: float, period: float) -> dict:
         queue = ends.get((a.event.action, a.event.args)) if a.event.source == "audio" else None
         if queue:
             late.append(app.tick_time(a.tick) - queue.pop(0))
-    return {"fps": fps, "late": late}
+    return {"fps": fps, "cpu": cpu, "late": late, "events": sum(a.event.source == "audio" for a in app.applied)}
 
 
 def clock_run(minutes: float, bpm: float = 128.0, jitter: float = 0.0005, period_frames: int = 256) -> dict:
@@ -199,7 +250,10 @@ def main() -> int:
         run = analysis_on_off(args.seconds, args.period)
         off, on = run["fps"].get(False, 0.0), run["fps"].get(True, 0.0)
         if 1 in parts:
-            print(f"1. loop frames/s: analysis off {off:.1f}, on {on:.1f}; on / off {on / off:.3f} (target >= 0.95)")
+            cpu_off, cpu_on = run["cpu"].get(False, 0.0), run["cpu"].get(True, 0.0)
+            print(f"1. loop frames/s: analysis off {off:.1f}, on {on:.1f}; on / off {on / off:.3f} (target >= 0.95); "
+                  f"the input thread's CPU s/s: off {cpu_off:.4f}, on {cpu_on:.4f}; {run['events']} audio events "
+                  f"applied; load average {os.getloadavg()[0]:.2f}")
         if 2 in parts and run["late"]:
             late = sorted(run["late"])
             tick = 1 / TICKS
