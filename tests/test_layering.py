@@ -60,7 +60,7 @@ OWNERS = {"opentimelineio": "livelatent.adapters.otio", "aaf2": "livelatent.adap
           "imgui_bundle": "livelatent.live.console.panels", "OpenGL": "livelatent.live.console.textures",
           "zeroconf": "livelatent.live.announce", "ifaddr": "livelatent.live.announce",  # livelatent[discovery]
           # the optional extra livelatent[audio]: live sound in only
-          "jack": "livelatent.live.audio_in", "sounddevice": "livelatent.live.audio_in"}
+          "jack": "livelatent.live.jack_audio", "sounddevice": "livelatent.live.audio_in"}
 # libraries a module pulls in through the library it owns (imgui-bundle's GL backend is PyOpenGL)
 THROUGH = {"livelatent.live.console.panels": {"OpenGL"}}
 

@@ -1,23 +1,23 @@
-"""Live sound in: a JACK client (JACK-Client) where a JACK server runs, else PortAudio
-(sounddevice); analysed on a thread of its own (live/audio_feed.py), never the render thread.
+"""Live sound in: a JACK client (JACK-Client, in a child process: live/jack_audio.py) where a
+JACK server runs, else PortAudio (sounddevice); analysed on a thread of its own
+(live/audio_feed.py), never the render thread.
 
-The device's callback only copies the block and stamps it with the loop's clock; the
-analysis thread re-blocks the sound to the analysis block, analyses, maps and puts the
-events on the bus, and keeps the sound while a take records. Both libraries are the optional
-extra `livelatent[audio]` (./setup.sh --test installs it); without them, `--audio` is one
-line naming the extra.
+The device hands over blocks stamped with the loop's clock; the analysis thread re-blocks the
+sound to the analysis block, analyses, maps and puts the events on the bus, and keeps the
+sound while a take records. Both libraries are the optional extra `livelatent[audio]`
+(./setup.sh --test installs it); without them, `--audio` is one line naming the extra.
 
     feed = AudioInput(bus, "system:capture_1", AudioMap(entries), block=512, log=log).start()
     input_names()     # ["jack: system:capture_1", "portaudio: USB Audio CODEC", ...]
 
-JACK-Client runs its process callback in Python on JACK's thread (its API has no other way);
-live/jack_watch.py explains why the MIDI side avoids that. Here the callback is a copy and a
-put, and the client is closed only while its server lives.
+The JACK client runs in a child process so that no Python of the show's runs on libjack's
+threads (live/jack_audio.py says why): a JACK server that dies costs the sound, said once,
+and the sound comes back when a server has the port again. The take keeps what it had: its
+sound is silent where none came.
 """
 
 from __future__ import annotations
 
-import os
 import queue
 import threading
 
@@ -25,23 +25,11 @@ import numpy as np
 
 from livelatent.errors import DeviceError
 from livelatent.live.audio_feed import AudioFeed
+from livelatent.live.jack_audio import EXTRA, JackAudio, jack_inputs, jack_server_runs
 
-CLIENT = "livelatent-audio"
 RATE = 48000  # PortAudio's rate (JACK's is the server's)
 TAPE_SECONDS = 4 * 3600  # the longest take whose sound is kept (memory: 48 kHz mono float32, 690 MB at the limit)
-EXTRA = "the sound input needs the extra: pip install 'livelatent[audio]' (JACK-Client, sounddevice)"
-
-
-def _jack():
-    os.environ.setdefault("JACK_NO_START_SERVER", "1")
-    try:
-        import jack
-    except (ImportError, OSError) as exc:
-        raise DeviceError(f"{EXTRA} ({exc})") from None
-    from livelatent.live.jack_watch import quiet_libjack
-
-    quiet_libjack()  # without a server libjack prints lines of its own at every look; ours says it once
-    return jack
+GAP = 0.1  # seconds missing between two blocks kept: the sound was lost there (silence in the take)
 
 
 def _sounddevice():
@@ -57,14 +45,9 @@ def _sounddevice():
 def input_names() -> list[str]:
     """The audio inputs `--audio` would choose from: JACK's output ports where a server runs,
     else PortAudio's inputs."""
-    try:
-        client = _jack().Client(CLIENT + "-probe", no_start_server=True)
-    except Exception:  # noqa: BLE001 - no server, or no JACK library: PortAudio's then
-        return _portaudio_names()
-    try:
-        return [f"jack: {p.name}" for p in client.get_ports(is_audio=True, is_output=True)]
-    finally:
-        client.close()
+    if jack_server_runs():
+        return [f"jack: {name}" for name in jack_inputs()]
+    return _portaudio_names()
 
 
 def _portaudio_names() -> list[str]:
@@ -97,29 +80,16 @@ class AudioInput(AudioFeed):
     # ---- the device ----
 
     def _open(self) -> int:
-        try:
-            client = _jack().Client(CLIENT, no_start_server=True)
-        except Exception:  # noqa: BLE001 - no JACK server (or library): PortAudio
+        if not jack_server_runs():
             return self._open_portaudio()
-        return self._open_jack(client)
+        self._device = JackAudio(self.name, lambda samples, at: self._blocks.put((samples, at)), now=self.bus.now,
+                                 log=self.log)
+        self.port_name = self._device.port_name
+        return self._device.rate
 
-    def _open_jack(self, client) -> int:
-        sources = [p for p in client.get_ports(is_audio=True, is_output=True) if self.name.lower() in p.name.lower()]
-        if not sources:
-            have = ", ".join(p.name for p in client.get_ports(is_audio=True, is_output=True)) or "none"
-            client.close()
-            raise DeviceError(f"audio input {self.name!r}: no such JACK port (have: {have}); see `livelatent devices`",
-                              setting="audio")
-        port = client.inports.register("in")
-
-        def process(frames):  # JACK's thread: a copy and a put, nothing else
-            self._blocks.put((port.get_array().copy(), self.bus.now()))
-
-        client.set_process_callback(process)
-        client.activate()
-        client.connect(sources[0], port)
-        self._device, self.port_name = client, sources[0].name
-        return int(client.samplerate)
+    def status(self) -> str:
+        lost = getattr(self._device, "lost", "")
+        return f"AUDIO LOST ({lost})" if lost else super().status()
 
     def _open_portaudio(self) -> int:
         sd = _sounddevice()
@@ -168,20 +138,36 @@ class AudioInput(AudioFeed):
         self._taping = on
 
     def samples_between(self, t0: float, t1: float) -> np.ndarray:
-        kept = [b for end, b in list(self._tape) if t0 < end <= t1 + self.block / self.rate]
-        return np.concatenate(kept)[: max(round((t1 - t0) * self.rate), 0)] if kept else np.zeros(0, np.float32)
+        """The sound of loop seconds t0..t1: the blocks kept, each run of them (blocks that
+        followed each other) placed at its time, silence where the sound was lost."""
+        kept = [(end, b) for end, b in list(self._tape) if t0 < end <= t1 + self.block / self.rate]
+        if not kept:
+            return np.zeros(0, np.float32)
+        out = np.zeros(max(round((t1 - t0) * self.rate), 0), np.float32)
+        for run in _runs(kept, self.block / self.rate):
+            at = max(round((run[0][0] - t0) * self.rate) - self.block, 0)
+            samples = np.concatenate([b for _, b in run])[: max(len(out) - at, 0)]
+            out[at:at + len(samples)] = samples
+        return out
 
     def close(self) -> None:
         self._stop.set()
         if self._thread.is_alive():
             self._thread.join(timeout=2)
         device, self._device = self._device, None
-        if device is None:
-            return
-        if hasattr(device, "deactivate"):  # a JACK client
-            device.deactivate()
+        if isinstance(device, JackAudio):
             device.close()
-        else:
+        elif device is not None:
             device.stop()
             device.close()
             _sounddevice()._terminate()
+
+
+def _runs(kept: list, block_seconds: float) -> list[list]:
+    """Blocks (end, samples) split where more than GAP seconds of sound are missing."""
+    runs = [[kept[0]]]
+    for prev, cur in zip(kept, kept[1:]):
+        if cur[0] - prev[0] > block_seconds + GAP:
+            runs.append([])
+        runs[-1].append(cur)
+    return runs

@@ -1,4 +1,4 @@
-"""Watching a JACK server: which MIDI ports it has, and when it goes away.
+"""Watching a JACK server: which MIDI (or audio) ports it has, and when it goes away.
 
 rtmidi cannot say any of this: after the server shuts down, its clients go on listing the
 ports the dead server had, so a restarted server and the pads on it were never connected
@@ -15,6 +15,7 @@ next look (its poll interval) instead of through a registration callback.
 
     watch = JackWatch()            # DeviceError when no server runs
     watch.names()                  # MIDI output ports, as rtmidi names them ("client:port")
+    watch.names(AUDIO_TYPE)        # audio output ports (live/jack_audio.py looks for a sound input)
     watch.gone                     # the server shut down: close everything, open a new watch
     watch.close()
 """
@@ -28,6 +29,7 @@ from livelatent.errors import DeviceError
 NO_START_SERVER = 0x01  # JackNoStartServer: never start a server behind the performer's back
 PORT_IS_OUTPUT = 0x2  # JackPortIsOutput: other clients' outputs are our MIDI inputs
 MIDI_TYPE = b"8 bit raw midi"
+AUDIO_TYPE = b"32 bit float mono audio"
 CLIENT_NAME = b"livelatent-watch"
 SEM_BYTES = 64  # room for a sem_t (32 bytes on x86-64 and aarch64 glibc), aligned by ctypes
 
@@ -91,9 +93,10 @@ def _library():
 
 
 class JackWatch:
-    """A JACK client that lists MIDI output ports and knows when the server has ended."""
+    """A JACK client that lists output ports and knows when the server has ended; `who` names
+    the part of the show that looks, in its one line when no server answers."""
 
-    def __init__(self) -> None:
+    def __init__(self, who: str = "MIDI (UNIX_JACK)") -> None:
         self._jack = _library()
         # libjack posts this semaphore (on its own thread, in C) when the server shuts down
         self._shutdown = ctypes.create_string_buffer(SEM_BYTES)
@@ -102,12 +105,12 @@ class JackWatch:
         self._client = self._jack.jack_client_open(CLIENT_NAME, NO_START_SERVER, ctypes.byref(status))
         if not self._client:
             _libc.sem_destroy(self._shutdown)
-            raise DeviceError(f"MIDI (UNIX_JACK): cannot reach a JACK server (status 0x{status.value:x}); "
+            raise DeviceError(f"{who}: cannot reach a JACK server (status 0x{status.value:x}); "
                               "is a JACK server running?")
         self._jack.jack_on_shutdown(self._client, _C_SEM_POST, ctypes.addressof(self._shutdown))
         if self._jack.jack_activate(self._client) != 0:
             self.close()
-            raise DeviceError("MIDI (UNIX_JACK): the JACK server refused a client; is it shutting down?")
+            raise DeviceError(f"{who}: the JACK server refused a client; is it shutting down?")
 
     @property
     def gone(self) -> bool:
@@ -117,11 +120,11 @@ class JackWatch:
         _libc.sem_getvalue(self._shutdown, ctypes.byref(posted))
         return posted.value > 0
 
-    def names(self) -> list[str]:
-        """Every MIDI output port now ("client:port"); [] once the server is gone."""
+    def names(self, kind: bytes = MIDI_TYPE) -> list[str]:
+        """Every output port of that type now ("client:port"); [] once the server is gone."""
         if self.gone or not self._client:
             return []
-        ports = self._jack.jack_get_ports(self._client, None, MIDI_TYPE, PORT_IS_OUTPUT)
+        ports = self._jack.jack_get_ports(self._client, None, kind, PORT_IS_OUTPUT)
         if not ports:
             return []
         names, i = [], 0

@@ -7,14 +7,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 from livelatent.commands.perform import show_config
 from livelatent.live.session import build_session
 from livelatent.instrument.mapping import MidiMap, NoteBlock
-from until import wait_until
+from until import play, wait_until
 
 PADS = "lltest-pads"
 NOTES = 1000 if os.environ.get("LIVELATENT_HOSTILE") == "full" else 200
@@ -58,28 +57,6 @@ def show(tmp_path, *extra):
     s.midi.poll_seconds = 0.1
     s.midi.map = VELOCITY_PADS
     return s
-
-
-def play(s, script, duration=60):
-    """Run the show while `script()` plays on a thread (from the loop's first frame); it ends the show."""
-    started, failed = [], []
-
-    def run():
-        try:
-            script()
-        except BaseException as exc:  # noqa: BLE001 - reported by the test, after the show
-            failed.append(exc)
-        finally:
-            s.app.running = False
-
-    s.app.on_frame = lambda *_: started or started.append(threading.Thread(target=run, daemon=True).start())
-    try:
-        summary = s.app.run(duration=duration)
-    finally:
-        s.close()
-    if failed:
-        raise failed[0]
-    return summary
 
 
 def pads_applied(s) -> list[tuple[int, float]]:
