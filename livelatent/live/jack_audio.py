@@ -93,7 +93,7 @@ class JackAudio:
     def _connect(self) -> None:
         child = subprocess.Popen([sys.executable, "-m", "livelatent.live.jack_audio", self.name], bufsize=0,
                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        self._child, self._buffer = child, b""
+        self._child, self._buffer, self._ended = child, b"", False
         line = self._read_line(STARTING)
         said = json.loads(line) if line else {"error": f"the JACK client's process ended ({child.poll()})"}
         rate = said.get("rate")
@@ -129,6 +129,7 @@ class JackAudio:
                 continue
             chunk, waited = os.read(fd, 1 << 16), 0.0
             if not chunk:
+                self._ended = True  # the child has gone (its server's shutdown ends it at once)
                 return None
             self._buffer += chunk
         got, self._buffer = self._buffer[:n], self._buffer[n:]
@@ -161,9 +162,8 @@ class JackAudio:
             self.on_block(np.frombuffer(data, "<f4"), self.now() - (time.perf_counter() - stamp))
 
     def _lose(self) -> None:
-        ended = self._child.poll() is not None
         self._end_child()
-        self.lost = "the JACK server is gone" if ended or not jack_server_runs() else f"no sound for {STALL:g} s"
+        self.lost = "the JACK server is gone" if self._ended or not jack_server_runs() else f"no sound for {STALL:g} s"
         self.log.log("audio-lost", f"sound input {self.port_name!r} lost ({self.lost}); the show goes on without "
                                    "it and reconnects when a JACK server has it again", notice=True)
 
