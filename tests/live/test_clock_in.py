@@ -33,9 +33,11 @@ from livelatent.live.ratelog import RateLimitedLog
 from livelatent.motion.params import MotionParams
 
 from tests.live.conftest import JackServer
+from tests.live.midi_clock_source import delivered
 
 SOURCE = Path(__file__).with_name("midi_clock_source.py")
 RATE = 240
+PERIOD = 256  # frames of the test's JACK server at 48 kHz
 LATE_ALLOWED = 0.05  # of the source's pulses may be late by its own scheduling (a few ms: USB jitter's size)
 
 
@@ -59,7 +61,7 @@ class DrumMachine:
 def jack():
     """A JACK server at 256 frames a period (5.3 ms: a live rig's setting; the fixture's 1024 is
     21 ms, and the tempo through it is within about 0.1 BPM after two bars)."""
-    server = JackServer(period=256)
+    server = JackServer(period=PERIOD)
     old = os.environ.get("JACK_DEFAULT_SERVER")
     os.environ.update(JACK_DEFAULT_SERVER=server.name, LIVELATENT_MIDI_API="UNIX_JACK")
     try:
@@ -87,33 +89,57 @@ class Followed:
         return [e.args[0] for e in self.events if e.action == "tempo.transport"]
 
 
-def follow(name: str, bpm: float, script: str, *, jitter_ms: float = 0.5, tries: int = 4) -> Followed:
+def follow(name: str, bpm: float, script: str, *, jitter_ms: float = 0.5, tries: int = 2) -> Followed:
     """Play the script into a ClockInput; what the show's bus got, and the truth. Played again
-    when the drum machine's own process could not keep time (a busy machine: its late pulses
-    would be its jitter, not ours)."""
+    when the clock could not be delivered on time, by the drum machine's own process or by JACK
+    to the show's input (a busy machine: the late or lost pulses would be its doing, not
+    ours), and skipped saying so when it never could: what is checked after is what livelatent
+    made of a clock delivered on time."""
     for _ in range(tries):
-        run, (late, pulses) = _follow(name, bpm, script, jitter_ms)
-        if late <= LATE_ALLOWED * pulses:
+        run, said = _follow(name, bpm, script, jitter_ms)
+        if not said["lost"] and max(said["late"], said["delivered_late"]) <= LATE_ALLOWED * said["pulses"]:
             return run
-    pytest.fail(f"the clock source sent {late} pulses late in each of {tries} tries: machine too busy")
+    pytest.skip(f"machine too busy to deliver a MIDI clock on time (load average {os.getloadavg()[0]:.1f}): of "
+                f"{said['pulses']} pulses, {said['late']} sent late, {said['lost']} lost and "
+                f"{said['delivered_late']} delivered late, in each of {tries} tries")
 
 
 def _follow(name: str, bpm: float, script: str, jitter_ms: float):
     bus, log = ControlBus(), RateLimitedLog(0)
     machine = DrumMachine(name, bpm, script, jitter_ms)
-    clock = ClockInput(bus, name, log=log, poll_seconds=0.05).start()
+    clock, heard = ClockInput(bus, name, log=log, poll_seconds=0.05), []
+    reads = clock._on_message
+    clock._on_message = lambda message: (heard.append(message), reads(message))  # as rtmidi hands them over
+    clock.start()
     try:
-        deadline = time.monotonic() + 5
-        while clock.port is None and time.monotonic() < deadline:
-            time.sleep(0.01)
-        time.sleep(0.3)  # JACK connects the ports
+        connected(name)
         beats = machine.play()
         events = bus.drain()
     finally:
         clock.close()
     origin = bus.clock.origin  # perf_counter at the bus's loop time 0
-    late = next((b["late"], b["pulses"]) for b in beats if "late" in b)
-    return Followed({b["beat"]: b["t"] - origin for b in beats if "beat" in b}, events, clock, log), late
+    said = next(b for b in beats if "late" in b)
+    said.update(delivered(heard, said, PERIOD / 48000))
+    return Followed({b["beat"]: b["t"] - origin for b in beats if "beat" in b}, events, clock, log), said
+
+
+def connected(name: str, timeout: float = 10.0) -> None:
+    """Until the clock's port feeds the show's input (JACK connects it a moment after it opens,
+    later on a loaded machine: a Start sent before would be lost)."""
+    import jack
+
+    probe = jack.Client("lltest-probe", no_start_server=True)
+    try:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            ports = probe.get_ports(name, is_midi=True, is_output=True)
+            if ports and probe.get_all_connections(ports[0]):
+                time.sleep(0.05)  # the graph takes the connection at its next cycle
+                return
+            time.sleep(0.01)
+        pytest.fail(f"the clock's port {name!r} was not connected to the show in {timeout:g} s")
+    finally:
+        probe.close()
 
 
 def play_ticks(events, presses, *, quantise="beat"):
@@ -141,13 +167,25 @@ TEMPOS = (120, 128, 174)
 def three_clocks(jack):
     """A drum machine at each tempo, one after the other (timing is what is measured: they do
     not share the cores), 14 beats after Start; the last one then stops sending."""
-    return {bpm: follow(f"lltest-clock{bpm}", bpm, "start,beats:14" + (",wait:0.8" if bpm == TEMPOS[-1] else ""))
-            for bpm in TEMPOS}
+    runs = {}
+    for bpm in TEMPOS:
+        try:
+            runs[bpm] = follow(f"lltest-clock{bpm}", bpm, "start,beats:14" + (",wait:0.8" if bpm == TEMPOS[-1] else ""))
+        except pytest.skip.Exception as skipped:  # that tempo's tests say why; the others run
+            runs[bpm] = skipped
+    return runs
+
+
+def clock_at(three_clocks, bpm: float) -> Followed:
+    run = three_clocks[bpm]
+    if isinstance(run, BaseException):
+        pytest.skip(str(run))
+    return run
 
 
 @pytest.mark.parametrize("bpm", TEMPOS)
 def test_the_tempo_is_within_a_tenth_of_a_bpm_after_two_bars(three_clocks, bpm):
-    run = three_clocks[bpm]
+    run = clock_at(three_clocks, bpm)
     assert [e.args[1] for e in run.placed()] == sorted(run.beats)  # every beat, numbered from Start
     after_two_bars = [e.args[0] for e in run.placed() if e.args[1] >= 8]
     assert len(after_two_bars) == 6 and max(abs(b - bpm) for b in after_two_bars) < 0.1, after_two_bars
@@ -158,7 +196,7 @@ def test_a_trigger_pressed_just_before_the_beat_applies_on_the_beats_tick(three_
     """From the third bar on (the tempo known, as above), a pad hit 1, 4 or 9 ticks (4 to 38 ms) before
     the beat applies on the tick nearest the beat's true instant, every time (give or take
     1 ms of the clock's own error when the beat falls near the middle of two ticks)."""
-    run = three_clocks[bpm]
+    run = clock_at(three_clocks, bpm)
     presses = [(nearest_tick(t * RATE) - early, beat % 8) for beat, t in run.beats.items() if beat >= 8
                for early in (1, 4, 9)]
     _, applied = play_ticks(run.events, presses)
@@ -181,7 +219,7 @@ def test_start_stop_and_continue_from_a_song_position(jack):
 
 
 def test_a_clock_lost_mid_show_keeps_the_last_tempo_and_says_so(three_clocks):
-    run = three_clocks[174]
+    run = clock_at(three_clocks, 174)
     assert run.transports() == ["playing", "lost"]
     notices = run.log.take_notices()
     # the tempo it keeps is the estimate, within the 0.1 BPM the estimate promises (174.1 is as right as 174.0)
