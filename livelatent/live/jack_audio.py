@@ -173,7 +173,8 @@ class JackAudio:
         try:
             self._connect()
         except DeviceError as exc:
-            self.log.log("audio-lost", str(exc))
+            if not self._stop.is_set():  # closing cuts a child's start short: nothing to say then
+                self.log.log("audio-lost", str(exc))
             return
         self.lost = ""
         self.log.log("audio-back", f"sound input {self.port_name!r} is back", notice=True)
