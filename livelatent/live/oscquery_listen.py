@@ -25,6 +25,7 @@ import json
 import threading
 
 from livelatent.instrument.actions import OSC_PREFIX
+from livelatent.live.mailbox import Mailbox
 from livelatent.live.osc import osc_message
 from livelatent.live.ratelog import RateLimitedLog
 from livelatent.live.websocket import BINARY, TEXT
@@ -38,7 +39,7 @@ class Listeners:
         self.pushed = 0  # messages sent, all clients together
         self._clients: dict = {}  # WebSocket -> the full paths it listens to
         self._cond = threading.Condition()
-        self._mailbox: dict | None = None  # the newest values not yet compared
+        self._values = Mailbox()  # the newest values not yet compared
         self._seen: dict = {}  # full path -> the value last compared
         self._stop = False
         self._thread = threading.Thread(target=self._run, name="oscquery-listen", daemon=True)
@@ -51,7 +52,7 @@ class Listeners:
         with self._cond:
             self._stop = True
             clients = list(self._clients)
-            self._cond.notify_all()
+        self._values.wake()
         for ws in clients:
             ws.close()
         self._thread.join(timeout=3)
@@ -64,9 +65,7 @@ class Listeners:
 
     def publish(self, values: dict) -> None:
         """The show's values now (address under the prefix -> value); the newest replaces any unsent."""
-        with self._cond:
-            self._mailbox = values
-            self._cond.notify_all()
+        self._values.put(values)
 
     # ---- a client's HTTP thread ----
 
@@ -100,11 +99,12 @@ class Listeners:
 
     def _run(self) -> None:
         while True:
+            values = self._values.take()
             with self._cond:
-                self._cond.wait_for(lambda: self._stop or self._mailbox is not None)
                 if self._stop:
                     return
-                values, self._mailbox = self._mailbox, None
+                if values is None:
+                    continue
                 audience = {ws: set(paths) for ws, paths in self._clients.items() if paths}
             for path, value in self._changes(values).items():
                 message = None
