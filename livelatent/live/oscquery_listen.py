@@ -28,6 +28,7 @@ from livelatent.instrument.actions import OSC_PREFIX
 from livelatent.live.mailbox import Mailbox
 from livelatent.live.osc import osc_message
 from livelatent.live.ratelog import RateLimitedLog
+from livelatent.live.service_thread import ServiceThread
 from livelatent.live.websocket import BINARY, TEXT
 
 _UNSEEN = object()
@@ -41,21 +42,19 @@ class Listeners:
         self._cond = threading.Condition()
         self._values = Mailbox()  # the newest values not yet compared
         self._seen: dict = {}  # full path -> the value last compared
-        self._stop = False
-        self._thread = threading.Thread(target=self._run, name="oscquery-listen", daemon=True)
+        self._service = ServiceThread(self._run, "oscquery-listen", wake=self._values.wake)
 
     def start(self) -> "Listeners":
-        self._thread.start()
+        self._service.start()
         return self
 
     def close(self) -> None:
+        self._service.ask_to_stop()
         with self._cond:
-            self._stop = True
             clients = list(self._clients)
-        self._values.wake()
         for ws in clients:
-            ws.close()
-        self._thread.join(timeout=3)
+            ws.close()  # a push blocked on a client that stopped reading ends here
+        self._service.stop(timeout=3)
 
     @property
     def listening(self) -> bool:
@@ -100,11 +99,11 @@ class Listeners:
     def _run(self) -> None:
         while True:
             values = self._values.take()
+            if self._service.stopping.is_set():
+                return
+            if values is None:
+                continue
             with self._cond:
-                if self._stop:
-                    return
-                if values is None:
-                    continue
                 audience = {ws: set(paths) for ws, paths in self._clients.items() if paths}
             for path, value in self._changes(values).items():
                 message = None
