@@ -37,6 +37,7 @@ import numpy as np
 from livelatent.errors import DeviceError
 from livelatent.live.jack_watch import AUDIO_TYPE, JackWatch
 from livelatent.live.ratelog import RateLimitedLog
+from livelatent.live.service_thread import ServiceThread
 
 CLIENT = "livelatent-audio"
 EXTRA = "the sound input needs the extra: pip install 'livelatent[audio]' (JACK-Client, sounddevice)"
@@ -78,14 +79,12 @@ class JackAudio:
         self.rate: int | None = None
         self.port_name, self.lost = "", ""
         self._child: subprocess.Popen | None = None
-        self._stop = threading.Event()
+        self.service = ServiceThread(self._run, "livelatent-jack-audio")
         self._connect()
-        self._thread = threading.Thread(target=self._run, name="livelatent-jack-audio", daemon=True)
-        self._thread.start()
+        self.service.start()
 
     def close(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=STALL + 1)
+        self.service.stop(timeout=STALL + 1)  # its reads look at `stopping` every 0.1 s
         self._end_child()
 
     # ---- the child ----
@@ -122,7 +121,7 @@ class JackAudio:
         (or the link is closing)."""
         fd, waited = self._child.stdout.fileno(), 0.0
         while len(self._buffer) < n:
-            if self._stop.is_set() or waited >= timeout:
+            if self.service.stopping.is_set() or waited >= timeout:
                 return None
             if not select.select([fd], [], [], 0.1)[0]:
                 waited += 0.1
@@ -147,16 +146,16 @@ class JackAudio:
     # ---- the link's thread ----
 
     def _run(self) -> None:
-        while not self._stop.is_set():
+        while not self.service.stopping.is_set():
             if self._child is None:
-                if not self._stop.wait(RETRY):
+                if not self.service.stopping.wait(RETRY):
                     self._reconnect()
                 continue
             head = self._read(HEADER.size, STALL)
             stamp, count = HEADER.unpack(head) if head else (0.0, 0)
             data = self._read(4 * count, STALL) if head else None
             if data is None:
-                if not self._stop.is_set():
+                if not self.service.stopping.is_set():
                     self._lose()
                 continue
             self.on_block(np.frombuffer(data, "<f4"), self.now() - (time.perf_counter() - stamp))
@@ -173,7 +172,7 @@ class JackAudio:
         try:
             self._connect()
         except DeviceError as exc:
-            if not self._stop.is_set():  # closing cuts a child's start short: nothing to say then
+            if not self.service.stopping.is_set():  # closing cuts a child's start short: nothing to say then
                 self.log.log("audio-lost", str(exc))
             return
         self.lost = ""
