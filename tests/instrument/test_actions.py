@@ -63,6 +63,13 @@ def test_the_knobs_supersede_and_nothing_else_does():
     assert knobs == {"z", "motion", "noise", "model.psi"}
 
 
+def test_the_triggers_the_loop_shows_at_once_are_the_discrete_ones():
+    """A fader, an audio feature's knob or push, the tempo: never a frame off the display grid."""
+    triggers = {a.name for a in ACTIONS.values() if a.trigger}
+    assert triggers == {"keyframe", "keyframe.random", "keyframe.next", "store", "model.class", "snapshot", "grid"}
+    assert not any(ACTIONS[name].knob for name in triggers)
+
+
 def test_each_key_of_the_table_sends_its_action():
     sent = []
     keyboard = Keyboard(sent.append, lambda target: 0.5)
