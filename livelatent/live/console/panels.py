@@ -25,6 +25,9 @@ HISTORY = 120  # seconds of frame rate and decode time in the plot
 ROLE_COLOURS = {"target": (255, 150, 20), "current": (255, 255, 255)}
 KIND_COLOURS = {"random": (110, 110, 120), "picked": (70, 140, 255), "stored": (60, 210, 90)}
 PANEL_WIDTH = 560
+# the window's background, drawn by glClear rather than by ImGui: llvmpipe clears a window
+# almost for free, but shades and blends ImGui's full-window background quad pixel by pixel
+BACKGROUND = (0.06, 0.06, 0.065)
 
 
 def open_imgui(window) -> GlfwRenderer:
@@ -76,7 +79,7 @@ class Panels:
         imgui.new_frame()
         layout = self.draw(window_size)
         imgui.render()
-        clear()
+        clear(BACKGROUND)
         renderer.render(imgui.get_draw_data())
         return layout
 
@@ -85,7 +88,8 @@ class Panels:
         imgui.set_next_window_pos(imgui.ImVec2(0, 0))
         imgui.set_next_window_size(imgui.ImVec2(*window_size))
         imgui.begin("livelatent console", None, imgui.WindowFlags_.no_decoration | imgui.WindowFlags_.no_move
-                    | imgui.WindowFlags_.no_saved_settings | imgui.WindowFlags_.no_bring_to_front_on_focus)
+                    | imgui.WindowFlags_.no_saved_settings | imgui.WindowFlags_.no_bring_to_front_on_focus
+                    | imgui.WindowFlags_.no_background)
         cells = self._bank()
         imgui.same_line()
         imgui.begin_child("state", imgui.ImVec2(0, 0))
@@ -108,6 +112,7 @@ class Panels:
 
     def _bank(self) -> dict[int, list[float]]:
         s, cells = self.state, {}
+        states = s.slots  # once a frame: each call builds all 64
         rows = max(-(-len(s.labels) // COLUMNS), 1)
         size = imgui.ImVec2(self.cell, self.cell)
         imgui.begin_group()
@@ -119,15 +124,14 @@ class Panels:
                 if col:
                     imgui.same_line()
                 if slot < len(s.labels):
-                    cells[slot] = self._cell(slot, size)
+                    cells[slot] = self._cell(slot, states[slot], size)
         imgui.pop_style_var()
         imgui.text_disabled("click: trigger    shift+click: store here")
         imgui.end_group()
         return cells
 
-    def _cell(self, slot: int, size) -> list[float]:
+    def _cell(self, slot: int, state, size) -> list[float]:
         s = self.state
-        state = s.slots[slot]
         if self.atlas.tex is not None and slot in self.atlas.filled:
             uv0, uv1 = self.atlas.uv(slot)
             pressed = imgui.image_button(f"##slot{slot}", imgui.ImTextureRef(self.atlas.tex), size,

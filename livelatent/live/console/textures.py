@@ -71,8 +71,8 @@ class Picture:
         _upload(self.tex, 0, 0, image)
 
 
-def clear() -> None:
-    gl.glClearColor(0.08, 0.08, 0.09, 1.0)
+def clear(rgb: tuple[float, float, float]) -> None:
+    gl.glClearColor(*rgb, 1.0)
     gl.glClear(gl.GL_COLOR_BUFFER_BIT)
 
 
