@@ -1,11 +1,13 @@
 """The console's process: a glfw window drawn with Dear ImGui (imgui-bundle), fed by the show.
 
 Started by ConsoleLink (link.py) as `python -m livelatent.live.console.window FD`; FD is its end
-of the pipe to the show. It redraws only when something changed (a new state, a thumbnail,
-the small picture, the mouse or the keyboard), at most MAX_RATE times a second, and otherwise
-sleeps in glfw's event wait: on 2 CPU cores, where Mesa's llvmpipe draws both windows, an idle
-console costs the show nothing. It exits when told to, when its window is closed, or when the
-show's process is gone.
+of the pipe to the show. It redraws only when something changed: for the operator's mouse and
+keyboard at most INPUT_RATE times a second; for what the show sends (a new state, thumbnails,
+the small picture, the figures) at most SHOW_RATE times a second, all that arrived meanwhile in
+one drawing; otherwise it sleeps in glfw's event wait. On 2 CPU cores, where Mesa's llvmpipe
+draws both windows, each drawing is CPU time the show might have used, so the console also
+runs at a lower priority (NICE) and rasterizes on its own thread only: the show always wins.
+It exits when told to, when its window is closed, or when the show's process is gone.
 
 What it draws is in panels.py; this module owns the window, the GL textures and the loop.
 imgui-bundle (panels.py) and PyOpenGL (textures.py) are the `console` extra.
@@ -22,7 +24,9 @@ from multiprocessing.connection import Connection
 
 import numpy as np
 
-MAX_RATE = 30.0  # redraws a second at most
+INPUT_RATE = 30.0  # redraws a second at most while the operator works the console
+SHOW_RATE = 8.0  # redraws a second at most for what the show sends (the small picture's rate)
+NICE = 10  # below the show's priority: on a busy machine the show's threads run first
 IDLE_WAIT = 0.5  # seconds asleep in glfw's event wait when nothing happens (to notice an orphaned console)
 SETTLE_FRAMES = 2  # frames drawn after an input: ImGui finishes a click or a hover on the next frame
 CELL = 64  # pixels: a thumbnail cell as drawn
@@ -42,7 +46,7 @@ class ConsoleWindow:
         self.atlas, self.small = Atlas(), Picture()
         self.panels = Panels(self.atlas, self.small, send=self.send, cell=CELL)
         self._chain_input_callbacks()
-        self.dirty, self.owed, self.drawn_at, self.running = SETTLE_FRAMES, 0, 0.0, True
+        self.dirty, self.changed, self.drawn_at, self.running = SETTLE_FRAMES, False, 0.0, True
         self.shots: list[str] = []
         self.inbox: queue.SimpleQueue = queue.SimpleQueue()
         threading.Thread(target=self._read_pipe, name="console-pipe", daemon=True).start()
@@ -54,19 +58,28 @@ class ConsoleWindow:
 
     def run(self) -> None:
         """Sleep in glfw's event wait (input, or the pipe reader's wake-up) until something
-        changed; then draw, no sooner than 1 / MAX_RATE after the last drawing."""
+        changed; then draw, no sooner than the rate for what changed allows."""
         glfw = self.glfw
         while self.running and not glfw.window_should_close(self.window):
-            wait = 1.0 / MAX_RATE - (time.perf_counter() - self.drawn_at) if self.dirty else IDLE_WAIT
-            if wait > 0:
-                glfw.wait_events_timeout(wait)
+            wait = self._due_in()
+            if wait is None or wait > 0:
+                glfw.wait_events_timeout(IDLE_WAIT if wait is None else wait)
             else:
                 glfw.poll_events()
             self._receive()
-            if self.dirty and time.perf_counter() - self.drawn_at >= 1.0 / MAX_RATE:
+            if self._due_in() == 0:
                 self._draw()
             if os.getppid() != self.parent:
                 return  # the show is gone
+
+    def _due_in(self) -> float | None:
+        """Seconds until the next drawing is due (0: now); None while nothing waits to be drawn.
+        What the show sent waits for SHOW_RATE: a fader streamed over MIDI and the small picture
+        then make one drawing, not one each."""
+        if not self.dirty and not self.changed:
+            return None
+        rate = INPUT_RATE if self.dirty else SHOW_RATE
+        return max(0.0, 1.0 / rate - (time.perf_counter() - self.drawn_at))
 
     def _read_pipe(self) -> None:
         """The pipe reader's thread: each message into the inbox, and the main thread woken."""
@@ -88,9 +101,10 @@ class ConsoleWindow:
                 return
             if kind == "shot":
                 self.shots.append(value)
+                self.dirty = max(self.dirty, 1)
             else:
                 self.panels.take(kind, value)
-            self.dirty = max(self.dirty, 1)
+                self.changed = True
 
     def _draw(self) -> None:
         from livelatent.live.console.textures import clear
@@ -101,7 +115,7 @@ class ConsoleWindow:
             self._save_shots()
         self.glfw.swap_buffers(self.window)
         self.drawn_at = time.perf_counter()
-        self.dirty -= 1
+        self.dirty, self.changed = max(self.dirty - 1, 0), False
         if layout is not None:
             self.conn.send(("layout", layout))
 
@@ -166,6 +180,7 @@ def open_window(glfw, settings: dict):
 
 
 def main(fd: int) -> int:
+    os.nice(NICE)  # before any thread starts: each inherits it (Linux sets it per thread)
     conn = Connection(fd)
     try:
         kind, settings = conn.recv()
