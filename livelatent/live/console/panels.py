@@ -18,11 +18,12 @@ from imgui_bundle import imgui, implot
 from imgui_bundle.python_backends.glfw_backend import GlfwRenderer
 
 from livelatent.instrument.slot_states import describe
-from livelatent.live.console.state import ConsoleState
+from livelatent.live.console.state import PICTURE_BOX, ConsoleState
 
 COLUMNS = 8
 HISTORY = 120  # seconds of frame rate and decode time in the plot
 ROLE_COLOURS = {"target": (255, 150, 20), "current": (255, 255, 255)}
+HOVER_COLOUR = (170, 170, 180)
 KIND_COLOURS = {"random": (110, 110, 120), "picked": (70, 140, 255), "stored": (60, 210, 90)}
 PANEL_WIDTH = 560
 # the window's background, drawn by glClear rather than by ImGui: llvmpipe clears a window
@@ -118,38 +119,46 @@ class Panels:
         imgui.begin_group()
         imgui.text(f"BANK  {len(s.labels)} slots    target {_slot(s.target)}   current {_slot(s.current)}")
         imgui.push_style_var(imgui.StyleVar_.item_spacing, imgui.ImVec2(4, 4))
+        draw = imgui.get_window_draw_list()
+        draw.channels_split(2)  # the thumbnails, then what is drawn over them: 2 draw calls, not 2 a cell
         for row in range(rows):
             for col in range(COLUMNS):
                 slot = cell_slot(row, col, rows)
                 if col:
                     imgui.same_line()
                 if slot < len(s.labels):
-                    cells[slot] = self._cell(slot, states[slot], size)
+                    cells[slot] = self._cell(slot, states[slot], size, draw)
+        draw.channels_merge()
         imgui.pop_style_var()
         imgui.text_disabled("click: trigger    shift+click: store here")
         imgui.end_group()
         return cells
 
-    def _cell(self, slot: int, state, size) -> list[float]:
+    def _cell(self, slot: int, state, size, draw) -> list[float]:
         s = self.state
+        draw.channels_set_current(0)
         if self.atlas.tex is not None and slot in self.atlas.filled:
+            # the thumbnail alone, no button drawn under it: llvmpipe pays for every pixel twice
             uv0, uv1 = self.atlas.uv(slot)
-            pressed = imgui.image_button(f"##slot{slot}", imgui.ImTextureRef(self.atlas.tex), size,
-                                         imgui.ImVec2(*uv0), imgui.ImVec2(*uv1))
+            imgui.image(imgui.ImTextureRef(self.atlas.tex), size, imgui.ImVec2(*uv0), imgui.ImVec2(*uv1))
+            pressed = imgui.is_item_clicked()
         else:
             pressed = imgui.button(f"{slot}##slot{slot}", size)
         lo, hi = imgui.get_item_rect_min(), imgui.get_item_rect_max()
         if pressed:
             io = imgui.get_io()
             self.send("store" if io.key_shift or io.key_ctrl else "keyframe", slot)
-        if imgui.is_item_hovered():
+        hovered = imgui.is_item_hovered()
+        if hovered:
             imgui.set_tooltip(f"slot {slot}: {s.labels[slot]}\n{describe(s.labels[slot])}")
-        draw = imgui.get_window_draw_list()
+        draw.channels_set_current(1)
         corner = imgui.ImVec2(lo.x + 14, lo.y + 14)
         draw.add_rect_filled(lo, corner, colour(KIND_COLOURS[state.kind]))
         draw.add_text(imgui.ImVec2(lo.x + 16, lo.y + 1), colour((255, 255, 255), 220), str(slot))
         if state.role:
             draw.add_rect(lo, hi, colour(ROLE_COLOURS[state.role]), 0.0, 4.0)
+        elif hovered:
+            draw.add_rect(lo, hi, colour(HOVER_COLOUR), 0.0, 1.0)
         return [lo.x, lo.y, hi.x, hi.y]
 
     # ---- the instrument's state ----
@@ -180,7 +189,7 @@ class Panels:
         s = self.state
         if self.picture.tex is not None:
             w, h = self.picture.size
-            scale = min(192 / max(w, 1), 144 / max(h, 1))
+            scale = min(PICTURE_BOX[0] / max(w, 1), PICTURE_BOX[1] / max(h, 1))
             imgui.image(imgui.ImTextureRef(self.picture.tex), imgui.ImVec2(w * scale, h * scale))
             imgui.same_line()
         imgui.begin_group()

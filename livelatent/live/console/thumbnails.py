@@ -4,9 +4,9 @@ The loop (at the console's pace) says what the bank holds now (refresh); a slot 
 whose Picture (psi, class, snapshot) changed since its thumbnail was made is due again. The
 decode worker (live/decoder.py) calls decode_one() only while no show frame waits for it, so
 a show frame always wins the decoder and the thumbnails fill in between: a whole bank of 64
-at 96 x 96 takes the default model about half a second of otherwise idle time.
+at 64 x 64 takes the default model about a tenth of a second of otherwise idle time.
 
-    thumbs = Thumbnails(lambda z, picture: decode(z, picture, (96, 96)), deliver=link.thumbnail)
+    thumbs = Thumbnails(lambda z, picture: decode(z, picture, (64, 64)), deliver=link.thumbnail)
     thumbs.refresh(bank.z, picture)   # the loop's thread: copies what changed
     thumbs.decode_one()               # the worker's thread: one due slot -> deliver(slot, image)
 """
@@ -17,7 +17,7 @@ import threading
 
 import numpy as np
 
-SIZE = 96  # pixels, each side
+SIZE = 64  # pixels, each side: the size a cell is drawn, so no decoded pixel is thrown away
 
 
 class Thumbnails:

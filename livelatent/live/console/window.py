@@ -24,12 +24,13 @@ from multiprocessing.connection import Connection
 
 import numpy as np
 
+from livelatent.live.console.thumbnails import SIZE as CELL  # a cell is drawn at its thumbnail's size
+
 INPUT_RATE = 30.0  # redraws a second at most while the operator works the console
 SHOW_RATE = 8.0  # redraws a second at most for what the show sends (the small picture's rate)
 NICE = 10  # below the show's priority: on a busy machine the show's threads run first
 IDLE_WAIT = 0.5  # seconds asleep in glfw's event wait when nothing happens (to notice an orphaned console)
 SETTLE_FRAMES = 2  # frames drawn after an input: ImGui finishes a click or a hover on the next frame
-CELL = 64  # pixels: a thumbnail cell as drawn
 
 
 class ConsoleWindow:
