@@ -1,13 +1,11 @@
 """The console's process: a glfw window drawn with Dear ImGui (imgui-bundle), fed by the show.
 
 Started by ConsoleLink (link.py) as `python -m livelatent.live.console.window FD`; FD is its end
-of the pipe to the show. It redraws only when something changed: for the operator's mouse and
-keyboard at most INPUT_RATE times a second; for what the show sends (a new state, thumbnails,
-the small picture, the figures) at most SHOW_RATE times a second, all that arrived meanwhile in
-one drawing; otherwise it sleeps in glfw's event wait. On 2 CPU cores, where Mesa's llvmpipe
-draws both windows, each drawing is CPU time the show might have used, so the console also
-runs at a lower priority (NICE) and rasterizes on its own thread only: the show always wins.
-It exits when told to, when its window is closed, or when the show's process is gone.
+of the pipe to the show. It draws only when something changed, at the pace of pace.py, and
+otherwise sleeps in glfw's event wait. On 2 CPU cores, where Mesa's llvmpipe draws both windows,
+each drawing is CPU time the show might have used, so the console also runs at a lower priority
+(NICE) and rasterizes in its drawing thread only (link.py): the show always wins. It exits when
+told to, when its window is closed, or when the show's process is gone.
 
 What it draws is in panels.py; this module owns the window, the GL textures and the loop.
 imgui-bundle (panels.py) and PyOpenGL (textures.py) are the `console` extra.
@@ -24,13 +22,11 @@ from multiprocessing.connection import Connection
 
 import numpy as np
 
+from livelatent.live.console.pace import RedrawPace
 from livelatent.live.console.thumbnails import SIZE as CELL  # a cell is drawn at its thumbnail's size
 
-INPUT_RATE = 30.0  # redraws a second at most while the operator works the console
-SHOW_RATE = 8.0  # redraws a second at most for what the show sends (the small picture's rate)
 NICE = 10  # below the show's priority: on a busy machine the show's threads run first
 IDLE_WAIT = 0.5  # seconds asleep in glfw's event wait when nothing happens (to notice an orphaned console)
-SETTLE_FRAMES = 2  # frames drawn after an input: ImGui finishes a click or a hover on the next frame
 
 
 class ConsoleWindow:
@@ -47,7 +43,7 @@ class ConsoleWindow:
         self.atlas, self.small = Atlas(), Picture()
         self.panels = Panels(self.atlas, self.small, send=self.send, cell=CELL)
         self._chain_input_callbacks()
-        self.dirty, self.changed, self.drawn_at, self.running = SETTLE_FRAMES, False, 0.0, True
+        self.pace, self.running = RedrawPace(), True
         self.shots: list[str] = []
         self.inbox: queue.SimpleQueue = queue.SimpleQueue()
         threading.Thread(target=self._read_pipe, name="console-pipe", daemon=True).start()
@@ -59,28 +55,19 @@ class ConsoleWindow:
 
     def run(self) -> None:
         """Sleep in glfw's event wait (input, or the pipe reader's wake-up) until something
-        changed; then draw, no sooner than the rate for what changed allows."""
+        changed; then draw, no sooner than the pace for what changed allows."""
         glfw = self.glfw
         while self.running and not glfw.window_should_close(self.window):
-            wait = self._due_in()
+            wait = self.pace.due_in(time.perf_counter())
             if wait is None or wait > 0:
                 glfw.wait_events_timeout(IDLE_WAIT if wait is None else wait)
             else:
                 glfw.poll_events()
             self._receive()
-            if self._due_in() == 0:
+            if self.pace.due_in(time.perf_counter()) == 0:
                 self._draw()
             if os.getppid() != self.parent:
                 return  # the show is gone
-
-    def _due_in(self) -> float | None:
-        """Seconds until the next drawing is due (0: now); None while nothing waits to be drawn.
-        What the show sent waits for SHOW_RATE: a fader streamed over MIDI and the small picture
-        then make one drawing, not one each."""
-        if not self.dirty and not self.changed:
-            return None
-        rate = INPUT_RATE if self.dirty else SHOW_RATE
-        return max(0.0, 1.0 / rate - (time.perf_counter() - self.drawn_at))
 
     def _read_pipe(self) -> None:
         """The pipe reader's thread: each message into the inbox, and the main thread woken."""
@@ -102,10 +89,10 @@ class ConsoleWindow:
                 return
             if kind == "shot":
                 self.shots.append(value)
-                self.dirty = max(self.dirty, 1)
+                self.pace.input(frames=1)
             else:
                 self.panels.take(kind, value)
-                self.changed = True
+                self.pace.show()
 
     def _draw(self) -> None:
         from livelatent.live.console.textures import clear
@@ -115,8 +102,7 @@ class ConsoleWindow:
         if self.shots:
             self._save_shots()
         self.glfw.swap_buffers(self.window)
-        self.drawn_at = time.perf_counter()
-        self.dirty, self.changed = max(self.dirty - 1, 0), False
+        self.pace.drawn(time.perf_counter())
         if layout is not None:
             self.conn.send(("layout", layout))
 
@@ -152,7 +138,7 @@ class ConsoleWindow:
         return call
 
     def _mark(self) -> None:
-        self.dirty = SETTLE_FRAMES
+        self.pace.input()
 
     def close(self) -> None:
         self.renderer.shutdown()
