@@ -14,6 +14,7 @@ from livelatent.live.console.feed import small
 from livelatent.live.console.pace import INPUT_RATE, SETTLE_FRAMES, SHOW_RATE, RedrawPace
 from livelatent.live.console.state import PICTURE_BOX, ConsoleState
 from tests.xvfb import running_xvfb
+from livelatent.live.console.thumbnails import SIZE
 
 
 def test_what_the_show_sends_meanwhile_is_one_drawing_at_the_show_rate():
@@ -83,7 +84,7 @@ def test_the_console_yields_to_the_show_and_draws_through_a_flood(a_display, tmp
         for i in range(200):
             link.publish(ConsoleState(labels=("random",) * 64, target=i % 64, current=0))
             link.picture(rng.integers(0, 255, (128, 128, 3), dtype=np.uint8))
-            link.thumbnail(i % 64, rng.integers(0, 255, (64, 64, 3), dtype=np.uint8))
+            link.thumbnail(i % 64, rng.integers(0, 255, (SIZE, SIZE, 3), dtype=np.uint8))
         assert link.screenshot(str(tmp_path / "flooded.npy"))
         assert not link.closed.is_set()
     finally:

@@ -23,9 +23,9 @@ from multiprocessing.connection import Connection
 import numpy as np
 
 from livelatent.live.console.pace import RedrawPace
-from livelatent.live.console.thumbnails import SIZE as CELL  # a cell is drawn at its thumbnail's size
 
 NICE = 10  # below the show's priority: on a busy machine the show's threads run first
+CELL = 64  # pixels: a thumbnail cell as drawn (llvmpipe's cost is the drawn area: 8 x 8 cells of 64)
 IDLE_WAIT = 0.5  # seconds asleep in glfw's event wait when nothing happens (to notice an orphaned console)
 
 
