@@ -145,8 +145,10 @@ class AudioInput(AudioFeed):
             return np.zeros(0, np.float32)
         out = np.zeros(max(round((t1 - t0) * self.rate), 0), np.float32)
         for run in _runs(kept, self.block / self.rate):
-            at = max(round((run[0][0] - t0) * self.rate) - self.block, 0)
-            samples = np.concatenate([b for _, b in run])[: max(len(out) - at, 0)]
+            samples = np.concatenate([b for _, b in run])
+            at = round((_run_start(run, self.block / self.rate) - t0) * self.rate)
+            samples, at = samples[max(-at, 0):], max(at, 0)
+            samples = samples[: max(len(out) - at, 0)]
             out[at:at + len(samples)] = samples
         return out
 
@@ -161,6 +163,13 @@ class AudioInput(AudioFeed):
             device.stop()
             device.close()
             _sounddevice()._terminate()
+
+
+def _run_start(run: list, block_seconds: float) -> float:
+    """When a run of blocks began: the earliest start a block's stamp implies. A stamp is when
+    the block was handed over, never before its sound was; a server that falls behind (JACK's
+    dummy driver on a loaded machine) catches up in a burst of periods stamped together, late."""
+    return min(end - (i + 1) * block_seconds for i, (end, _) in enumerate(run))
 
 
 def _runs(kept: list, block_seconds: float) -> list[list]:
