@@ -13,8 +13,12 @@ callback is libc's sem_post on a semaphore we read, and libjack's message hooks 
 strlen (a no-op that reads its argument). Ports that come and go are seen at the watcher's
 next look (its poll interval) instead of through a registration callback.
 
+live/jack_server.py keeps one JackWatch for the whole process, shared by every user of JACK,
+and decides when a dead server's clients are all closed and another server may be reached.
+
     watch = JackWatch()            # DeviceError when no server runs
     watch.names()                  # MIDI output ports, as rtmidi names them ("client:port")
+    watch.names(inputs=True)       # MIDI input ports (what LEDs are sent to)
     watch.gone                     # the server shut down: close everything, open a new watch
     watch.close()
 """
@@ -26,6 +30,7 @@ import ctypes
 from livelatent.errors import DeviceError
 
 NO_START_SERVER = 0x01  # JackNoStartServer: never start a server behind the performer's back
+PORT_IS_INPUT = 0x1  # JackPortIsInput: other clients' inputs are what we send to (LEDs)
 PORT_IS_OUTPUT = 0x2  # JackPortIsOutput: other clients' outputs are our MIDI inputs
 MIDI_TYPE = b"8 bit raw midi"
 CLIENT_NAME = b"livelatent-watch"
@@ -117,11 +122,11 @@ class JackWatch:
         _libc.sem_getvalue(self._shutdown, ctypes.byref(posted))
         return posted.value > 0
 
-    def names(self) -> list[str]:
-        """Every MIDI output port now ("client:port"); [] once the server is gone."""
+    def names(self, inputs: bool = False) -> list[str]:
+        """Every MIDI output port (inputs: input port) now ("client:port"); [] once the server is gone."""
         if self.gone or not self._client:
             return []
-        ports = self._jack.jack_get_ports(self._client, None, MIDI_TYPE, PORT_IS_OUTPUT)
+        ports = self._jack.jack_get_ports(self._client, None, MIDI_TYPE, PORT_IS_INPUT if inputs else PORT_IS_OUTPUT)
         if not ports:
             return []
         names, i = [], 0
