@@ -1,7 +1,8 @@
 """Controller LEDs and soft takeover over a real JACK server, with a pretend Akai APC mini mk2:
 its pads and faders (a virtual MIDI output) play the show from presets/akai-apc-mini-mk2.toml,
 and its LEDs (a virtual MIDI input) must show the bank: after the show starts with a bank
-loaded, a pad trigger, a store, and the controller unplugged and plugged back in. A fader that
+loaded, a pad trigger, a store, the controller unplugged and plugged back in, and another
+bank loaded mid-show. A fader that
 starts away from its knob's value does nothing until it crosses it (pickup)."""
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from livelatent.common import zseq
 from livelatent.common.latent import sample
 from livelatent.common.zseq import ZSequence
 from livelatent.instrument.actions import make
+from livelatent.instrument.bank import KeyframeBank
 from livelatent.live.loop_clock import ManualClock
 from livelatent.live.session import build_session
 from tests.live.conftest import arrives
@@ -96,17 +98,27 @@ def test_apc_pads_show_the_bank_through_triggers_stores_and_a_replug(tmp_path, a
         apc.plug_in()
         seen["replugged"] = apc.shows({5: (SOLID, GREEN), 37: (PULSE, 9), 0: (SOLID, WHITE), 1: (SOLID, BLUE),
                                        62: (SOLID, DARK_RED), 105: (1, 1), 113: (1, 2), 114: (1, 1)})
+        night = KeyframeBank.random(s.app.perf.d, seed=8)  # a saved bank: slot 9 stored, the rest random
+        night.store(9, night[9], label="stored@100")
+        night.save(tmp_path / "night")
+        arrives(bus, lambda: bus.put(make("bank.load", str(tmp_path / "night"), source="osc")))
+
+    def bank_loaded():  # the pads show the new bank's kinds: 1 and 5 random now, 9 stored
+        seen["bank loaded"] = apc.shows({1: (SOLID, DARK_RED), 5: (SOLID, DARK_RED), 9: (SOLID, GREEN),
+                                         105: (1, 0), 37: (PULSE, 9)})
 
     clock.at(0.2, loaded)
     clock.at(0.5, triggered)
     clock.at(0.8, stored)
+    clock.at(0.9, bank_loaded)
     try:
         s.app.run(duration=1.0)
     finally:
         s.close()
-    assert seen == {"loaded": True, "triggered": True, "stored": True, "replugged": True}
+    assert seen == {"loaded": True, "triggered": True, "stored": True, "replugged": True, "bank loaded": True}
     midi = [e["event"] for e in map(json.loads, log.read_text().splitlines()) if e["event"]["source"] == "midi"]
     assert [(e["action"], e["args"][0]) for e in midi] == [("keyframe", 37), ("store", 5)]
+    assert s.app.perf.bank.labels[9] == "stored@100"
 
 
 def test_a_fader_away_from_its_knob_picks_it_up_only_when_it_crosses_it(tmp_path, apc):
