@@ -8,8 +8,10 @@ unplugged and plugged back (or first plugged in mid-show) gets every LED sent ag
 the server itself may die and return: the sender holds a lease on it (live/jack_server.py, the
 process's one watch, shared with the MIDI inputs), closes its client as soon as the server has
 gone (said once), looks for a server every SERVER_RETRY seconds, and lights every LED again
-once the port is back on the new one. What lights for what is data: the preset's
-[[midi.feedback]] entries (instrument/led_map.py).
+once the port is back on the new one. Every LED is also sent again every REFRESH_SECONDS (and
+just after the port opens): a JACK client that misses a period under load loses that period's
+MIDI, and a pad left the wrong colour would stay so. What lights for what is data: the
+preset's [[midi.feedback]] entries (instrument/led_map.py).
 
     leds = LedFeedback("APC mini mk2", preset.midi.feedback, log=log).start()
     app.panels.append(leds)
@@ -18,6 +20,7 @@ once the port is back on the new one. What lights for what is data: the preset's
 from __future__ import annotations
 
 import threading
+import time
 
 from livelatent.errors import DeviceError
 from livelatent.instrument.led_map import LedShow, led_messages
@@ -28,6 +31,8 @@ from livelatent.live.ratelog import RateLimitedLog
 RATE = 30.0  # LED states a second at most
 POLL_SECONDS = 0.25  # between looks for the port (replugs)
 SERVER_RETRY = 1.0  # between looks for a JACK server that has gone
+REFRESH_SECONDS = 2.0  # every LED sent again this often: a message lost on the way is mended
+CONNECTED_SECONDS = 0.5  # ... and this long after the port opens (JACK drops what comes before it connects)
 
 
 class LedFeedback:
@@ -42,6 +47,7 @@ class LedFeedback:
         self._stop = False
         self._shown_at = -1e9
         self._server_down = False  # the JACK server went away (said once); looking for it again
+        self._refresh_at = 0.0  # time.monotonic() when every LED is sent again
         self._thread = threading.Thread(target=self._run, name=f"leds-{output}", daemon=True)
 
     def start(self) -> "LedFeedback":
@@ -89,7 +95,9 @@ class LedFeedback:
                                     SERVER_RETRY if self._server_down else POLL_SECONDS)
                 if self._stop:
                     break
-                changed = {k: m for k, m in self._wanted.items() if self._sent.get(k) != m}
+                refresh = bool(self.port) and time.monotonic() >= self._refresh_at
+                changed = dict(self._wanted) if refresh else \
+                    {k: m for k, m in self._wanted.items() if self._sent.get(k) != m}
             try:
                 if lease is not None and lease.gone:
                     client, lease = self._server_gone(client, lease)
@@ -101,6 +109,8 @@ class LedFeedback:
                         client.send_message(list(message))
                         self._sent[key] = message
                     self.sent_messages += len(changed)
+                if refresh:
+                    self._refresh_at = time.monotonic() + REFRESH_SECONDS
             except DeviceError:
                 pass  # the JACK server is down: said once when it went; looked for every SERVER_RETRY
             except Exception as exc:  # noqa: BLE001 - rtmidi's errors: the LEDs wait, the show goes on
@@ -142,6 +152,7 @@ class LedFeedback:
         if not self.port and match is not None:
             client.open_port(names.index(match))
             self.port, self._sent = match, {}  # a device plugged (back) in shows nothing we sent before
+            self._refresh_at = time.monotonic() + CONNECTED_SECONDS  # and all again once JACK has connected it
             self.log.log("leds-open", f"LEDs: lighting {match!r}")
 
 
