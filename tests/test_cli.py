@@ -87,7 +87,7 @@ def test_render_through_a_snapshot_set_is_a_labelled_grid_with_the_labels_in_its
 @pytest.mark.parametrize("argv, code, message", [
     (["render", "{reel}", "-o", "{tmp}/x", "--model", "dcgan-faces"], 1,
      "reel.npy: z of size 512, but model dcgan-faces expects 100"),
-    (["journeys", "{reel}", "--pick", "1,60", "-o", "{tmp}/j"], 2, "--pick '1,60': frame 60 is outside 0..5"),
+    (["journeys", "{reel}", "--pick", "1,60", "-o", "{tmp}/j"], 2, "--pick: expected frames in 0..5, got '60'"),
     (["render", "{tmp}/nothing", "-o", "{tmp}/x"], 1, "nothing.npy: z-sequence not found"),
     (["samples", "-n", "2", "--device", "tpu", "-o", "{tmp}/x"], 2, "--device tpu: expected one of"),
     (["samples", "-n", "2", "--size", "big", "-o", "{tmp}/x"], 2, "--size 'big': expected a size"),

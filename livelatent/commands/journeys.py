@@ -15,6 +15,7 @@ from livelatent.commands import types
 from livelatent.commands.options import add_model_arguments, add_render_arguments, finish, generator_for
 from livelatent.commands.outputs import add_force_argument, claim_journeys
 from livelatent.errors import UsageError
+from livelatent.common.frame_lists import frame_groups
 from livelatent.common.limits import MAX_JOURNEYS
 from livelatent.common.provenance import parent_of, provenance
 from livelatent.motion.paths import METHODS as INTERPOLATORS
@@ -48,7 +49,7 @@ def run(args) -> int:
     stale = claim_journeys(Path(args.out), force=args.force)
     source = zseq.load(args.zseq)
     fps = args.fps or source.fps
-    picks = (explore.parse_picks(args.pick, len(source)) if args.pick
+    picks = (frame_groups(args.pick, len(source), setting="pick") if args.pick
              else explore.journey_picks(len(source), count=args.n, keys=args.keys, seed=args.seed))
     if len(picks) > MAX_JOURNEYS:
         raise UsageError(f"--pick: {len(picks)} journeys; at most {MAX_JOURNEYS} go in one folder")

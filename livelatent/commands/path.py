@@ -24,6 +24,7 @@ from livelatent.commands.keyframe_options import add_keyframe_at, add_motion_arg
 from livelatent.commands.outputs import add_force_argument, claim_pair
 from livelatent.errors import UsageError, ZSequenceError
 from livelatent.common.rates import FrameRate
+from livelatent.common.frame_lists import frame_list
 from livelatent.common.latent import check_z
 from livelatent.common.limits import check_frames
 from livelatent.common.provenance import parent_of, provenance
@@ -121,16 +122,7 @@ def load_keyframes(source: str, pick: str | None) -> tuple[np.ndarray, list[str]
     check_z(rows, what=str(npy))
     if pick is None:
         return rows, parents
-    try:
-        picked = [int(i) for i in str(pick).split(",") if i.strip()]
-    except ValueError:
-        raise UsageError(f"--pick {pick!r}: expected comma-separated frame numbers such as 0,120,300") from None
-    if not picked:
-        raise UsageError(f"--pick {pick!r}: expected at least one frame number")
-    bad = [i for i in picked if not 0 <= i < len(rows)]
-    if bad:
-        raise UsageError(f"--pick {bad[0]}: expected a frame in 0..{len(rows) - 1} of {npy}")
-    return rows[picked], parents
+    return rows[frame_list(pick, len(rows), setting="pick")], parents
 
 
 def _numbers(text: str, what: str) -> list[float]:

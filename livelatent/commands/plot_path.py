@@ -27,25 +27,19 @@ def add_arguments(parser) -> None:
 
 def run(args) -> int:
     from livelatent.common import zseq
-    from livelatent.errors import UsageError, ZSequenceError
+    from livelatent.common.frame_lists import frame_list
+    from livelatent.errors import ZSequenceError
     from livelatent.motion.metrics import measure
     from livelatent.adapters.png import write_png
     from livelatent.motion.plot import trajectory_image
 
     claim([Path(args.output)], force=args.force)
     seq = zseq.load(args.zseq)
-    if args.keys:
-        try:
-            keys = [int(k) for k in args.keys.split(",") if k.strip()]
-        except ValueError:
-            raise UsageError(f"--keys {args.keys!r}: expected comma-separated frame numbers") from None
-    else:
-        keys = seq.meta.get("keyframe_frames")
+    keys = frame_list(args.keys, len(seq), setting="keys") if args.keys else seq.meta.get("keyframe_frames")
     outside = [k for k in keys or () if not 0 <= k < len(seq)]
-    if outside:
-        error, where = (UsageError, f"--keys {args.keys!r}") if args.keys else \
-            (ZSequenceError, f"{zseq.pair_paths(zseq.resolve(args.zseq))[1]}: keyframe_frames")
-        raise error(f"{where}: frame {outside[0]} is outside 0..{len(seq) - 1}")
+    if outside:  # the take's own keyframes: its sidecar is wrong
+        where = f"{zseq.pair_paths(zseq.resolve(args.zseq))[1]}: keyframe_frames"
+        raise ZSequenceError(f"{where}: frame {outside[0]} is outside 0..{len(seq) - 1}")
     fps = float(seq.fps)
     image = trajectory_image(seq.z, fps, keys=keys, radius=args.radius, max_rows=args.max_rows)
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)

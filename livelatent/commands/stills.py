@@ -14,13 +14,12 @@ from pathlib import Path
 from livelatent.commands import types
 from livelatent.commands.options import add_model_arguments, generator_for
 from livelatent.commands.outputs import add_force_argument, claim
-from livelatent.errors import UsageError
 
 
 def add_arguments(parser) -> None:
     parser.add_argument("zseq", metavar="ZSEQ", help="the z-sequence (NAME or NAME.npy, or a take folder)")
     which = parser.add_mutually_exclusive_group(required=True)
-    which.add_argument("--frames", metavar="LIST", help="frame numbers, e.g. 3,8,12")
+    which.add_argument("--frames", metavar="LIST", help="frame numbers, e.g. 3,8,12-20")
     which.add_argument("--all", action="store_true", help="every frame")
     parser.add_argument("-o", "--out", type=types.output, required=True, metavar="DIR",
                         help="folder for the PNG stills")
@@ -31,26 +30,13 @@ def add_arguments(parser) -> None:
     add_model_arguments(parser)
 
 
-def parse_frames(text: str) -> list[int]:
-    """"3,8,12" -> [3, 8, 12]."""
-    try:
-        frames = [int(part) for part in text.split(",") if part.strip()]
-    except ValueError:
-        frames = []
-    if not frames:
-        raise UsageError(f"--frames {text!r}: expected frame numbers such as 3,8,12")
-    return frames
-
-
 def run(args) -> int:
     from livelatent.common import zseq
+    from livelatent.common.frame_lists import frame_list
     from livelatent.offline.stills import still_name, write_stills
 
     seq = zseq.load(args.zseq)
-    frames = list(range(len(seq))) if args.all else parse_frames(args.frames)
-    bad = [f for f in frames if not 0 <= f < len(seq)]
-    if bad:
-        raise UsageError(f"--frames: frame {bad[0]} is not in the z-sequence (frames 0..{len(seq) - 1})")
+    frames = list(range(len(seq))) if args.all else frame_list(args.frames, len(seq), setting="frames")
     stem = zseq.resolve(args.zseq)
     npy = zseq.pair_paths(stem)[0]
     claim([Path(args.out) / still_name(npy.stem, f) for f in frames], force=args.force)

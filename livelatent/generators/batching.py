@@ -19,6 +19,8 @@ gives NVIDIA's one-z-at-a-time frames, as the live loop draws them.
 
 from __future__ import annotations
 
+import contextlib
+import threading
 import time
 import weakref
 
@@ -73,28 +75,81 @@ class BatchPlanner:
 
 
 def fastest_threads(decode, *, rounds: int = 2) -> int:
-    """In the calling thread: time decode() with torch's thread count and with one thread,
-    `rounds` times each, alternating, and keep the faster for this thread (OpenMP's count is
-    per thread). Returns the count kept.
+    """In the calling thread: time decode() (a model's float output) with torch's thread count
+    and with one thread, `rounds` times each, alternating, and keep the faster for this thread
+    (OpenMP's count is per thread), but one thread only where it decodes the same bits as
+    torch's count. Returns the count kept.
 
     On 2 shared CPU cores, sg2 at 32x32 decoded in the live loop's worker at 0.5-2 frames/s
     with torch's 2 threads and at 16-17 with one (load average 8): a small network's many
     small ops each wait for both threads, and the render thread or another process holds a
-    core. Measured, not assumed: a large network on an idle machine may gain from two."""
+    core. Measured, not assumed: a large network on an idle machine may gain from two.
+
+    Which count wins depends on the machine's load, so it must not change a frame: a render
+    decodes with torch's count, and a proxy frame i must be its decode(z[i]) byte for byte. The
+    count can change the arithmetic: MKL splits a matrix product's sums by thread (stylegan3's
+    first mapping layer gives other floats with 3 threads than with 1, and 1 value in 18,432
+    of six 32x32 frames another byte). How the work is split depends on the shapes and the
+    count, not on the values, so the same floats for this z mean the same sums for every z."""
     import torch
 
     default = torch.get_num_threads()
     if default <= 1:
         return default
     best: dict[int, float] = {}
-    for count in (default, 1) * rounds:
-        torch.set_num_threads(count)
-        began = time.perf_counter()
-        decode()
-        best[count] = min(best.get(count, float("inf")), time.perf_counter() - began)
-    chosen = min(best, key=best.get)
-    torch.set_num_threads(chosen)
+    made: dict[int, object] = {}
+    with _counts_set_here_only():
+        for count in (default, 1) * rounds:
+            torch.set_num_threads(count)
+            began = time.perf_counter()
+            made[count] = decode()
+            best[count] = min(best.get(count, float("inf")), time.perf_counter() - began)
+        chosen = min(best, key=best.get) if _same_bits(made[default], made[1]) else default
+        torch.set_num_threads(chosen)
     return chosen
+
+
+def set_threads_here(count: int) -> None:
+    """torch's CPU thread count for the calling thread only (a pool worker's 1)."""
+    import torch
+
+    with _counts_set_here_only():
+        torch.set_num_threads(count)
+
+
+@contextlib.contextmanager
+def _counts_set_here_only():
+    """torch.set_num_threads() within sets the calling thread's OpenMP count only.
+
+    On its own it also sets the count each thread that has not used torch yet starts with: a
+    pool worker's 1, or the count a decode worker chose by timing, would become the count of
+    each later render or worker, and with it their rounding. So that count is put back."""
+    import torch
+
+    torch.get_num_threads()  # this thread's own count is set up (at first use, from that count) before it changes
+    for_new_threads = _in_a_new_thread(torch.get_num_threads)
+    try:
+        yield
+    finally:
+        _in_a_new_thread(lambda: torch.set_num_threads(for_new_threads))
+
+
+def _same_bits(a, b) -> bool:
+    import numpy as np
+    import torch
+
+    if isinstance(a, torch.Tensor) and isinstance(b, torch.Tensor):
+        return a.shape == b.shape and a.dtype == b.dtype and torch.equal(a, b)
+    return np.array_equal(np.asarray(a), np.asarray(b))
+
+
+def _in_a_new_thread(call):
+    """call() on a thread of its own (whose torch thread count is its own); its result."""
+    out = []
+    thread = threading.Thread(target=lambda: out.append(call()), name="livelatent-torch-threads")
+    thread.start()
+    thread.join()
+    return out[0]
 
 
 def _remember(generator, size: int) -> None:

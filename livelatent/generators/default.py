@@ -176,9 +176,9 @@ class DefaultGenerator:
 
 
 def _single_threaded() -> None:
-    import torch
+    from livelatent.generators.batching import set_threads_here
 
-    torch.set_num_threads(1)  # this worker thread only: OpenMP's thread count is per thread
+    set_threads_here(1)  # this worker thread only (never the count of threads started later)
 
 
 def load(*, device: str = "cpu", size: tuple[int, int] | None = None, z_dim: int = Z_DIM) -> DefaultGenerator:

@@ -77,6 +77,15 @@ class ModuleGenerator:
     def decode(self, z: np.ndarray, size: tuple[int, int] | None = None) -> np.ndarray:
         import torch
 
+        images = self.floats(z)
+        with torch.inference_mode():
+            return to_uint8_images(images, size or self.resolution, self.value_range)
+
+    def floats(self, z: np.ndarray):
+        """The network's own images for z, (N, 3, H, W) floats, before they become 8 bits: what
+        another CPU thread count could round differently (generators/batching.py)."""
+        import torch
+
         z = check_z(z, self.z_dim, what=f"{self.label} z")
         with torch.inference_mode():
             try:
@@ -90,4 +99,4 @@ class ModuleGenerator:
                     and images.shape[1] == 3):
                 shape = tuple(images.shape) if isinstance(images, torch.Tensor) else type(images).__name__
                 raise ModelError(f"model {self.label}: expected images (N, 3, H, W) for {len(z)} z, got {shape}")
-            return to_uint8_images(images, size or self.resolution, self.value_range)
+            return images

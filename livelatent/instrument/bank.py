@@ -20,6 +20,7 @@ from livelatent.common import zseq
 from livelatent.common.arrayfile import read_npy
 from livelatent.errors import ControlMessageError, UsageError, ZSequenceError
 from livelatent.common.jsonfile import read_json_object
+from livelatent.common.frame_lists import frame_list
 from livelatent.common.latent import check_z, keyed_rng
 
 SLOTS = 64
@@ -69,7 +70,7 @@ class KeyframeBank:
                   slots: int = SLOTS) -> "KeyframeBank":
         """Slots 0.. from chosen frames of a z-sequence ("0,12,40-43"; None = the first `slots`)."""
         seq = zseq.load(path, d=d)
-        picked = parse_frames(frames, len(seq)) if frames else list(range(min(len(seq), slots)))
+        picked = frame_list(frames, len(seq), setting="bank") if frames else list(range(min(len(seq), slots)))
         if len(picked) > slots:
             raise UsageError(f"`bank` {path}:{frames}: {len(picked)} frames for {slots} slots", setting="bank")
         bank = cls.random(seq.d, seed, slots)
@@ -112,18 +113,3 @@ class KeyframeBank:
 def random_keyframe(d: int, seed: int, key: int) -> np.ndarray:
     """A N(0, I_d) sample keyed by (seed, key): the same on every machine and every replay."""
     return keyed_rng(seed, BANK_KEY, key).standard_normal(d).astype(np.float32)
-
-
-def parse_frames(text: str, n: int) -> list[int]:
-    """'0,12,40-43' -> [0, 12, 40, 41, 42, 43]; each index checked against n frames."""
-    out = []
-    for part in str(text).split(","):
-        a, dash, b = part.strip().partition("-")
-        try:
-            lo, hi = int(a), int(b) if dash else int(a)
-        except ValueError:
-            raise UsageError(f"frames {text!r}: expected numbers and ranges such as 0,12,40-43") from None
-        if not 0 <= lo <= hi < n:
-            raise UsageError(f"frames {text!r}: {part.strip()} is outside 0..{n - 1}")
-        out.extend(range(lo, hi + 1))
-    return out

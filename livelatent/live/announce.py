@@ -16,7 +16,7 @@ delaying the show; a network that refuses multicast is one line on the console.
 
 from __future__ import annotations
 
-import threading
+from livelatent.live.service_thread import ServiceThread
 
 OSC_TYPE = "_osc._udp.local."
 OSCQUERY_TYPE = "_oscjson._tcp.local."
@@ -61,10 +61,10 @@ class _Announcement:
     def __init__(self, make_zeroconf, services: list, log) -> None:
         self.make_zeroconf, self.services, self.log = make_zeroconf, services, log
         self.zc = None
-        self._thread = threading.Thread(target=self._register, name="mdns", daemon=True)
+        self._service = ServiceThread(self._register, "mdns")  # registering: about a second
 
     def start(self) -> "_Announcement":
-        self._thread.start()
+        self._service.start()
         return self
 
     def _register(self) -> None:
@@ -80,7 +80,7 @@ class _Announcement:
         self.log.log("mdns", f"announced over mDNS: {names}")
 
     def withdraw(self) -> None:
-        self._thread.join(timeout=5)
+        self._service.stop(timeout=5)  # a registration still probing finishes first
         if self.zc is not None:
             try:
                 self.zc.unregister_all_services()

@@ -310,7 +310,7 @@ class LiveApp:
         if self.decode_threads is None:
             self.decode_threads = 0  # measured once, even if the model fails
             if isinstance(decoder, ModuleGenerator) and str(decoder.device) == "cpu":
-                self.decode_threads = fastest_threads(lambda: decoder.decode(z, size=self.size))
+                self.decode_threads = fastest_threads(lambda: decoder.floats(z))
         image = decoder.decode(z, size=self.size)[0]
         if image.dtype != np.uint8 or image.ndim != 3 or image.shape[2] != 3:
             raise ModelError(f"expected uint8 (H, W, 3) images, got {image.dtype} {image.shape}")

@@ -26,6 +26,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from livelatent.live.mailbox import Mailbox
+
 
 @dataclass(frozen=True)
 class Frame:
@@ -56,10 +58,9 @@ class DecodeWorker:
     def __init__(self, decode) -> None:
         self._decode = decode
         self._cond = threading.Condition()
-        self._pending: Frame | None = None
-        self._done: Decoded | None = None
+        self._pending: Frame | None = None  # the newest request, not started yet
+        self._done = Mailbox()  # the newest finished Decoded, for the loop to take (and wake)
         self._busy = False
-        self._woken = False
         self._closed = False
         self._jobs: list = []  # background work, called in turn (see background())
         self._jobs_due = False
@@ -69,8 +70,8 @@ class DecodeWorker:
     @property
     def idle(self) -> bool:
         """Nothing decoding, nothing waiting and nothing finished."""
-        with self._cond:
-            return not self._busy and self._pending is None and self._done is None
+        with self._cond:  # the worker puts a result before it clears _busy: none slips between
+            return not self._busy and self._pending is None and not self._done.full
 
     def request(self, frame) -> None:
         """Decode `frame` next: a Frame, or a sample whose .frame() makes one, called only
@@ -90,17 +91,11 @@ class DecodeWorker:
 
     def take(self, timeout: float = 0.0) -> Decoded | None:
         """The newest finished decode, waiting up to `timeout` seconds for one (or a wake())."""
-        with self._cond:
-            if self._done is None and timeout > 0 and not self._woken:
-                self._cond.wait_for(lambda: self._done is not None or self._woken, timeout)
-            done, self._done, self._woken = self._done, None, False
-            return done
+        return self._done.take(timeout)
 
     def wake(self) -> None:
         """Cut the current (or next) take() wait short: something else needs the loop."""
-        with self._cond:
-            self._woken = True
-            self._cond.notify_all()
+        self._done.wake()
 
     def close(self) -> None:
         with self._cond:
@@ -128,10 +123,9 @@ class DecodeWorker:
                 image, error = self._decode(frame), None
             except Exception as exc:  # noqa: BLE001 - any model failure reaches the loop, which goes on
                 image, error = None, exc
+            self._done.put(Decoded(frame, image, error, time.perf_counter() - t))
             with self._cond:
-                self._done = Decoded(frame, image, error, time.perf_counter() - t)
                 self._busy = False
-                self._cond.notify_all()
 
     def _run_background(self, jobs) -> None:
         """One call of each background job (a frame requested meanwhile waits for at most one)."""

@@ -25,8 +25,10 @@ import json
 import threading
 
 from livelatent.instrument.actions import OSC_PREFIX
+from livelatent.live.mailbox import Mailbox
 from livelatent.live.osc import osc_message
 from livelatent.live.ratelog import RateLimitedLog
+from livelatent.live.service_thread import ServiceThread
 from livelatent.live.websocket import BINARY, TEXT
 
 _UNSEEN = object()
@@ -38,23 +40,21 @@ class Listeners:
         self.pushed = 0  # messages sent, all clients together
         self._clients: dict = {}  # WebSocket -> the full paths it listens to
         self._cond = threading.Condition()
-        self._mailbox: dict | None = None  # the newest values not yet compared
+        self._values = Mailbox()  # the newest values not yet compared
         self._seen: dict = {}  # full path -> the value last compared
-        self._stop = False
-        self._thread = threading.Thread(target=self._run, name="oscquery-listen", daemon=True)
+        self._service = ServiceThread(self._run, "oscquery-listen", wake=self._values.wake)
 
     def start(self) -> "Listeners":
-        self._thread.start()
+        self._service.start()
         return self
 
     def close(self) -> None:
+        self._service.ask_to_stop()
         with self._cond:
-            self._stop = True
             clients = list(self._clients)
-            self._cond.notify_all()
         for ws in clients:
-            ws.close()
-        self._thread.join(timeout=3)
+            ws.close()  # a push blocked on a client that stopped reading ends here
+        self._service.stop(timeout=3)
 
     @property
     def listening(self) -> bool:
@@ -64,9 +64,7 @@ class Listeners:
 
     def publish(self, values: dict) -> None:
         """The show's values now (address under the prefix -> value); the newest replaces any unsent."""
-        with self._cond:
-            self._mailbox = values
-            self._cond.notify_all()
+        self._values.put(values)
 
     # ---- a client's HTTP thread ----
 
@@ -100,11 +98,12 @@ class Listeners:
 
     def _run(self) -> None:
         while True:
+            values = self._values.take()
+            if self._service.stopping.is_set():
+                return
+            if values is None:
+                continue
             with self._cond:
-                self._cond.wait_for(lambda: self._stop or self._mailbox is not None)
-                if self._stop:
-                    return
-                values, self._mailbox = self._mailbox, None
                 audience = {ws: set(paths) for ws, paths in self._clients.items() if paths}
             for path, value in self._changes(values).items():
                 message = None

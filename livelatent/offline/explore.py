@@ -54,24 +54,6 @@ def journey_picks(n_frames: int, *, count: int, keys: int, seed: int) -> list[li
     return picks
 
 
-def parse_picks(text: str, n_frames: int) -> list[list[int]]:
-    """"12,40,77" -> [[12, 40, 77]]; several journeys separated by ';' or '/': "3,9;12,40"."""
-    picks = []
-    for group in str(text).replace("/", ";").split(";"):
-        try:
-            frames = [int(part) for part in group.split(",") if part.strip()]
-        except ValueError:
-            raise UsageError(f"`pick` {text!r}: expected frame numbers such as 12,40,77", setting="pick") from None
-        bad = [f for f in frames if not 0 <= f < n_frames]
-        if bad:
-            raise UsageError(f"`pick` {text!r}: frame {bad[0]} is outside 0..{n_frames - 1}", setting="pick")
-        if frames:
-            picks.append(frames)
-    if not picks:
-        raise UsageError(f"`pick` {text!r}: expected frame numbers such as 12,40,77", setting="pick")
-    return picks
-
-
 def neighbourhood(z: np.ndarray, amount: float, seed: int, key: int) -> np.ndarray:
     """A neighbour of z that is as typical a sample as z (variance-preserving noise mix)."""
     return np.asarray(neighbour(z, amount, seed, key), dtype=np.float32)

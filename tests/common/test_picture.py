@@ -117,3 +117,34 @@ def test_the_decode_workers_cpu_threads_are_measured_in_its_own_thread():
     worker.start()
     worker.join()
     assert chosen == [(1, 1)]
+    assert in_a_new_thread(torch.get_num_threads) == torch.get_num_threads()  # the choice stays the worker's
+
+
+def in_a_new_thread(call):
+    import threading
+
+    out = []
+    thread = threading.Thread(target=lambda: out.append(call()))
+    thread.start()
+    thread.join()
+    return out[0]
+
+
+def test_one_thread_is_kept_only_where_it_decodes_the_same_bits_as_torchs_count():
+    """A proxy frame must be the render's decode(z) byte for byte, whatever the load was when
+    the worker timed its threads: a count that rounds otherwise is never chosen for speed."""
+    import torch
+
+    from livelatent.generators.batching import fastest_threads, set_threads_here
+
+    default = torch.get_num_threads()
+    if default < 2:
+        pytest.skip("torch has one CPU thread here: there is no other count to choose")
+
+    def rounding_by_threads():  # faster on one thread, but its sums split otherwise
+        time.sleep(0.002 * torch.get_num_threads())
+        return torch.tensor([1.0 + torch.get_num_threads() * 2.0 ** -20])
+
+    assert in_a_new_thread(lambda: (fastest_threads(rounding_by_threads), torch.get_num_threads())) == (default, default)
+    assert in_a_new_thread(lambda: (set_threads_here(1), torch.get_num_threads())) == (None, 1)
+    assert in_a_new_thread(torch.get_num_threads) == default  # a pool worker's 1 is its own

@@ -142,6 +142,8 @@ def test_bank_from_chosen_frames_of_a_zsequence(tmp_path):
     bank = KeyframeBank.from_spec(f"{tmp_path / 'reel.npy'}:0,12,40-42", seed=1, d=D)
     assert [bank.labels[i] for i in range(5)] == ["reel#0", "reel#12", "reel#40", "reel#41", "reel#42"]
     assert np.array_equal(bank[1], reel.z[12]) and bank.labels[5] == "random"
+    with pytest.raises(UsageError, match=r"^`bank`: expected frames in 0\.\.49, got '48-50'$"):
+        KeyframeBank.from_spec(f"{tmp_path / 'reel.npy'}:0,48-50", seed=1, d=D)
 
 
 def test_bank_saves_and_loads(tmp_path):

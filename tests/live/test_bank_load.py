@@ -10,7 +10,6 @@ import pytest
 from pythonosc.udp_client import SimpleUDPClient
 
 from livelatent.adapters import takes
-from livelatent.commands.perform import show_config
 from livelatent.common import zseq
 from livelatent.common.latent import sample
 from livelatent.common.zseq import ZSequence
@@ -18,10 +17,9 @@ from livelatent.errors import ControlMessageError
 from livelatent.instrument.actions import make
 from livelatent.instrument.bank import KeyframeBank
 from livelatent.live.console.thumbnails import Thumbnails
-from livelatent.live.loop_clock import ManualClock
-from livelatent.live.session import build_session
 from livelatent.offline.replay import replay_z
 from tests.live.conftest import arrives
+from tests.live.shows import headless_show, play
 
 
 def saved_bank(folder, d: int) -> KeyframeBank:
@@ -33,8 +31,7 @@ def saved_bank(folder, d: int) -> KeyframeBank:
 
 def test_a_bank_loaded_over_osc_mid_show_is_played_recorded_and_replayed_without_its_file(tmp_path, free_udp_port,
                                                                                           capfd):
-    s = build_session(show_config(["--headless", "--size", "32x32", "--seed", "5", "--osc-port", str(free_udp_port),
-                                   "--record", "--recordings", str(tmp_path / "rec")]), clock=ManualClock())
+    s = headless_show(tmp_path, "--seed", "5", "--record", osc_port=free_udp_port)
     night = saved_bank(tmp_path, s.app.perf.d)
     osc, bus, seen = SimpleUDPClient("127.0.0.1", free_udp_port), s.app.bus, {}
     thumbnails = Thumbnails(decode=None, deliver=None)
@@ -49,12 +46,7 @@ def test_a_bank_loaded_over_osc_mid_show_is_played_recorded_and_replayed_without
         seen["thumbnails due"] = (thumbnails.refresh(s.app.perf.bank.z, None), thumbnails.pending())[1]
         arrives(bus, lambda: osc.send_message("/livelatent/keyframe", 2))
 
-    s.app.clock.at(0.2, load)
-    s.app.clock.at(0.4, trigger)
-    try:
-        s.app.run(duration=0.8)
-    finally:
-        s.close()
+    play(s, 0.8, {0.2: load, 0.4: trigger})
 
     # the path that is no bank: one line, nothing applied; the bank: every slot, labels too
     err = capfd.readouterr().err
@@ -73,15 +65,10 @@ def test_a_bank_loaded_over_osc_mid_show_is_played_recorded_and_replayed_without
 
 
 def test_a_bank_of_another_shape_is_one_line_and_changes_nothing(tmp_path):
-    s = build_session(show_config(["--headless", "--size", "32x32", "--osc-port", "0",
-                                   "--recordings", str(tmp_path / "rec")]), clock=ManualClock())
+    s = headless_show(tmp_path)
     before = s.app.perf.bank.z.copy()
     KeyframeBank.random(s.app.perf.d, seed=1, slots=8).save(tmp_path / "small")
-    s.app.clock.at(0.1, lambda: s.app.bus.put(make("bank.load", str(tmp_path / "small"), source="osc")))
-    try:
-        s.app.run(duration=0.3)
-    finally:
-        s.close()
+    play(s, 0.3, {0.1: lambda: s.app.bus.put(make("bank.load", str(tmp_path / "small"), source="osc"))})
     assert "8 slots of z size 512, but this show's bank has 64 of 512" in s.app.error
     assert s.app.perf.bank.z.tobytes() == before.tobytes() and s.app.summary.rejected == 1
 

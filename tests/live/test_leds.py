@@ -14,15 +14,13 @@ import mido
 import pytest
 import rtmidi
 
-from livelatent.commands.perform import show_config
 from livelatent.common import zseq
 from livelatent.common.latent import sample
 from livelatent.common.zseq import ZSequence
 from livelatent.instrument.actions import make
 from livelatent.instrument.bank import KeyframeBank
-from livelatent.live.loop_clock import ManualClock
-from livelatent.live.session import build_session
 from tests.live.conftest import arrives
+from tests.live.shows import headless_show, play
 
 APC = "APC mini mk2"
 NOTE_ON, NOTE_OFF = 0x90, 0x80
@@ -83,10 +81,8 @@ def test_apc_pads_show_the_bank_through_triggers_stores_and_a_replug(tmp_path, a
     reel = tmp_path / "reel"
     zseq.save(ZSequence(sample(4, 512, 9), 30, {"model": "default", "made_by": "samples"}), reel)
     log = tmp_path / "events.jsonl"
-    s = build_session(show_config(["--headless", "--size", "32x32", "--osc-port", "0", "--preset", "akai-apc-mini-mk2",
-                                   "--bank", f"{reel}.npy:0-3", "--recordings", str(tmp_path / "rec"),
-                                   "--event-log", str(log)]), clock=ManualClock())
-    bus, clock, seen = s.app.bus, s.app.clock, {}
+    s = headless_show(tmp_path, "--preset", "akai-apc-mini-mk2", "--bank", f"{reel}.npy:0-3", "--event-log", str(log))
+    bus, seen = s.app.bus, {}
 
     def loaded():  # slots 0-3 picked from the reel (slot 0 where the particle is), the rest random
         seen["loaded"] = apc.shows({0: (SOLID, WHITE), 1: (SOLID, BLUE), 3: (SOLID, BLUE), 4: (SOLID, DARK_RED),
@@ -115,14 +111,7 @@ def test_apc_pads_show_the_bank_through_triggers_stores_and_a_replug(tmp_path, a
         seen["bank loaded"] = apc.shows({1: (SOLID, DARK_RED), 5: (SOLID, DARK_RED), 9: (SOLID, GREEN),
                                          105: (1, 0), 37: (PULSE, 9)})
 
-    clock.at(0.2, loaded)
-    clock.at(0.5, triggered)
-    clock.at(0.8, stored)
-    clock.at(0.9, bank_loaded)
-    try:
-        s.app.run(duration=1.0)
-    finally:
-        s.close()
+    play(s, 1.0, {0.2: loaded, 0.5: triggered, 0.8: stored, 0.9: bank_loaded})
     assert seen == {"loaded": True, "triggered": True, "stored": True, "replugged": True, "bank loaded": True}
     midi = [e["event"] for e in map(json.loads, log.read_text().splitlines()) if e["event"]["source"] == "midi"]
     assert [(e["action"], e["args"][0]) for e in midi] == [("keyframe", 37), ("store", 5)]
@@ -131,9 +120,8 @@ def test_apc_pads_show_the_bank_through_triggers_stores_and_a_replug(tmp_path, a
 
 def test_a_fader_away_from_its_knob_picks_it_up_only_when_it_crosses_it(tmp_path, apc):
     log = tmp_path / "events.jsonl"
-    s = build_session(show_config(["--headless", "--size", "32x32", "--osc-port", "0", "--preset", "akai-apc-mini-mk2",
-                                   "--recordings", str(tmp_path / "rec"), "--event-log", str(log)]), clock=ManualClock())
-    bus, clock = s.app.bus, s.app.clock
+    s = headless_show(tmp_path, "--preset", "akai-apc-mini-mk2", "--event-log", str(log))
+    bus = s.app.bus
     damping = s.app.perf.params.normalised("damping")  # 1.0 on 0.1..4: about 0.23, fader position ~29
 
     def fader(value):
@@ -157,14 +145,10 @@ def test_a_fader_away_from_its_knob_picks_it_up_only_when_it_crosses_it(tmp_path
         time.sleep(0.3)  # away from 0.8: nothing
         arrives(bus, fader(110))  # crossed 0.8 on the way up
 
-    clock.at(0.2, move_down)
-    clock.at(0.3, lambda: arrives(bus, fader(10)))  # it follows from there
-    clock.at(0.4, console_moves_it)
-    clock.at(0.6, fader_again)
-    try:
-        s.app.run(duration=0.8)
-    finally:
-        s.close()
+    play(s, 0.8, {0.2: move_down,
+                  0.3: lambda: arrives(bus, fader(10)),  # it follows from there
+                  0.4: console_moves_it,
+                  0.6: fader_again})
     events = [e["event"] for e in map(json.loads, log.read_text().splitlines())]
     moves = [(e["source"], round(e["args"][1] * 127)) for e in events if e["action"] == "motion"]
     assert 20 / 127 < damping < 40 / 127

@@ -18,12 +18,10 @@ import pytest
 from pythonosc.osc_message import OscMessage
 from pythonosc.udp_client import SimpleUDPClient
 
-from livelatent.commands.perform import show_config
-from livelatent.live.loop_clock import ManualClock
-from livelatent.live.session import build_session
 from livelatent.live.websocket import BINARY, accept_key
 from tests.hostile.until import wait_until
 from tests.live.conftest import arrives
+from tests.live.shows import headless_show, play
 
 
 def get(port: int, path: str):
@@ -32,8 +30,7 @@ def get(port: int, path: str):
 
 
 def test_oscquery_lists_every_address_with_types_ranges_and_values(tmp_path, free_udp_port):
-    s = build_session(show_config(["--headless", "--size", "32x32", "--osc-port", str(free_udp_port),
-                                   "--recordings", str(tmp_path / "rec")]), clock=ManualClock())
+    s = headless_show(tmp_path, osc_port=free_udp_port)
     client, seen = SimpleUDPClient("127.0.0.1", free_udp_port), {}
     port = s.oscquery.address[1]
 
@@ -47,12 +44,7 @@ def test_oscquery_lists_every_address_with_types_ranges_and_values(tmp_path, fre
             get(port, "/livelatent/nothing")
         seen["missing"] = missing.value.code
 
-    s.app.clock.at(0.2, read_after_noise)
-    s.app.clock.at(0.5, look)
-    try:
-        s.app.run(duration=0.6)
-    finally:
-        s.close()
+    play(s, 0.6, {0.2: read_after_noise, 0.5: look})
     assert port == free_udp_port and s.announced is None  # OSC's number, over TCP; loopback: no mDNS
     assert seen["info"]["OSC_PORT"] == free_udp_port and seen["info"]["OSC_TRANSPORT"] == "UDP"
     top = seen["root"]["CONTENTS"]["livelatent"]["CONTENTS"]
@@ -98,8 +90,7 @@ def test_websocket_handshake_answers_the_rfc_example():
 
 
 def test_a_listener_gets_each_value_it_listens_to_as_it_changes_and_nothing_after_ignore(tmp_path, free_udp_port):
-    s = build_session(show_config(["--headless", "--size", "32x32", "--osc-port", str(free_udp_port),
-                                   "--recordings", str(tmp_path / "rec")]), clock=ManualClock())
+    s = headless_show(tmp_path, osc_port=free_udp_port)
     osc, listeners, got, ws = SimpleUDPClient("127.0.0.1", free_udp_port), s.oscquery.listeners, [], {}
 
     def subscribe(*commands):
@@ -118,18 +109,17 @@ def test_a_listener_gets_each_value_it_listens_to_as_it_changes_and_nothing_afte
         message = OscMessage(payload)
         got.append((opcode, message.address, message.params))
 
-    s.app.clock.at(0.2, listen)
-    s.app.clock.at(0.3, lambda: arrives(s.app.bus, lambda: osc.send_message("/livelatent/noise", 0.25)))
-    s.app.clock.at(0.5, receive)
-    s.app.clock.at(0.6, lambda: subscribe(("IGNORE", "/livelatent/noise"), ("LISTEN", "/livelatent/motion/damping")))
-    s.app.clock.at(0.7, lambda: arrives(s.app.bus, lambda: osc.send_message("/livelatent/noise", 0.5)))
-    s.app.clock.at(1.0, lambda: arrives(s.app.bus, lambda: osc.send_message("/livelatent/motion/damping", 1.0)))
-    s.app.clock.at(1.2, receive)
-    try:
-        s.app.run(duration=1.3)
-    finally:
-        ws.get("sock") and ws["sock"].close()
-        s.close()
+    def send(address, value):
+        return lambda: arrives(s.app.bus, lambda: osc.send_message(address, value))
+
+    play(s, 1.3, {0.2: listen,
+                  0.3: send("/livelatent/noise", 0.25),
+                  0.5: receive,
+                  0.6: lambda: subscribe(("IGNORE", "/livelatent/noise"), ("LISTEN", "/livelatent/motion/damping")),
+                  0.7: send("/livelatent/noise", 0.5),
+                  1.0: send("/livelatent/motion/damping", 1.0),
+                  1.2: receive},
+         after=lambda: ws.get("sock") and ws["sock"].close())
     assert s.oscquery.answer("/", "HOST_INFO")["EXTENSIONS"]["LISTEN"] is True
     assert got[0] == (BINARY, "/livelatent/noise", [0.25])
     assert got[1] == (BINARY, "/livelatent/motion/damping", [1.0])  # the noise that changed before it: ignored

@@ -58,6 +58,6 @@ def test_bad_input_is_one_line_naming_the_thing(tmp_path, capsys):
     assert main(["path", str(tmp_path / "keys.npy"), "--settle-time", "99", "-o", str(tmp_path / "x")]) == 2
     assert main(["plot-path", str(tmp_path / "missing"), "-o", str(tmp_path / "x.png")]) == 1
     err = capsys.readouterr().err.strip().splitlines()
-    assert err[0] == f"livelatent path: --pick 7: expected a frame in 0..2 of {tmp_path / 'keys.npy'}"
+    assert err[0] == "livelatent path: --pick: expected frames in 0..2, got '7'"
     assert "settle_time: expected a number in 0.05..30" in err[1]
     assert "z-sequence not found" in err[2] and len(err) == 3

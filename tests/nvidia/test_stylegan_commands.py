@@ -32,8 +32,11 @@ def video(path) -> np.ndarray:
 
 def same_pictures(a: np.ndarray, b: np.ndarray) -> bool:
     assert a.shape == b.shape, (a.shape, b.shape)
+    import torch
+
     diff = np.abs(a.astype(int) - b)
-    assert not diff.any(), f"{(diff > 0).sum()} values differ, by up to {diff.max()}"
+    assert not diff.any(), (f"{(diff > 0).sum()} values differ, by up to {diff.max()} (torch's CPU threads "
+                            f"in this thread: {torch.get_num_threads()})")
     return True
 
 

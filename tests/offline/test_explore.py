@@ -28,15 +28,6 @@ def test_random_journeys_do_not_repeat_a_pick_while_there_are_enough():
     assert len(explore.journey_picks(6, count=25, keys=3, seed=0)) == 25
 
 
-def test_hand_picks_parse_and_check_their_range():
-    assert explore.parse_picks("12,40,77", 100) == [[12, 40, 77]]
-    assert explore.parse_picks("3,9;12,40", 100) == [[3, 9], [12, 40]]
-    with pytest.raises(UsageError, match="frame 120 is outside 0..99"):
-        explore.parse_picks("12,120", 100)
-    with pytest.raises(UsageError, match="expected frame numbers"):
-        explore.parse_picks("twelve", 100)
-
-
 def test_journey_passes_through_its_keyframes_on_the_shell():
     reel = explore.sample_reel(20, 512, seed=3)
     keys = explore.journey_keyframes(reel, [2, 9, 15])

@@ -1,6 +1,6 @@
 """One output's thread: takes the newest frame from its mailbox, converts it, sends it.
 
-The loop only put()s into the mailbox (live/outputs/mailbox.py); opening the device or the
+The loop only put()s into the mailbox (live/mailbox.py); opening the device or the
 network source, converting pixels and sending happen here, so a slow, absent or failing
 receiver never delays the picture. A failure (device removed, network gone) is one line on
 the console and the HUD, and the output reopens in the background every RETRY_SECONDS.
@@ -27,7 +27,7 @@ from livelatent.common.output_spec import OutputSpec
 from livelatent.common.sizes import Size
 from livelatent.errors import shorten
 from livelatent.live.outputs.convert import convert
-from livelatent.live.outputs.mailbox import Mailbox
+from livelatent.live.mailbox import Mailbox
 from livelatent.live.outputs.pacing import FixedRate
 
 RETRY_SECONDS = 2.0  # between attempts to reopen a failed output
