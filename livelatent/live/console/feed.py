@@ -13,16 +13,17 @@ All of it goes through newest-wins mailboxes (link.py): the loop never waits for
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from livelatent.common.picture import PSI_RAW, psi_to_knob
-from livelatent.live.console.state import ConsoleState, Knob
+from livelatent.live.console.state import PICTURE_BOX, ConsoleState, Knob
 from livelatent.motion.params import MOVERS, MotionParams
 from livelatent.live.beat_sync import music_lines
 
 STATE_RATE = 15.0  # ConsoleStates a second at most (a fader streamed over OSC changes it every frame)
 PICTURE_RATE = 8.0  # small pictures a second at most
-PICTURE_WIDTH = 192  # the small picture's width, about
 MONITOR_LINES = 12
 
 
@@ -45,7 +46,7 @@ class ConsoleFeed:
         if now - self._picture_at >= 1.0 / PICTURE_RATE and app.last_image is not self._shown_image:
             self._picture_at, self._shown_image = now, app.last_image
             if app.last_image is not None:
-                self.link.picture(small(app.last_image, PICTURE_WIDTH))
+                self.link.picture(small(app.last_image, PICTURE_BOX))
         if now - self._stats_at >= 1.0:
             self._stats_at = now
             self.link.stats(now, app.fps_shown, app.summary.decode_ms)
@@ -82,7 +83,9 @@ def monitor_line(applied) -> str:
     return f"{event.source:9} {event}  tick {applied.tick}{shown}"
 
 
-def small(image: np.ndarray, width: int) -> np.ndarray:
-    """A picture cut down to about `width` pixels wide by striding (cheap; a preview, not a proxy)."""
-    step = max(1, image.shape[1] // width)
+def small(image: np.ndarray, box: tuple[int, int]) -> np.ndarray:
+    """A picture cut down by striding (cheap; a preview, not a proxy) to fit in `box` (w, h),
+    as the console draws it: no pixel is sent, unpickled and uploaded that is not drawn."""
+    h, w = image.shape[:2]
+    step = max(1, math.ceil(max(w / box[0], h / box[1])))
     return np.ascontiguousarray(image[::step, ::step])

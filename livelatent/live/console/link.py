@@ -36,6 +36,10 @@ CONSOLE_ACTIONS = frozenset({"keyframe", "keyframe.random", "store", "bank.load"
                              "model.class", "snapshot", "grid", "record.start", "record.stop", "record.toggle", "hud",
                              "learn"})
 STOP_SECONDS = 3.0
+# the console's Mesa llvmpipe (no GPU) rasterizes in its drawing thread, not on threads of its
+# own, one per core, that would wake on every core at once beside the show's decoding (GPU
+# drivers ignore it)
+CONSOLE_ENVIRONMENT = {"LP_NUM_THREADS": "0"}
 
 
 class ConsoleLink:
@@ -59,7 +63,8 @@ class ConsoleLink:
     def start(self) -> "ConsoleLink":
         ours, theirs = socket.socketpair()
         self._process = subprocess.Popen([sys.executable, "-m", "livelatent.live.console.window",
-                                          str(theirs.fileno())], pass_fds=(theirs.fileno(),))
+                                          str(theirs.fileno())], pass_fds=(theirs.fileno(),),
+                                         env={**os.environ, **CONSOLE_ENVIRONMENT})
         theirs.close()
         self._conn = Connection(ours.detach())
         self._queue.append(("settings", self.settings))

@@ -19,13 +19,17 @@ from imgui_bundle import imgui, implot
 from imgui_bundle.python_backends.glfw_backend import GlfwRenderer
 
 from livelatent.instrument.slot_states import describe
-from livelatent.live.console.state import ConsoleState
+from livelatent.live.console.state import PICTURE_BOX, ConsoleState
 
 COLUMNS = 8
 HISTORY = 120  # seconds of frame rate and decode time in the plot
 ROLE_COLOURS = {"target": (255, 150, 20), "current": (255, 255, 255)}
+HOVER_COLOUR = (170, 170, 180)
 KIND_COLOURS = {"random": (110, 110, 120), "picked": (70, 140, 255), "stored": (60, 210, 90)}
 PANEL_WIDTH = 560
+# the window's background, drawn by glClear rather than by ImGui: llvmpipe clears a window
+# almost for free, but shades and blends ImGui's full-window background quad pixel by pixel
+BACKGROUND = (0.06, 0.06, 0.065)
 
 
 def open_imgui(window) -> GlfwRenderer:
@@ -78,7 +82,7 @@ class Panels:
         imgui.new_frame()
         layout = self.draw(window_size)
         imgui.render()
-        clear()
+        clear(BACKGROUND)
         renderer.render(imgui.get_draw_data())
         return layout
 
@@ -87,7 +91,8 @@ class Panels:
         imgui.set_next_window_pos(imgui.ImVec2(0, 0))
         imgui.set_next_window_size(imgui.ImVec2(*window_size))
         imgui.begin("livelatent console", None, imgui.WindowFlags_.no_decoration | imgui.WindowFlags_.no_move
-                    | imgui.WindowFlags_.no_saved_settings | imgui.WindowFlags_.no_bring_to_front_on_focus)
+                    | imgui.WindowFlags_.no_saved_settings | imgui.WindowFlags_.no_bring_to_front_on_focus
+                    | imgui.WindowFlags_.no_background)
         cells = self._bank()
         imgui.same_line()
         imgui.begin_child("state", imgui.ImVec2(0, 0))
@@ -110,18 +115,22 @@ class Panels:
 
     def _bank(self) -> dict[int, list[float]]:
         s, cells = self.state, {}
+        states = s.slots  # once a frame: each call builds all 64
         rows = max(-(-len(s.labels) // COLUMNS), 1)
         size = imgui.ImVec2(self.cell, self.cell)
         imgui.begin_group()
         imgui.text(f"BANK  {len(s.labels)} slots    target {_slot(s.target)}   current {_slot(s.current)}")
         imgui.push_style_var(imgui.StyleVar_.item_spacing, imgui.ImVec2(4, 4))
+        draw = imgui.get_window_draw_list()
+        draw.channels_split(2)  # the thumbnails, then what is drawn over them: 2 draw calls, not 2 a cell
         for row in range(rows):
             for col in range(COLUMNS):
                 slot = cell_slot(row, col, rows)
                 if col:
                     imgui.same_line()
                 if slot < len(s.labels):
-                    cells[slot] = self._cell(slot, size)
+                    cells[slot] = self._cell(slot, states[slot], size, draw)
+        draw.channels_merge()
         imgui.pop_style_var()
         imgui.text_disabled("click: trigger    shift+click: store here")
         self._bank_file()
@@ -138,27 +147,31 @@ class Panels:
             self.send("bank.load", self.bank_path.strip())
         self._place("bank/load")
 
-    def _cell(self, slot: int, size) -> list[float]:
+    def _cell(self, slot: int, state, size, draw) -> list[float]:
         s = self.state
-        state = s.slots[slot]
+        draw.channels_set_current(0)
         if self.atlas.tex is not None and slot in self.atlas.filled:
+            # the thumbnail alone, no button drawn under it: llvmpipe pays for every pixel twice
             uv0, uv1 = self.atlas.uv(slot)
-            pressed = imgui.image_button(f"##slot{slot}", imgui.ImTextureRef(self.atlas.tex), size,
-                                         imgui.ImVec2(*uv0), imgui.ImVec2(*uv1))
+            imgui.image(imgui.ImTextureRef(self.atlas.tex), size, imgui.ImVec2(*uv0), imgui.ImVec2(*uv1))
+            pressed = imgui.is_item_clicked()
         else:
             pressed = imgui.button(f"{slot}##slot{slot}", size)
         lo, hi = imgui.get_item_rect_min(), imgui.get_item_rect_max()
         if pressed:
             io = imgui.get_io()
             self.send("store" if io.key_shift or io.key_ctrl else "keyframe", slot)
-        if imgui.is_item_hovered():
+        hovered = imgui.is_item_hovered()
+        if hovered:
             imgui.set_tooltip(f"slot {slot}: {s.labels[slot]}\n{describe(s.labels[slot])}")
-        draw = imgui.get_window_draw_list()
+        draw.channels_set_current(1)
         corner = imgui.ImVec2(lo.x + 14, lo.y + 14)
         draw.add_rect_filled(lo, corner, colour(KIND_COLOURS[state.kind]))
         draw.add_text(imgui.ImVec2(lo.x + 16, lo.y + 1), colour((255, 255, 255), 220), str(slot))
         if state.role:
             draw.add_rect(lo, hi, colour(ROLE_COLOURS[state.role]), 0.0, 4.0)
+        elif hovered:
+            draw.add_rect(lo, hi, colour(HOVER_COLOUR), 0.0, 1.0)
         return [lo.x, lo.y, hi.x, hi.y]
 
     # ---- the instrument's state ----
@@ -189,7 +202,7 @@ class Panels:
         s = self.state
         if self.picture.tex is not None:
             w, h = self.picture.size
-            scale = min(192 / max(w, 1), 144 / max(h, 1))
+            scale = min(PICTURE_BOX[0] / max(w, 1), PICTURE_BOX[1] / max(h, 1))
             imgui.image(imgui.ImTextureRef(self.picture.tex), imgui.ImVec2(w * scale, h * scale))
             imgui.same_line()
         imgui.begin_group()

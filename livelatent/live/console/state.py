@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from livelatent.instrument.slot_states import SlotState, slot_states
 
+PICTURE_BOX = (192, 144)  # pixels (w, h): the small picture is drawn to fit in it
+
 
 @dataclass(frozen=True)
 class Knob:

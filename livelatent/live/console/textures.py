@@ -1,7 +1,7 @@
 """The console's GL textures (PyOpenGL, in the console's process): the bank's thumbnails in one
 atlas, the small picture, and reading the window back (screenshots for tests and docs).
 
-    atlas = Atlas(); atlas.put(12, image)        # image: uint8 (96, 96, 3)
+    atlas = Atlas(); atlas.put(12, image)        # image: uint8 (SIZE, SIZE, 3)
     atlas.uv(12)                                 # ((u0, v0), (u1, v1)) of slot 12 in the atlas
 """
 
@@ -71,8 +71,8 @@ class Picture:
         _upload(self.tex, 0, 0, image)
 
 
-def clear() -> None:
-    gl.glClearColor(0.08, 0.08, 0.09, 1.0)
+def clear(rgb: tuple[float, float, float]) -> None:
+    gl.glClearColor(*rgb, 1.0)
     gl.glClear(gl.GL_COLOR_BUFFER_BIT)
 
 

@@ -1,11 +1,11 @@
 """The console's process: a glfw window drawn with Dear ImGui (imgui-bundle), fed by the show.
 
 Started by ConsoleLink (link.py) as `python -m livelatent.live.console.window FD`; FD is its end
-of the pipe to the show. It redraws only when something changed (a new state, a thumbnail,
-the small picture, the mouse or the keyboard), at most MAX_RATE times a second, and otherwise
-sleeps in glfw's event wait: on 2 CPU cores, where Mesa's llvmpipe draws both windows, an idle
-console costs the show nothing. It exits when told to, when its window is closed, or when the
-show's process is gone.
+of the pipe to the show. It draws only when something changed, at the pace of pace.py, and
+otherwise sleeps in glfw's event wait. On 2 CPU cores, where Mesa's llvmpipe draws both windows,
+each drawing is CPU time the show might have used, so the console also runs at a lower priority
+(NICE) and rasterizes in its drawing thread only (link.py): the show always wins. It exits when
+told to, when its window is closed, or when the show's process is gone.
 
 What it draws is in panels.py; this module owns the window, the GL textures and the loop.
 imgui-bundle (panels.py) and PyOpenGL (textures.py) are the `console` extra.
@@ -22,10 +22,11 @@ from multiprocessing.connection import Connection
 
 import numpy as np
 
-MAX_RATE = 30.0  # redraws a second at most
+from livelatent.live.console.pace import RedrawPace
+
+NICE = 10  # below the show's priority: on a busy machine the show's threads run first
+CELL = 64  # pixels: a thumbnail cell as drawn (llvmpipe's cost is the drawn area: 8 x 8 cells of 64)
 IDLE_WAIT = 0.5  # seconds asleep in glfw's event wait when nothing happens (to notice an orphaned console)
-SETTLE_FRAMES = 2  # frames drawn after an input: ImGui finishes a click or a hover on the next frame
-CELL = 64  # pixels: a thumbnail cell as drawn
 
 
 class ConsoleWindow:
@@ -42,7 +43,7 @@ class ConsoleWindow:
         self.atlas, self.small = Atlas(), Picture()
         self.panels = Panels(self.atlas, self.small, send=self.send, cell=CELL)
         self._chain_input_callbacks()
-        self.dirty, self.owed, self.drawn_at, self.running = SETTLE_FRAMES, 0, 0.0, True
+        self.pace, self.running = RedrawPace(), True
         self.shots: list[str] = []
         self.inbox: queue.SimpleQueue = queue.SimpleQueue()
         threading.Thread(target=self._read_pipe, name="console-pipe", daemon=True).start()
@@ -54,16 +55,16 @@ class ConsoleWindow:
 
     def run(self) -> None:
         """Sleep in glfw's event wait (input, or the pipe reader's wake-up) until something
-        changed; then draw, no sooner than 1 / MAX_RATE after the last drawing."""
+        changed; then draw, no sooner than the pace for what changed allows."""
         glfw = self.glfw
         while self.running and not glfw.window_should_close(self.window):
-            wait = 1.0 / MAX_RATE - (time.perf_counter() - self.drawn_at) if self.dirty else IDLE_WAIT
-            if wait > 0:
-                glfw.wait_events_timeout(wait)
+            wait = self.pace.due_in(time.perf_counter())
+            if wait is None or wait > 0:
+                glfw.wait_events_timeout(IDLE_WAIT if wait is None else wait)
             else:
                 glfw.poll_events()
             self._receive()
-            if self.dirty and time.perf_counter() - self.drawn_at >= 1.0 / MAX_RATE:
+            if self.pace.due_in(time.perf_counter()) == 0:
                 self._draw()
             if os.getppid() != self.parent:
                 return  # the show is gone
@@ -88,9 +89,10 @@ class ConsoleWindow:
                 return
             if kind == "shot":
                 self.shots.append(value)
+                self.pace.input(frames=1)
             else:
                 self.panels.take(kind, value)
-            self.dirty = max(self.dirty, 1)
+                self.pace.show()
 
     def _draw(self) -> None:
         from livelatent.live.console.textures import clear
@@ -102,8 +104,7 @@ class ConsoleWindow:
         if self.shots:
             self._save_shots()
         self.glfw.swap_buffers(self.window)
-        self.drawn_at = time.perf_counter()
-        self.dirty -= 1
+        self.pace.drawn(time.perf_counter())
 
     def _save_shots(self) -> None:
         from livelatent.common.files import atomic_file
@@ -137,7 +138,7 @@ class ConsoleWindow:
         return call
 
     def _mark(self) -> None:
-        self.dirty = SETTLE_FRAMES
+        self.pace.input()
 
     def close(self) -> None:
         self.renderer.shutdown()
@@ -166,6 +167,7 @@ def open_window(glfw, settings: dict):
 
 
 def main(fd: int) -> int:
+    os.nice(NICE)  # before any thread starts: each inherits it (Linux sets it per thread)
     conn = Connection(fd)
     try:
         kind, settings = conn.recv()
