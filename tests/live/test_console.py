@@ -184,3 +184,15 @@ def test_console_state_panel_records_sets_a_knob_and_follows_other_controls(tmp_
     assert s.recorder.last_take is not None  # the console started the take; the show's end stopped it
     assert seen["knobs"]["noise"] == 0.625 and seen["knobs"]["motion/damping"] == value
     assert seen["takes"].startswith("REC")
+
+
+def test_every_button_the_console_draws_sends_an_action_the_show_takes_from_it():
+    """A button whose action the link refuses does nothing on stage (the TAP button once did)."""
+    import re
+    from pathlib import Path
+
+    from livelatent.live.console import panels
+    from livelatent.live.console.link import CONSOLE_ACTIONS
+
+    sent = set(re.findall(r'self\.send\("([^"]+)"', Path(panels.__file__).read_text()))
+    assert sent and sent <= CONSOLE_ACTIONS, sorted(sent - CONSOLE_ACTIONS)

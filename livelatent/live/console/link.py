@@ -32,9 +32,10 @@ from livelatent.instrument.actions import make
 from livelatent.live.ratelog import RateLimitedLog
 
 # what a console may send: every action of the table but quitting the show and a raw z
-CONSOLE_ACTIONS = frozenset({"keyframe", "keyframe.random", "store", "bank.load", "motion", "mover", "noise", "model.psi",
-                             "model.class", "snapshot", "grid", "record.start", "record.stop", "record.toggle", "hud",
-                             "learn"})
+CONSOLE_ACTIONS = frozenset({"keyframe", "keyframe.next", "keyframe.random", "store", "bank.load", "motion", "mover",
+                             "noise", "model.psi", "model.class", "snapshot", "grid", "record.start", "record.stop",
+                             "record.toggle", "hud", "learn", "tempo", "tempo.tap", "quantise", "settle_beats",
+                             "output.enable"})
 STOP_SECONDS = 3.0
 # the console's Mesa llvmpipe (no GPU) rasterizes in its drawing thread, not on threads of its
 # own, one per core, that would wake on every core at once beside the show's decoding (GPU
