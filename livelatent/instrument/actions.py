@@ -31,6 +31,7 @@ from dataclasses import dataclass, replace
 
 from livelatent.common import checks
 from livelatent.common.picture import check_picture_event
+from livelatent.instrument.bank_load import check_bank_load
 from livelatent.errors import ControlMessageError
 from livelatent.instrument.music import TRANSPORT
 from livelatent.instrument.music_checks import (check_impulse, check_quantise, check_settle_beats, check_tempo,
@@ -170,6 +171,10 @@ ACTIONS = {a.name: a for a in (
            osc=(Route("store"), Route("store/<n>", PRESS, ("<n>",))), args="slot; /<slot>: [1]",
            does="the current position into a slot", keys="S, then a slot key", trigger=True,
            feedback=("store",)),
+    Action("bank.load", check_bank_load, "performance", "_on_bank_load", osc=(Route("bank/load"),),
+           args="path of a bank saved with --save-bank (NAME.npy + NAME.json)",
+           does="load a bank during the show; the particle keeps its course (the take carries the bank's z)",
+           feedback=("bank/load",)),
     Action("motion", _motion, "performance", "_on_motion",
            osc=(Route("motion/<param>", KNOB, ("<param>", "value", "norm")),
                 Route("motion/<param>/raw", ARGS, ("<param>", "*", "raw"))),
@@ -274,7 +279,7 @@ def _short_dict(d) -> str:
 
 def _short(value) -> str:
     if isinstance(value, tuple) and len(value) > 4:
-        return f"<{len(value)} floats>"
+        return f"<{len(value)} floats>" if isinstance(value[0], float) else f"<{len(value)} items>"
     return repr(value)
 
 

@@ -20,6 +20,8 @@ app's actions return False from apply):
   keyframe.random()         retarget to a fresh N(0, I) sample keyed by (seed, tick, n)
   z(values...)              retarget to a given z
   store(slot)               put the current position into a slot
+  bank.load(path, labels, z) every slot's z and label from a saved bank (read where the event was
+                            made: instrument/bank_load.py); the particle keeps its course
   motion(name, v, form)     set a knob: form "norm" maps 0..1 onto its range, "raw" as given
   mover(name)               switch mover kind; position, velocity and target carry on
   noise(amount)             0..1: random pushes each tick, the spring pulls back to the target
@@ -125,6 +127,14 @@ class Performance(MusicState):
 
     def _on_store(self, slot: int) -> None:
         self.bank.store(slot, self.z.astype(np.float32), label=f"stored@{self.tick}")
+
+    def _on_bank_load(self, path: str, labels: tuple[str, ...], z: tuple) -> None:
+        z = np.asarray(z, dtype=np.float32)
+        if z.shape != self.bank.z.shape:
+            raise ControlMessageError(f"bank {path}: {z.shape[0]} slots of z size {z.shape[1]}, but this show's bank "
+                                      f"has {len(self.bank)} of {self.d}")
+        self.bank.z[:] = z
+        self.bank.labels = list(labels)
 
     def _on_motion(self, name: str, value: float, form: str = "norm") -> None:
         try:

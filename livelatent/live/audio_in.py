@@ -45,9 +45,8 @@ def _sounddevice():
 def input_names() -> list[str]:
     """The audio inputs `--audio` would choose from: JACK's output ports where a server runs,
     else PortAudio's inputs."""
-    if jack_server_runs():
-        return [f"jack: {name}" for name in jack_inputs()]
-    return _portaudio_names()
+    names = jack_inputs()
+    return _portaudio_names() if names is None else [f"jack: {name}" for name in names]
 
 
 def _portaudio_names() -> list[str]:

@@ -8,6 +8,7 @@ VALUES below says how each such address reads the show's state:
     /livelatent/keyframe <slot>            target slot (-1: a random or direct z)
     /livelatent/slot/current <slot>        the slot the particle has arrived at (-1: none)
     /livelatent/store <slot>               a slot just stored
+    /livelatent/bank/load <path>           a bank just loaded
     /livelatent/motion/<param> <0..1>      and /livelatent/motion/<param>/raw <value>
     /livelatent/motion/mover <name>        /livelatent/noise <0..1>
     /livelatent/model/psi <0..1>           and /livelatent/model/psi/raw <psi>; /livelatent/model/class <n>
@@ -55,7 +56,7 @@ VALUES = {
     "record": lambda s: int(s.recording),
     "hud": lambda s: int(s.hud),
 }
-EVENT_ONLY = {"store": lambda event: event.args[0]}  # sent with the event that made it, repeats too
+EVENT_ONLY = {"store": lambda event: event.args[0], "bank/load": lambda event: event.args[0]}  # sent with the event that made it, repeats too
 # every state address of the table, in its order (a panel starting up gets them all)
 STATE = tuple(dict.fromkeys(a for action in ACTIONS.values() for a in action.feedback if a not in EVENT_ONLY))
 

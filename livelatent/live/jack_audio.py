@@ -12,7 +12,8 @@ monotonic clock, into a pipe. libjack can only hang or end that child.
 
 The show's side (JackAudio) reads the pipe on a thread of its own. When the child ends or
 falls silent for STALL seconds (its server died), it says once that the sound is lost, ends
-the child, and looks for a server every RETRY seconds with a C-only JackWatch; when one has
+the child, and looks for a server every RETRY seconds through the process's one C-only
+JackWatch (live/jack_server.py); when one has
 the port again it starts a new child and says the sound is back.
 
     link = JackAudio("system:capture", on_block, now=bus.now, log=log)  # on_block(samples, loop time)
@@ -35,13 +36,13 @@ import time
 import numpy as np
 
 from livelatent.errors import DeviceError
-from livelatent.live.jack_watch import AUDIO_TYPE, JackWatch
+from livelatent.live.jack_server import reach
+from livelatent.live.jack_watch import AUDIO_TYPE
 from livelatent.live.ratelog import RateLimitedLog
 from livelatent.live.service_thread import ServiceThread
 
 CLIENT = "livelatent-audio"
 EXTRA = "the sound input needs the extra: pip install 'livelatent[audio]' (JACK-Client, sounddevice)"
-WHO = "sound input (JACK)"
 HEADER = struct.Struct("<dI")  # a block: the child's perf_counter() when JACK handed it over, its sample count
 STARTING = 30.0  # seconds a child may take to start (Python, numpy and JACK-Client imported on a busy machine)
 STALL = 2.0  # seconds without a block: the server (or the child) is gone
@@ -49,24 +50,21 @@ RETRY = 1.0  # seconds between looks for a server while the sound is lost
 
 
 def jack_server_runs() -> bool:
-    """A JACK server answers (a C-only client of live/jack_watch.py, opened and closed)."""
-    try:
-        JackWatch(WHO).close()
-    except (DeviceError, ImportError, OSError):
-        return False
-    return True
+    """A JACK server answers (the process's one watch on it: live/jack_server.py)."""
+    return jack_inputs() is not None
 
 
-def jack_inputs() -> list[str]:
-    """The JACK server's audio output ports, [] without a server."""
+def jack_inputs() -> list[str] | None:
+    """The JACK server's audio output ports; None without a server (or while a dead server's
+    clients are still closing in this process: live/jack_server.py)."""
     try:
-        watch = JackWatch(WHO)
+        lease = reach()
     except (DeviceError, ImportError, OSError):
-        return []
+        return None
     try:
-        return watch.names(AUDIO_TYPE)
+        return lease.names(kind=AUDIO_TYPE)
     finally:
-        watch.close()
+        lease.close()
 
 
 class JackAudio:
@@ -167,7 +165,7 @@ class JackAudio:
                                    "it and reconnects when a JACK server has it again", notice=True)
 
     def _reconnect(self) -> None:
-        if not any(self.name.lower() in port.lower() for port in jack_inputs()):
+        if not any(self.name.lower() in port.lower() for port in jack_inputs() or ()):
             return
         try:
             self._connect()

@@ -1,4 +1,4 @@
-"""Watching a JACK server: which MIDI (or audio) ports it has, and when it goes away.
+"""Watching a JACK server: which MIDI ports it has, and when it goes away.
 
 rtmidi cannot say any of this: after the server shuts down, its clients go on listing the
 ports the dead server had, so a restarted server and the pads on it were never connected
@@ -13,9 +13,13 @@ callback is libc's sem_post on a semaphore we read, and libjack's message hooks 
 strlen (a no-op that reads its argument). Ports that come and go are seen at the watcher's
 next look (its poll interval) instead of through a registration callback.
 
+live/jack_server.py keeps one JackWatch for the whole process, shared by every user of JACK,
+and decides when a dead server's clients are all closed and another server may be reached.
+
     watch = JackWatch()            # DeviceError when no server runs
     watch.names()                  # MIDI output ports, as rtmidi names them ("client:port")
-    watch.names(AUDIO_TYPE)        # audio output ports (live/jack_audio.py looks for a sound input)
+    watch.names(inputs=True)       # MIDI input ports (what LEDs are sent to)
+    watch.names(kind=AUDIO_TYPE)   # audio output ports (live/jack_audio.py looks for a sound input)
     watch.gone                     # the server shut down: close everything, open a new watch
     watch.close()
 """
@@ -27,6 +31,7 @@ import ctypes
 from livelatent.errors import DeviceError
 
 NO_START_SERVER = 0x01  # JackNoStartServer: never start a server behind the performer's back
+PORT_IS_INPUT = 0x1  # JackPortIsInput: other clients' inputs are what we send to (LEDs)
 PORT_IS_OUTPUT = 0x2  # JackPortIsOutput: other clients' outputs are our MIDI inputs
 MIDI_TYPE = b"8 bit raw midi"
 AUDIO_TYPE = b"32 bit float mono audio"
@@ -93,10 +98,9 @@ def _library():
 
 
 class JackWatch:
-    """A JACK client that lists output ports and knows when the server has ended; `who` names
-    the part of the show that looks, in its one line when no server answers."""
+    """A JACK client that lists MIDI output ports and knows when the server has ended."""
 
-    def __init__(self, who: str = "MIDI (UNIX_JACK)") -> None:
+    def __init__(self) -> None:
         self._jack = _library()
         # libjack posts this semaphore (on its own thread, in C) when the server shuts down
         self._shutdown = ctypes.create_string_buffer(SEM_BYTES)
@@ -105,12 +109,12 @@ class JackWatch:
         self._client = self._jack.jack_client_open(CLIENT_NAME, NO_START_SERVER, ctypes.byref(status))
         if not self._client:
             _libc.sem_destroy(self._shutdown)
-            raise DeviceError(f"{who}: cannot reach a JACK server (status 0x{status.value:x}); "
+            raise DeviceError(f"MIDI (UNIX_JACK): cannot reach a JACK server (status 0x{status.value:x}); "
                               "is a JACK server running?")
         self._jack.jack_on_shutdown(self._client, _C_SEM_POST, ctypes.addressof(self._shutdown))
         if self._jack.jack_activate(self._client) != 0:
             self.close()
-            raise DeviceError(f"{who}: the JACK server refused a client; is it shutting down?")
+            raise DeviceError("MIDI (UNIX_JACK): the JACK server refused a client; is it shutting down?")
 
     @property
     def gone(self) -> bool:
@@ -120,11 +124,13 @@ class JackWatch:
         _libc.sem_getvalue(self._shutdown, ctypes.byref(posted))
         return posted.value > 0
 
-    def names(self, kind: bytes = MIDI_TYPE) -> list[str]:
-        """Every output port of that type now ("client:port"); [] once the server is gone."""
+    def names(self, inputs: bool = False, kind: bytes | None = None) -> list[str]:
+        """Every MIDI (or `kind`) output port (inputs: input port) now ("client:port"); [] once
+        the server is gone."""
         if self.gone or not self._client:
             return []
-        ports = self._jack.jack_get_ports(self._client, None, kind, PORT_IS_OUTPUT)
+        ports = self._jack.jack_get_ports(self._client, None, kind or MIDI_TYPE,
+                                          PORT_IS_INPUT if inputs else PORT_IS_OUTPUT)
         if not ports:
             return []
         names, i = [], 0

@@ -173,6 +173,10 @@ class MidiInput:
         self._api_down = f"MIDI server ({midi_api()}) gone{port}; will reconnect when it returns"
         self.log.log("midi-api", self._api_down, notice=True)
 
+    def _jack_lease(self):
+        """The JACK server's lease the lister is (None under ALSA): a port opens only while it runs."""
+        return self._lister if hasattr(self._lister, "open") else None
+
     def _drop_lister(self) -> None:
         lister, self._lister = self._lister, None
         if lister is not None:
@@ -180,7 +184,7 @@ class MidiInput:
 
     def _open(self, name: str, virtual: bool = False) -> None:
         try:
-            rt = midi_ports.open_input(name, virtual, timing=self.TIMING)
+            rt = midi_ports.open_input(name, virtual, timing=self.TIMING, lease=self._jack_lease())
         except Exception as exc:  # noqa: BLE001 - rtmidi errors are plain exceptions
             self.log.log("midi-open", f"MIDI input {name!r}: cannot open ({exc}); will retry")
             return

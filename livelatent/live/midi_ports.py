@@ -69,22 +69,34 @@ class PortProbe:
         self._rt.delete()
 
 
-def lister():
-    """What the watcher lists ports with: a JackWatch (it knows when the server has ended)
-    under JACK, else an rtmidi probe. DeviceError while the API is down."""
-    if midi_api() == "UNIX_JACK":
-        from livelatent.live.jack_watch import JackWatch
+def server_lease():
+    """Under JACK, a lease on the server (live/jack_server.py: the process's one watch, which
+    knows when the server has ended); None under ALSA. DeviceError while the server is down."""
+    if midi_api() != "UNIX_JACK":
+        return None
+    from livelatent.live import jack_server
 
-        return JackWatch()
+    return jack_server.reach()
+
+
+def lister():
+    """What the watcher lists ports with: a lease on the JACK server (it knows when the server
+    has ended), else an rtmidi probe. DeviceError while the API is down."""
+    lease = server_lease()
+    if lease is not None:
+        return lease
     try:
         return PortProbe()
     except Exception as exc:  # noqa: BLE001 - rtmidi's own errors
         raise DeviceError(f"MIDI ({midi_api()}): cannot list ports ({exc})") from None
 
 
-def open_input(name: str, virtual: bool, timing: bool = False):
+def open_input(name: str, virtual: bool, timing: bool = False, lease=None):
     """An rtmidi input in queue mode (no callback: see the module docstring), open on `name`;
-    timing: let MIDI clock, start, stop and continue through (live/clock_in.py)."""
+    timing: let MIDI clock, start, stop and continue through (live/clock_in.py); lease: the
+    JACK server's, opened only while that server runs."""
+    if lease is not None:
+        return lease.open(lambda: open_input(name, virtual, timing))
     rtmidi, api = _rtmidi_api()
     rt = rtmidi.MidiIn(rtapi=api, name=CLIENT_NAME, queue_size_limit=QUEUE_SIZE)
     try:
@@ -99,8 +111,11 @@ def open_input(name: str, virtual: bool, timing: bool = False):
     return rt
 
 
-def output_client():
+def output_client(lease=None):
     """An rtmidi output client (no port open yet): get_ports() lists the inputs it can light,
-    open_port(i) connects to one, send_message(bytes) sends (controller LEDs, live/leds.py)."""
+    open_port(i) connects to one, send_message(bytes) sends (controller LEDs, live/leds.py);
+    lease: the JACK server's, opened only while that server runs."""
+    if lease is not None:
+        return lease.open(output_client)
     rtmidi, api = _rtmidi_api()
     return rtmidi.MidiOut(rtapi=api, name=f"{CLIENT_NAME}-leds")

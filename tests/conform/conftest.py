@@ -30,7 +30,7 @@ def melt_display():
     if MELT is None or shutil.which("Xvfb") is None:
         yield None
         return
-    with running_xvfb(first=131) as display:
+    with running_xvfb() as display:
         MELT_ENV["DISPLAY"] = display
         yield display
         MELT_ENV.pop("DISPLAY", None)

@@ -251,7 +251,7 @@ def main(argv=None) -> int:
     parser.add_argument("--keep", type=Path, default=None, help="leave each copy, its media and render in DIR")
     args = parser.parse_args(argv)
     total = Judgement("all")
-    with running_xvfb(first=161) as display:  # melt's Qt module (titles, qtblend) needs one
+    with running_xvfb() as display:  # melt's Qt module (titles, qtblend) needs one
         MELT_ENV["DISPLAY"] = display
         for project in args.projects or COPIED:
             verdict = judge(project, first=args.first, keep=args.keep)

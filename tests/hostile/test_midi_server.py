@@ -5,14 +5,12 @@ own (tests/hostile/pads.py), as a real device is outside the show's process."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 from livelatent.commands.perform import show_config
 from livelatent.live.session import build_session
 from livelatent.instrument.mapping import MidiMap, NoteBlock
+from device_process import DeviceProcess
 from until import play, wait_until
 
 PADS = "lltest-pads"
@@ -20,30 +18,11 @@ NOTES = 1000 if os.environ.get("LIVELATENT_HOSTILE") == "full" else 200
 VELOCITY_PADS = MidiMap(notes=(NoteBlock(0, 64, 0, velocity=True),))  # (note, velocity): a hit's identity
 
 
-class Pads:
-    """The controller process: each call returns once it has done it."""
+class Pads(DeviceProcess):
+    """The controller process (tests/hostile/pads.py): each call returns once it has done it."""
 
     def __init__(self) -> None:
-        self.proc = subprocess.Popen([sys.executable, str(Path(__file__).with_name("pads.py")), PADS],
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-        self._answer()
-
-    def do(self, command: str) -> None:
-        self.proc.stdin.write(command + "\n")
-        self.proc.stdin.flush()
-        self._answer()
-
-    def _answer(self) -> None:
-        if self.proc.stdout.readline().strip() != "ok":
-            raise RuntimeError(f"pads: no answer (exit status {self.proc.poll()})")
-
-    def close(self) -> None:
-        """Unplugged cleanly: a client killed outright makes jackd hang on its own shutdown."""
-        try:
-            self.proc.communicate("quit\n", timeout=5)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        super().__init__("pads.py", PADS)
 
 
 def hit(i: int) -> tuple[int, float]:

@@ -9,6 +9,7 @@ the copy must do exactly what applying the original did.
 import itertools
 import json
 import random
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -20,6 +21,7 @@ from livelatent.motion.params import MotionParams
 from livelatent.instrument.performance import Performance
 
 D = 8
+TINY_BANK = Path(__file__).parents[1] / "data" / "banks" / "tiny.npy"  # 4 slots of d=2
 POOL = [0, 1, 3, 7, 64, -1, 2**70, 0.0, -0.0, 0.25, 1.0, 2.5, 1e308, 5e-324, float("nan"), float("inf"),
         True, False, None, "", "/", "x", "geodesic", "spring", "settle_time", "damping", "norm", "raw",
         "motion/damping", "/hud/", "playing", "lost", "random", "velocity", "bar", "2bar", [0.5] * D, [0.5] * (D - 1), [True] * D, {"a": 1}]
@@ -34,6 +36,8 @@ def argument_lists(seed=10, triples=3000):
     for _ in range(triples):
         yield tuple(rng.choice(POOL) for _ in range(3))
     yield tuple([0.5] * D)  # a z as separate numbers, the way OSC sends it
+    yield (str(TINY_BANK),)  # a saved bank's path (bank.load reads it)
+    yield ("night", ["random", "stored@7"] * 8, [[0.25] * D] * 16)  # a bank by value, as a take logs it
 
 
 def accepted(action):

@@ -3,6 +3,8 @@
 Each test walks the table, so a new action is covered by all of them as soon as its row exists.
 """
 
+from pathlib import Path
+
 import pytest
 
 from livelatent.common.picture import PICTURE_ACTIONS
@@ -18,7 +20,8 @@ from livelatent.live.keyboard import Keyboard
 EXAMPLE_ARGS = {"keyframe": (3, 0.5), "store": (4,), "motion/<param>/raw": (0.5,), "motion/mover": ("spring",),
                 "model/psi/raw": (0.5,), "model/class": (2,), "snapshot": (1,), "grid": (1,), "hud": (0,),
                 "learn": ("motion/damping",), "output/<name>/enable": (0,), "tempo": (128,),
-                "tempo/settle_beats": (2,), "quantise": ("bar",), "impulse": (0.5, "random")}
+                "tempo/settle_beats": (2,), "quantise": ("bar",), "impulse": (0.5, "random"),
+                "bank/load": (str(Path(__file__).parents[1] / "data" / "banks" / "tiny.npy"),)}  # 4 slots, d=2
 ROUTES = [(action, route) for action in ACTIONS.values() for route in action.osc]
 
 

@@ -89,3 +89,4 @@ def test_the_console_yields_to_the_show_and_draws_through_a_flood(a_display, tmp
         assert not link.closed.is_set()
     finally:
         link.close()
+

@@ -8,7 +8,8 @@ its GLX window never shares a process with the show's EGL context. Two threads h
             thumbnails not yet sent (one per slot, the newest), the frame-rate figures;
   receiver  what the operator did: ("action", name, args) becomes an event on the bus with
             source "console" (checked by the table of actions, logged and recorded like any
-            other); ("layout", ...) where the console drew the bank; ("shot", path) answers.
+            other; a bank to load is read here, never on the loop's thread); ("layout", ...)
+            where the console drew the bank; ("shot", path) answers.
 
 The loop only ever fills a mailbox. If the console's window is closed or its process ends,
 that is said once (console, HUD) and the show goes on.
@@ -31,9 +32,10 @@ from livelatent.instrument.actions import make
 from livelatent.live.ratelog import RateLimitedLog
 
 # what a console may send: every action of the table but quitting the show and a raw z
-CONSOLE_ACTIONS = frozenset({"keyframe", "keyframe.random", "store", "motion", "mover", "noise", "model.psi",
-                             "model.class", "snapshot", "grid", "record.start", "record.stop", "record.toggle", "hud",
-                             "learn"})
+CONSOLE_ACTIONS = frozenset({"keyframe", "keyframe.next", "keyframe.random", "store", "bank.load", "motion", "mover",
+                             "noise", "model.psi", "model.class", "snapshot", "grid", "record.start", "record.stop",
+                             "record.toggle", "hud", "learn", "tempo", "tempo.tap", "quantise", "settle_beats",
+                             "output.enable"})
 STOP_SECONDS = 3.0
 # the console's Mesa llvmpipe (no GPU) rasterizes in its drawing thread, not on threads of its
 # own, one per core, that would wake on every core at once beside the show's decoding (GPU

@@ -6,7 +6,8 @@ The bank is drawn in the APC mini's layout: 8 x 8, slot 0 at the bottom left. A 
 tells the slot's role (target: orange, the particle on its way; current: white, arrived), the
 coloured corner its kind (random: grey, picked from a z-sequence: blue, stored live: green).
 Click = trigger, Shift+click (or Ctrl+click) = store the current position into it; hovering
-shows the slot's label and where its z came from.
+shows the slot's label and where its z came from. Below the grid, a saved bank's path and
+"load bank".
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ class Panels:
         self.state = ConsoleState()
         self.history: collections.deque = collections.deque(maxlen=HISTORY)  # (t, fps, decode ms)
         self.learn_target = 0
+        self.bank_path = ""  # typed into the console, sent with "load bank"
         self._layout = None
         self._widgets: dict[str, list[float]] = {}  # where the named widgets were drawn (the layout)
 
@@ -131,8 +133,19 @@ class Panels:
         draw.channels_merge()
         imgui.pop_style_var()
         imgui.text_disabled("click: trigger    shift+click: store here")
+        self._bank_file()
         imgui.end_group()
         return cells
+
+    def _bank_file(self) -> None:
+        """A saved bank's path and "load bank": the show reads it (not the console) and plays on."""
+        imgui.set_next_item_width(self.cell * 5)
+        _, self.bank_path = imgui.input_text_with_hint("##bank", "a saved bank: NAME.npy", self.bank_path)
+        self._place("bank/path")
+        imgui.same_line()
+        if imgui.button("load bank") and self.bank_path.strip():
+            self.send("bank.load", self.bank_path.strip())
+        self._place("bank/load")
 
     def _cell(self, slot: int, state, size, draw) -> list[float]:
         s = self.state

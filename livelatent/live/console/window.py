@@ -99,12 +99,12 @@ class ConsoleWindow:
 
         self.glfw.make_context_current(self.window)
         layout = self.panels.frame(self.renderer, self.glfw.get_window_size(self.window), clear)
+        if layout is not None:  # before a screenshot's answer: who asked for it reads where things are in it
+            self.conn.send(("layout", layout))
         if self.shots:
             self._save_shots()
         self.glfw.swap_buffers(self.window)
         self.pace.drawn(time.perf_counter())
-        if layout is not None:
-            self.conn.send(("layout", layout))
 
     def _save_shots(self) -> None:
         from livelatent.common.files import atomic_file
