@@ -57,7 +57,8 @@ def test_a_jack_server_that_dies_costs_the_sound_not_the_show_and_the_sound_come
     def script():
         playing, marks["go"] = feed.blocks, s.app.bus.now()
         band.go()
-        assert wait_until(lambda: feed.blocks > playing + 100)  # ~1 s of the song analysed
+        time.sleep(1.2)                                         # the song plays for a while ...
+        assert wait_until(lambda: feed.blocks > playing + 100)  # ... and reaches the show
         marks["lost"] = s.app.bus.now()
         restartable_jack.stop()                                 # the server dies mid-song
         assert wait_until(lambda: "LOST" in feed.status() and "lost" in s.app.error, 10)
