@@ -27,6 +27,7 @@ from livelatent.instrument.led_map import LedShow, led_messages
 from livelatent.instrument.slot_states import slot_states
 from livelatent.live import midi_ports
 from livelatent.live.ratelog import RateLimitedLog
+from livelatent.live.service_thread import ServiceThread
 
 RATE = 30.0  # LED states a second at most
 POLL_SECONDS = 0.25  # between looks for the port (replugs)
@@ -44,21 +45,21 @@ class LedFeedback:
         self._wanted: dict = {}
         self._sent: dict = {}  # what the device shows, as far as we know
         self._cond = threading.Condition()
-        self._stop = False
         self._shown_at = -1e9
         self._server_down = False  # the JACK server went away (said once); looking for it again
         self._refresh_at = 0.0  # time.monotonic() when every LED is sent again
-        self._thread = threading.Thread(target=self._run, name=f"leds-{output}", daemon=True)
+        self._service = ServiceThread(self._run, f"leds-{output}", wake=self._notify)
 
     def start(self) -> "LedFeedback":
-        self._thread.start()
+        self._service.start()
         return self
 
     def close(self) -> None:
+        self._service.stop(timeout=3)
+
+    def _notify(self) -> None:
         with self._cond:
-            self._stop = True
             self._cond.notify_all()
-        self._thread.join(timeout=3)
 
     # ---- the loop's side ----
 
@@ -91,9 +92,9 @@ class LedFeedback:
         client = lease = None
         while True:
             with self._cond:
-                self._cond.wait_for(lambda: self._stop or (self.port and self._wanted != self._sent),
+                self._cond.wait_for(lambda: self._service.stopping.is_set() or (self.port and self._wanted != self._sent),
                                     SERVER_RETRY if self._server_down else POLL_SECONDS)
-                if self._stop:
+                if self._service.stopping.is_set():
                     break
                 refresh = bool(self.port) and time.monotonic() >= self._refresh_at
                 changed = dict(self._wanted) if refresh else \

@@ -1,5 +1,5 @@
 """The thread of a part of the show that runs beside the loop (OSCQuery's pusher, the mDNS
-announcement): named, a daemon (a stuck device or network never keeps the process alive
+announcement, the LED senders): named, a daemon (a stuck device or network never keeps the process alive
 after the show), started once, and stopped the one way: say so, wake it, wait a while.
 
     self.service = ServiceThread(self._run, "oscquery-listen", wake=self._values.wake)
