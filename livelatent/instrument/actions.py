@@ -55,6 +55,8 @@ Z = "z"            # d floats, or one float32 blob
 TARGET = "target"  # one argument naming a target (MIDI learn's)
 TARGET_FORMS = (KNOB, PRESS, TOGGLE)  # the forms a MIDI binding or MIDI learn can drive
 
+BANK_LOAD_INTERVAL = 0.5  # seconds between two bank loads over OSC, at least (a load is ~700 kB in the take)
+
 
 @dataclass(frozen=True)
 class Route:
@@ -81,6 +83,10 @@ class Action:
     # the tempo) moves with the grid and never raises the frame rate (live/app.py)
     trigger: bool = False
     feedback: tuple[str, ...] = ()  # state addresses sent back after it applies (live/feedback.py)
+    # seconds: OSC messages of this action closer together than this are dropped (one line) by
+    # the receiver, before the bus: an action that carries much into the take (a bank load, its
+    # whole z) must not let a runaway sender fill the disk (live/osc_listener.py)
+    min_interval: float = 0.0
 
 
 # ---- argument checks of the instrument's own actions (common/checks.py has the shared ones) ----
@@ -173,8 +179,8 @@ ACTIONS = {a.name: a for a in (
            feedback=("store",)),
     Action("bank.load", check_bank_load, "performance", "_on_bank_load", osc=(Route("bank/load"),),
            args="path of a bank saved with --save-bank (NAME.npy + NAME.json)",
-           does="load a bank during the show; the particle keeps its course (the take carries the bank's z)",
-           feedback=("bank/load",)),
+           does="load a bank during the show; the particle keeps its course (the take carries the bank's z; over OSC one each 0.5 s at most)",
+           feedback=("bank/load",), min_interval=BANK_LOAD_INTERVAL),
     Action("motion", _motion, "performance", "_on_motion",
            osc=(Route("motion/<param>", KNOB, ("<param>", "value", "norm")),
                 Route("motion/<param>/raw", ARGS, ("<param>", "*", "raw"))),

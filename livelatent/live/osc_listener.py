@@ -24,7 +24,7 @@ from __future__ import annotations
 import select
 
 from livelatent.errors import ControlMessageError, shorten
-from livelatent.instrument.actions import coalesce_between_triggers, supersede_key
+from livelatent.instrument.actions import ACTIONS, coalesce_between_triggers, supersede_key
 from livelatent.instrument.mapping import KNOB_ADDRESS, address_kind, osc_event
 from livelatent.live.osc_datagrams import BUNDLE, PREFIX, BadDatagram, read_datagram
 from livelatent.live.ratelog import RateLimitedLog
@@ -44,6 +44,7 @@ class Listener:
         self.datagrams = self.messages = self.rejected = 0
         self.last_burst = 0
         self._kinds: dict[bytes, str] = {}  # address -> address_kind(), NO_ROUTE for none
+        self._paced_at: dict[str, float] = {}  # action -> when the last one with a min_interval crossed
 
     def counts(self) -> tuple[int, int, int]:
         return self.datagrams, self.messages, self.rejected
@@ -82,7 +83,23 @@ class Listener:
                 valid_later.clear()  # a trigger: the knob values before it are what it sees
             events.extend(reversed(new))
         events.reverse()
-        return coalesce_between_triggers(events)
+        return coalesce_between_triggers(self._paced(events))
+
+    def _paced(self, events: list) -> list:
+        """Events of an action with a min_interval (the table's) at most one per interval, the
+        first crossing; the others dropped with a line (the log's clock is the time)."""
+        kept = []
+        for event in events:
+            gap = ACTIONS[event.action].min_interval
+            if gap:
+                now = self.log.clock.elapsed()
+                if now - self._paced_at.get(event.action, -1e9) < gap:
+                    self._refuse(f"pace {event.action}", f"OSC {event.action}: at most one each {gap:g} s "
+                                                         f"(each goes into the take whole); dropped")
+                    continue
+                self._paced_at[event.action] = now
+            kept.append(event)
+        return kept
 
     def _triage(self, data: bytes) -> tuple[str, bytes | None]:
         """(a verdict or an address kind, the address of a message to one of ours, else None),

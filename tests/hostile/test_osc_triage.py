@@ -126,3 +126,19 @@ def test_the_osc_process_runs_at_the_shows_priority_never_above_it_in_a_session_
         assert os.getsid(osc._process.pid) == osc._process.pid != os.getsid(0)
     finally:
         osc.close()
+
+
+def test_a_runaway_sender_of_bank_loads_gets_one_load_a_half_second_and_one_line(listener, tmp_path):
+    """A bank load carries the whole bank into the take (~700 kB at 64 x 512): a sender that
+    repeats it cannot fill the disk; the first crosses, the rest are dropped, said once."""
+    from livelatent.instrument.actions import BANK_LOAD_INTERVAL
+    from livelatent.instrument.bank import KeyframeBank
+
+    KeyframeBank.random(4, seed=3).save(tmp_path / "night")
+    load = (message("/livelatent/bank/load", str(tmp_path / "night.npy")), SENDER)
+    events = listener.events([load] * 50)
+    assert [e.action for e in events] == ["bank.load"]
+    assert listener.events([load]) == []  # no time has passed on the listener's clock
+    listener.log.clock.advance(BANK_LOAD_INTERVAL)
+    assert [e.action for e in listener.events([load])] == ["bank.load"]
+    assert sum("bank.load: at most one each" in line for line in listener.lines) == 1, listener.lines
