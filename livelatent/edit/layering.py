@@ -148,12 +148,12 @@ class ScaleTilt:
         return np.where(active[:, None], _mapped(kept, ox, oy, sx, sy), box)
 
     def cover(self, positions: np.ndarray) -> np.ndarray:
-        active = self.span.local(positions)[0]
+        # where the effect is not active its box is the whole frame, which fills: cover 1
         x0, y0, x1, y1 = self.box(positions, np.tile(FULL, (len(positions), 1))).T
         ex, ey = _edge(*self.frame)
         ex, ey = ex / self.frame[0], ey / self.frame[1]
         fills = (x0 <= ex) & (y0 <= ey) & (x1 >= 1 - ex) & (y1 >= 1 - ey)
-        return np.where(active, fills.astype(np.float64), 1.0)
+        return fills.astype(np.float64)
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,7 +25,7 @@ from typing import Callable
 import numpy as np
 
 from livelatent.errors import ProjectError
-from livelatent.edit.layering import FULL, look_box, look_cover
+from livelatent.edit.layering import EMPTY, FULL, look_box, look_cover
 from livelatent.common.memory import fits
 from livelatent.edit.mlt_time import MAX_HOURS, format_clock, max_frames
 from livelatent.edit.retime import source_positions
@@ -100,7 +100,7 @@ class _Picker:
             out["src"][:, 0] = self.source_id(timeline.background)
             out["weight"][:, 0] = 1
             out["cover"][:] = timeline.background.alpha
-            out["box"][:] = FULL if timeline.background.alpha >= 1 else 0
+            out["box"][:] = FULL if timeline.background.alpha >= 1 else EMPTY
         for layer in layers:
             out = self.draw(out, layer)
         return out
@@ -184,7 +184,7 @@ class _Picker:
                 out["weight"][lo:hi, 0] = 1
                 out["seg"][lo:hi, 0] = seg_id
                 out["cover"][lo:hi] = seg.source.alpha
-                out["box"][lo:hi] = FULL if seg.source.alpha >= 1 else 0
+                out["box"][lo:hi] = FULL if seg.source.alpha >= 1 else EMPTY
             if seg.look:  # effects count in producer positions
                 out["cover"][lo:hi] *= look_cover(seg.look, seg.in_frame + offsets)
                 out["box"][lo:hi] = look_box(seg.look, seg.in_frame + offsets, out["box"][lo:hi])

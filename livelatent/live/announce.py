@@ -39,8 +39,7 @@ def announce(host: str, *, osc_port: int, query_port: int | None, log):
         log.log("mdns", f"OSC on {host}: not announced on the network (pip install 'livelatent[discovery]' "
                         "for mDNS); clients can still be pointed at it")
         return None
-    interfaces = [ip.ip for adapter in ifaddr.get_adapters() for ip in adapter.ips if ip.is_IPv4]
-    addresses = _addresses(host, interfaces)
+    addresses = _addresses(host, ifaddr)
     services = [zeroconf.ServiceInfo(OSC_TYPE, f"{NAME}.{OSC_TYPE}", port=osc_port, parsed_addresses=addresses)]
     if query_port:
         services.append(zeroconf.ServiceInfo(OSCQUERY_TYPE, f"{NAME}.{OSCQUERY_TYPE}", port=query_port,
@@ -48,11 +47,12 @@ def announce(host: str, *, osc_port: int, query_port: int | None, log):
     return _Announcement(zeroconf.Zeroconf, services, log).start().withdraw
 
 
-def _addresses(host: str, interfaces: list[str]) -> list[str]:
+def _addresses(host: str, ifaddr) -> list[str]:
     """What the records point at: the one address listened on, else every interface's (those
-    beyond loopback where there are any)."""
+    beyond loopback where there are any; the interfaces looked up only then)."""
     if host != "0.0.0.0":
         return [host]
+    interfaces = [ip.ip for adapter in ifaddr.get_adapters() for ip in adapter.ips if ip.is_IPv4]
     outside = [a for a in interfaces if beyond_loopback(a)]
     return outside or list(interfaces)
 

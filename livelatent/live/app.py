@@ -453,7 +453,6 @@ class LiveApp:
         elif not start:
             self.recorder.stop()
 
-
     def _report(self, key: str, message: str) -> None:
         self.error = message
         self.log.log(key, message)
