@@ -98,8 +98,7 @@ class ClockInput(MidiInput):
 
     def _period(self) -> float:
         """Under JACK, MIDI arrives once a period: on average half a period after it was sent."""
-        period = getattr(self._lister, "period_seconds", None)
-        return period() if period is not None else 0.0
+        return getattr(self._lister, "period", 0.0)  # a JACK lease's; ALSA: none
 
     def _pulse(self, t: float) -> None:
         if self.lost:

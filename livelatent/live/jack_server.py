@@ -17,7 +17,7 @@ input and the LED sender each watching the server with a JackWatch of its own). 
     lease = reach()                 # DeviceError while there is no server (or a dead one's
                                     # clients are still open somewhere in the process)
     rt = lease.open(lambda: rtmidi.MidiOut(...))
-    lease.names(inputs=True)        # MIDI ports now: outputs by default, inputs for LEDs
+    lease.names()                   # other clients' MIDI output ports now
     if lease.gone: rt.delete(); lease.close()
 """
 
@@ -37,23 +37,21 @@ class Lease:
 
     def __init__(self, period: float) -> None:
         self.closed = False
-        self.period = period  # the server's period when reached (JACK delivers MIDI once a period)
+        # the server's period when reached (JACK delivers MIDI once a period): kept, not asked,
+        # as the MIDI clock's reader thread reads it and must never wait for the lock while
+        # another thread opens a client
+        self.period = period
 
     @property
     def gone(self) -> bool:
         with _lock:
             return self.closed or _watch is None or _watch.gone
 
-    def names(self, inputs: bool = False, kind: bytes | None = None) -> list[str]:
-        """MIDI (or `kind`: jack_watch.AUDIO_TYPE) ports ("client:port") now: other clients'
-        outputs (inputs=False) or inputs; [] once the server is gone."""
+    def names(self, kind: bytes | None = None) -> list[str]:
+        """Other clients' MIDI (or `kind`: jack_watch.AUDIO_TYPE) output ports ("client:port")
+        now; [] once the server is gone."""
         with _lock:
-            return [] if self.gone else _watch.names(inputs=inputs, kind=kind)
-
-    def period_seconds(self) -> float:
-        """As it was when the server was reached: read on the MIDI clock's reader thread, which
-        must never wait for the lock while another thread opens a client."""
-        return self.period
+            return [] if self.gone else _watch.names(kind=kind)
 
     def open(self, make):
         """make() a client of this server (an rtmidi port), unless the server has ended."""

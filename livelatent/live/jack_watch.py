@@ -18,7 +18,6 @@ and decides when a dead server's clients are all closed and another server may b
 
     watch = JackWatch()            # DeviceError when no server runs
     watch.names()                  # MIDI output ports, as rtmidi names them ("client:port")
-    watch.names(inputs=True)       # MIDI input ports (what LEDs are sent to)
     watch.names(kind=AUDIO_TYPE)   # audio output ports (live/jack_audio.py looks for a sound input)
     watch.gone                     # the server shut down: close everything, open a new watch
     watch.close()
@@ -31,7 +30,6 @@ import ctypes
 from livelatent.errors import DeviceError
 
 NO_START_SERVER = 0x01  # JackNoStartServer: never start a server behind the performer's back
-PORT_IS_INPUT = 0x1  # JackPortIsInput: other clients' inputs are what we send to (LEDs)
 PORT_IS_OUTPUT = 0x2  # JackPortIsOutput: other clients' outputs are our MIDI inputs
 MIDI_TYPE = b"8 bit raw midi"
 AUDIO_TYPE = b"32 bit float mono audio"
@@ -124,13 +122,11 @@ class JackWatch:
         _libc.sem_getvalue(self._shutdown, ctypes.byref(posted))
         return posted.value > 0
 
-    def names(self, inputs: bool = False, kind: bytes | None = None) -> list[str]:
-        """Every MIDI (or `kind`) output port (inputs: input port) now ("client:port"); [] once
-        the server is gone."""
+    def names(self, kind: bytes | None = None) -> list[str]:
+        """Every MIDI (or `kind`) output port now ("client:port"); [] once the server is gone."""
         if self.gone or not self._client:
             return []
-        ports = self._jack.jack_get_ports(self._client, None, kind or MIDI_TYPE,
-                                          PORT_IS_INPUT if inputs else PORT_IS_OUTPUT)
+        ports = self._jack.jack_get_ports(self._client, None, kind or MIDI_TYPE, PORT_IS_OUTPUT)
         if not ports:
             return []
         names, i = [], 0

@@ -77,7 +77,7 @@ def test_no_client_of_a_returned_server_opens_while_a_dead_ones_are_open(restart
     """The rule that kept libjack from crashing: the users of a dead server close their clients
     and leases first; only then is the server that came back reached (one watch for them all)."""
     midi_in, leds = jack_server.reach(), jack_server.reach()
-    assert not midi_in.gone and midi_in.names(inputs=True) == []
+    assert not midi_in.gone and midi_in.names() == []
     restartable_jack.stop()
     assert wait_until(lambda: midi_in.gone and leds.gone)
     restartable_jack.start()                                  # back already, but ...
